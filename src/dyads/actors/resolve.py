@@ -1,0 +1,439 @@
+"""Stage 3 — actors: find actor mentions in a parsed document and resolve them.
+
+Two passes over the document. The first finds names the knowledge base knows
+(PhraseMatcher over its aliases) and named people it does not know (NER plus
+their title descriptors: "Ukrainian President Volodymyr Zelensky"). The second
+resolves, in reading order, what refers back to them: surnames, titles and
+descriptive noun phrases ("the Russian leader", "the Israeli premier"),
+possessives, pronouns and plurals ("the two leaders", "both countries").
+Sector words with a country cue ("Ukrainian lawmakers", "Knesset lawmakers")
+become generic actors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from dyads.actors.kb import Entity, KnowledgeBase
+from dyads.models import Actor
+
+PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+THING_PRONOUNS = {"it", "its"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+PAIR_WORDS = {"two", "both"}
+SET_NOUNS = {"side": "country", "country": "country", "nation": "country", "leader": "person", "government": "country"}
+NAME_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "lt", "col", "maj", "capt", "sir"}
+
+
+@dataclass
+class DocEntity:
+    """An actor as this document knows it."""
+
+    key: str
+    name: str
+    kind: str  # person | country | igo | group | institution | metonym | generic | set
+    country: str | None = None
+    sector: str | None = None
+    org: str | None = None
+    kb: Entity | None = None
+    gender: str | None = None
+    titles: set[str] = field(default_factory=set)
+    members: tuple["DocEntity", ...] = ()
+    certainty: float = 1.0
+
+    def actor(self, kb: KnowledgeBase, on: date | None, text: str, start: int, end: int) -> Actor:
+        country, sector = self.country, self.sector
+        if self.kb is not None and self.kb.kind == "person":
+            country, sector = kb.code_on(self.kb, on)
+            country, sector = country or self.country, sector or self.sector
+        return Actor(
+            code=country,
+            sector=sector,
+            entity_text=text,
+            name=self.name,
+            kb_id=self.kb.id if self.kb else None,
+            org=self.org,
+            start=start,
+            end=end,
+            certainty=self.certainty,
+        )
+
+
+@dataclass
+class ActorMention:
+    start: int  # token indices [start, end)
+    end: int
+    head: int
+    entity: DocEntity
+    how: str  # kb | ner | descriptor | title | surname | pronoun | plural | possessive
+
+
+class ActorIndex:
+    """The actor mentions of one document, addressable by token."""
+
+    def __init__(self, doc: Doc, kb: KnowledgeBase, on: date | None) -> None:
+        self.doc, self.kb, self.on = doc, kb, on
+        self.mentions: list[ActorMention] = []
+        self._by_token: dict[int, ActorMention] = {}
+
+    def add(self, mention: ActorMention) -> None:
+        if any(i in self._by_token for i in range(mention.start, mention.end)):
+            return
+        self.mentions.append(mention)
+        for i in range(mention.start, mention.end):
+            self._by_token[i] = mention
+
+    def mention_at(self, token: Token) -> ActorMention | None:
+        return self._by_token.get(token.i)
+
+    def actors(self, mention: ActorMention) -> list[Actor]:
+        """One Actor per member (a plural mention yields each member)."""
+        span = self.doc[mention.start : mention.end]
+        entities = mention.entity.members or (mention.entity,)
+        return [
+            e.actor(self.kb, self.on, span.text, span.start_char, span.end_char) for e in entities
+        ]
+
+
+class ActorResolver:
+    """Builds an ActorIndex for each document; owns the alias matcher."""
+
+    def __init__(self, kb: KnowledgeBase, vocab) -> None:
+        self.kb = kb
+        self.matcher = PhraseMatcher(vocab, attr="ORTH")
+        self.lower_matcher = PhraseMatcher(vocab, attr="LOWER")
+        self._entities: dict[str, Entity] = {}
+        exact: dict[str, list] = {}
+        lower: dict[str, list] = {}
+        make = vocab.strings.add
+        for alias, entity in kb.aliases():
+            if not alias.strip():
+                continue
+            self._entities[entity.id] = entity
+            bucket = exact if kb.is_case_sensitive(alias) else lower
+            bucket.setdefault(entity.id, []).append(alias)
+        from spacy.lang.en import English
+
+        tok = English().tokenizer
+        for key, aliases in exact.items():
+            make(key)
+            self.matcher.add(key, [tok(a) for a in aliases])
+        for key, aliases in lower.items():
+            make(key)
+            self.lower_matcher.add(key, [tok(a) for a in aliases])
+
+    # -- pass 1 -----------------------------------------------------------------
+    def resolve(self, doc: Doc, on: date | None) -> ActorIndex:
+        index = ActorIndex(doc, self.kb, on)
+        doc_entities: dict[str, DocEntity] = {}
+        for span in self._kb_spans(doc):
+            entity = self._entities[doc.vocab.strings[span.label]]
+            de = doc_entities.setdefault(entity.id, _from_kb(entity))
+            span = _extend_with_descriptors(span, self.kb, de)
+            index.add(ActorMention(span.start, span.end, span.root.i, de, "kb"))
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and not any(index.mention_at(t) for t in ent):
+                self._add_unknown_person(index, doc_entities, ent)
+        self._second_pass(index, doc_entities)
+        index.mentions.sort(key=lambda m: m.start)
+        return index
+
+    def _kb_spans(self, doc: Doc) -> list[Span]:
+        """Knowledge-base names; the longest match wins, then the leftmost."""
+        lowered = doc.text.islower()
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+        # Case-insensitive aliases only match capitalised text, unless the whole text is
+        # lower-cased (some corpora are): keeps "turkey" the bird out of normal text.
+        spans += [
+            Span(doc, s, e, label=m)
+            for m, s, e in self.lower_matcher(doc)
+            if doc[s].text[:1].isupper() or lowered
+        ]
+        spans.sort(key=lambda sp: (-(sp.end - sp.start), sp.start))
+        taken: set[int] = set()
+        chosen = []
+        for sp in spans:
+            if taken.isdisjoint(range(sp.start, sp.end)):
+                chosen.append(sp)
+                taken.update(range(sp.start, sp.end))
+        return sorted(chosen, key=lambda sp: sp.start)
+
+    def _add_unknown_person(self, index: ActorIndex, entities: dict[str, DocEntity], ent: Span) -> None:
+        words = [t for t in ent if t.lower_.rstrip(".") not in NAME_TITLES]
+        if not words:
+            return
+        name = " ".join(t.text for t in words).replace(" 's", "").replace(" ’s", "")
+        key = f"doc:person:{words[-1].lower_}"
+        de = entities.get(key)
+        if de is None:
+            de = DocEntity(key=key, name=name, kind="person", certainty=0.8)
+            entities[key] = de
+        span = _extend_with_descriptors(ent, self.kb, de)
+        index.add(ActorMention(span.start, span.end, ent.root.i, de, "ner"))
+
+    # -- pass 2 -----------------------------------------------------------------
+    def _second_pass(self, index: ActorIndex, entities: dict[str, DocEntity]) -> None:
+        doc = index.doc
+        people = [e for e in entities.values() if e.kind == "person"]
+        surnames = {e.name.split()[-1].lower(): e for e in people if e.name}
+        for token in doc:
+            if index.mention_at(token):
+                continue
+            low = token.lower_
+            if token.pos_ == "PROPN" and low in surnames and token.ent_type_ in ("PERSON", ""):
+                index.add(ActorMention(token.i, token.i + 1, token.i, surnames[low], "surname"))
+            elif token.pos_ == "PRON":
+                self._pronoun(index, token)
+            elif token.pos_ in ("NOUN", "PROPN"):
+                self._descriptor(index, entities, token)
+            elif token.pos_ == "ADJ" or token.ent_type_ == "NORP":
+                self._adjective_actor(index, entities, token)
+
+    def _descriptor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
+        """A noun phrase headed by a sector word, a title or a set noun."""
+        kb, lemma = self.kb, token.lemma_.lower()
+        compound = _compound_lemma(token)
+        sector = kb.sector_of_word(compound) or kb.sector_of_word(lemma)
+        set_kind = SET_NOUNS.get(lemma)
+        if token.tag_ in ("NNS", "NNPS") and set_kind and _is_pair(token):
+            members = _recent_distinct(index, token.i, set_kind, 2)
+            if len(members) == 2:
+                de = DocEntity(key=f"set:{token.i}", name=token.text, kind="set", members=tuple(members), certainty=0.7)
+                index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "plural"))
+            return
+        if sector is None:
+            return
+        country, cue_tokens = _country_cue(index, token)
+        start = min([token.i, _np_start(token)] + [t.i for t in cue_tokens])
+        if kb.is_leader_title(compound) or kb.is_leader_title(lemma):
+            person = _person_with_title(index, token.i, country, compound if kb.is_leader_title(compound) else lemma)
+            if person is not None and token.tag_ not in ("NNS", "NNPS"):
+                index.add(ActorMention(start, token.i + 1, token.i, person, "title"))
+                return
+        if country is None:
+            return
+        key = f"generic:{country}:{sector}"
+        de = entities.setdefault(key, DocEntity(key=key, name=f"{country} {sector}", kind="generic", country=country, sector=sector, certainty=0.8))
+        index.add(ActorMention(start, token.i + 1, token.i, de, "descriptor"))
+
+    def _adjective_actor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
+        """A bare demonym standing as a noun phrase ("the Israelis")."""
+        if token.dep_ in ("amod", "compound") or token.pos_ != "PROPN" and token.tag_ not in ("NNPS", "NNS"):
+            return
+        country = self.kb.country_of_adjective(token.text)
+        if country:
+            key = f"generic:{country}:CVL"
+            de = entities.setdefault(key, DocEntity(key=key, name=token.text, kind="generic", country=country, sector="CVL", certainty=0.7))
+            index.add(ActorMention(token.i, token.i + 1, token.i, de, "descriptor"))
+
+    def _pronoun(self, index: ActorIndex, token: Token) -> None:
+        low = token.lower_
+        if low in PERSON_PRONOUNS:
+            want, gender = {"person"}, PERSON_PRONOUNS[low]
+        elif low in THING_PRONOUNS:
+            want, gender = {"country", "igo", "group", "institution", "metonym"}, None
+        elif low in PLURAL_PRONOUNS:
+            want, gender = {"set", "group", "generic"}, None
+        else:
+            return
+        best = _salient(index, token, want, gender)
+        if best is not None:
+            index.add(ActorMention(token.i, token.i + 1, token.i, best, "pronoun"))
+
+
+# -- helpers --------------------------------------------------------------------
+
+def _from_kb(entity: Entity) -> DocEntity:
+    kind = entity.kind
+    return DocEntity(
+        key=entity.id,
+        name=entity.name,
+        kind=kind,
+        country=entity.country,
+        sector=entity.sector,
+        org=entity.org,
+        kb=entity,
+        gender=entity.gender,
+        titles={r.title for r in entity.roles},
+    )
+
+
+def _compound_lemma(token: Token) -> str:
+    """'foreign minister', 'prime minister': the sector word with its compound/amod modifiers."""
+    mods = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.pos_ != "PROPN" or c.lower_ == "prime"]
+    if mods:
+        return " ".join([m.lower_ for m in mods] + [token.lemma_.lower()])
+    return token.lemma_.lower()
+
+
+def _np_start(token: Token) -> int:
+    lefts = [c.i for c in token.lefts if c.dep_ in ("det", "amod", "compound", "nummod", "poss", "predet", "quantmod")]
+    return min(lefts + [token.i])
+
+
+def _is_pair(token: Token) -> bool:
+    words = {c.lower_ for c in token.lefts}
+    return bool(words & PAIR_WORDS) or token.lemma_ == "side" and any(c.lower_ in ("the", "both") for c in token.lefts)
+
+
+def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Token]]:
+    """The nearest country cue of a descriptor: modifier, possessor, compound or 'of X'."""
+    kb = index.kb
+    for child in token.lefts:
+        if child.dep_ in ("amod", "compound", "poss", "nmod"):
+            mention = index.mention_at(child)
+            if mention and mention.entity.country:
+                return mention.entity.country, [child]
+            code = kb.country_of_adjective(child.text) or kb.country_of_name(child.text)
+            if code:
+                return code, [child]
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    mention = index.mention_at(pobj)
+                    if mention and mention.entity.country and mention.entity.kind in ("country", "metonym"):
+                        return mention.entity.country, []
+                    code = kb.country_of_name(pobj.text)
+                    if code:
+                        return code, []
+    return None, []
+
+
+def _person_with_title(index: ActorIndex, before: int, country: str | None, title: str) -> DocEntity | None:
+    """The person this document has described with that title (and country), most recent first."""
+    kb = index.kb
+    seen = []
+    for mention in index.mentions:
+        e = mention.entity
+        if e.kind != "person":
+            continue
+        code = e.country
+        if e.kb is not None:
+            code = kb.code_on(e.kb, index.on)[0] or code
+        if country and code != country:
+            continue
+        role = kb.title_on(e.kb, index.on) if e.kb is not None else None
+        titles = {t.lower() for t in e.titles} | ({role.lower()} if role else set())
+        generic = title in ("leader", "head of state", "chief")
+        if generic and (titles or e.sector == "GOV") or _title_matches(title, titles):
+            seen.append((mention.start < before, mention.start, e))
+    if not seen:
+        return None
+    # Prefer earlier mentions closest before; else the first after (headline titles).
+    before_list = [s for s in seen if s[0]]
+    pool = before_list or seen
+    chosen = max(pool, key=lambda s: s[1]) if before_list else min(pool, key=lambda s: s[1])
+    candidates = {id(s[2]) for s in pool}
+    if country is None and len(candidates) > 1 and title in ("leader",):
+        return None
+    return chosen[2]
+
+
+TITLE_SYNONYMS = {
+    "premier": {"prime minister", "premier", "pm"},
+    "pm": {"prime minister", "premier", "pm"},
+    "prime minister": {"prime minister", "premier", "pm"},
+    "president": {"president"},
+}
+
+
+def _title_matches(title: str, titles: set[str]) -> bool:
+    wanted = TITLE_SYNONYMS.get(title, {title})
+    return any(t in wanted or any(w in t for w in wanted) for t in titles)
+
+
+def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Span:
+    """Take in title words and country adjectives before a name; teach them to the entity."""
+    doc = span.doc
+    start = span.start
+    i = span.start - 1
+    while i >= 0 and doc[i].dep_ in ("compound", "amod") and span.start <= doc[i].head.i < span.end + 1:
+        tok = doc[i]
+        low = tok.lemma_.lower()
+        if kb.sector_of_word(low) or kb.is_leader_title(low) or low == "prime":
+            if kb.is_leader_title(low) or low in ("minister",):
+                de.titles.add(_compound_lemma_words(doc, i, span.start))
+            if de.sector is None and kb.sector_of_word(low):
+                de.sector = kb.sector_of_word(low)
+        elif kb.country_of_adjective(tok.text):
+            de.country = de.country or kb.country_of_adjective(tok.text)
+        else:
+            break
+        start = i
+        i -= 1
+    if de.kind == "person" and de.kb is None and de.sector is None and de.country:
+        de.sector = "GOV" if de.titles else None
+    return doc[start : span.end]
+
+
+def _compound_lemma_words(doc: Doc, i: int, stop: int) -> str:
+    words = [doc[j].lemma_.lower() for j in range(i, stop) if doc[j].pos_ in ("NOUN", "PROPN", "ADJ")]
+    words = [w for w in words if w not in ("russian",)]
+    text = " ".join(w for w in words)
+    return "prime minister" if "prime" in text and "minister" in text else doc[i].lemma_.lower()
+
+
+def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int) -> list[DocEntity]:
+    """The n most recently mentioned distinct entities of a kind before a token."""
+    found: list[DocEntity] = []
+    for mention in sorted(index.mentions, key=lambda m: -m.start):
+        if mention.start >= before:
+            continue
+        e = mention.entity
+        ok = e.kind == "person" if kind == "person" else e.kind in ("country", "metonym") or (
+            e.kind == "person" and kind == "country" and False
+        )
+        if kind == "country" and e.kind in ("person", "generic", "institution") and e.country:
+            ok = True
+        if not ok:
+            continue
+        country = e.country if kind == "country" else None
+        if kind == "country":
+            if e.kb is not None and e.kind == "person":
+                country = index.kb.code_on(e.kb, index.on)[0]
+            if not country or any(f.country == country for f in found):
+                continue
+            found.append(DocEntity(key=f"country:{country}", name=country, kind="country", country=country, certainty=0.7))
+        elif e not in found:
+            found.append(e)
+        if len(found) == n:
+            break
+    return found
+
+
+def _salient(index: ActorIndex, token: Token, want: set[str], gender: str | None) -> DocEntity | None:
+    """Most salient earlier entity: recency, grammatical role and repetition."""
+    sent_starts = [s.start for s in index.doc.sents]
+    sent_of = _sentence_number(sent_starts)
+    here = sent_of(token.i)
+    scores: dict[str, tuple[float, DocEntity]] = {}
+    for mention in index.mentions:
+        if mention.start >= token.i:
+            continue
+        e = mention.entity
+        if e.kind not in want or here - sent_of(mention.start) > 3:
+            continue
+        if gender and e.gender and e.gender != gender:
+            continue
+        head = index.doc[mention.head]
+        role = {"nsubj": 3.0, "nsubjpass": 2.5, "dobj": 1.5, "dative": 1.5, "poss": 1.0}.get(head.dep_, 0.8)
+        distance = here - sent_of(mention.start)
+        score = role * (0.5 ** distance) + (0.3 if mention.how == "pronoun" else 0.0)
+        old = scores.get(e.key, (0.0, e))[0]
+        scores[e.key] = (old + score, e)
+    if not scores:
+        return None
+    return max(scores.values(), key=lambda s: s[0])[1]
+
+
+def _sentence_number(starts: list[int]):
+    import bisect
+
+    def number(i: int) -> int:
+        return bisect.bisect_right(starts, i) - 1
+
+    return number

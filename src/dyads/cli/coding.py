@@ -1,0 +1,224 @@
+"""`dyads code`, `dyads events`, `dyads demo`."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator, List, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dyads.cli.app import app, err, out, user_errors
+from dyads.errors import EXIT_SKIPPED, DyadsError
+from dyads.export import FORMATS, write_records
+from dyads.ingest import Skipped, read_inputs
+from dyads.models import Article
+from dyads.pipeline import Pipeline, PipelineConfig
+from dyads.query import EventFilter, event_records
+from dyads.store import DEFAULT_DB, Store
+
+DbOption = typer.Option(DEFAULT_DB, "--db", help="DuckDB file of the store.")
+
+
+@dataclass
+class RunSummary:
+    articles: int = 0
+    sentences: int = 0
+    events: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "articles": self.articles, "sentences": self.sentences, "events": self.events,
+            "unchanged": self.unchanged, "skipped": [{"input": s.origin, "reason": s.reason} for s in self.skipped],
+        }
+
+
+def _articles(records: Iterable, summary: RunSummary) -> Iterator[Article]:
+    for rec in records:
+        if isinstance(rec, Skipped):
+            summary.skipped.append(rec)
+        else:
+            yield rec
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} articles/s"),
+        TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True,
+    )
+
+
+def code_into_store(pipeline: Pipeline, store: Store, records: Iterable, summary: RunSummary,
+                    quiet: bool = True, skip_unchanged: bool = False) -> None:
+    """Code articles and save each as it is done (a killed run keeps what it saved)."""
+    known = store.coded_hashes() if skip_unchanged else {}
+
+    def todo() -> Iterator[Article]:
+        for article in _articles(records, summary):
+            if known.get(article.id) == article.content_hash:
+                summary.unchanged += 1
+                continue
+            yield article
+
+    with _progress(quiet) as progress:
+        task = progress.add_task("coding", total=None, rate="0.0")
+        for coded in pipeline.code(todo()):
+            store.save(coded, model=pipeline.model_name)
+            summary.articles += 1
+            summary.sentences += coded.sentences
+            summary.events += len(coded.events)
+            elapsed = progress.tasks[0].elapsed or 1e-9
+            progress.update(task, advance=1, rate=f"{summary.articles / elapsed:.1f}")
+
+
+def print_summary(summary: RunSummary, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+    else:
+        err.print(
+            f"coded {summary.articles} articles, {summary.sentences} sentences, {summary.events} events"
+            + (f"; {summary.unchanged} unchanged" if summary.unchanged else "")
+            + (f"; skipped {len(summary.skipped)} inputs:" if summary.skipped else ""),
+            highlight=False,
+        )
+        for s in summary.skipped:
+            err.print(f"  skipped {s.origin}: {s.reason}", highlight=False, markup=False)
+
+
+@app.command()
+@user_errors
+def code(
+    paths: List[str] = typer.Argument(..., help="Files (.txt, .jsonl, .jsonl.gz, .csv), folders, or - for stdin."),
+    published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs that carry none."),
+    db: str = DbOption,
+    model: Optional[str] = typer.Option(None, help="Any installed spaCy pipeline (default: en_core_web_sm)."),
+    lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
+    actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s) extending the knowledge base."),
+    resume: bool = typer.Option(False, "--resume", help="Skip articles already coded with the same content."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+) -> None:
+    """Code news articles into events and store them."""
+    pub = _date_option(published, "--published")
+    pipeline = Pipeline(PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors)))
+    summary = RunSummary()
+    with Store(db) as store:
+        code_into_store(pipeline, store, read_inputs(paths, pub), summary, quiet=quiet, skip_unchanged=resume)
+    if not quiet or as_json:
+        print_summary(summary, as_json)
+    if summary.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _date_option(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DyadsError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def filter_options(
+    actor: Optional[str], recipient: Optional[str], types: List[str], since: Optional[str], until: Optional[str],
+    min_confidence: float, all_factuality: bool,
+) -> EventFilter:
+    return EventFilter(
+        actor=actor, recipient=recipient, type=[t.upper() for t in types],
+        since=_date_option(since, "--since"), until=_date_option(until, "--until"),
+        min_confidence=min_confidence, factuality=[] if all_factuality else ["asserted"],
+    )
+
+
+@app.command()
+@user_errors
+def events(
+    db: str = DbOption,
+    actor: Optional[str] = typer.Option(None, help="Actor code (RUS), code+sector (RUSGOV) or name."),
+    recipient: Optional[str] = typer.Option(None, help="Recipient code, code+sector or name."),
+    types: List[str] = typer.Option([], "--type", help="PLOVER event type(s)."),
+    since: Optional[str] = typer.Option(None, help="Events on or after YYYY-MM-DD."),
+    until: Optional[str] = typer.Option(None, help="Events on or before YYYY-MM-DD."),
+    min_confidence: float = typer.Option(0.0, help="Only events at or above this confidence."),
+    all_factuality: bool = typer.Option(False, "--all", help="Also negated, hypothetical and future events."),
+    fmt: str = typer.Option("table", "--format", help=f"One of {', '.join(FORMATS)}."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (required for parquet)."),
+    limit: Optional[int] = typer.Option(None, help="At most this many events."),
+) -> None:
+    """List or export coded events."""
+    flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
+    if fmt not in FORMATS:
+        raise DyadsError(f"--format must be one of {', '.join(FORMATS)}")
+    with Store(db, read_only=True) as store:
+        records = event_records(store.con, flt, limit=limit)
+        if fmt == "table":
+            print_events_table(list(records))
+            return
+        if output is None:
+            if fmt == "parquet":
+                raise DyadsError("--format parquet needs -o FILE")
+            if fmt == "jsonl":
+                for rec in records:
+                    sys.stdout.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+                return
+            output = Path("/dev/stdout")
+        n = write_records(records, fmt, output)
+    if str(output) != "/dev/stdout":
+        err.print(f"wrote {n} events to {output}", highlight=False)
+
+
+def _actor_label(actor: dict | None) -> str:
+    if not actor:
+        return "—"
+    code = "".join(x for x in (actor.get("code"), actor.get("sector")) if x) or "?"
+    name = actor.get("name") or actor.get("entity_text") or ""
+    return f"{code} {name}".strip()
+
+
+def print_events_table(records: list[dict]) -> None:
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("date", "event", "mode", "actor", "recipient", "where", "conf", "evidence"):
+        table.add_column(col, overflow="fold", max_width=60 if col == "evidence" else None)
+    for r in records:
+        loc = r.get("event_loc") or {}
+        date_text = r["date"] or ""
+        if r.get("date_source") == "publication":
+            date_text += " (pub)"
+        table.add_row(
+            date_text, r["event"], r["mode"] or "", _actor_label(r["actor"]), _actor_label(r["recipient"]),
+            f"{loc.get('name')} {loc.get('country') or ''}" if loc else "", f"{r['confidence']:.2f}", r["text"] or "",
+        )
+    out.print(table)
+    err.print(f"{len(records)} events", highlight=False)
+
+
+def demo_articles() -> list[str]:
+    folder = resources.files("dyads") / "data" / "demo"
+    return sorted(str(p) for p in folder.iterdir() if p.name.endswith(".jsonl"))
+
+
+@app.command()
+@user_errors
+def demo(
+    db: str = typer.Option("dyads-demo.duckdb", "--db", help="Fresh database to code the demo articles into."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Code the bundled example articles into a fresh database and show the events."""
+    path = Path(db)
+    for suffix in ("", ".wal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    pipeline = Pipeline()
+    summary = RunSummary()
+    with Store(db) as store:
+        code_into_store(pipeline, store, read_inputs(demo_articles()), summary, quiet=quiet)
+        records = list(event_records(store.con, EventFilter()))
+    print_events_table(records)
+    print_summary(summary, False)
+    err.print(f"database: {db}  (try: dyads events --db {db} --actor RUS)", highlight=False)

@@ -1,0 +1,96 @@
+"""`dyads dict import` (PETRARCH/TABARI dictionaries -> dyads YAML) and `dyads actor`."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from dyads.cli.app import app, err, out, user_errors
+from dyads.errors import KnowledgeBaseError
+
+dict_app = typer.Typer(name="dict", help="Actor dictionaries: import PETRARCH/TABARI files.", no_args_is_help=True)
+app.add_typer(dict_app, name="dict")
+
+
+@dict_app.command("import")
+@user_errors
+def import_cmd(
+    files: List[Path] = typer.Argument(..., help="PETRARCH/TABARI actor or agent dictionary files."),
+    output: Path = typer.Option(..., "-o", "--output", help="YAML file to write (use it with --kb)."),
+) -> None:
+    """Convert PETRARCH/TABARI actor and agent dictionaries to a dyads knowledge-base YAML file."""
+    from dyads.actors.dictionaries import import_petrarch, merge_imports, parse_yaml_text, write_yaml
+    from dyads.actors.kb import KnowledgeBase
+
+    cameo = KnowledgeBase.load()._cameo_iso  # CAMEO country codes -> ISO3
+    docs = [import_petrarch(f, cameo_iso=cameo) for f in files]
+    data = merge_imports(docs)
+    path = write_yaml(data, output)
+    parse_yaml_text(path.read_text(encoding="utf-8"), str(path))  # the file we wrote must load back
+    counts = ", ".join(f"{len(v)} {k}" for k, v in data.items())
+    err.print(f"wrote {path} ({counts or 'nothing found'})", highlight=False)
+
+
+def _parse_date(text: Optional[str]) -> Optional[date]:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise KnowledgeBaseError(f"--date must be YYYY-MM-DD, not {text!r}") from None
+
+
+@app.command("actor")
+@user_errors
+def actor_cmd(
+    name: str = typer.Argument(..., help="A name, alias, adjective or word to look up."),
+    on: Optional[str] = typer.Option(None, "--date", help="Code the actor as of this date (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    kb_files: List[Path] = typer.Option([], "--kb", help="Extra knowledge-base YAML files (repeatable)."),
+) -> None:
+    """Show what the actor knowledge base knows about NAME (and its code on --date)."""
+    from dyads.actors.kb import KnowledgeBase
+
+    when = _parse_date(on)
+    kb = KnowledgeBase.load(kb_files)
+    rows = []
+    for ent in kb.lookup(name):
+        country, sector = kb.code_on(ent, when)
+        rows.append({
+            "id": ent.id, "kind": ent.kind, "name": ent.name, "country": country, "sector": sector,
+            "code": (country or "") + (sector or ""), "title": kb.title_on(ent, when), "org": ent.org,
+            "gender": ent.gender, "cameo": ent.cameo,
+            "roles": [{"country": r.country, "sector": r.sector, "title": r.title,
+                       "start": r.start.isoformat() if r.start else None,
+                       "end": r.end.isoformat() if r.end else None} for r in ent.roles],
+        })
+    extra = {
+        "adjective_of": kb.country_of_adjective(name),
+        "country_of_name": kb.country_of_name(name),
+        "sector_of_word": kb.sector_of_word(name),
+        "leader_title": kb.is_leader_title(name),
+    }
+    if as_json:
+        out.print_json(json.dumps({"query": name, "date": on, "entities": rows, **extra}))
+        return
+    if not rows and not any(extra.values()):
+        err.print(f"nothing known about {name!r}", highlight=False)
+        raise typer.Exit(1)
+    for r in rows:
+        line = f"{r['name']}  [{r['id']}]  {r['code'] or '-'}"
+        if r["title"]:
+            line += f"  ({r['title']})"
+        out.print(line, highlight=False, markup=False)
+        for role in r["roles"]:
+            out.print(f"    {role['country']}{role['sector']}  {role['title']}  "
+                      f"{role['start'] or '…'} – {role['end'] or 'now'}", highlight=False, markup=False)
+    if extra["adjective_of"]:
+        out.print(f"adjective of {extra['adjective_of']}", highlight=False)
+    if extra["country_of_name"] and not rows:
+        out.print(f"names country {extra['country_of_name']}", highlight=False)
+    if extra["sector_of_word"]:
+        out.print(f"sector word: {extra['sector_of_word']}" + (" (leader title)" if extra["leader_title"] else ""),
+                  highlight=False)

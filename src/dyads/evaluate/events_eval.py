@@ -1,0 +1,366 @@
+"""`dyads eval`: score the event coder against gold events.
+
+Gold formats: dyads gold JSONL (documents with ``events``), the PLOVER
+gold-standard JSON (PLOVER 0.5 types mapped to 2.0) and PETRARCH validation XML
+(CAMEO codes mapped to PLOVER with the ontology's CAMEO table). Three levels:
+type; type + actor country; type + actor and recipient countries. Events marked
+``required: false`` count neither as misses nor as false alarms. Only asserted
+events are scored (negated, hypothetical and future ones did not happen).
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from dyads.errors import GoldFormatError
+from dyads.ingest import article_from_record, normalise
+from dyads.models import Article, Event
+
+PLOVER05_TO_20 = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+LEVELS = ("type", "type+actor", "type+dyad")
+
+
+@dataclass
+class GoldEvent:
+    type: str
+    actor: str | None
+    recipient: str | None
+    date: str | None = None
+    mode: str | None = None
+    required: bool = True
+    symmetric: bool = False
+    actor_sector: str | None = None
+    recipient_sector: str | None = None
+    note: str = ""
+
+
+@dataclass
+class GoldDoc:
+    article: Article
+    events: list[GoldEvent]
+    no_events: bool = False
+
+
+@dataclass
+class Predicted:
+    type: str
+    actor: str | None
+    recipient: str | None
+    date: str | None
+    actor_sector: str | None
+    recipient_sector: str | None
+    text: str
+    event_id: str
+
+    @classmethod
+    def from_event(cls, e: Event) -> "Predicted":
+        return cls(
+            e.event, e.actor.code if e.actor else None, e.recipient.code if e.recipient else None, e.date,
+            e.actor.sector if e.actor else None, e.recipient.sector if e.recipient else None,
+            e.event_text, e.id,
+        )
+
+
+# -- reading gold ------------------------------------------------------------------
+
+def read_gold(path: Path, cameo_to_iso=lambda c: c, cameo_to_plover=None) -> list[GoldDoc]:
+    if not path.exists():
+        raise GoldFormatError(f"{path}: no such file")
+    name = path.name.lower()
+    if name.endswith(".xml"):
+        return _read_petrarch(path, cameo_to_iso, cameo_to_plover)
+    if name.endswith(".json"):
+        return _read_plover(path, cameo_to_iso)
+    return _read_dyads(path)
+
+
+def _read_dyads(path: Path) -> list[GoldDoc]:
+    docs = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        origin = f"{path}:{lineno}"
+        try:
+            rec = json.loads(line)
+            article = article_from_record(rec, origin, f"gold-{lineno}")
+            events = [
+                GoldEvent(
+                    type=e["type"].upper(), actor=e.get("actor"), recipient=e.get("recipient"), date=e.get("date"),
+                    mode=e.get("mode"), required=e.get("required", True), symmetric=e.get("symmetric", False),
+                    note=e.get("note", ""),
+                )
+                for e in rec.get("events", [])
+            ]
+        except (json.JSONDecodeError, KeyError, AttributeError, TypeError) as exc:
+            raise GoldFormatError(f"{origin}: not a dyads gold document ({exc})") from None
+        except Exception as exc:  # InputError and friends
+            raise GoldFormatError(f"{origin}: {exc}") from None
+        docs.append(GoldDoc(article, events))
+    return docs
+
+
+def _plover_actors(value, cameo_to_iso) -> list[tuple[str | None, str | None]]:
+    if not value:
+        return [(None, None)]
+    out = []
+    for a in value:
+        code = (a.get("code") or "").strip().upper() or None
+        out.append((cameo_to_iso(code) if code and code not in ("IGO", "NGO") else code, a.get("sector") or None))
+    return out or [(None, None)]
+
+
+def _read_plover(path: Path, cameo_to_iso) -> list[GoldDoc]:
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise GoldFormatError(f"{path}:{exc.lineno}: malformed JSON ({exc.msg})") from None
+    docs = []
+    for rec in records:
+        etype = (rec.get("event") or "").upper()
+        if etype in ("", "DOCUMENT"):
+            continue
+        etype = PLOVER05_TO_20.get(etype, etype)
+        when = _parse_day(rec.get("date"))
+        article = Article(id=rec["id"], text=normalise(rec.get("text", "")), published=when, origin=str(path))
+        events = [
+            GoldEvent(etype, a, r, mode=rec.get("mode") or None, actor_sector=asec, recipient_sector=rsec)
+            for a, asec in _plover_actors(rec.get("source"), cameo_to_iso)
+            for r, rsec in _plover_actors(rec.get("target"), cameo_to_iso)
+        ]
+        docs.append(GoldDoc(article, events))
+    return docs
+
+
+def _parse_day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except (TypeError, ValueError):
+        return None
+
+
+_ACTOR_CODE = re.compile(r"^([A-Z]{3})")
+
+
+def _petrarch_actor(code: str | None, cameo_to_iso) -> tuple[str | None, str | None]:
+    if not code or code.startswith("---"):
+        return None, code[3:6] if code and len(code) >= 6 else None
+    if code.startswith(("IGO", "NGO")):
+        return code[:3], None
+    m = _ACTOR_CODE.match(code)
+    if not m:
+        return None, None
+    return cameo_to_iso(m.group(1)), code[3:6] or None
+
+
+def _read_petrarch(path: Path, cameo_to_iso, cameo_to_plover) -> list[GoldDoc]:
+    raw = path.read_text(encoding="utf-8")
+    # The file carries '#' comment banners outside elements; keep only the Sentences block.
+    start, end = raw.find("<Sentences>"), raw.rfind("</Sentences>")
+    if start < 0 or end < 0:
+        raise GoldFormatError(f"{path}: no <Sentences> block")
+    body = raw[start : end + len("</Sentences>")]
+    # Records are written as <Sentence .../> followed by sibling elements; regroup them.
+    docs = []
+    chunks = re.split(r"(?=<Sentence\s)", body)
+    for chunk in chunks[1:]:
+        head = re.match(r"<Sentence\s([^>]*?)/?>", chunk)
+        if not head:
+            continue
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', head.group(1)))
+        text_m = re.search(r"<Text>(.*?)</Text>", chunk, re.S)
+        if not text_m:
+            continue
+        codings = re.findall(r"<EventCoding\s([^>]*?)/?>", chunk)
+        events, no_events = [], False
+        for c in codings:
+            ca = dict(re.findall(r'(\w+)="([^"]*)"', c))
+            if ca.get("noevents", "").lower() == "true":
+                no_events = True
+                continue
+            ptype = cameo_to_plover(ca.get("eventcode", "")) if cameo_to_plover else None
+            a, asec = _petrarch_actor(ca.get("sourcecode"), cameo_to_iso)
+            r, rsec = _petrarch_actor(ca.get("targetcode"), cameo_to_iso)
+            if ptype is None:  # CAMEO statements with no PLOVER type: not scored
+                events.append(GoldEvent("NONE", a, r, required=False, note=ca.get("eventcode", "")))
+                continue
+            events.append(GoldEvent(ptype, a, r, actor_sector=asec, recipient_sector=rsec, note=ca.get("eventcode", "")))
+        d = attrs.get("date", "")
+        when = _parse_day(f"{d[:4]}-{d[4:6]}-{d[6:8]}") if len(d) == 8 else None
+        text = html.unescape(" ".join(text_m.group(1).split()))
+        article = Article(id=attrs.get("id", f"petr-{len(docs)}"), text=normalise(text), published=when, origin=str(path))
+        docs.append(GoldDoc(article, events, no_events))
+    if not docs:
+        raise GoldFormatError(f"{path}: no <Sentence> records with <Text>")
+    return docs
+
+
+# -- matching ------------------------------------------------------------------------
+
+def _matches(g: GoldEvent, p: Predicted, level: str) -> bool:
+    if g.type != p.type:
+        return False
+    if level == "type":
+        return True
+    if level == "type+actor":
+        return g.actor == p.actor or g.symmetric and g.recipient == p.actor
+    straight = g.actor == p.actor and g.recipient == p.recipient
+    swapped = g.symmetric and g.actor == p.recipient and g.recipient == p.actor
+    return straight or swapped
+
+
+def _date_score(g: GoldEvent, p: Predicted) -> int:
+    return int(g.date is not None and p.date is not None and str(p.date).startswith(g.date))
+
+
+def match_doc(gold: list[GoldEvent], pred: list[Predicted], level: str):
+    """One-to-one matching: required gold first, then optional gold absorbs the rest.
+
+    Returns (pairs, misses, false_alarms); pairs are (gold, predicted)."""
+    pairs = []
+    free = list(pred)
+    for required in (True, False):
+        pool = [g for g in gold if g.required == required]
+        # Prefer pairs that also agree on the dyad and the date, so ties resolve sensibly.
+        candidates = sorted(
+            ((g, p) for g in pool for p in free if _matches(g, p, level)),
+            key=lambda gp: (-_matches(gp[0], gp[1], "type+dyad"), -_date_score(*gp)),
+        )
+        used_g, used_p = set(), set()
+        for g, p in candidates:
+            if id(g) in used_g or id(p) in used_p:
+                continue
+            used_g.add(id(g))
+            used_p.add(id(p))
+            if required:
+                pairs.append((g, p))
+        free = [p for p in free if id(p) not in used_p]
+        if required:
+            misses = [g for g in pool if id(g) not in used_g]
+    return pairs, misses, free
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def scores(self) -> dict:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass
+class EvalReport:
+    overall: dict = field(default_factory=dict)
+    per_type: dict = field(default_factory=dict)
+    actors: dict = field(default_factory=dict)
+    dates: dict = field(default_factory=dict)
+    confusion: dict = field(default_factory=dict)
+    misses: list = field(default_factory=list)
+    false_alarms: list = field(default_factory=list)
+    documents: int = 0
+    gold_events: int = 0
+
+    def as_dict(self) -> dict:
+        return self.__dict__
+
+
+def score(docs: list[GoldDoc], predictions: dict[str, list[Predicted]]) -> EvalReport:
+    report = EvalReport(documents=len(docs))
+    tallies = {lvl: Tally() for lvl in LEVELS}
+    per_type = defaultdict(lambda: {lvl: Tally() for lvl in LEVELS})
+    confusion: Counter = Counter()
+    actor_counts = Counter()
+    date_counts = Counter()
+    for doc in docs:
+        gold = [g for g in doc.events if g.type != "NONE" or not g.required]
+        pred = predictions.get(doc.article.id, [])
+        report.gold_events += sum(g.required for g in gold)
+        for level in LEVELS:
+            pairs, misses, fas = match_doc(gold, pred, level)
+            tallies[level].tp += len(pairs)
+            tallies[level].fn += len(misses)
+            tallies[level].fp += len(fas)
+            for g, _ in pairs:
+                per_type[g.type][level].tp += 1
+            for g in misses:
+                per_type[g.type][level].fn += 1
+            for p in fas:
+                per_type[p.type][level].fp += 1
+            if level == "type":
+                _actor_accuracy(pairs, actor_counts)
+                for g, p in pairs:
+                    confusion[(g.type, p.type)] += 1
+                # Unmatched gold against unmatched predicted: what the coder called it instead.
+                for g, p in zip(misses, fas):
+                    confusion[(g.type, p.type)] += 1
+                for g in misses[len(fas):]:
+                    confusion[(g.type, "(none)")] += 1
+                for p in fas[len(misses):]:
+                    confusion[("(none)", p.type)] += 1
+            if level == "type+dyad":
+                for g, p in pairs:
+                    if g.date:
+                        date_counts["dated"] += 1
+                        date_counts["correct"] += _date_score(g, p)
+                report.misses += [_gold_row(doc, g) for g in misses]
+                report.false_alarms += [_pred_row(doc, p) for p in fas]
+    report.overall = {lvl: t.scores() for lvl, t in tallies.items()}
+    report.per_type = {t: {lvl: v.scores() for lvl, v in d.items()} for t, d in sorted(per_type.items())}
+    report.actors = {
+        k: round(actor_counts[k] / actor_counts[k + "_n"], 4) if actor_counts[k + "_n"] else None
+        for k in ("actor_country", "recipient_country", "actor_country_sector", "recipient_country_sector")
+    } | {"pairs": actor_counts["pairs"]}
+    report.dates = {"dated_matches": date_counts["dated"], "date_correct": date_counts["correct"],
+                    "accuracy": round(date_counts["correct"] / date_counts["dated"], 4) if date_counts["dated"] else None}
+    report.confusion = {f"{g}->{p}": n for (g, p), n in sorted(confusion.items())}
+    return report
+
+
+def _actor_accuracy(pairs, counts: Counter) -> None:
+    for g, p in pairs:
+        counts["pairs"] += 1
+        for role in ("actor", "recipient"):
+            gc, pc = getattr(g, role), getattr(p, role)
+            if g.symmetric and role == "actor" and gc != pc:
+                pc = p.recipient
+            counts[f"{role}_country_n"] += 1
+            counts[f"{role}_country"] += gc == pc
+            gs = getattr(g, f"{role}_sector")
+            if gs:
+                counts[f"{role}_country_sector_n"] += 1
+                counts[f"{role}_country_sector"] += gc == pc and gs == getattr(p, f"{role}_sector")
+
+
+def _gold_row(doc: GoldDoc, g: GoldEvent) -> dict:
+    return {"doc": doc.article.id, "type": g.type, "actor": g.actor, "recipient": g.recipient, "date": g.date,
+            "note": g.note, "text": doc.article.body[:200]}
+
+
+def _pred_row(doc: GoldDoc, p: Predicted) -> dict:
+    return {"doc": doc.article.id, "type": p.type, "actor": p.actor, "recipient": p.recipient, "date": p.date,
+            "trigger": p.text, "text": doc.article.body[:200]}
+
+
+def evaluate(path: Path, pipeline, limit: int | None = None) -> EvalReport:
+    """Code the gold documents with the pipeline and score them."""
+    ontology = pipeline.ontology
+
+    def to_plover(code: str) -> str | None:
+        return ontology.plover_from_cameo(code)[0]
+
+    docs = read_gold(path, pipeline.kb.cameo_to_iso, to_plover)[:limit]
+    predictions: dict[str, list[Predicted]] = {}
+    for coded in pipeline.code(d.article for d in docs):
+        predictions[coded.article.id] = [
+            Predicted.from_event(e) for e in coded.events if e.factuality == "asserted"
+        ]
+    return score(docs, predictions)

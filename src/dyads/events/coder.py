@@ -1,0 +1,433 @@
+"""Stage 4 — events: PLOVER events from the dependency parse, driven by the lexicon.
+
+For each token whose lemma the lexicon lists, the coder checks the entry's
+constraints (particle, object lemmas), then finds the arguments along the parse:
+
+* verbs: subject -> actor, direct object / dative / listed prepositions -> recipient;
+  passives swap them (``was attacked by``); an infinitive, participle or
+  coordinated verb without a subject takes its governor's (``sought to mediate``,
+  ``agreed to withdraw``); a relative clause takes its head noun.
+* nouns: possessor, country modifier or ``by`` -> actor; listed prepositions and
+  ``of`` -> recipient; a noun that is the object of a light verb (``held talks``,
+  ``launched an attack``) takes the light verb's subject and recipients.
+
+Factuality comes from negation, modals, conditionals and governing words listed
+in ``data/lexicon/_modality.yml`` (``refuses requests to supply aid``: the aid is
+not asserted). Confidence combines the entry weight, how the arguments were
+found and how sure the actor resolution is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+from spacy.tokens import Doc, Token
+
+from dyads.actors.resolve import ActorIndex
+from dyads.events.lexicon import LexEntry, Lexicon
+from dyads.models import Actor
+
+SUBJECTS = ("nsubj", "csubj")
+CLAUSE_LINKS = ("xcomp", "ccomp", "advcl", "conj", "acl", "relcl", "pcomp", "dobj", "pobj", "prep", "attr", "oprd", "appos", "npadvmod", "nsubj", "nsubjpass", "dep", "agent", "dative", "advmod")
+REPORTING = {"say", "report", "tell", "announce", "add", "state", "claim", "write", "quote", "note", "cite"}
+LIGHT_VERB_ROLES = ("dobj", "attr", "nsubjpass", "oprd")
+ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
+
+
+@dataclass
+class Modality:
+    negating_governors: frozenset[str] = frozenset()
+    hypothetical_governors: frozenset[str] = frozenset()
+    request_governors: frozenset[str] = frozenset()
+    future_markers: frozenset[str] = frozenset()
+    hypothetical_markers: frozenset[str] = frozenset()
+    attempt_governors: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls) -> "Modality":
+        path = resources.files("dyads") / "data" / "lexicon" / "_modality.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        fields = cls.__dataclass_fields__
+        return cls(**{k: frozenset(str(w).lower() for w in v) for k, v in (data or {}).items() if k in fields})
+
+
+@dataclass
+class Candidate:
+    """An event found in one sentence, before dating, locating and merging."""
+
+    entry: LexEntry
+    trigger: Token
+    trigger_tokens: list[Token]
+    actors: list[Actor | None]
+    recipients: list[Actor | None]
+    factuality: str = "asserted"
+    confidence: float = 0.5
+    path: str = ""
+    mode: str | None = None
+    # filled by the time and place stages
+    timex: object | None = None
+    date_inherited: bool = False
+    place: object | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class EventCoder:
+    def __init__(self, lexicon: Lexicon, modality: Modality | None = None) -> None:
+        self.lexicon = lexicon
+        self.modality = modality or Modality.load()
+
+    # -- finding triggers ----------------------------------------------------------
+    def find(self, doc: Doc, actors: ActorIndex) -> list[Candidate]:
+        found: list[Candidate] = []
+        claimed: set[int] = set()  # object tokens used by a light-verb entry
+        for token in doc:
+            pos = _pos_class(token)
+            if pos is None or token.i in claimed:
+                continue
+            entry, obj = self._match(token, pos)
+            if entry is None:
+                continue
+            if obj is not None:
+                claimed.add(obj.i)
+                # A nominal candidate already made from the object yields to the light verb.
+                found = [c for c in found if c.trigger.i != obj.i]
+            cand = self._arguments(token, entry, obj, actors)
+            if cand is not None:
+                found.append(cand)
+        return found
+
+    def complete(self, found: list[Candidate]) -> None:
+        """After dating and locating: recipients that only the embedded event names."""
+        self._complements(found)
+
+    def _match(self, token: Token, pos: str) -> tuple[LexEntry | None, Token | None]:
+        entries = self.lexicon.lookup(token.lemma_, pos)
+        if not entries and token.lower_ != token.lemma_.lower():
+            entries = self.lexicon.lookup(token.lower_, pos)
+        if not entries:
+            return None, None
+        # Most specific first: particle and object constraints beat a bare lemma.
+        ranked = sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects)), -e.weight))
+        for entry in ranked:
+            if entry.particle and not any(c.dep_ == "prt" and c.lower_ == entry.particle for c in token.children):
+                continue
+            if not entry.particle and pos == "verb" and _has_foreign_particle(token):
+                continue
+            if entry.objects:
+                obj = _object_with_lemma(token, entry.objects)
+                if obj is None:
+                    continue
+                return entry, obj
+            return entry, None
+        return None, None
+
+    # -- arguments -------------------------------------------------------------------
+    def _arguments(self, token: Token, entry: LexEntry, obj: Token | None, index: ActorIndex) -> Candidate | None:
+        if entry.pos == "noun" and obj is None:
+            actors, recipients, path = self._noun_arguments(token, entry, index)
+        else:
+            actors, recipients, path = self._verb_arguments(token, entry, obj, index)
+        if entry.symmetric and not recipients and len(actors) >= 2:
+            recipients = actors[1:2]
+            actors = actors[:1]
+            path += "+reciprocal"
+        factuality, attempt = self._factuality(token)
+        recipients = [r for r in recipients if not _same_actor(r, actors)]
+        trigger_tokens = [token] + ([obj] if obj is not None else []) + [
+            c for c in token.children if c.dep_ == "prt"
+        ]
+        cand = Candidate(
+            entry=entry,
+            trigger=token,
+            trigger_tokens=sorted(trigger_tokens, key=lambda t: t.i),
+            actors=actors or [None],
+            recipients=recipients or [None],
+            factuality=factuality,
+            path=path,
+            mode=entry.mode,
+        )
+        cand.confidence = _confidence(entry, cand, path, attempt)
+        return cand
+
+    def _verb_arguments(self, verb: Token, entry: LexEntry, obj: Token | None, index: ActorIndex):
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        actors: list[Actor] = []
+        recipients: list[Actor] = []
+        path = []
+        for child in verb.children:
+            if child.dep_ in SUBJECTS and not passive:
+                actors += _actors_at(child, index)
+                path.append("nsubj")
+            elif child.dep_ == "agent":
+                for pobj in _pobjs(child):
+                    actors += _actors_at(pobj, index)
+                path.append("agent")
+            elif child.dep_ == "nsubjpass" and entry.object_is_recipient:
+                recipients += _actors_at(child, index)
+                path.append("nsubjpass")
+            elif child.dep_ in ("dobj", "dative") and entry.object_is_recipient and (obj is None or child.i != obj.i):
+                recipients += _actors_at(child, index, deep=child.dep_ == "dobj")
+                path.append(child.dep_)
+            elif child.dep_ == "prep" and child.lower_ in entry.preps:
+                for pobj in _pobjs(child):
+                    recipients += _actors_at(pobj, index)
+                path.append(f"prep:{child.lower_}")
+        if obj is not None:
+            for child in obj.children:
+                if child.dep_ == "prep" and (child.lower_ in entry.preps or child.lower_ in ("to", "for", "against", "on", "with")):
+                    for pobj in _pobjs(child):
+                        recipients += _actors_at(pobj, index)
+                    path.append(f"obj-prep:{child.lower_}")
+        if not actors:
+            inherited, how = _inherited_subject(verb, index)
+            actors += inherited
+            if how:
+                path.append(how)
+        return actors, recipients, "+".join(path)
+
+    def _noun_arguments(self, noun: Token, entry: LexEntry, index: ActorIndex):
+        actors: list[Actor] = []
+        recipients: list[Actor] = []
+        path = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                actors += _actors_at(child, index)
+                path.append("poss")
+            elif child.dep_ in ("amod", "compound", "nmod"):
+                found = _actors_at(child, index)
+                if found and _is_place_only(child, index):
+                    continue  # "the Beersheba attack": a place, dealt with by the place stage
+                actors += found
+                if found:
+                    path.append(child.dep_)
+            elif child.dep_ == "prep":
+                prep = child.lower_
+                targets = [a for p in _pobjs(child) for a in _actors_at(p, index)]
+                if prep == "by" or prep == "of" and entry.of_is == "actor" or prep == "from" and entry.type in ("AID", "REQUEST", "ACCUSE", "THREATEN", "SUPPORT"):
+                    actors += targets
+                elif prep in entry.preps or prep == "of" and entry.of_is == "recipient" or prep == "between":
+                    recipients += targets
+                else:
+                    continue
+                if targets:
+                    path.append(f"prep:{prep}")
+        if not actors:
+            gov = _light_verb(noun)
+            if gov is not None:
+                sub_actors, sub_recipients, sub_path = self._verb_arguments(gov, entry, noun, index)
+                actors += sub_actors
+                if not recipients:
+                    recipients += sub_recipients
+                path.append(f"light:{gov.lemma_}" + (f"({sub_path})" if sub_path else ""))
+            elif noun.dep_ == "attr" and noun.head.lemma_ == "be":
+                for c in noun.head.children:
+                    if c.dep_ in SUBJECTS:
+                        actors += _actors_at(c, index)
+                        path.append("copula")
+        return actors, recipients, "+".join(path)
+
+    # -- factuality ------------------------------------------------------------------
+    def _factuality(self, token: Token) -> tuple[str, bool]:
+        """asserted | negated | hypothetical | future, and whether it is an attempt."""
+        m = self.modality
+        attempt = False
+        node = token
+        first = True
+        for _ in range(8):
+            children = list(node.children)
+            lowers = {c.lower_ for c in children}
+            if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ == "no" for c in children):
+                return "negated", attempt
+            if any(c.dep_ == "aux" and c.lower_ in m.hypothetical_markers for c in children):
+                return "hypothetical", attempt
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
+                return "hypothetical", attempt
+            if any(c.dep_ in ("amod", "advmod") and c.lower_ in m.hypothetical_markers for c in children):
+                return "hypothetical", attempt
+            if any(c.dep_ == "aux" and c.lower_ in m.future_markers for c in children):
+                return "future", attempt
+            if any(c.dep_ == "amod" and c.lower_ in m.future_markers for c in children):
+                return "future", attempt
+            if "going" in lowers and node.tag_ == "VB":
+                return "future", attempt
+            if not first:
+                lemma = node.lemma_.lower()
+                if lemma in m.negating_governors:
+                    return "negated", attempt
+                if lemma in m.hypothetical_governors or lemma in m.request_governors:
+                    return "hypothetical", attempt
+                if lemma in m.attempt_governors:
+                    attempt = True
+            if node.dep_ not in CLAUSE_LINKS or node.head.i == node.i:
+                break
+            parent = node.head
+            if parent.lemma_.lower() in REPORTING and node.dep_ in ("ccomp", "parataxis", "dep"):
+                break
+            # A coordinated verb shares its head's clause only for modals on the head.
+            node = parent
+            first = False
+        return "asserted", attempt
+
+    # -- complements: recipients found in the embedded event --------------------------
+    def _complements(self, found: list[Candidate]) -> None:
+        for cand in found:
+            if not cand.entry.recipient_from_complement or any(cand.recipients):
+                continue
+            subtree = {t.i for t in cand.trigger.subtree} - {cand.trigger.i}
+            for other in found:
+                if other is cand or other.trigger.i not in subtree:
+                    continue
+                targets = [r for r in other.recipients if r is not None]
+                if targets:
+                    cand.recipients = targets
+                    cand.extra["complement"] = other
+                    cand.path += f"+complement:{other.entry.id}"
+                    break
+                if other.entry.location_is_recipient:
+                    cand.extra["complement"] = other
+                    cand.path += f"+complement:{other.entry.id}"
+
+
+# -- helpers ------------------------------------------------------------------------
+
+def _pos_class(token: Token) -> str | None:
+    if token.pos_ in ("VERB", "AUX"):
+        return "verb"
+    if token.pos_ in ("NOUN", "PROPN"):
+        return "noun"
+    if token.pos_ == "ADJ":
+        return "adj"
+    return None
+
+
+def _has_foreign_particle(token: Token) -> bool:
+    """'call off' is not 'call': a verb with a particle only matches entries naming it."""
+    return any(c.dep_ == "prt" and c.lower_ not in ("up",) for c in token.children)
+
+
+def _object_with_lemma(token: Token, lemmas: tuple[str, ...]) -> Token | None:
+    for child in token.children:
+        if child.dep_ in LIGHT_VERB_ROLES and _lemma_in(child, lemmas):
+            return child
+        if child.dep_ in LIGHT_VERB_ROLES:
+            for conj in child.conjuncts:
+                if _lemma_in(conj, lemmas):
+                    return conj
+        if child.dep_ == "prep" and child.lower_ in ("with", "for", "on", "in"):
+            for pobj in _pobjs(child):
+                if _lemma_in(pobj, lemmas):
+                    return pobj
+    return None
+
+
+def _lemma_in(token: Token, lemmas: tuple[str, ...]) -> bool:
+    return token.lemma_.lower() in lemmas or token.lower_ in lemmas
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    out = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    return out + [conj for p in out for conj in p.conjuncts if conj.dep_ == "conj"]
+
+
+def _actors_at(token: Token, index: ActorIndex, deep: bool = True) -> list[Actor]:
+    """Actors at an argument token, its coordinated siblings and (one step) what it is 'of'."""
+    found: list[Actor] = []
+    for tok in [token] + [c for c in token.conjuncts if c.i > token.i]:
+        mention = index.mention_at(tok)
+        if mention is not None:
+            found += index.actors(mention)
+            continue
+        if tok.pos_ in ("DET", "PRON") and tok.dep_ in ("nsubj", "nsubjpass"):
+            continue
+        if deep:
+            found += _actors_beneath(tok, index)
+    return found
+
+
+def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
+    """'members of Bennett's coalition', 'support from Jerusalem': look one or two steps in."""
+    for child in token.children:
+        if child.dep_ == "poss" and (index.kb.sector_of_word(token.lemma_.lower()) or token.lemma_ in GROUP_NOUNS):
+            mention = index.mention_at(child)
+            if mention is not None:
+                return index.actors(mention)
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+            for pobj in _pobjs(child):
+                mention = index.mention_at(pobj)
+                if mention is not None:
+                    return index.actors(mention)
+                deeper = _actors_beneath(pobj, index)
+                if deeper:
+                    return deeper
+    return []
+
+
+GROUP_NOUNS = {"member", "partner", "ally", "supporter", "coalition", "camp", "side", "staff", "aide", "loyalist"}
+
+
+def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str]:
+    """Subject of a governing verb for infinitives, participles and conjuncts; head noun for relatives."""
+    node = verb
+    for _ in range(5):
+        dep = node.dep_
+        head = node.head
+        if head.i == node.i:
+            return [], ""
+        if dep == "relcl" or dep == "acl" and node.tag_ in ("VBN", "VBG", "VB"):
+            rel_subj = [c for c in node.children if c.dep_ in SUBJECTS and c.tag_ not in ("WDT", "WP")]
+            if not rel_subj:
+                return _actors_at(head, index), "relcl-head"
+            return [], ""
+        if dep not in ("xcomp", "conj", "advcl", "ccomp", "pcomp"):
+            return [], ""
+        if dep in ("advcl", "ccomp") and any(c.dep_ in SUBJECTS + ("nsubjpass",) for c in node.children):
+            return [], ""
+        subjects = [c for c in head.children if c.dep_ in SUBJECTS]
+        if subjects:
+            actors = [a for s in subjects for a in _actors_at(s, index)]
+            return actors, f"inherit:{dep}"
+        node = head
+    return [], ""
+
+
+def _light_verb(noun: Token) -> Token | None:
+    """The verb a nominal event is the object of: 'held talks', 'launched an attack'."""
+    if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
+        return noun.head
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB" and noun.head.lower_ in ("in", "to", "into"):
+        return noun.head.head  # "took part in talks", "agreed to talks"
+    if noun.dep_ == "conj":
+        return _light_verb(noun.head)
+    return None
+
+
+def _is_place_only(token: Token, index: ActorIndex) -> bool:
+    mention = index.mention_at(token)
+    if mention is None:
+        return False
+    return mention.entity.kind == "country" and token.ent_type_ == "GPE" and token.pos_ == "PROPN" and token.dep_ == "compound"
+
+
+def _same_actor(recipient: Actor | None, actors: list[Actor | None]) -> bool:
+    if recipient is None:
+        return False
+    for a in actors:
+        if a is None:
+            continue
+        if a.kb_id and a.kb_id == recipient.kb_id:
+            return True
+        if a.start is not None and a.start == recipient.start and a.name == recipient.name:
+            return True
+    return False
+
+
+def _confidence(entry: LexEntry, cand: Candidate, path: str, attempt: bool) -> float:
+    certainties = [a.certainty for a in cand.actors + cand.recipients if a is not None]
+    arg = sum(certainties) / len(certainties) if certainties else 0.4
+    if not any(cand.actors) or not any(cand.recipients):
+        arg *= 0.8
+    path_factor = 0.85 if ("inherit" in path or "light" in path or "relcl" in path) else 1.0
+    score = entry.weight * (0.5 + 0.5 * arg) * path_factor * (0.9 if attempt else 1.0)
+    return round(max(0.05, min(0.99, score)), 3)

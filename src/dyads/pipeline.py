@@ -1,0 +1,149 @@
+"""The pipeline: ingest -> nlp -> actors -> events -> time -> place -> merge.
+
+``Pipeline`` owns the loaded resources (spaCy model, knowledge base, lexicon,
+ontology, gazetteer), built once and passed explicitly; ``code`` streams
+Articles through spaCy's batched ``nlp.pipe`` and yields one ``CodedArticle``
+each, ready for the store.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from dyads.actors.kb import KnowledgeBase
+from dyads.actors.resolve import ActorIndex, ActorResolver
+from dyads.events.coder import Candidate, EventCoder
+from dyads.events.lexicon import Lexicon
+from dyads.events.ontology import Ontology
+from dyads.merge import merge_article_events
+from dyads.models import Article, Event, Evidence
+from dyads.nlp import load_pipeline
+from dyads.place.attach import anchor_places, attach_places
+from dyads.place.gazetteer import load_gazetteer
+from dyads.place.geoparse import Geoparser
+from dyads.time.attach import attach_dates, date_fields, find_timexes
+
+
+@dataclass
+class PipelineConfig:
+    model: str | None = None
+    lexicons: tuple[Path, ...] = ()
+    actor_files: tuple[Path, ...] = ()
+    batch_size: int = 32
+
+
+@dataclass
+class CodedArticle:
+    article: Article
+    events: list[Event]
+    sentences: int
+    tokens: int
+    annotations: list[dict] = field(default_factory=list)  # spans for the article view
+
+
+class Pipeline:
+    def __init__(self, config: PipelineConfig | None = None) -> None:
+        self.config = config or PipelineConfig()
+        self.nlp = load_pipeline(self.config.model)
+        self.kb = KnowledgeBase.load(self.config.actor_files)
+        self.resolver = ActorResolver(self.kb, self.nlp.vocab)
+        self.lexicon = Lexicon.load(self.config.lexicons)
+        self.coder = EventCoder(self.lexicon)
+        self.ontology = Ontology.load()
+        self.geoparser = Geoparser(load_gazetteer())
+
+    @property
+    def model_name(self) -> str:
+        return f"{self.nlp.meta.get('lang', 'xx')}_{self.nlp.meta.get('name', '?')}-{self.nlp.meta.get('version', '?')}"
+
+    def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        pairs = ((article.body, article) for article in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.config.batch_size):
+            yield self.code_doc(doc, article)
+
+    def code_one(self, article: Article) -> CodedArticle:
+        return next(self.code([article]))
+
+    def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
+        actors = self.resolver.resolve(doc, article.published)
+        candidates = self.coder.find(doc, actors)
+        timexes = find_timexes(doc, article.published)
+        attach_dates(candidates, timexes)
+        places = self.geoparser.parse(doc)
+        attach_places(candidates, anchor_places(doc, places))
+        self.coder.complete(candidates)
+        events = [e for cand in candidates for e in self._events(cand, article)]
+        events = merge_article_events(events)
+        annotations = _annotations(actors, timexes, places, events)
+        return CodedArticle(article, events, sentences=sum(1 for _ in doc.sents), tokens=len(doc), annotations=annotations)
+
+    def _events(self, cand: Candidate, article: Article) -> Iterator[Event]:
+        entry = cand.entry
+        sent = cand.trigger.sent
+        cameo = self.ontology.cameo(entry.cameo) if entry.cameo else None
+        if cameo is None:
+            cameo = self.ontology.nearest_cameo(entry.type, cand.mode, entry.context)
+        first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
+        trigger_span = (first.idx, last.idx + len(last.text))
+        dates = date_fields(cand.timex, article.published)
+        for actor in cand.actors:
+            for recipient in cand.recipients:
+                if actor is None and recipient is None:
+                    continue
+                evidence = Evidence(
+                    article_id=article.id,
+                    sentence=sent.text.strip(),
+                    sentence_start=sent.start_char,
+                    sentence_end=sent.start_char + len(sent.text.rstrip()),
+                    trigger=trigger_span,
+                    actor_span=(actor.start, actor.end) if actor and actor.start is not None else None,
+                    recipient_span=(recipient.start, recipient.end) if recipient and recipient.start is not None else None,
+                    time_span=(cand.timex.start, cand.timex.end) if cand.timex is not None else None,
+                    place_span=(cand.place.start, cand.place.end) if cand.place is not None and cand.place.start is not None else None,
+                    rule=entry.id,
+                    path=cand.path,
+                )
+                key = f"{article.id}|{trigger_span}|{entry.type}|{actor and actor.code}|{recipient and recipient.code}"
+                yield Event(
+                    id=hashlib.sha1(key.encode()).hexdigest()[:16],
+                    article_id=article.id,
+                    event=entry.type,
+                    actor=actor,
+                    recipient=recipient,
+                    mode=cand.mode,
+                    context=list(entry.context),
+                    cameo=cameo.code if cameo else None,
+                    goldstein=cameo.goldstein if cameo else None,
+                    quad_code=self.ontology.quad_class(entry.type),
+                    event_loc=cand.place,
+                    factuality=cand.factuality,
+                    confidence=cand.confidence,
+                    event_text=" ".join(t.text for t in cand.trigger_tokens),
+                    text=sent.text.strip(),
+                    evidence=[evidence],
+                    **dates,
+                )
+
+
+def _annotations(actors: ActorIndex, timexes, places, events: list[Event]) -> list[dict]:
+    """Character spans for highlighting: actors, triggers, dates, places."""
+    doc = actors.doc
+    spans = []
+    for m in actors.mentions:
+        span = doc[m.start : m.end]
+        first = actors.actors(m)[0] if actors.actors(m) else None
+        label = first.full_code if first else ""
+        spans.append({"kind": "actor", "start": span.start_char, "end": span.end_char, "label": label, "how": m.how})
+    for timex, _ in timexes:
+        spans.append({"kind": "time", "start": timex.start, "end": timex.end, "label": timex.value})
+    for place in places:
+        if place.start is not None:
+            spans.append({"kind": "place", "start": place.start, "end": place.end, "label": f"{place.name} ({place.country})"})
+    for event in events:
+        for ev in event.evidence:
+            spans.append({"kind": "trigger", "start": ev.trigger[0], "end": ev.trigger[1], "label": event.event, "event_id": event.id})
+    return sorted(spans, key=lambda s: (s["start"], s["end"]))

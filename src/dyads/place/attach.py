@@ -1,0 +1,63 @@
+"""Stage 6 — place: locate each event at the place its words put it.
+
+The place governed by the event in the same clause ("an attack in Beersheba",
+"opened a field hospital near Lviv", "the Beersheba attack") is the event's
+location; otherwise there is none. The location is never more precise than the
+text: a country name gives a country.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from dyads.models import Actor, Place
+
+LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "across", "into", "throughout", "on", "off", "along"}
+MOTION = {"to"}  # "traveled to Moscow": where a visit took place
+
+
+def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
+    """token index of the governing verb/noun -> place."""
+    anchored: dict[int, Place] = {}
+    for place in places:
+        if place.start is None:
+            continue
+        span = doc.char_span(place.start, place.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        if root.dep_ == "compound" or root.dep_ == "nmod":  # "the Beersheba attack"
+            anchored.setdefault(root.head.i, place)
+            continue
+        if root.dep_ == "pobj" and root.head.dep_ == "prep":
+            prep = root.head
+            if prep.lower_ in LOCATIVE:
+                anchored.setdefault(prep.head.i, place)
+                # "a hospital near Lviv" attached to the object noun: the verb is located too
+                if prep.head.dep_ in ("dobj", "pobj") and prep.head.head.pos_ == "VERB":
+                    anchored.setdefault(prep.head.head.i, place)
+            elif prep.lower_ in MOTION:
+                anchored.setdefault(-prep.head.i - 1, place)  # motion targets kept apart
+    return anchored
+
+
+def attach_places(candidates, anchored: dict[int, Place]) -> None:
+    for cand in candidates:
+        place = None
+        for tok in cand.trigger_tokens:
+            place = anchored.get(tok.i)
+            if place is not None:
+                break
+        if place is None and cand.mode == "visit":
+            place = anchored.get(-cand.trigger.i - 1)
+        if place is None and _is_light_object(cand.trigger):
+            place = anchored.get(cand.trigger.head.i)
+        cand.place = place
+        if place is not None and cand.entry.location_is_recipient and not any(cand.recipients) and place.country:
+            cand.recipients = [
+                Actor(code=place.country, sector=None, entity_text=place.text or place.name, name=place.name, start=place.start, end=place.end, certainty=0.6)
+            ]
+            cand.path += "+location-recipient"
+
+
+def _is_light_object(token: Token) -> bool:
+    return token.dep_ in ("dobj",) and token.head.pos_ == "VERB"

