@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
 
+from dyads.actors.conflicts import ConflictBook
 from dyads.actors.kb import KnowledgeBase
 from dyads.actors.resolve import ActorIndex, ActorResolver
 from dyads.events.coder import Candidate, EventCoder
@@ -50,11 +51,13 @@ class Pipeline:
         self.config = config or PipelineConfig()
         self.nlp = load_pipeline(self.config.model)
         self.kb = KnowledgeBase.load(self.config.actor_files)
-        self.resolver = ActorResolver(self.kb, self.nlp.vocab)
+        self.conflicts = ConflictBook.load(self.config.actor_files)
+        gazetteer = load_gazetteer()
+        self.geoparser = Geoparser(gazetteer)
+        self.resolver = ActorResolver(self.kb, self.nlp.vocab, self.conflicts, is_place=_town_not_person(gazetteer, self.kb))
         self.lexicon = Lexicon.load(self.config.lexicons)
         self.coder = EventCoder(self.lexicon)
         self.ontology = Ontology.load()
-        self.geoparser = Geoparser(load_gazetteer())
 
     @property
     def model_name(self) -> str:
@@ -75,9 +78,15 @@ class Pipeline:
         attach_dates(candidates, timexes)
         places = self.geoparser.parse(doc)
         attach_places(candidates, anchor_places(doc, places))
-        self.coder.complete(candidates)
-        events = [e for cand in candidates for e in self._events(cand, article)]
-        events = merge_article_events(events)
+        self.coder.complete(candidates, self.conflicts, article.published, _document_countries(actors, self.kb))
+        events, orphans = [], []
+        for cand in candidates:
+            made = [e for e in self._events(cand, article) if self.coder.keeps(e.event, e.actor is not None)]
+            events += made
+            if not made and not any(cand.actors) and not any(cand.recipients):
+                orphans.append(cand)
+        events = merge_article_events(events, _lede_end(article))
+        _attach_orphans(events, orphans, article)
         annotations = _annotations(actors, timexes, places, events)
         return CodedArticle(article, events, sentences=sum(1 for _ in doc.sents), tokens=len(doc), annotations=annotations)
 
@@ -127,6 +136,62 @@ class Pipeline:
                     evidence=[evidence],
                     **dates,
                 )
+
+
+def _town_not_person(gazetteer, kb):
+    """A one-word 'person' that is a known town and no known person is a town."""
+
+    def is_place(name: str) -> bool:
+        return gazetteer.knows(name) and not any(e.kind == "person" for e in kb.lookup(name))
+
+    return is_place
+
+
+def _document_countries(actors: ActorIndex, kb: KnowledgeBase) -> set[str]:
+    codes = set()
+    for m in actors.mentions:
+        for a in actors.actors(m):
+            if a.code and a.code not in ("IGO", "NGO"):
+                codes.add(a.code)
+    return codes
+
+
+def _lede_end(article: Article) -> int:
+    """End of the first body paragraph: headline, sub-headline and lede restate the main event."""
+    head = len("\n\n".join(p for p in (article.title, article.dek) if p))
+    first_para = article.text.split("\n\n", 1)[0]
+    return head + (2 if head else 0) + len(first_para)
+
+
+def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Article) -> None:
+    """A nominal mention naming no one ("the invasion began on February 24", "Wednesday's
+    call") refers back to the article's event of that type: it adds evidence, and dates
+    it when that event had only the publication date."""
+    for cand in orphans:
+        if cand.trigger.pos_ not in ("NOUN", "PROPN") or cand.factuality != "asserted":
+            continue
+        dates = date_fields(cand.timex, article.published)
+        same_type = [e for e in events if e.event == cand.entry.type and e.factuality == "asserted"]
+        same_rule = [e for e in same_type if any(ev.rule == cand.entry.id for ev in e.evidence)]
+        if dates["date_source"] == "text":  # a dated mention: the event of that date, else an undated one of its kind
+            fitting = [e for e in same_type if e.date == dates["date"]] or [e for e in same_rule if e.date_source == "publication"]
+        else:
+            fitting = same_rule
+        if not fitting:
+            continue
+        before = [e for e in fitting if e.evidence[0].trigger[0] <= cand.trigger.idx]
+        target = before[-1] if before else fitting[0]
+        first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
+        sent = cand.trigger.sent
+        target.evidence.append(Evidence(
+            article_id=article.id, sentence=sent.text.strip(), sentence_start=sent.start_char,
+            sentence_end=sent.start_char + len(sent.text.rstrip()), trigger=(first.idx, last.idx + len(last.text)),
+            time_span=(cand.timex.start, cand.timex.end) if cand.timex is not None else None,
+            rule=cand.entry.id, path="coreferent-mention",
+        ))
+        if target.date_source == "publication" and dates["date_source"] == "text":
+            target.date, target.date_end = dates["date"], dates["date_end"]
+            target.date_precision, target.date_source = dates["date_precision"], "text"
 
 
 def _annotations(actors: ActorIndex, timexes, places, events: list[Event]) -> list[dict]:

@@ -23,8 +23,8 @@ from dyads.models import Actor
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
-PAIR_WORDS = {"two", "both"}
-SET_NOUNS = {"side": "country", "country": "country", "nation": "country", "leader": "person", "government": "country"}
+PAIR_WORDS = {"two", "both", "warring"}
+SET_NOUNS = {"side": "country", "party": "country", "country": "country", "nation": "country", "leader": "person", "government": "country"}
 NAME_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "lt", "col", "maj", "capt", "sir"}
 
 
@@ -80,6 +80,11 @@ class ActorIndex:
         self._by_token: dict[int, ActorMention] = {}
 
     def add(self, mention: ActorMention) -> None:
+        """Add a mention; a descriptor whose cue words are already mentions keeps only its own words."""
+        if mention.head in self._by_token:
+            return
+        while mention.start < mention.head and mention.start in self._by_token:
+            mention.start += 1
         if any(i in self._by_token for i in range(mention.start, mention.end)):
             return
         self.mentions.append(mention)
@@ -101,8 +106,10 @@ class ActorIndex:
 class ActorResolver:
     """Builds an ActorIndex for each document; owns the alias matcher."""
 
-    def __init__(self, kb: KnowledgeBase, vocab) -> None:
+    def __init__(self, kb: KnowledgeBase, vocab, conflicts=None, is_place=None) -> None:
         self.kb = kb
+        self.conflicts = conflicts  # ConflictBook: "the sides" of a war in the document
+        self.is_place = is_place or (lambda name: False)  # NER calls some towns people
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(vocab, attr="LOWER")
         self._entities: dict[str, Entity] = {}
@@ -135,6 +142,8 @@ class ActorResolver:
             span = _extend_with_descriptors(span, self.kb, de)
             index.add(ActorMention(span.start, span.end, span.root.i, de, "kb"))
         for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) == 1 and self.is_place(ent.text):
+                continue
             if ent.label_ == "PERSON" and not any(index.mention_at(t) for t in ent):
                 self._add_unknown_person(index, doc_entities, ent)
         self._second_pass(index, doc_entities)
@@ -199,7 +208,8 @@ class ActorResolver:
         sector = kb.sector_of_word(compound) or kb.sector_of_word(lemma)
         set_kind = SET_NOUNS.get(lemma)
         if token.tag_ in ("NNS", "NNPS") and set_kind and _is_pair(token):
-            members = _recent_distinct(index, token.i, set_kind, 2)
+            members = self._conflict_sides(index, token) if lemma in ("side", "party") else []
+            members = members or _recent_distinct(index, token.i, set_kind, 2)
             if len(members) == 2:
                 de = DocEntity(key=f"set:{token.i}", name=token.text, kind="set", members=tuple(members), certainty=0.7)
                 index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "plural"))
@@ -218,6 +228,17 @@ class ActorResolver:
         key = f"generic:{country}:{sector}"
         de = entities.setdefault(key, DocEntity(key=key, name=f"{country} {sector}", kind="generic", country=country, sector=sector, certainty=0.8))
         index.add(ActorMention(start, token.i + 1, token.i, de, "descriptor"))
+
+    def _conflict_sides(self, index: ActorIndex, token: Token) -> list[DocEntity]:
+        """'the sides' of the one war active in the document, if there is one."""
+        if self.conflicts is None:
+            return []
+        countries = {m.entity.country for m in index.mentions if m.entity.country}
+        countries |= {index.kb.code_on(m.entity.kb, index.on)[0] for m in index.mentions if m.entity.kb is not None and m.entity.kind == "person"}
+        sides = self.conflicts.sides(index.on, {c for c in countries if c})
+        if not sides:
+            return []
+        return [DocEntity(key=f"country:{c}", name=c, kind="country", country=c, certainty=0.6) for c in sides]
 
     def _adjective_actor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
         """A bare demonym standing as a noun phrase ("the Israelis")."""
@@ -411,6 +432,7 @@ def _salient(index: ActorIndex, token: Token, want: set[str], gender: str | None
     sent_of = _sentence_number(sent_starts)
     here = sent_of(token.i)
     scores: dict[str, tuple[float, DocEntity]] = {}
+    counts: dict[str, int] = {}
     for mention in index.mentions:
         if mention.start >= token.i:
             continue
@@ -423,8 +445,11 @@ def _salient(index: ActorIndex, token: Token, want: set[str], gender: str | None
         role = {"nsubj": 3.0, "nsubjpass": 2.5, "dobj": 1.5, "dative": 1.5, "poss": 1.0}.get(head.dep_, 0.8)
         distance = here - sent_of(mention.start)
         score = role * (0.5 ** distance) + (0.3 if mention.how == "pronoun" else 0.0)
-        old = scores.get(e.key, (0.0, e))[0]
-        scores[e.key] = (old + score, e)
+        best, count = scores.get(e.key, (0.0, e))[0], counts.get(e.key, 0) + 1
+        counts[e.key] = count
+        scores[e.key] = (max(best, score), e)
+    # Recency and role decide; repetition only breaks near-ties.
+    scores = {k: (v + 0.05 * counts[k], e) for k, (v, e) in scores.items()}
     if not scores:
         return None
     return max(scores.values(), key=lambda s: s[0])[1]

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from dyads.cli.app import app, err, out, user_errors
 from dyads.evaluate.events_eval import LEVELS, EvalReport, evaluate
+from dyads.errors import DyadsError
 from dyads.pipeline import Pipeline, PipelineConfig
 
 
@@ -67,3 +68,44 @@ def print_report(report: EvalReport, errors: int) -> None:
             for r in rows[:errors]:
                 extra = r.get("note") or r.get("trigger") or ""
                 out.print(f"  {r['doc']}: {r['type']} {r['actor']}->{r['recipient']} {r['date'] or ''}  {extra}", highlight=False, markup=False)
+
+
+@app.command()
+@user_errors
+def explain(
+    text: str = typer.Argument(..., help="A sentence or article text, or @FILE to read a .txt article."),
+    published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD."),
+    model: Optional[str] = typer.Option(None, help="spaCy pipeline to use."),
+    all_factuality: bool = typer.Option(True, "--all/--asserted", help="Show non-asserted events too."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Code a text and show why each event was coded (rule, parse path, factuality)."""
+    from datetime import date as _date
+
+    from dyads.ingest import read_inputs
+    from dyads.models import Article
+
+    pub = _date.fromisoformat(published) if published else None
+    if text.startswith("@"):
+        records = [r for r in read_inputs([text[1:]], pub)]
+        article = next((r for r in records if isinstance(r, Article)), None)
+        if article is None:
+            raise DyadsError(f"{text[1:]}: {records[0]}")
+    else:
+        article = Article(id="text", text=text, published=pub)
+    coded = Pipeline(PipelineConfig(model=model)).code_one(article)
+    events = [e for e in coded.events if all_factuality or e.factuality == "asserted"]
+    if as_json:
+        out.print_json(json.dumps([e.to_record() for e in events], default=str))
+        return
+    for e in events:
+        a = e.actor.full_code if e.actor else "—"
+        r = e.recipient.full_code if e.recipient else "—"
+        loc = f" @{e.event_loc.name}/{e.event_loc.country}" if e.event_loc else ""
+        out.print(
+            f"{e.event:<9} {e.mode or '':<10} {a:>7} -> {r:<7} {e.date or '':<10} {e.date_source[:3]} "
+            f"{e.factuality:<12} {e.confidence:.2f}{loc}  [{e.event_text}]",
+            highlight=False, markup=False,
+        )
+        for ev in e.evidence:
+            out.print(f"      {ev.rule} via {ev.path}  «{coded.article.body[ev.trigger[0]:ev.trigger[1]]}» in: {ev.sentence[:90]}", highlight=False, markup=False)

@@ -32,6 +32,9 @@ SUBJECTS = ("nsubj", "csubj")
 CLAUSE_LINKS = ("xcomp", "ccomp", "advcl", "conj", "acl", "relcl", "pcomp", "dobj", "pobj", "prep", "attr", "oprd", "appos", "npadvmod", "nsubj", "nsubjpass", "dep", "agent", "dative", "advmod")
 REPORTING = {"say", "report", "tell", "announce", "add", "state", "claim", "write", "quote", "note", "cite"}
 LIGHT_VERB_ROLES = ("dobj", "attr", "nsubjpass", "oprd")
+# A governing word ("refuse", "plan", "requests") scopes over what it takes as a complement.
+COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
+QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
 ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
 
 
@@ -43,13 +46,22 @@ class Modality:
     future_markers: frozenset[str] = frozenset()
     hypothetical_markers: frozenset[str] = frozenset()
     attempt_governors: frozenset[str] = frozenset()
+    actorless_types: frozenset[str] = frozenset()
+    complement_modes: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Modality":
         path = resources.files("dyads") / "data" / "lexicon" / "_modality.yml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        fields = cls.__dataclass_fields__
-        return cls(**{k: frozenset(str(w).lower() for w in v) for k, v in (data or {}).items() if k in fields})
+        values = {}
+        for key, value in (data or {}).items():
+            if key == "complement_modes":
+                values[key] = {k.upper(): {t.upper(): m for t, m in v.items()} for k, v in value.items()}
+            elif key == "actorless_types":
+                values[key] = frozenset(str(w).upper() for w in value)
+            elif key in cls.__dataclass_fields__:
+                values[key] = frozenset(str(w).lower() for w in value)
+        return cls(**values)
 
 
 @dataclass
@@ -95,11 +107,20 @@ class EventCoder:
             cand = self._arguments(token, entry, obj, actors)
             if cand is not None:
                 found.append(cand)
-        return found
+        return _drop_objects_of_events(found)
 
-    def complete(self, found: list[Candidate]) -> None:
-        """After dating and locating: recipients that only the embedded event names."""
+    def complete(self, found: list[Candidate], conflicts=None, on=None, countries: set[str] = frozenset()) -> None:
+        """After dating and locating: recipients that only the embedded event names,
+        and sides that only the conflicts knowledge supplies."""
         self._complements(found)
+        if conflicts is not None:
+            for cand in found:
+                if cand.entry.conflict:
+                    _complete_from_conflict(cand, conflicts, on, countries)
+
+    def keeps(self, event_type: str, has_actor: bool) -> bool:
+        """Events need an actor, except types reported without one (attacks by unknown perpetrators)."""
+        return has_actor or event_type in self.modality.actorless_types
 
     def _match(self, token: Token, pos: str) -> tuple[LexEntry | None, Token | None]:
         entries = self.lexicon.lookup(token.lemma_, pos)
@@ -129,8 +150,10 @@ class EventCoder:
         else:
             actors, recipients, path = self._verb_arguments(token, entry, obj, index)
         if entry.symmetric and not recipients and len(actors) >= 2:
-            recipients = actors[1:2]
-            actors = actors[:1]
+            actors, recipients = actors[:1], actors[1:2]
+            path += "+reciprocal"
+        elif entry.symmetric and not actors and len(recipients) >= 2:  # "talks between the sides"
+            actors, recipients = recipients[:1], recipients[1:2]
             path += "+reciprocal"
         factuality, attempt = self._factuality(token)
         recipients = [r for r in recipients if not _same_actor(r, actors)]
@@ -176,6 +199,15 @@ class EventCoder:
         if obj is not None:
             for child in obj.children:
                 if child.dep_ == "prep" and (child.lower_ in entry.preps or child.lower_ in ("to", "for", "against", "on", "with")):
+                    for pobj in _pobjs(child):
+                        recipients += _actors_at(pobj, index)
+                    path.append(f"obj-prep:{child.lower_}")
+        if not recipients and entry.object_is_recipient:
+            # "lamented the support from Jerusalem": the parser often hangs the object's
+            # "from/of" phrase on the verb.
+            dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            for child in verb.children:
+                if dobj is not None and child.dep_ == "prep" and child.lower_ in ("from", "of") and child.i > dobj.i:
                     for pobj in _pobjs(child):
                         recipients += _actors_at(pobj, index)
                     path.append(f"obj-prep:{child.lower_}")
@@ -234,6 +266,8 @@ class EventCoder:
         attempt = False
         node = token
         first = True
+        edge = ""
+        prev_is_trigger_noun = False
         for _ in range(8):
             children = list(node.children)
             lowers = {c.lower_ for c in children}
@@ -251,7 +285,7 @@ class EventCoder:
                 return "future", attempt
             if "going" in lowers and node.tag_ == "VB":
                 return "future", attempt
-            if not first:
+            if not first and (edge in COMPLEMENT_EDGES or edge == "dobj" and prev_is_trigger_noun):
                 lemma = node.lemma_.lower()
                 if lemma in m.negating_governors:
                     return "negated", attempt
@@ -264,7 +298,8 @@ class EventCoder:
             parent = node.head
             if parent.lemma_.lower() in REPORTING and node.dep_ in ("ccomp", "parataxis", "dep"):
                 break
-            # A coordinated verb shares its head's clause only for modals on the head.
+            edge = node.dep_
+            prev_is_trigger_noun = first and token.pos_ in ("NOUN", "PROPN")  # "needs coordination"
             node = parent
             first = False
         return "asserted", attempt
@@ -283,6 +318,8 @@ class EventCoder:
                     cand.recipients = targets
                     cand.extra["complement"] = other
                     cand.path += f"+complement:{other.entry.id}"
+                    modes = self.modality.complement_modes.get(cand.entry.type, {})
+                    cand.mode = cand.mode or modes.get(other.entry.type)
                     break
                 if other.entry.location_is_recipient:
                     cand.extra["complement"] = other
@@ -346,12 +383,20 @@ def _actors_at(token: Token, index: ActorIndex, deep: bool = True) -> list[Actor
 
 
 def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
-    """'members of Bennett's coalition', 'support from Jerusalem': look one or two steps in."""
+    """'members of Bennett's coalition', 'support from Jerusalem': look one or two steps in.
+
+    A group noun possessed by an actor ("Bennett's coalition") is that actor's country,
+    not the actor himself."""
     for child in token.children:
         if child.dep_ == "poss" and (index.kb.sector_of_word(token.lemma_.lower()) or token.lemma_ in GROUP_NOUNS):
             mention = index.mention_at(child)
             if mention is not None:
-                return index.actors(mention)
+                sector = index.kb.sector_of_word(token.lemma_.lower())
+                return [
+                    Actor(code=a.code, sector=sector or a.sector, entity_text=f"{a.entity_text} {token.text}",
+                          name=f"{a.name} {token.text}", start=a.start, end=token.idx + len(token.text), certainty=a.certainty * 0.9)
+                    for a in index.actors(mention)
+                ]
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "from"):
             for pobj in _pobjs(child):
@@ -393,7 +438,10 @@ def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str
 
 
 def _light_verb(noun: Token) -> Token | None:
-    """The verb a nominal event is the object of: 'held talks', 'launched an attack'."""
+    """The verb a nominal event is the object of: 'held talks', 'launched an attack',
+    'held a handful of calls'."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in QUANTITY_NOUNS:
+        return _light_verb(noun.head.head)
     if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
         return noun.head
     if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB" and noun.head.lower_ in ("in", "to", "into"):
@@ -431,3 +479,42 @@ def _confidence(entry: LexEntry, cand: Candidate, path: str, attempt: bool) -> f
     path_factor = 0.85 if ("inherit" in path or "light" in path or "relcl" in path) else 1.0
     score = entry.weight * (0.5 + 0.5 * arg) * path_factor * (0.9 if attempt else 1.0)
     return round(max(0.05, min(0.99, score)), 3)
+
+
+def _drop_objects_of_events(found: list[Candidate]) -> list[Candidate]:
+    """'lamented the support from Jerusalem' is one ACCUSE, not also a SUPPORT: a nominal
+    event that is the direct object of another event's verb belongs to that event."""
+    verbs = {c.trigger.i for c in found if c.entry.pos == "verb"}
+    return [
+        c for c in found
+        if not (c.entry.pos == "noun" and c.trigger.dep_ == "dobj" and c.trigger.head.i in verbs)
+    ]
+
+
+def _complete_from_conflict(cand: Candidate, conflicts, on, countries: set[str]) -> None:
+    """Fill a missing side from the conflict active in the document (lower certainty)."""
+    event_day = cand.timex.begin if cand.timex is not None and getattr(cand.timex, "begin", None) else on
+    actors = [a for a in cand.actors if a is not None]
+    recipients = [r for r in cand.recipients if r is not None]
+    if actors and recipients:
+        return
+    known = (actors or recipients)
+    if known:
+        code = known[0].code
+        other = conflicts.opponent(code, event_day, countries) if code else None
+        if other is None:
+            sides = conflicts.sides(event_day, countries)
+            if cand.entry.type == "CONSULT" and sides and code not in sides:  # a mediator between the sides
+                cand.recipients = [_kb_actor(side) for side in sides]
+                cand.path += "+conflict-sides"
+            return
+        filled = [_kb_actor(other)]
+        if actors:
+            cand.recipients = filled
+        else:
+            cand.actors = filled
+        cand.path += "+conflict"
+
+
+def _kb_actor(code: str) -> Actor:
+    return Actor(code=code, sector=None, entity_text="", name=code, certainty=0.5)

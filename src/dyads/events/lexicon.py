@@ -34,6 +34,7 @@ class LexEntry:
     symmetric: bool = False  # "A and B met": A->B, either direction
     recipient_from_complement: bool = False  # "refused requests to supply Ukraine": recipient inside
     location_is_recipient: bool = False  # "an attack in Beersheba": victim = place's country when no recipient
+    conflict: bool = False  # war nouns and mediation: a missing side comes from the conflicts knowledge
     mode: str | None = None
     context: tuple[str, ...] = ()
     cameo: str | None = None
@@ -75,6 +76,7 @@ def _entry(raw: dict, default_type: str | None, source: str) -> LexEntry:
             symmetric=bool(raw.get("symmetric", False)),
             recipient_from_complement=bool(raw.get("recipient_from_complement", False)),
             location_is_recipient=bool(raw.get("location_is_recipient", False)),
+            conflict=bool(raw.get("conflict", False)),
             mode=raw.get("mode") or None,
             context=_as_tuple(raw.get("context")),
             cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,

@@ -10,7 +10,10 @@ on March 14") keeps its own date and stays separate.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from dyads.models import Actor, Event
+from dyads.time.timex import value_bounds
 
 SYMMETRIC_TYPES = {"CONSULT", "COOPERATE", "AGREE"}
 
@@ -33,23 +36,46 @@ def _dyads_compatible(x: Event, y: Event) -> bool:
     return False
 
 
-def _dates_compatible(x: Event, y: Event) -> bool:
+def _covers(value: str | None, day: str | None) -> bool:
+    """Does a (possibly coarse) TIMEX3 date value contain that day?"""
+    if not value or not day:
+        return False
+    first, last = value_bounds(value)
+    try:
+        d = date.fromisoformat(day[:10])
+    except ValueError:
+        return False
+    return first is not None and first <= d <= (last or first)
+
+
+def _in_lede(event: Event, lede_end: int) -> bool:
+    return min(ev.sentence_start for ev in event.evidence) < lede_end
+
+
+def _dates_compatible(x: Event, y: Event, lede_end: int | None) -> bool:
+    """Text dates must agree. A mention dated only by publication joins a text-dated
+    event only from the headline, sub-headline or lede (which restate the story's main
+    event), with both sides known, and when the text date covers the publication day."""
     if x.date_source == "text" and y.date_source == "text":
         return x.date == y.date
-    if x.date_source == y.date_source:
-        return True
+    if x.date_source == y.date_source:  # both by publication: only within the same region
+        return lede_end is None or _in_lede(x, lede_end) == _in_lede(y, lede_end)
     text, pub = (x, y) if x.date_source == "text" else (y, x)
-    return text.date == pub.date
+    in_lede = lede_end is None or _in_lede(pub, lede_end)
+    both_known = all(e is not None for e in (pub.actor, pub.recipient, text.actor, text.recipient))
+    return in_lede and both_known and _covers(text.date, pub.date)
 
 
 def _modes_compatible(x: Event, y: Event) -> bool:
     return x.mode is None or y.mode is None or x.mode == y.mode
 
 
-def same_event(x: Event, y: Event, same_sentence: bool = False) -> bool:
+def same_event(x: Event, y: Event, same_sentence: bool = False, lede_end: int | None = None) -> bool:
     if x.event != y.event or x.factuality != y.factuality:
         return False
-    if not _dyads_compatible(x, y) or not _dates_compatible(x, y):
+    if not _dyads_compatible(x, y):
+        return False
+    if not _dates_compatible(x, y, None if same_sentence else lede_end) and not (same_sentence and _same_period(x, y)):
         return False
     if same_sentence:
         return True
@@ -59,6 +85,12 @@ def same_event(x: Event, y: Event, same_sentence: bool = False) -> bool:
     if (x.actor is None) != (y.actor is None) and (x.recipient is None) != (y.recipient is None):
         return False
     return True
+
+
+def _same_period(x: Event, y: Event) -> bool:
+    """In one sentence, a publication-dated mention and a coarser text date ("this week")."""
+    text, pub = (x, y) if x.date_source == "text" else (y, x)
+    return text.date_source == "text" and pub.date_source == "publication" and _covers(text.date, pub.date)
 
 
 def _absorb(into: Event, other: Event) -> None:
@@ -84,14 +116,17 @@ def _strength(event: Event) -> tuple:
     return (event.actor is not None, event.recipient is not None, event.date_source == "text", event.confidence)
 
 
-def merge_article_events(events: list[Event]) -> list[Event]:
-    """Merge mentions of the same event within one article (order-independent result)."""
-    ordered = sorted(events, key=lambda e: (not all(_strength(e)[:2]), -e.confidence, e.evidence[0].trigger))
+def merge_article_events(events: list[Event], lede_end: int | None = None) -> list[Event]:
+    """Merge mentions of the same event within one article (order-independent result).
+
+    ``lede_end``: character offset where the article's lede (first body paragraph) ends."""
+    # Text-dated mentions with both sides known lead, in reading order; the rest join them.
+    ordered = sorted(events, key=lambda e: (e.date_source != "text", not all(_strength(e)[:2]), e.evidence[0].trigger))
     merged: list[Event] = []
     for event in ordered:
         sentence = event.evidence[0].sentence_start
         target = next(
-            (m for m in merged if same_event(m, event, any(ev.sentence_start == sentence for ev in m.evidence))),
+            (m for m in merged if same_event(m, event, any(ev.sentence_start == sentence for ev in m.evidence), lede_end)),
             None,
         )
         if target is None:

@@ -56,9 +56,13 @@ def attach_dates(candidates, timexes: list[tuple[Timex, Token]]) -> None:
         trig = cand.trigger
         own = [by_anchor.get(t.i) for t in cand.trigger_tokens]
         timex = next((t for t in own if t is not None), None)
-        if timex is None and trig.pos_ == "NOUN":
+        if timex is None and trig.pos_ in ("NOUN", "PROPN"):
             timex = _via_governor(trig, by_anchor)
-        if timex is None:
+            governor = trig.head if trig.dep_ in ("dobj", "nsubjpass") and trig.head.pos_ == "VERB" else None
+            if timex is None and governor is not None:  # "held talks" in a clause dated above it
+                timex = _inherited(governor, by_anchor)
+                cand.date_inherited = timex is not None
+        elif timex is None:
             timex = _inherited(trig, by_anchor)
             cand.date_inherited = timex is not None
         cand.timex = timex
