@@ -174,7 +174,8 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
         same_type = [e for e in events if e.event == cand.entry.type and e.factuality == "asserted"]
         same_rule = [e for e in same_type if any(ev.rule == cand.entry.id for ev in e.evidence)]
         if dates["date_source"] == "text":  # a dated mention: the event of that date, else an undated one of its kind
-            fitting = [e for e in same_type if e.date == dates["date"]] or [e for e in same_rule if e.date_source == "publication"]
+            fitting = [e for e in same_type if e.date_source == "text" and e.date == dates["date"]] or [
+                e for e in same_rule if e.date_source == "publication"]
         else:
             fitting = same_rule
         if not fitting:

@@ -155,6 +155,8 @@ class EventCoder:
         elif entry.symmetric and not actors and len(recipients) >= 2:  # "talks between the sides"
             actors, recipients = recipients[:1], recipients[1:2]
             path += "+reciprocal"
+        if entry.own_action and not _clause_about_actor(token, actors, index):
+            return None
         factuality, attempt = self._factuality(token)
         recipients = [r for r in recipients if not _same_actor(r, actors)]
         trigger_tokens = [token] + ([obj] if obj is not None else []) + [
@@ -518,3 +520,17 @@ def _complete_from_conflict(cand: Candidate, conflicts, on, countries: set[str])
 
 def _kb_actor(code: str) -> Actor:
     return Actor(code=code, sector=None, entity_text="", name=code, certainty=0.5)
+
+
+def _clause_about_actor(verb: Token, actors: list[Actor], index: ActorIndex) -> bool:
+    """A that-clause complement is about the actor's own act: its subject is the actor's country."""
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not clauses:
+        return True
+    codes = {a.code for a in actors if a is not None and a.code}
+    for clause in clauses:
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        found = {a.code for s in subjects for a in _actors_at(s, index)}
+        if codes & found:
+            return True
+    return False

@@ -35,6 +35,7 @@ class LexEntry:
     recipient_from_complement: bool = False  # "refused requests to supply Ukraine": recipient inside
     location_is_recipient: bool = False  # "an attack in Beersheba": victim = place's country when no recipient
     conflict: bool = False  # war nouns and mediation: a missing side comes from the conflicts knowledge
+    own_action: bool = False  # "warned that it would retaliate": a that-clause must be about the actor's own act
     mode: str | None = None
     context: tuple[str, ...] = ()
     cameo: str | None = None
@@ -77,6 +78,7 @@ def _entry(raw: dict, default_type: str | None, source: str) -> LexEntry:
             recipient_from_complement=bool(raw.get("recipient_from_complement", False)),
             location_is_recipient=bool(raw.get("location_is_recipient", False)),
             conflict=bool(raw.get("conflict", False)),
+            own_action=bool(raw.get("own_action", False)),
             mode=raw.get("mode") or None,
             context=_as_tuple(raw.get("context")),
             cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,

@@ -58,8 +58,9 @@ def _dates_compatible(x: Event, y: Event, lede_end: int | None) -> bool:
     event), with both sides known, and when the text date covers the publication day."""
     if x.date_source == "text" and y.date_source == "text":
         return x.date == y.date
-    if x.date_source == y.date_source:  # both by publication: only within the same region
-        return lede_end is None or _in_lede(x, lede_end) == _in_lede(y, lede_end)
+    if x.date_source == y.date_source:  # both by publication: the same region, or the same words
+        same_words = bool({ev.rule for ev in x.evidence} & {ev.rule for ev in y.evidence})
+        return lede_end is None or same_words or _in_lede(x, lede_end) == _in_lede(y, lede_end)
     text, pub = (x, y) if x.date_source == "text" else (y, x)
     in_lede = lede_end is None or _in_lede(pub, lede_end)
     both_known = all(e is not None for e in (pub.actor, pub.recipient, text.actor, text.recipient))
