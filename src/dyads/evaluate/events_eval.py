@@ -107,6 +107,8 @@ def _read_dyads(path: Path) -> list[GoldDoc]:
 def _plover_actors(value, cameo_to_iso) -> list[tuple[str | None, str | None]]:
     if not value:
         return [(None, None)]
+    if isinstance(value, (str, dict)):  # a few records give one actor, or a bare code
+        value = [value if isinstance(value, dict) else {"code": value}]
     out = []
     for a in value:
         code = (a.get("code") or "").strip().upper() or None
