@@ -181,6 +181,13 @@ class ActorResolver:
             de = DocEntity(key=key, name=name, kind="person", certainty=0.8)
             entities[key] = de
         span = _extend_with_descriptors(ent, self.kb, de)
+        if de.country is None:  # "Arab League Secretary-General Chedli Klibi"
+            for tok in reversed(list(ent.doc[max(0, span.start - 6) : span.start])):
+                mention = index.mention_at(tok)
+                if mention is not None and mention.entity.country and tok.head.i in range(span.start - 6, ent.end):
+                    de.country, de.org = mention.entity.country, mention.entity.org
+                    de.sector = de.sector or ("GOV" if mention.entity.kind in ("igo", "country") else mention.entity.sector)
+                    break
         index.add(ActorMention(span.start, span.end, ent.root.i, de, "ner"))
 
     # -- pass 2 -----------------------------------------------------------------
@@ -301,9 +308,11 @@ def _is_pair(token: Token) -> bool:
 
 
 def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Token]]:
-    """The nearest country cue of a descriptor: modifier, possessor, compound or 'of X'."""
+    """The nearest country cue of a descriptor: modifier, possessor, compound (at any
+    depth of the noun phrase: 'the U.N. war crimes court') or 'of X'."""
     kb = index.kb
-    for child in token.lefts:
+    left = [t for t in token.subtree if t.i < token.i and t.dep_ in ("amod", "compound", "poss", "nmod")]
+    for child in sorted(left, key=lambda t: -t.i):
         if child.dep_ in ("amod", "compound", "poss", "nmod"):
             mention = index.mention_at(child)
             if mention and mention.entity.country:

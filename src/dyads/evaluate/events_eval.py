@@ -129,11 +129,21 @@ def _read_plover(path: Path, cameo_to_iso) -> list[GoldDoc]:
         etype = PLOVER05_TO_20.get(etype, etype)
         when = _parse_day(rec.get("date"))
         article = Article(id=rec["id"], text=normalise(rec.get("text", "")), published=when, origin=str(path))
-        events = [
-            GoldEvent(etype, a, r, mode=rec.get("mode") or None, actor_sector=asec, recipient_sector=rsec)
-            for a, asec in _plover_actors(rec.get("source"), cameo_to_iso)
-            for r, rsec in _plover_actors(rec.get("target"), cameo_to_iso)
-        ]
+        sources = _plover_actors(rec.get("source"), cameo_to_iso)
+        targets = _plover_actors(rec.get("target"), cameo_to_iso)
+        if len({c for c, _ in sources}) >= 2 and targets == [(None, None)]:
+            # "The United States and Jordan agreed": a reciprocal event among the sources,
+            # scored as symmetric pairs (dyads codes it as A->B, either direction).
+            events = [
+                GoldEvent(etype, a, r, mode=rec.get("mode") or None, actor_sector=asec, recipient_sector=rsec, symmetric=True,
+                          note="reciprocal sources")
+                for i, (a, asec) in enumerate(sources) for (r, rsec) in sources[i + 1 :] if a != r
+            ]
+        else:
+            events = [
+                GoldEvent(etype, a, r, mode=rec.get("mode") or None, actor_sector=asec, recipient_sector=rsec)
+                for a, asec in sources for r, rsec in targets
+            ]
         docs.append(GoldDoc(article, events))
     return docs
 

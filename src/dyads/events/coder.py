@@ -34,6 +34,8 @@ REPORTING = {"say", "report", "tell", "announce", "add", "state", "claim", "writ
 LIGHT_VERB_ROLES = ("dobj", "attr", "nsubjpass", "oprd")
 # A governing word ("refuse", "plan", "requests") scopes over what it takes as a complement.
 COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
+# The AGREE event made from a stated intent to act (see EventCoder._intents).
+INTENT_ENTRY = LexEntry(id="agree.intent", type="AGREE", lemmas=(), cameo="030", weight=0.7, source="coder")
 QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
 ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
 
@@ -46,7 +48,9 @@ class Modality:
     future_markers: frozenset[str] = frozenset()
     hypothetical_markers: frozenset[str] = frozenset()
     attempt_governors: frozenset[str] = frozenset()
+    intent_governors: frozenset[str] = frozenset()
     actorless_types: frozenset[str] = frozenset()
+    domestic_recipient_types: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
 
     @classmethod
@@ -57,7 +61,7 @@ class Modality:
         for key, value in (data or {}).items():
             if key == "complement_modes":
                 values[key] = {k.upper(): {t.upper(): m for t, m in v.items()} for k, v in value.items()}
-            elif key == "actorless_types":
+            elif key in ("actorless_types", "domestic_recipient_types"):
                 values[key] = frozenset(str(w).upper() for w in value)
             elif key in cls.__dataclass_fields__:
                 values[key] = frozenset(str(w).lower() for w in value)
@@ -113,10 +117,52 @@ class EventCoder:
         """After dating and locating: recipients that only the embedded event names,
         and sides that only the conflicts knowledge supplies."""
         self._complements(found)
+        self._intents(found)
+        self.domestic_targets(found)
         if conflicts is not None:
             for cand in found:
                 if cand.entry.conflict:
                     _complete_from_conflict(cand, conflicts, on, countries)
+
+    def _intents(self, found: list[Candidate]) -> None:
+        """PLOVER's AGREE: the actor's stated intent to act ("will give Tanzania a grant",
+        "offered to hand over", "is willing to withdraw") is itself an event; the action
+        stays future or hypothetical."""
+        agree_at = {c.trigger.i: c for c in found if c.entry.type == "AGREE"}
+        for cand in list(found):
+            if cand.entry.type == "AGREE" or cand.factuality not in ("future", "hypothetical") or not any(cand.actors):
+                continue
+            cue = self.intent_cue(cand.trigger)
+            if cue is None:
+                continue
+            if cue.i in agree_at:  # "agreed to withdraw": the AGREE takes the action's recipient
+                existing = agree_at[cue.i]
+                if not any(existing.recipients) and any(cand.recipients):
+                    existing.recipients = cand.recipients
+                    existing.path += f"+complement:{cand.entry.id}"
+                continue
+            trigger = cand.trigger if cue.dep_ == "aux" else cue
+            intent = Candidate(
+                entry=INTENT_ENTRY, trigger=trigger, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
+                actors=cand.actors, recipients=cand.recipients, factuality="asserted",
+                confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+intent:{cand.entry.id}",
+                timex=cand.timex, place=cand.place,
+            )
+            found.append(intent)
+            agree_at[cue.i] = intent
+
+    def domestic_targets(self, found: list[Candidate]) -> None:
+        """Protests with no stated target are aimed at the protesters' own authorities
+        (or, failing a country, those of the place they happen in)."""
+        for cand in found:
+            if cand.entry.type not in self.modality.domestic_recipient_types or any(cand.recipients):
+                continue
+            code = next((a.code for a in cand.actors if a is not None and a.code), None)
+            if code is None and cand.place is not None:
+                code = cand.place.country
+            if code:
+                cand.recipients = [Actor(code=code, sector="GOV", entity_text="", name=code, certainty=0.5)]
+                cand.path += "+domestic"
 
     def keeps(self, event_type: str, has_actor: bool) -> bool:
         """Events need an actor, except types reported without one (attacks by unknown perpetrators)."""
@@ -192,12 +238,17 @@ class EventCoder:
                 recipients += _actors_at(child, index)
                 path.append("nsubjpass")
             elif child.dep_ in ("dobj", "dative") and entry.object_is_recipient and (obj is None or child.i != obj.i):
-                recipients += _actors_at(child, index, deep=child.dep_ == "dobj")
+                found = _actors_at(child, index, deep=child.dep_ == "dobj")
+                if not found and child.dep_ == "dobj" and entry.recipient_from_complement:
+                    found = _owner_of(child, index)  # "rejected calls by Kofi Annan"
+                recipients += found
                 path.append(child.dep_)
             elif child.dep_ == "prep" and child.lower_ in entry.preps:
                 for pobj in _pobjs(child):
                     recipients += _actors_at(pobj, index)
                 path.append(f"prep:{child.lower_}")
+        if obj is not None and not recipients and entry.recipient_from_complement:
+            recipients += _owner_of(obj, index)  # "rejected a United Nations appeal"
         if obj is not None:
             for child in obj.children:
                 if child.dep_ == "prep" and (child.lower_ in entry.preps or child.lower_ in ("to", "for", "against", "on", "with")):
@@ -264,6 +315,19 @@ class EventCoder:
     # -- factuality ------------------------------------------------------------------
     def _factuality(self, token: Token) -> tuple[str, bool]:
         """asserted | negated | hypothetical | future, and whether it is an attempt."""
+        factuality, attempt, _ = self._factuality_with_cue(token)
+        return factuality, attempt
+
+    def intent_cue(self, token: Token) -> Token | None:
+        """The word expressing the actor's intent to do this ('will', 'offered', 'willing')."""
+        factuality, _, cue = self._factuality_with_cue(token)
+        if cue is None or factuality not in ("future", "hypothetical"):
+            return None
+        if factuality == "future" and cue.dep_ == "aux":
+            return cue
+        return cue if cue.lemma_.lower() in self.modality.intent_governors else None
+
+    def _factuality_with_cue(self, token: Token) -> tuple[str, bool, Token | None]:
         m = self.modality
         attempt = False
         node = token
@@ -274,25 +338,27 @@ class EventCoder:
             children = list(node.children)
             lowers = {c.lower_ for c in children}
             if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ == "no" for c in children):
-                return "negated", attempt
-            if any(c.dep_ == "aux" and c.lower_ in m.hypothetical_markers for c in children):
-                return "hypothetical", attempt
+                return "negated", attempt, None
+            modal = next((c for c in children if c.dep_ == "aux" and c.lower_ in m.hypothetical_markers), None)
+            if modal is not None:
+                return "hypothetical", attempt, modal
             if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
-                return "hypothetical", attempt
+                return "hypothetical", attempt, None
             if any(c.dep_ in ("amod", "advmod") and c.lower_ in m.hypothetical_markers for c in children):
-                return "hypothetical", attempt
-            if any(c.dep_ == "aux" and c.lower_ in m.future_markers for c in children):
-                return "future", attempt
+                return "hypothetical", attempt, None
+            future = next((c for c in children if c.dep_ == "aux" and c.lower_ in m.future_markers), None)
+            if future is not None:
+                return "future", attempt, future
             if any(c.dep_ == "amod" and c.lower_ in m.future_markers for c in children):
-                return "future", attempt
+                return "future", attempt, None
             if "going" in lowers and node.tag_ == "VB":
-                return "future", attempt
+                return "future", attempt, None
             if not first and (edge in COMPLEMENT_EDGES or edge == "dobj" and prev_is_trigger_noun):
                 lemma = node.lemma_.lower()
                 if lemma in m.negating_governors:
-                    return "negated", attempt
-                if lemma in m.hypothetical_governors or lemma in m.request_governors:
-                    return "hypothetical", attempt
+                    return "negated", attempt, node
+                if lemma in m.hypothetical_governors or lemma in m.request_governors or lemma in m.intent_governors:
+                    return "hypothetical", attempt, node
                 if lemma in m.attempt_governors:
                     attempt = True
             if node.dep_ not in CLAUSE_LINKS or node.head.i == node.i:
@@ -304,7 +370,7 @@ class EventCoder:
             prev_is_trigger_noun = first and token.pos_ in ("NOUN", "PROPN")  # "needs coordination"
             node = parent
             first = False
-        return "asserted", attempt
+        return "asserted", attempt, None
 
     # -- complements: recipients found in the embedded event --------------------------
     def _complements(self, found: list[Candidate]) -> None:
@@ -382,6 +448,22 @@ def _actors_at(token: Token, index: ActorIndex, deep: bool = True) -> list[Actor
         if deep:
             found += _actors_beneath(tok, index)
     return found
+
+
+def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
+    """Who made the thing a noun names: 'a United Nations appeal', 'calls by Kofi Annan',
+    "Russia's proposal", 'an appeal from President Gbagbo'."""
+    for child in token.children:
+        if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            mention = index.mention_at(child)
+            if mention is not None:
+                return index.actors(mention)
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            for pobj in _pobjs(child):
+                mention = index.mention_at(pobj)
+                if mention is not None:
+                    return index.actors(mention)
+    return []
 
 
 def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
