@@ -99,43 +99,42 @@ class Pipeline:
         first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
         trigger_span = (first.idx, last.idx + len(last.text))
         dates = date_fields(cand.timex, article.published)
-        for actor in cand.actors:
-            for recipient in cand.recipients:
-                if actor is None and recipient is None:
-                    continue
-                evidence = Evidence(
-                    article_id=article.id,
-                    sentence=sent.text.strip(),
-                    sentence_start=sent.start_char,
-                    sentence_end=sent.start_char + len(sent.text.rstrip()),
-                    trigger=trigger_span,
-                    actor_span=(actor.start, actor.end) if actor and actor.start is not None else None,
-                    recipient_span=(recipient.start, recipient.end) if recipient and recipient.start is not None else None,
-                    time_span=(cand.timex.start, cand.timex.end) if cand.timex is not None else None,
-                    place_span=(cand.place.start, cand.place.end) if cand.place is not None and cand.place.start is not None else None,
-                    rule=entry.id,
-                    path=cand.path,
-                )
-                key = f"{article.id}|{trigger_span}|{entry.type}|{actor and actor.code}|{recipient and recipient.code}"
-                yield Event(
-                    id=hashlib.sha1(key.encode()).hexdigest()[:16],
-                    article_id=article.id,
-                    event=entry.type,
-                    actor=actor,
-                    recipient=recipient,
-                    mode=cand.mode,
-                    context=list(entry.context),
-                    cameo=cameo.code if cameo else None,
-                    goldstein=cameo.goldstein if cameo else None,
-                    quad_code=self.ontology.quad_class(entry.type),
-                    event_loc=cand.place,
-                    factuality=cand.factuality,
-                    confidence=cand.confidence,
-                    event_text=" ".join(t.text for t in cand.trigger_tokens),
-                    text=sent.text.strip(),
-                    evidence=[evidence],
-                    **dates,
-                )
+        for actor, recipient in cand.dyads():
+            if actor is None and recipient is None:
+                continue
+            evidence = Evidence(
+                article_id=article.id,
+                sentence=sent.text.strip(),
+                sentence_start=sent.start_char,
+                sentence_end=sent.start_char + len(sent.text.rstrip()),
+                trigger=trigger_span,
+                actor_span=(actor.start, actor.end) if actor and actor.start is not None else None,
+                recipient_span=(recipient.start, recipient.end) if recipient and recipient.start is not None else None,
+                time_span=(cand.timex.start, cand.timex.end) if cand.timex is not None else None,
+                place_span=(cand.place.start, cand.place.end) if cand.place is not None and cand.place.start is not None else None,
+                rule=entry.id,
+                path=cand.path,
+            )
+            key = f"{article.id}|{trigger_span}|{entry.type}|{actor and actor.code}|{recipient and recipient.code}"
+            yield Event(
+                id=hashlib.sha1(key.encode()).hexdigest()[:16],
+                article_id=article.id,
+                event=entry.type,
+                actor=actor,
+                recipient=recipient,
+                mode=cand.mode,
+                context=list(entry.context),
+                cameo=cameo.code if cameo else None,
+                goldstein=cameo.goldstein if cameo else None,
+                quad_code=self.ontology.quad_class(entry.type),
+                event_loc=cand.place,
+                factuality=cand.factuality,
+                confidence=cand.confidence,
+                event_text=" ".join(t.text for t in cand.trigger_tokens),
+                text=sent.text.strip(),
+                evidence=[evidence],
+                **dates,
+            )
 
 
 def _town_not_person(gazetteer, kb):

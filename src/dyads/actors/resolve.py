@@ -142,8 +142,10 @@ class ActorResolver:
             span = _extend_with_descriptors(span, self.kb, de)
             index.add(ActorMention(span.start, span.end, span.root.i, de, "kb"))
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent) == 1 and self.is_place(ent.text):
-                continue
+            if ent.label_ == "PERSON" and len(ent) == 1 and (
+                self.is_place(ent.text) or self.kb.country_of_adjective(ent.text) or self.kb.sector_of_word(ent.text.lower())
+            ):
+                continue  # NER calls some towns and demonyms people
             if ent.label_ == "PERSON" and not any(index.mention_at(t) for t in ent):
                 self._add_unknown_person(index, doc_entities, ent)
         self._second_pass(index, doc_entities)
@@ -267,7 +269,8 @@ class ActorResolver:
             want, gender = {"set", "group", "generic"}, None
         else:
             return
-        best = _salient(index, token, want, gender)
+        exclude = _clause_subject(index, token) if token.dep_ in ("dobj", "dative", "pobj") else None
+        best = _salient(index, token, want, gender, exclude)
         if best is not None:
             index.add(ActorMention(token.i, token.i + 1, token.i, best, "pronoun"))
 
@@ -381,10 +384,12 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
     doc = span.doc
     start = span.start
     i = span.start - 1
-    while i >= 0 and doc[i].dep_ in ("compound", "amod") and span.start <= doc[i].head.i < span.end + 1:
+    while i >= 0 and doc[i].dep_ in ("compound", "amod") and i < doc[i].head.i <= span.end:
         tok = doc[i]
         low = tok.lemma_.lower()
-        if kb.sector_of_word(low) or kb.is_leader_title(low) or low == "prime":
+        if i + 1 < span.start and kb.sector_of_word(f"{low} {doc[i + 1].lemma_.lower()}"):
+            pass  # first word of a title: "Foreign Minister", "Defence Secretary"
+        elif kb.sector_of_word(low) or kb.is_leader_title(low) or low == "prime":
             if kb.is_leader_title(low) or low in ("minister",):
                 de.titles.add(_compound_lemma_words(doc, i, span.start))
             if de.sector is None and kb.sector_of_word(low):
@@ -435,7 +440,17 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int) -> list[
     return found
 
 
-def _salient(index: ActorIndex, token: Token, want: set[str], gender: str | None) -> DocEntity | None:
+def _clause_subject(index: ActorIndex, token: Token) -> str | None:
+    """An object pronoun does not refer to its own clause's subject ('He urged him')."""
+    verb = token.head if token.dep_ != "pobj" else token.head.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            mention = index.mention_at(child)
+            return mention.entity.key if mention else None
+    return None
+
+
+def _salient(index: ActorIndex, token: Token, want: set[str], gender: str | None, exclude: str | None = None) -> DocEntity | None:
     """Most salient earlier entity: recency, grammatical role and repetition."""
     sent_starts = [s.start for s in index.doc.sents]
     sent_of = _sentence_number(sent_starts)
@@ -448,7 +463,7 @@ def _salient(index: ActorIndex, token: Token, want: set[str], gender: str | None
         e = mention.entity
         if e.kind not in want or here - sent_of(mention.start) > 3:
             continue
-        if gender and e.gender and e.gender != gender:
+        if gender and e.gender and e.gender != gender or e.key == exclude:
             continue
         head = index.doc[mention.head]
         role = {"nsubj": 3.0, "nsubjpass": 2.5, "dobj": 1.5, "dative": 1.5, "poss": 1.0}.get(head.dep_, 0.8)

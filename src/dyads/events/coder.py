@@ -85,16 +85,24 @@ class Candidate:
     timex: object | None = None
     date_inherited: bool = False
     place: object | None = None
+    pairs: list[tuple[Actor, Actor]] | None = None  # reciprocal events: the actor-recipient pairs
     extra: dict = field(default_factory=dict)
+
+    def dyads(self) -> list[tuple[Actor | None, Actor | None]]:
+        if self.pairs:
+            return list(self.pairs)
+        return [(a, r) for a in self.actors for r in self.recipients]
 
 
 class EventCoder:
     def __init__(self, lexicon: Lexicon, modality: Modality | None = None) -> None:
         self.lexicon = lexicon
         self.modality = modality or Modality.load()
+        self._index: ActorIndex | None = None  # the document being coded (set by find)
 
     # -- finding triggers ----------------------------------------------------------
     def find(self, doc: Doc, actors: ActorIndex) -> list[Candidate]:
+        self._index = actors
         found: list[Candidate] = []
         claimed: set[int] = set()  # object tokens used by a light-verb entry
         for token in doc:
@@ -195,11 +203,12 @@ class EventCoder:
             actors, recipients, path = self._noun_arguments(token, entry, index)
         else:
             actors, recipients, path = self._verb_arguments(token, entry, obj, index)
-        if entry.symmetric and not recipients and len(actors) >= 2:
-            actors, recipients = actors[:1], actors[1:2]
+        pairs = None
+        if entry.symmetric and not recipients and len(actors) >= 2:  # "A, B and C met": every pair
+            pairs = _reciprocal_pairs(actors)
             path += "+reciprocal"
         elif entry.symmetric and not actors and len(recipients) >= 2:  # "talks between the sides"
-            actors, recipients = recipients[:1], recipients[1:2]
+            pairs = _reciprocal_pairs(recipients)
             path += "+reciprocal"
         if entry.own_action and not _clause_about_actor(token, actors, index):
             return None
@@ -218,6 +227,9 @@ class EventCoder:
             path=path,
             mode=entry.mode,
         )
+        if pairs:
+            cand.actors, cand.recipients = [pairs[0][0]], [pairs[0][1]]
+            cand.pairs = pairs
         cand.confidence = _confidence(entry, cand, path, attempt)
         return cand
 
@@ -387,19 +399,28 @@ class EventCoder:
                     cand.extra["complement"] = other
                     cand.path += f"+complement:{other.entry.id}"
                     modes = self.modality.complement_modes.get(cand.entry.type, {})
-                    cand.mode = cand.mode or modes.get(other.entry.type)
+                    cand.mode = modes.get(other.entry.type) or cand.mode
                     break
                 if other.entry.location_is_recipient:
                     cand.extra["complement"] = other
                     cand.path += f"+complement:{other.entry.id}"
+            if not any(cand.recipients) and self._index is not None:
+                # The refused or requested action is no lexicon event ("requests to send
+                # tanks to Ukraine"): its beneficiary or target is the recipient.
+                targets = _complement_targets(cand.trigger, self._index)
+                if targets:
+                    cand.recipients = targets
+                    cand.path += "+complement-args"
 
 
 # -- helpers ------------------------------------------------------------------------
 
 def _pos_class(token: Token) -> str | None:
+    if token.ent_type_ in ("DATE", "TIME"):  # "in March" is not a march
+        return None
     if token.pos_ in ("VERB", "AUX"):
         return "verb"
-    if token.pos_ in ("NOUN", "PROPN"):
+    if token.pos_ == "NOUN" or token.pos_ == "PROPN" and token.is_lower:
         return "noun"
     if token.pos_ == "ADJ":
         return "adj"
@@ -513,6 +534,10 @@ def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str
             return [], ""
         if dep in ("advcl", "ccomp") and any(c.dep_ in SUBJECTS + ("nsubjpass",) for c in node.children):
             return [], ""
+        if dep == "xcomp":  # object control: "urged him to extend", "asked Iran to release"
+            objects = [a for c in head.children if c.dep_ in ("dobj", "dative") for a in _actors_at(c, index, deep=False)]
+            if objects:
+                return objects, "inherit:object-control"
         subjects = [c for c in head.children if c.dep_ in SUBJECTS]
         if subjects:
             actors = [a for s in subjects for a in _actors_at(s, index)]
@@ -616,3 +641,29 @@ def _clause_about_actor(verb: Token, actors: list[Actor], index: ActorIndex) -> 
         if codes & found:
             return True
     return False
+
+
+def _reciprocal_pairs(members: list[Actor]) -> list[tuple[Actor, Actor]]:
+    """Each unordered pair of distinct members once (A->B stands for either direction)."""
+    pairs = []
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            if a.code != b.code or a.name != b.name:
+                pairs.append((a, b))
+    return pairs
+
+
+def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
+    """Actors in recipient positions inside the complement of a REJECT/REQUEST-like trigger."""
+    found: list[Actor] = []
+    for tok in trigger.subtree:
+        if tok.i == trigger.i:
+            continue
+        role = tok.dep_
+        if role in ("dative", "dobj") and tok.head.pos_ == "VERB" or role == "pobj" and tok.head.lower_ in ("to", "for", "against", "with", "on"):
+            mention = index.mention_at(tok)
+            if mention is not None:
+                found += index.actors(mention)
+        if found:
+            break
+    return found

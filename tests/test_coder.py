@@ -1,0 +1,219 @@
+"""Event coding constructions, actor resolution, dating and locating, on sentences
+written for these tests, through the real spaCy pipeline."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dyads.models import Article
+from dyads.pipeline import Pipeline
+
+PUB = date(2022, 3, 23)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def code(pipeline: Pipeline, text: str, published: date = PUB, title: str = "") -> list:
+    return pipeline.code_one(Article(id="t", title=title, text=text, published=published)).events
+
+
+def dyads_of(events, factuality: str | None = "asserted") -> set[tuple]:
+    return {
+        (e.event, e.actor.code if e.actor else None, e.recipient.code if e.recipient else None)
+        for e in events
+        if factuality is None or e.factuality == factuality
+    }
+
+
+def only(events, event_type: str):
+    found = [e for e in events if e.event == event_type]
+    assert len(found) == 1, [(e.event, e.event_text) for e in events]
+    return found[0]
+
+
+# -- constructions -----------------------------------------------------------------
+
+def test_active_verb_with_sectors_date_and_place(pipeline):
+    e = only(code(pipeline, "Israeli troops arrested ten Palestinian protesters in Hebron on Monday."), "COERCE")
+    assert (e.actor.code, e.actor.sector, e.recipient.code, e.recipient.sector) == ("ISR", "MIL", "PSE", "CVL")
+    assert (e.date, e.date_source, e.date_precision) == ("2022-03-21", "text", "day")
+    assert e.event_loc.name == "Hebron" and e.event_loc.country == "PSE" and e.event_loc.feature == "town"
+    assert e.cameo and e.goldstein is not None and e.quad_code == 4
+
+
+def test_passive_takes_actor_from_by_phrase(pipeline):
+    events = code(pipeline, "Ukrainian soldiers were attacked by Russian forces near Kharkiv on Tuesday.")
+    e = only(events, "ASSAULT")
+    assert (e.actor.code, e.recipient.code) == ("RUS", "UKR")
+    assert e.date == "2022-03-22" and e.event_loc.country == "UKR"
+
+
+def test_reported_speech_source_is_the_accuser_not_the_speaker(pipeline):
+    events = code(pipeline, "Officials in Ankara said Turkey accused Greece of violating its airspace.")
+    assert ("ACCUSE", "TUR", "GRC") in dyads_of(events)
+
+
+def test_negated_event_is_not_asserted(pipeline):
+    events = code(pipeline, "Russia did not attack Ukraine on Tuesday.")
+    assert dyads_of(events) == set()
+    assert ("ASSAULT", "RUS", "UKR") in dyads_of(events, "negated")
+
+
+def test_refusal_is_reject_and_the_refused_aid_did_not_happen(pipeline):
+    events = code(pipeline, "Germany refused requests to send tanks to Ukraine.")
+    assert ("REJECT", "DEU", "UKR") in dyads_of(events)
+    assert not {t for t, _, _ in dyads_of(events)} & {"AID", "MOBILIZE"}
+
+
+def test_refused_aid_gives_reject_with_assist_mode(pipeline):
+    events = code(pipeline, "Israel refuses requests to supply Ukraine with military aid.")
+    e = only([e for e in events if e.factuality == "asserted"], "REJECT")
+    assert (e.actor.code, e.recipient.code, e.mode) == ("ISR", "UKR", "assist")
+    assert "AID" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_conditional_is_hypothetical(pipeline):
+    events = code(pipeline, "If the talks fail, Russia could invade Ukraine.")
+    assert dyads_of(events) == set()
+    assert ("ASSAULT", "RUS", "UKR") in dyads_of(events, "hypothetical")
+
+
+def test_future_visit_is_future_and_the_stated_intent_is_agree(pipeline):
+    events = code(pipeline, "French President Emmanuel Macron will visit Beijing next week.")
+    assert ("CONSULT", "FRA", "CHN") in dyads_of(events, "future")
+    assert dyads_of(events) == {("AGREE", "FRA", "CHN")}
+
+
+def test_control_chain_takes_the_governors_subject(pipeline):
+    events = code(pipeline, "Turkey sought to mediate between Russia and Ukraine.")
+    assert {("CONSULT", "TUR", "RUS"), ("CONSULT", "TUR", "UKR")} <= dyads_of(events)
+
+
+def test_object_control_takes_the_object(pipeline):
+    events = code(pipeline, "Erdogan spoke with Putin on Friday. He urged him to extend the grain deal.")
+    assert ("REQUEST", "TUR", "RUS") in dyads_of(events)
+    assert ("CONSULT", "TUR", "RUS") in dyads_of(events)
+
+
+def test_agreement_to_act_is_agree_and_the_act_is_not_asserted(pipeline):
+    events = code(pipeline, "Russia agreed to withdraw its troops from Kherson.")
+    assert "AGREE" in {t for t, _, _ in dyads_of(events)}
+    assert "RETREAT" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_unnamed_attacker_victim_from_the_place(pipeline):
+    e = only(code(pipeline, "A bomb attack in Kabul killed five people on Friday."), "ASSAULT")
+    assert e.actor is None and e.recipient.code == "AFG"
+    assert e.event_loc.name == "Kabul"
+
+
+def test_nominal_event_with_of_and_by(pipeline):
+    e = only(code(pipeline, "The invasion of Iraq by the United States began in March 2003."), "ASSAULT")
+    assert (e.actor.code, e.recipient.code, e.date, e.date_precision) == ("USA", "IRQ", "2003-03", "month")
+
+
+def test_light_verb_talks(pipeline):
+    e = only(code(pipeline, "Biden held talks with Xi Jinping on Monday."), "CONSULT")
+    assert (e.actor.code, e.recipient.code, e.date) == ("USA", "CHN", "2022-03-21")
+
+
+def test_compound_actor_yields_one_event_per_member(pipeline):
+    events = code(pipeline, "France and Germany condemned Russia on Thursday.")
+    assert dyads_of(events) == {("ACCUSE", "FRA", "RUS"), ("ACCUSE", "DEU", "RUS")}
+
+
+def test_reciprocal_event_among_three_members_gives_every_pair(pipeline):
+    events = code(pipeline, "Egypt, Jordan and Iraq held talks in Cairo on Sunday.")
+    pairs = {frozenset((a, r)) for t, a, r in dyads_of(events) if t == "CONSULT"}
+    assert pairs == {frozenset(("EGY", "JOR")), frozenset(("EGY", "IRQ")), frozenset(("JOR", "IRQ"))}
+
+
+def test_sanctions_and_aid(pipeline):
+    assert ("SANCTION", "IGO", "RUS") in dyads_of(code(pipeline, "The European Union imposed sanctions on Russian banks."))
+    e = only(code(pipeline, "Japan sent humanitarian aid to Ukraine last week."), "AID")
+    assert (e.actor.code, e.recipient.code, e.date, e.date_precision) == ("JPN", "UKR", "2022-W11", "week")
+
+
+def test_confidence_is_a_usable_threshold(pipeline):
+    events = code(pipeline, "Russian troops invaded Ukraine. Israel operates to target Iranian proxies.")
+    strong = [e for e in events if e.event_text.startswith("invaded")]
+    assert strong and all(0 < e.confidence <= 1 for e in events)
+    assert strong[0].confidence >= max(e.confidence for e in events)
+
+
+# -- actors ----------------------------------------------------------------------------
+
+def test_title_and_descriptor_coreference(pipeline):
+    text = ("Ukrainian President Volodymyr Zelensky met Polish President Andrzej Duda in Warsaw on Tuesday. "
+            "The Ukrainian leader thanked Poland.")
+    events = code(pipeline, text)
+    assert ("CONSULT", "UKR", "POL") in dyads_of(events)
+    thanks = only(events, "SUPPORT")
+    assert thanks.actor.name == "Volodymyr Zelensky" and thanks.actor.entity_text == "The Ukrainian leader"
+
+
+def test_unknown_person_gets_country_and_sector_from_descriptor(pipeline):
+    events = code(pipeline, "Moldovan Foreign Minister Ion Vartanescu met Romanian officials on Monday.")
+    e = only(events, "CONSULT")
+    assert (e.actor.code, e.actor.sector, e.actor.name) == ("MDA", "GOV", "Ion Vartanescu")
+    assert (e.recipient.code, e.recipient.sector) == ("ROU", "GOV")
+
+
+def test_sector_words_with_country_cues(pipeline):
+    events = code(pipeline, "Ukrainian lawmakers criticised the Kremlin.")
+    e = only(events, "ACCUSE")
+    assert (e.actor.code, e.actor.sector, e.recipient.code, e.recipient.sector) == ("UKR", "LEG", "RUS", "GOV")
+
+
+def test_pronoun_resolves_to_salient_person(pipeline):
+    text = "Israeli Prime Minister Naftali Bennett flew to Moscow on Saturday. He met Vladimir Putin at the Kremlin."
+    events = code(pipeline, text, published=date(2022, 3, 6))
+    assert ("CONSULT", "ISR", "RUS") in dyads_of(events)
+
+
+def test_the_two_leaders_resolve_to_the_pair(pipeline):
+    text = "Vladimir Putin spoke with Naftali Bennett on Wednesday. The two leaders last spoke on March 14."
+    events = code(pipeline, text)
+    march14 = [e for e in events if e.date == "2022-03-14"]
+    assert len(march14) == 1 and {march14[0].actor.code, march14[0].recipient.code} == {"RUS", "ISR"}
+
+
+def test_roles_are_dated(pipeline):
+    older = code(pipeline, "Vladimir Putin met George W. Bush in Slovenia.", published=date(2001, 6, 16))
+    e = only(older, "CONSULT")
+    assert (e.actor.code, e.actor.sector, e.recipient.code, e.recipient.sector) == ("RUS", "GOV", "USA", "GOV")
+    later = code(pipeline, "Naftali Bennett met Emmanuel Macron in Paris.", published=date(2023, 5, 1))
+    e = only(later, "CONSULT")
+    assert (e.actor.code, e.actor.sector) == ("ISR", "ELI")  # a former prime minister
+
+
+def test_kremlin_is_the_russian_government(pipeline):
+    e = only(code(pipeline, "The Kremlin condemned the European Union."), "ACCUSE")
+    assert (e.actor.code, e.actor.sector, e.recipient.code) == ("RUS", "GOV", "IGO")
+
+
+# -- time and place ---------------------------------------------------------------------
+
+def test_each_event_dated_by_its_own_words(pipeline):
+    text = ("Putin spoke with Bennett on Wednesday. The two leaders last spoke on March 14. "
+            "Russia invaded Ukraine on February 24.")
+    dates = {(e.event, e.date) for e in code(pipeline, text)}
+    assert {("CONSULT", "2022-03-23"), ("CONSULT", "2022-03-14"), ("ASSAULT", "2022-02-24")} <= dates
+
+
+def test_undated_event_falls_back_to_publication_and_says_so(pipeline):
+    e = only(code(pipeline, "Japan condemned North Korea."), "ACCUSE")
+    assert (e.date, e.date_source) == ("2022-03-23", "publication")
+
+
+def test_month_precision_and_subordinate_clause_inheritance(pipeline):
+    text = "Bennett traveled earlier this month to Moscow, where he met Putin."
+    e = only(code(pipeline, text), "CONSULT")
+    assert (e.date, e.date_precision, e.mode) == ("2022-03", "month", "visit")
+    text = "Zelensky spoke to Knesset lawmakers on Sunday in a speech in which he lamented weak support from Jerusalem."
+    accuse = only(code(pipeline, text), "ACCUSE")
+    assert (accuse.actor.code, accuse.recipient.code, accuse.date) == ("UKR", "ISR", "2022-03-20")
