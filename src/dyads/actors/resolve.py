@@ -150,6 +150,7 @@ class ActorResolver:
                 self._add_unknown_person(index, doc_entities, ent)
         self._second_pass(index, doc_entities)
         index.mentions.sort(key=lambda m: m.start)
+        _countries_for_titled_strangers(index)
         return index
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
@@ -486,3 +487,30 @@ def _sentence_number(starts: list[int]):
         return bisect.bisect_right(starts, i) - 1
 
     return number
+
+
+def _countries_for_titled_strangers(index: ActorIndex) -> None:
+    """A titled person the knowledge base lacks ("President Yoweri Museveni") and whose
+    descriptor names no country takes the first country named in the same sentence,
+    else in the document, with lower certainty (newswire names a leader's country nearby)."""
+    doc = index.doc
+    for mention in index.mentions:
+        e = mention.entity
+        if e.kind != "person" or e.kb is not None or e.country or not (e.titles or e.sector):
+            continue
+        sent = doc[mention.head].sent
+        code = _first_country(index, sent.start, sent.end) or _first_country(index, 0, len(doc))
+        if code:
+            e.country, e.certainty = code, min(e.certainty, 0.5)
+            e.sector = e.sector or "GOV"
+
+
+def _first_country(index: ActorIndex, start: int, end: int) -> str | None:
+    for m in index.mentions:
+        if start <= m.start < end and m.entity.kind in ("country", "metonym", "institution", "generic") and m.entity.country not in (None, "IGO", "NGO"):
+            return m.entity.country
+    for tok in index.doc[start:end]:
+        code = index.kb.country_of_adjective(tok.text) if tok.pos_ in ("ADJ", "PROPN") else None
+        if code:
+            return code
+    return None

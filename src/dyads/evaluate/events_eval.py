@@ -60,10 +60,17 @@ class Predicted:
     @classmethod
     def from_event(cls, e: Event) -> "Predicted":
         return cls(
-            e.event, e.actor.code if e.actor else None, e.recipient.code if e.recipient else None, e.date,
+            e.event, _scored_code(e.actor), _scored_code(e.recipient), e.date,
             e.actor.sector if e.actor else None, e.recipient.sector if e.recipient else None,
             e.event_text, e.id,
         )
+
+
+def _scored_code(actor) -> str | None:
+    """Gold sets code international NGOs (Amnesty, the Red Cross) as IGO; so do we when scoring."""
+    if actor is None:
+        return None
+    return "IGO" if actor.code == "NGO" else actor.code
 
 
 # -- reading gold ------------------------------------------------------------------

@@ -251,8 +251,8 @@ class EventCoder:
                 path.append("nsubjpass")
             elif child.dep_ in ("dobj", "dative") and entry.object_is_recipient and (obj is None or child.i != obj.i):
                 found = _actors_at(child, index, deep=child.dep_ == "dobj")
-                if not found and child.dep_ == "dobj" and entry.recipient_from_complement:
-                    found = _owner_of(child, index)  # "rejected calls by Kofi Annan"
+                if not found and child.dep_ == "dobj":
+                    found = _owner_of(child, index)  # "rejected calls by Kofi Annan", "welcomed Reagan's statement"
                 recipients += found
                 path.append(child.dep_)
             elif child.dep_ == "prep" and child.lower_ in entry.preps:
@@ -473,12 +473,15 @@ def _actors_at(token: Token, index: ActorIndex, deep: bool = True) -> list[Actor
 
 def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
     """Who made the thing a noun names: 'a United Nations appeal', 'calls by Kofi Annan',
-    "Russia's proposal", 'an appeal from President Gbagbo'."""
+    "Russia's proposal", 'an Indian proposal', 'an appeal from President Gbagbo'."""
     for child in token.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
             mention = index.mention_at(child)
             if mention is not None:
                 return index.actors(mention)
+            code = index.kb.country_of_adjective(child.text)
+            if code:
+                return [Actor(code=code, entity_text=child.text, name=code, start=child.idx, end=child.idx + len(child.text), certainty=0.7)]
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             for pobj in _pobjs(child):
                 mention = index.mention_at(pobj)
@@ -654,7 +657,18 @@ def _reciprocal_pairs(members: list[Actor]) -> list[tuple[Actor, Actor]]:
 
 
 def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
-    """Actors in recipient positions inside the complement of a REJECT/REQUEST-like trigger."""
+    """Actors in recipient positions inside the complement of a REJECT/REQUEST-like trigger:
+    the subject of a that-clause ("demanded that the United States cancel"), else the
+    object or beneficiary of the embedded action ("threatened to impose restrictions
+    against German goods")."""
+    holders = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
+    for holder in holders:
+        for clause in holder.children:
+            if clause.dep_ in ("ccomp", "acl") and clause.pos_ in ("VERB", "AUX"):
+                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+                found = [a for s in subjects for a in _actors_at(s, index, deep=False)]
+                if found:
+                    return found
     found: list[Actor] = []
     for tok in trigger.subtree:
         if tok.i == trigger.i:
@@ -664,6 +678,8 @@ def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
             mention = index.mention_at(tok)
             if mention is not None:
                 found += index.actors(mention)
+            else:
+                found += _owner_of(tok, index)
         if found:
             break
     return found
