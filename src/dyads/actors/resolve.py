@@ -83,8 +83,9 @@ class ActorIndex:
         """Add a mention; a descriptor whose cue words are already mentions keeps only its own words."""
         if mention.head in self._by_token:
             return
-        while mention.start < mention.head and mention.start in self._by_token:
-            mention.start += 1
+        covered = [i for i in range(mention.start, mention.head) if i in self._by_token]
+        if covered:  # "The US commander": the descriptor keeps the words after "US"
+            mention.start = max(covered) + 1
         if any(i in self._by_token for i in range(mention.start, mention.end)):
             return
         self.mentions.append(mention)
@@ -187,7 +188,7 @@ class ActorResolver:
         if de.country is None:  # "Arab League Secretary-General Chedli Klibi"
             for tok in reversed(list(ent.doc[max(0, span.start - 6) : span.start])):
                 mention = index.mention_at(tok)
-                if mention is not None and mention.entity.country and tok.head.i in range(span.start - 6, ent.end):
+                if mention is not None and mention.entity.country and _modifies(tok, span.start, ent.end):
                     de.country, de.org = mention.entity.country, mention.entity.org
                     de.sector = de.sector or ("GOV" if mention.entity.kind in ("igo", "country") else mention.entity.sector)
                     break
@@ -514,3 +515,17 @@ def _first_country(index: ActorIndex, start: int, end: int) -> str | None:
         if code:
             return code
     return None
+
+
+def _modifies(token: Token, start: int, end: int) -> bool:
+    """Is the token part of the noun phrase of the name at [start, end) (a modifier chain into it)?"""
+    node = token
+    for _ in range(5):
+        if node.dep_ not in ("compound", "amod", "nmod", "poss", "npadvmod", "punct", "case"):
+            return False
+        node = node.head
+        if start <= node.i < end:
+            return True
+        if node.i < token.i:
+            return False
+    return False

@@ -459,12 +459,17 @@ def _pobjs(prep: Token) -> list[Token]:
 def _actors_at(token: Token, index: ActorIndex, deep: bool = True) -> list[Actor]:
     """Actors at an argument token, its coordinated siblings and (one step) what it is 'of'."""
     found: list[Actor] = []
-    for tok in [token] + [c for c in token.conjuncts if c.i > token.i]:
+    for tok in [token] + _list_members(token, index):
         mention = index.mention_at(tok)
         if mention is not None:
             found += index.actors(mention)
             continue
         if tok.pos_ in ("DET", "PRON") and tok.dep_ in ("nsubj", "nsubjpass"):
+            continue
+        named = [index.mention_at(c) for c in tok.children if c.dep_ == "appos"]
+        named = [m for m in named if m is not None]
+        if named:  # "the US commander in Iraq, General David Petraeus,"
+            found += index.actors(named[0])
             continue
         if deep:
             found += _actors_beneath(tok, index)
@@ -683,3 +688,15 @@ def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
         if found:
             break
     return found
+
+
+def _list_members(token: Token, index: ActorIndex) -> list[Token]:
+    """Coordinated members after a token; the parser reads 'The US, Russia, and Switzerland'
+    as an apposition with a conjunct, so an apposed country with conjuncts counts too."""
+    members = [c for c in token.conjuncts if c.i > token.i]
+    for child in token.children:
+        if child.dep_ == "appos" and child.conjuncts and index.mention_at(child) is not None:
+            kind = index.mention_at(child).entity.kind
+            if kind in ("country", "igo", "metonym"):
+                members += [child] + [c for c in child.conjuncts if c.i > child.i]
+    return members
