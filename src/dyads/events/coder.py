@@ -36,6 +36,8 @@ LIGHT_VERB_ROLES = ("dobj", "attr", "nsubjpass", "oprd")
 COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
 # The AGREE event made from a stated intent to act (see EventCoder._intents).
 INTENT_ENTRY = LexEntry(id="agree.intent", type="AGREE", lemmas=(), cameo="030", weight=0.7, source="coder")
+# The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
+DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
 QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
 ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
 
@@ -49,6 +51,8 @@ class Modality:
     hypothetical_markers: frozenset[str] = frozenset()
     attempt_governors: frozenset[str] = frozenset()
     intent_governors: frozenset[str] = frozenset()
+    deontic_markers: frozenset[str] = frozenset()
+    reporting_verbs: frozenset[str] = frozenset()
     actorless_types: frozenset[str] = frozenset()
     domestic_recipient_types: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
@@ -119,7 +123,33 @@ class EventCoder:
             cand = self._arguments(token, entry, obj, actors)
             if cand is not None:
                 found.append(cand)
-        return _drop_objects_of_events(found)
+        found = _drop_objects_of_events(found)
+        found += self._deontic_requests(doc, actors, found)
+        return found
+
+    def _deontic_requests(self, doc: Doc, index: ActorIndex, found: list[Candidate]) -> list[Candidate]:
+        """'Russia said Sudan must return the helicopter': a REQUEST from the speaker to the
+        subject of the must-clause (the clause's own action stays hypothetical)."""
+        made = []
+        taken = {c.trigger.i for c in found if c.entry.type == "REQUEST"}
+        for tok in doc:
+            if tok.dep_ != "aux" or tok.lower_ not in self.modality.deontic_markers:
+                continue
+            verb = tok.head
+            report = verb.head
+            if verb.dep_ != "ccomp" or report.lemma_.lower() not in self.modality.reporting_verbs or report.i in taken:
+                continue
+            speakers = [a for c in report.children if c.dep_ in SUBJECTS for a in _actors_at(c, index)]
+            addressees = [a for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for a in _actors_at(c, index, deep=False)]
+            addressees = [a for a in addressees if not _same_actor(a, speakers)]
+            if not speakers or not addressees:
+                continue
+            cand = Candidate(entry=DEONTIC_ENTRY, trigger=verb, trigger_tokens=[tok, verb], actors=speakers,
+                             recipients=addressees, path="deontic:nsubj+ccomp-subject")
+            cand.confidence = _confidence(DEONTIC_ENTRY, cand, cand.path, False)
+            made.append(cand)
+            taken.add(report.i)
+        return made
 
     def complete(self, found: list[Candidate], conflicts=None, on=None, countries: set[str] = frozenset()) -> None:
         """After dating and locating: recipients that only the embedded event names,
