@@ -56,8 +56,8 @@ class Pipeline:
         self.geoparser = Geoparser(gazetteer)
         self.resolver = ActorResolver(self.kb, self.nlp.vocab, self.conflicts, is_place=_town_not_person(gazetteer, self.kb))
         self.lexicon = Lexicon.load(self.config.lexicons)
-        self.coder = EventCoder(self.lexicon)
         self.ontology = Ontology.load()
+        self.coder = EventCoder(self.lexicon, quad_class=self.ontology.quad_class)
 
     @property
     def model_name(self) -> str:

@@ -36,6 +36,7 @@ LIGHT_VERB_ROLES = ("dobj", "attr", "nsubjpass", "oprd")
 COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
 # The AGREE event made from a stated intent to act (see EventCoder._intents).
 INTENT_ENTRY = LexEntry(id="agree.intent", type="AGREE", lemmas=(), cameo="030", weight=0.7, source="coder")
+THREAT_ENTRY = LexEntry(id="threaten.intent", type="THREATEN", lemmas=(), cameo="130", weight=0.65, source="coder")
 # The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
 DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
 QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
@@ -99,8 +100,9 @@ class Candidate:
 
 
 class EventCoder:
-    def __init__(self, lexicon: Lexicon, modality: Modality | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, modality: Modality | None = None, quad_class=None) -> None:
         self.lexicon = lexicon
+        self.quad_class = quad_class or (lambda event_type: 0)  # ontology's quad class of a type
         self.modality = modality or Modality.load()
         self._index: ActorIndex | None = None  # the document being coded (set by find)
 
@@ -166,9 +168,9 @@ class EventCoder:
         """PLOVER's AGREE: the actor's stated intent to act ("will give Tanzania a grant",
         "offered to hand over", "is willing to withdraw") is itself an event; the action
         stays future or hypothetical."""
-        agree_at = {c.trigger.i: c for c in found if c.entry.type == "AGREE"}
+        agree_at = {c.trigger.i: c for c in found if c.entry.type in ("AGREE", "THREATEN")}
         for cand in list(found):
-            if cand.entry.type == "AGREE" or cand.factuality not in ("future", "hypothetical") or not any(cand.actors):
+            if cand.entry.type in ("AGREE", "THREATEN") or cand.factuality not in ("future", "hypothetical") or not any(cand.actors):
                 continue
             cue = self.intent_cue(cand.trigger)
             if cue is None:
@@ -180,8 +182,10 @@ class EventCoder:
                     existing.path += f"+complement:{cand.entry.id}"
                 continue
             trigger = cand.trigger if cue.dep_ == "aux" else cue
+            # Intent to cooperate is AGREE; intent to coerce or attack is THREATEN.
+            entry = THREAT_ENTRY if self.quad_class(cand.entry.type) in (3, 4) else INTENT_ENTRY
             intent = Candidate(
-                entry=INTENT_ENTRY, trigger=trigger, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
+                entry=entry, trigger=trigger, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
                 actors=cand.actors, recipients=cand.recipients, factuality="asserted",
                 confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+intent:{cand.entry.id}",
                 timex=cand.timex, place=cand.place,
@@ -367,6 +371,9 @@ class EventCoder:
             return None
         if factuality == "future" and cue.dep_ == "aux":
             return cue
+        if cue.dep_ == "aux" and cue.lower_ == "would" and cue.head.dep_ == "ccomp" \
+                and cue.head.head.lemma_.lower() in self.modality.reporting_verbs:
+            return cue  # "said they would boycott": future in the past
         return cue if cue.lemma_.lower() in self.modality.intent_governors else None
 
     def _factuality_with_cue(self, token: Token) -> tuple[str, bool, Token | None]:
