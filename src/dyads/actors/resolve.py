@@ -165,6 +165,7 @@ class ActorResolver:
             for m, s, e in self.lower_matcher(doc)
             if doc[s].text[:1].isupper() or lowered
         ]
+        spans = [sp for sp in spans if not self._inside_longer_name(sp)]
         spans.sort(key=lambda sp: (-(sp.end - sp.start), sp.start))
         taken: set[int] = set()
         chosen = []
@@ -173,6 +174,15 @@ class ActorResolver:
                 chosen.append(sp)
                 taken.update(range(sp.start, sp.end))
         return sorted(chosen, key=lambda sp: sp.start)
+
+    def _inside_longer_name(self, span: Span) -> bool:
+        """'Ahmed' in 'Ahmed Ben Bella' is not the person the knowledge base calls Ahmed:
+        a person alias must end where the name ends."""
+        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        if entity is None or entity.kind != "person":
+            return False
+        last = span.doc[span.end - 1]
+        return last.ent_type_ == "PERSON" and span.end < len(span.doc) and span.doc[span.end].ent_iob_ == "I"
 
     def _add_unknown_person(self, index: ActorIndex, entities: dict[str, DocEntity], ent: Span) -> None:
         words = [t for t in ent if t.lower_.rstrip(".") not in NAME_TITLES]
@@ -226,6 +236,7 @@ class ActorResolver:
                 index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "plural"))
             return
         if sector is None:
+            self._people_of_country(index, entities, token)
             return
         country, cue_tokens = _country_cue(index, token)
         start = min([token.i, _np_start(token)] + [t.i for t in cue_tokens])
@@ -250,6 +261,21 @@ class ActorResolver:
         if not sides:
             return []
         return [DocEntity(key=f"country:{c}", name=c, kind="country", country=c, certainty=0.6) for c in sides]
+
+    def _people_of_country(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> bool:
+        """A plural people-noun with a demonym ("Iraqi Kurds", "Russian oligarchs") is that
+        country's civilians when no sector word says otherwise."""
+        if token.tag_ not in ("NNS", "NNPS") or token.ent_type_ in ("DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL"):
+            return False
+        for child in token.lefts:
+            if child.dep_ == "amod":
+                code = self.kb.country_of_adjective(child.text)
+                if code:
+                    key = f"generic:{code}:CVL"
+                    de = entities.setdefault(key, DocEntity(key=key, name=f"{code} CVL", kind="generic", country=code, sector="CVL", certainty=0.6))
+                    index.add(ActorMention(child.i, token.i + 1, token.i, de, "descriptor"))
+                    return True
+        return False
 
     def _adjective_actor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
         """A bare demonym standing as a noun phrase ("the Israelis")."""

@@ -115,6 +115,8 @@ class EventCoder:
             pos = _pos_class(token)
             if pos is None or token.i in claimed:
                 continue
+            if token.dep_ == "compound" and self.lexicon.lookup(f"{token.lemma_.lower()} {token.head.lemma_.lower()}", "noun"):
+                continue  # "hunger" in "hunger strike": the head carries the event
             entry, obj = self._match(token, pos)
             if entry is None:
                 continue
@@ -211,6 +213,12 @@ class EventCoder:
         return has_actor or event_type in self.modality.actorless_types
 
     def _match(self, token: Token, pos: str) -> tuple[LexEntry | None, Token | None]:
+        # A compound noun entry ("hunger strike", "air strike") beats its head word's.
+        for child in token.lefts:
+            if child.dep_ in ("compound", "amod") and pos == "noun":
+                compound = self.lexicon.lookup(f"{child.lemma_.lower()} {token.lemma_.lower()}", pos)
+                if compound:
+                    return compound[0], None
         entries = self.lexicon.lookup(token.lemma_, pos)
         if not entries and token.lower_ != token.lemma_.lower():
             entries = self.lexicon.lookup(token.lower_, pos)
@@ -677,6 +685,8 @@ def _kb_actor(code: str) -> Actor:
 def _clause_about_actor(verb: Token, actors: list[Actor], index: ActorIndex) -> bool:
     """A that-clause complement is about the actor's own act: its subject is the actor's country."""
     clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if verb.dep_ == "parataxis":  # "..., they warned, Bennett could be seen ...": the content is the head
+        clauses.append(verb.head)
     if not clauses:
         return True
     codes = {a.code for a in actors if a is not None and a.code}
