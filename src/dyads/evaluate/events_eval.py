@@ -208,6 +208,7 @@ def _read_petrarch(path: Path, cameo_to_iso, cameo_to_plover) -> list[GoldDoc]:
                 events.append(GoldEvent("NONE", a, r, required=False, note=ca.get("eventcode", "")))
                 continue
             events.append(GoldEvent(ptype, a, r, actor_sector=asec, recipient_sector=rsec, note=ca.get("eventcode", "")))
+        events = _collapse_reciprocal(events)
         d = attrs.get("date", "")
         when = _parse_day(f"{d[:4]}-{d[4:6]}-{d[6:8]}") if len(d) == 8 else None
         text = html.unescape(" ".join(text_m.group(1).split()))
@@ -216,6 +217,18 @@ def _read_petrarch(path: Path, cameo_to_iso, cameo_to_plover) -> list[GoldDoc]:
     if not docs:
         raise GoldFormatError(f"{path}: no <Sentence> records with <Text>")
     return docs
+
+
+def _collapse_reciprocal(events: list[GoldEvent]) -> list[GoldEvent]:
+    """A record coding A->B and B->A of one type is one reciprocal event (a symmetric pair)."""
+    out: list[GoldEvent] = []
+    for g in events:
+        twin = next((o for o in out if o.type == g.type and o.actor == g.recipient and o.recipient == g.actor and not o.symmetric), None)
+        if twin is not None and g.actor != g.recipient:
+            twin.symmetric = True
+            continue
+        out.append(g)
+    return out
 
 
 # -- matching ------------------------------------------------------------------------

@@ -36,6 +36,7 @@ LIGHT_VERB_ROLES = ("dobj", "attr", "nsubjpass", "oprd")
 COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
 # The AGREE event made from a stated intent to act (see EventCoder._intents).
 INTENT_ENTRY = LexEntry(id="agree.intent", type="AGREE", lemmas=(), cameo="030", weight=0.7, source="coder")
+REFUSAL_ENTRY = LexEntry(id="reject.refusal", type="REJECT", lemmas=(), cameo="120", weight=0.65, source="coder")
 THREAT_ENTRY = LexEntry(id="threaten.intent", type="THREATEN", lemmas=(), cameo="130", weight=0.65, source="coder")
 # The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
 DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
@@ -170,8 +171,13 @@ class EventCoder:
         """PLOVER's AGREE: the actor's stated intent to act ("will give Tanzania a grant",
         "offered to hand over", "is willing to withdraw") is itself an event; the action
         stays future or hypothetical."""
-        agree_at = {c.trigger.i: c for c in found if c.entry.type in ("AGREE", "THREATEN")}
+        agree_at = {c.trigger.i: c for c in found if c.entry.type in ("AGREE", "THREATEN", "REJECT")}
         for cand in list(found):
+            refusal = self._refusal(cand)
+            if refusal is not None and refusal.trigger.i not in agree_at:
+                found.append(refusal)
+                agree_at[refusal.trigger.i] = refusal
+                continue
             if cand.entry.type in ("AGREE", "THREATEN") or cand.factuality not in ("future", "hypothetical") or not any(cand.actors):
                 continue
             cue = self.intent_cue(cand.trigger)
@@ -207,6 +213,24 @@ class EventCoder:
             if code:
                 cand.recipients = [Actor(code=code, sector="GOV", entity_text="", name=code, certainty=0.5)]
                 cand.path += "+domestic"
+
+    def _refusal(self, cand: Candidate) -> Candidate | None:
+        """'He would not provide support', 'Iran will not release the ship': a stated
+        refusal to act is REJECT (mode from what is refused)."""
+        if cand.factuality != "negated" or not any(cand.actors):
+            return None
+        verb = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else cand.trigger.head
+        aux = [c for c in verb.children if c.dep_ == "aux" and (c.lower_ in self.modality.future_markers or c.lower_ in ("would", "wo"))]
+        if not aux or not any(c.dep_ == "neg" for c in verb.children):
+            return None
+        modes = self.modality.complement_modes.get("REJECT", {})
+        refusal = Candidate(
+            entry=REFUSAL_ENTRY, trigger=verb, trigger_tokens=sorted({aux[0].i: aux[0], verb.i: verb}.values(), key=lambda t: t.i),
+            actors=cand.actors, recipients=cand.recipients, factuality="asserted",
+            confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+refusal:{cand.entry.id}",
+            mode=modes.get(cand.entry.type), timex=cand.timex, place=cand.place,
+        )
+        return refusal
 
     def keeps(self, event_type: str, has_actor: bool) -> bool:
         """Events need an actor, except types reported without one (attacks by unknown perpetrators)."""
