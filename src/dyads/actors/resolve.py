@@ -209,6 +209,15 @@ class ActorResolver:
         doc = index.doc
         people = [e for e in entities.values() if e.kind == "person"]
         surnames = {e.name.split()[-1].lower(): e for e in people if e.name}
+        # Family names come first in some languages ("Xi Jinping" -> "Xi"); a first token
+        # unambiguous among this document's people refers to them too.
+        firsts: dict[str, list] = {}
+        for e in people:
+            if e.name and len(e.name.split()) >= 2:
+                firsts.setdefault(e.name.split()[0].lower(), []).append(e)
+        for first, found in firsts.items():
+            if len(found) == 1 and first not in surnames:
+                surnames[first] = found[0]
         for token in doc:
             if index.mention_at(token):
                 continue

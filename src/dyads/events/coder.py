@@ -329,7 +329,7 @@ class EventCoder:
             recipients += _owner_of(obj, index)  # "rejected a United Nations appeal"
         if obj is not None:
             for child in obj.children:
-                if child.dep_ == "prep" and (child.lower_ in entry.preps or child.lower_ in ("to", "for", "against", "on", "with")):
+                if child.dep_ == "prep" and (child.lower_ in entry.preps or child.lower_ in ("to", "for", "against", "on", "with", "of")):
                     for pobj in _pobjs(child):
                         recipients += _actors_at(pobj, index)
                     path.append(f"obj-prep:{child.lower_}")

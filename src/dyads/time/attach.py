@@ -28,8 +28,15 @@ def find_timexes(doc: Doc, published: date | None) -> list[tuple[Timex, Token]]:
         span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
         if span is None or timex.type not in _DATE_TYPES and not timex.value.startswith("P"):
             continue
+        if _bounds_only(span.root):
+            continue  # "the first call since mid-March": a bound, not the event's date
         found.append((timex, _anchor(span.root)))
     return found
+
+
+def _bounds_only(token: Token) -> bool:
+    """An expression after since/until/before/after bounds a period; it does not date a point event."""
+    return token.dep_ == "pobj" and token.head.lower_ in ("since", "until", "till", "before", "after")
 
 
 def _anchor(token: Token) -> Token:
