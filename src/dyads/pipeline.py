@@ -100,6 +100,7 @@ class Pipeline:
         trigger_span = (first.idx, last.idx + len(last.text))
         dates = date_fields(cand.timex, article.published)
         for actor, recipient in cand.dyads():
+            actor, recipient = _informative(actor), _informative(recipient)
             if actor is None and recipient is None:
                 continue
             evidence = Evidence(
@@ -135,6 +136,11 @@ class Pipeline:
                 evidence=[evidence],
                 **dates,
             )
+
+
+def _informative(actor):
+    """An actor with neither country nor sector tells nothing: unknown."""
+    return actor if actor is not None and (actor.code or actor.sector) else None
 
 
 def _town_not_person(gazetteer, kb):

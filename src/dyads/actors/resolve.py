@@ -156,7 +156,7 @@ class ActorResolver:
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
         """Knowledge-base names; the longest match wins, then the leftmost."""
-        lowered = doc.text.islower()
+        lowered = _mostly_lowercase(doc)
         spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
         # Case-insensitive aliases only match capitalised text, unless the whole text is
         # lower-cased (some corpora are): keeps "turkey" the bird out of normal text.
@@ -564,3 +564,9 @@ def _modifies(token: Token, start: int, end: int) -> bool:
         if node.i < token.i:
             return False
     return False
+
+
+def _mostly_lowercase(doc: Doc) -> bool:
+    """Some corpora arrive lower-cased (a dateline may still be capitalised)."""
+    words = [t for t in doc if t.is_alpha]
+    return bool(words) and sum(t.is_lower for t in words) / len(words) > 0.9
