@@ -342,6 +342,9 @@ class EventCoder:
                     for pobj in _pobjs(child):
                         recipients += _actors_at(pobj, index)
                     path.append(f"obj-prep:{child.lower_}")
+        if not actors and verb.pos_ == "ADJ" and verb.dep_ in ("acomp", "attr"):
+            actors += [a for c in verb.head.children if c.dep_ in SUBJECTS for a in _actors_at(c, index)]
+            path.append("copula")  # "Syria is willing to ..."
         if not actors:
             inherited, how = _inherited_subject(verb, index)
             actors += inherited
@@ -505,6 +508,10 @@ def _object_with_lemma(token: Token, lemmas: tuple[str, ...]) -> Token | None:
     for child in token.children:
         if child.dep_ in LIGHT_VERB_ROLES and _lemma_in(child, lemmas):
             return child
+        if child.dep_ in LIGHT_VERB_ROLES:  # "25,000 tons of food aid", "a package of sanctions"
+            for pobj in (p for prep in child.children if prep.dep_ == "prep" and prep.lower_ == "of" for p in _pobjs(prep)):
+                if _lemma_in(pobj, lemmas):
+                    return pobj
         if child.dep_ in LIGHT_VERB_ROLES:
             for conj in child.conjuncts:
                 if _lemma_in(conj, lemmas):
@@ -607,6 +614,9 @@ def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str
             if not rel_subj:
                 return _actors_at(head, index), "relcl-head"
             return [], ""
+        if dep == "acomp":  # "is willing to withdraw": the copula's subject
+            subjects = [c for c in head.children if c.dep_ in SUBJECTS]
+            return [a for s in subjects for a in _actors_at(s, index)], "inherit:copula"
         if dep not in ("xcomp", "conj", "advcl", "ccomp", "pcomp"):
             return [], ""
         if dep in ("advcl", "ccomp") and any(c.dep_ in SUBJECTS + ("nsubjpass",) for c in node.children):
@@ -626,8 +636,11 @@ def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str
 def _light_verb(noun: Token) -> Token | None:
     """The verb a nominal event is the object of: 'held talks', 'launched an attack',
     'held a handful of calls'."""
-    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in QUANTITY_NOUNS:
-        return _light_verb(noun.head.head)
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
+        noun.head.head.lemma_.lower() in QUANTITY_NOUNS or noun.head.head.dep_ == "dobj" and noun.head.head.like_num is False
+        and any(c.dep_ == "nummod" for c in noun.head.head.children)
+    ):
+        return _light_verb(noun.head.head)  # "held a handful of calls", "sent 25,000 tons of aid"
     if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
         return noun.head
     if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB" and noun.head.lower_ in ("in", "to", "into"):
