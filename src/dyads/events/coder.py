@@ -160,12 +160,40 @@ class EventCoder:
         """After dating and locating: recipients that only the embedded event names,
         and sides that only the conflicts knowledge supplies."""
         self._complements(found)
+        self._recipients_in_phrase(found)
         self._intents(found)
         self.domestic_targets(found)
         if conflicts is not None:
             for cand in found:
                 if cand.entry.conflict:
                     _complete_from_conflict(cand, conflicts, on, countries)
+
+    def _recipients_in_phrase(self, found: list[Candidate]) -> None:
+        """No recipient found on the usual paths: the first other actor named inside the
+        event's own phrase ("contribute troops to a force in Liberia"), else the country of
+        the place the event is located in ("evacuate settlements in the Gaza Strip")."""
+        for cand in found:
+            if any(cand.recipients) or self._index is None:
+                continue
+            codes = {a.code for a in cand.actors if a is not None}
+            subjects = {t.i for c in cand.trigger.children if c.dep_ in SUBJECTS + ("agent",) for t in c.subtree}
+            for tok in cand.trigger.subtree:
+                if tok.i in subjects or tok.i == cand.trigger.i:
+                    continue
+                mention = self._index.mention_at(tok)
+                if mention is None or mention.head != tok.i:
+                    continue
+                others = [a for a in self._index.actors(mention) if a.code and a.code not in codes]
+                if others:
+                    cand.recipients = [_weaker(a, 0.6) for a in others[:1]]
+                    cand.path += "+in-phrase"
+                    break
+            else:
+                place = cand.place
+                if place is not None and place.country and place.country not in codes and any(cand.actors):
+                    cand.recipients = [Actor(code=place.country, entity_text=place.text or place.name, name=place.name,
+                                             start=place.start, end=place.end, certainty=0.5)]
+                    cand.path += "+place"
 
     def _intents(self, found: list[Candidate]) -> None:
         """PLOVER's AGREE: the actor's stated intent to act ("will give Tanzania a grant",
@@ -784,3 +812,8 @@ def _list_members(token: Token, index: ActorIndex) -> list[Token]:
             if kind in ("country", "igo", "metonym"):
                 members += [child] + [c for c in child.conjuncts if c.i > child.i]
     return members
+
+
+def _weaker(actor: Actor, factor: float) -> Actor:
+    """The same actor found by a weaker path: lower certainty."""
+    return Actor(**{**actor.__dict__, "certainty": round(actor.certainty * factor, 3)})
