@@ -297,6 +297,9 @@ class EventCoder:
             actors, recipients, path = self._noun_arguments(token, entry, index)
         else:
             actors, recipients, path = self._verb_arguments(token, entry, obj, index)
+        if entry.reverse:  # "X received aid from Y": Y gave, X received
+            actors, recipients = recipients, actors
+            path += "+reversed"
         pairs = None
         if entry.symmetric and not recipients and len(actors) >= 2:  # "A, B and C met": every pair
             pairs = _reciprocal_pairs(actors)

@@ -36,6 +36,7 @@ class LexEntry:
     location_is_recipient: bool = False  # "an attack in Beersheba": victim = place's country when no recipient
     conflict: bool = False  # war nouns and mediation: a missing side comes from the conflicts knowledge
     own_action: bool = False  # "warned that it would retaliate": a that-clause must be about the actor's own act
+    reverse: bool = False  # "received weapons from the government": the giver (from-phrase) is the actor
     mode: str | None = None
     context: tuple[str, ...] = ()
     cameo: str | None = None
@@ -79,6 +80,7 @@ def _entry(raw: dict, default_type: str | None, source: str) -> LexEntry:
             location_is_recipient=bool(raw.get("location_is_recipient", False)),
             conflict=bool(raw.get("conflict", False)),
             own_action=bool(raw.get("own_action", False)),
+            reverse=bool(raw.get("reverse", False)),
             mode=raw.get("mode") or None,
             context=_as_tuple(raw.get("context")),
             cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,
