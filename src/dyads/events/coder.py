@@ -279,7 +279,7 @@ class EventCoder:
         # Most specific first: particle and object constraints beat a bare lemma.
         ranked = sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects)), -e.weight))
         for entry in ranked:
-            if entry.particle and not any(c.dep_ == "prt" and c.lower_ == entry.particle for c in token.children):
+            if entry.particle and not _has_particle(token, entry.particle):
                 continue
             if not entry.particle and pos == "verb" and _has_foreign_particle(token):
                 continue
@@ -356,6 +356,16 @@ class EventCoder:
                 for pobj in _pobjs(child):
                     recipients += _actors_at(pobj, index)
                 path.append(f"prep:{child.lower_}")
+            elif entry.particle and child.lower_ == entry.particle and child.dep_ in ("prep", "advmod"):
+                for sub in child.children:  # "pulled out of the treaty": "of" hangs under "out"
+                    if sub.dep_ == "prep" and (sub.lower_ in entry.preps or not entry.preps):
+                        for pobj in _pobjs(sub):
+                            recipients += _actors_at(pobj, index)
+                        path.append(f"particle-prep:{sub.lower_}")
+                if child.dep_ == "prep" and child.lower_ in ("on", "upon", "to", "with", "against"):
+                    for pobj in _pobjs(child):  # "called on Russia": the particle's object
+                        recipients += _actors_at(pobj, index)
+                    path.append(f"particle:{child.lower_}")
         if obj is not None and not recipients and entry.recipient_from_complement:
             recipients += _owner_of(obj, index)  # "rejected a United Nations appeal"
         if obj is not None:
@@ -459,6 +469,8 @@ class EventCoder:
                 return "hypothetical", attempt, modal
             if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
                 return "hypothetical", attempt, None
+            if not first and edge == "pcomp" and node.lower_ == "against":  # "warned Russia against invading"
+                return "hypothetical", attempt, None
             if any(c.dep_ in ("amod", "advmod") and c.lower_ in m.hypothetical_markers for c in children):
                 return "hypothetical", attempt, None
             future = next((c for c in children if c.dep_ == "aux" and c.lower_ in m.future_markers), None)
@@ -530,6 +542,11 @@ def _pos_class(token: Token) -> str | None:
     return None
 
 
+def _has_particle(token: Token, particle: str) -> bool:
+    """spaCy tags many particles as prepositions or adverbs ("pulled out of", "stepped down")."""
+    return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ == particle for c in token.children)
+
+
 def _has_foreign_particle(token: Token) -> bool:
     """'call off' is not 'call': a verb with a particle only matches entries naming it."""
     return any(c.dep_ == "prt" and c.lower_ not in ("up",) for c in token.children)
@@ -588,6 +605,8 @@ def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
     "Russia's proposal", 'an Indian proposal', 'an appeal from President Gbagbo'."""
     for child in token.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            if child.tag_ == "PRP$":  # "its prisoners", "his counterpart": not an owner to target
+                continue
             mention = index.mention_at(child)
             if mention is not None:
                 return index.actors(mention)
@@ -652,8 +671,10 @@ def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str
             return [], ""
         if dep in ("advcl", "ccomp") and any(c.dep_ in SUBJECTS + ("nsubjpass",) for c in node.children):
             return [], ""
-        if dep == "xcomp":  # object control: "urged him to extend", "asked Iran to release"
+        if dep == "xcomp":  # object control: "urged him to extend", "called on Russia to withdraw"
             objects = [a for c in head.children if c.dep_ in ("dobj", "dative") for a in _actors_at(c, index, deep=False)]
+            objects = objects or [a for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                                  for p in _pobjs(c) for a in _actors_at(p, index, deep=False)]
             if objects:
                 return objects, "inherit:object-control"
         subjects = [c for c in head.children if c.dep_ in SUBJECTS]

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Token
 
 from dyads.models import Actor, Place
 
-LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "across", "into", "throughout", "on", "off", "along"}
+LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "across", "into", "throughout", "off", "along"}
 MOTION = {"to"}  # "traveled to Moscow": where a visit took place
 
 
