@@ -309,6 +309,8 @@ class EventCoder:
             path += "+reciprocal"
         if entry.own_action and not _clause_about_actor(token, actors, index):
             return None
+        if entry.object_must_be_actor and not recipients:
+            return None
         factuality, attempt = self._factuality(token)
         recipients = [r for r in recipients if not _same_actor(r, actors)]
         trigger_tokens = [token] + ([obj] if obj is not None else []) + [
@@ -346,6 +348,10 @@ class EventCoder:
             elif child.dep_ == "nsubjpass" and entry.object_is_recipient:
                 recipients += _actors_at(child, index)
                 path.append("nsubjpass")
+            elif child.dep_ == "dative" and child.pos_ == "ADP":  # "gave back the tanker to Britain"
+                for pobj in _pobjs(child):
+                    recipients += _actors_at(pobj, index)
+                path.append("dative:to")
             elif child.dep_ in ("dobj", "dative") and entry.object_is_recipient and (obj is None or child.i != obj.i):
                 found = _actors_at(child, index, deep=child.dep_ == "dobj")
                 if not found and child.dep_ == "dobj":
@@ -405,6 +411,8 @@ class EventCoder:
                 found = _actors_at(child, index)
                 if found and _is_place_only(child, index):
                     continue  # "the Beersheba attack": a place, dealt with by the place stage
+                if not found and child.dep_ == "amod":  # "an Israeli airstrike"
+                    found = _owner_of(noun, index)[:1] if index.kb.country_of_adjective(child.text) else []
                 actors += found
                 if found:
                     path.append(child.dep_)
@@ -695,8 +703,8 @@ def _light_verb(noun: Token) -> Token | None:
         return _light_verb(noun.head.head)  # "held a handful of calls", "sent 25,000 tons of aid"
     if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
         return noun.head
-    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB" and noun.head.lower_ in ("in", "to", "into"):
-        return noun.head.head  # "took part in talks", "agreed to talks"
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB" and noun.head.lower_ in ("in", "to", "into", "under"):
+        return noun.head.head  # "took part in talks", "agreed to talks", "put under house arrest"
     if noun.dep_ == "conj":
         return _light_verb(noun.head)
     return None
@@ -736,10 +744,14 @@ def _drop_objects_of_events(found: list[Candidate]) -> list[Candidate]:
     """'lamented the support from Jerusalem' is one ACCUSE, not also a SUPPORT: a nominal
     event that is the direct object of another event's verb belongs to that event."""
     verbs = {c.trigger.i for c in found if c.entry.pos == "verb"}
-    return [
-        c for c in found
-        if not (c.entry.pos == "noun" and c.trigger.dep_ == "dobj" and c.trigger.head.i in verbs)
-    ]
+
+    def inside_object(t: Token) -> bool:
+        if t.dep_ == "dobj" and t.head.i in verbs:
+            return True
+        # "blocked the EU sanctions package": a compound inside the object
+        return t.dep_ == "compound" and t.head.dep_ == "dobj" and t.head.head.i in verbs
+
+    return [c for c in found if not (c.entry.pos == "noun" and inside_object(c.trigger))]
 
 
 def _complete_from_conflict(cand: Candidate, conflicts, on, countries: set[str]) -> None:

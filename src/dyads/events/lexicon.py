@@ -37,6 +37,7 @@ class LexEntry:
     conflict: bool = False  # war nouns and mediation: a missing side comes from the conflicts knowledge
     own_action: bool = False  # "warned that it would retaliate": a that-clause must be about the actor's own act
     reverse: bool = False  # "received weapons from the government": the giver (from-phrase) is the actor
+    object_must_be_actor: bool = False  # "fought the rebels" yes, "fought corruption" no
     mode: str | None = None
     context: tuple[str, ...] = ()
     cameo: str | None = None
@@ -81,6 +82,7 @@ def _entry(raw: dict, default_type: str | None, source: str) -> LexEntry:
             conflict=bool(raw.get("conflict", False)),
             own_action=bool(raw.get("own_action", False)),
             reverse=bool(raw.get("reverse", False)),
+            object_must_be_actor=bool(raw.get("object_must_be_actor", False)),
             mode=raw.get("mode") or None,
             context=_as_tuple(raw.get("context")),
             cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,
