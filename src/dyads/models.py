@@ -87,7 +87,7 @@ class Place:
     """A resolved place (GeoNames where possible)."""
 
     name: str
-    feature: str  # town | adm1 | country | region
+    feature: str  # town | adm2 | adm1 | country | region
     country: str | None  # ISO3
     geonameid: int | None = None
     adm1: str | None = None

