@@ -130,13 +130,15 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def save(self, coded: CodedArticle, model: str = "") -> None:
-        """Replace everything stored for this article id."""
+    def save(self, coded: CodedArticle, model: str = "", replace: bool = True) -> None:
+        """Store one article and its events in one transaction, replacing what was stored
+        for its id (``replace=False`` when the caller knows the id is new: no deletes)."""
         a = coded.article
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            self._delete_article(a.id)
+            if replace:
+                self._delete_article(a.id)
             con.execute(
                 "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [a.id, a.title, a.dek, a.text, a.body, a.published, a.url, a.source, json.dumps(a.extra, default=str),
@@ -157,8 +159,13 @@ class Store:
         self.con.execute("DELETE FROM events WHERE article_id = ?", [article_id])
         self.con.execute("DELETE FROM articles WHERE id = ?", [article_id])
 
-    def coded_hashes(self) -> dict[str, str]:
-        return dict(self.con.execute("SELECT id, content_hash FROM articles").fetchall())
+    def coded_hashes(self, ids: list[str] | None = None) -> dict[str, str]:
+        """Content hash of each stored article (of the given ids only, if given)."""
+        if ids is None:
+            return dict(self.con.execute("SELECT id, content_hash FROM articles").fetchall())
+        return dict(self.con.execute(
+            "SELECT id, content_hash FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]
+        ).fetchall())
 
     def counts(self) -> dict[str, int]:
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "events", "mentions")}

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional
+from typing import Iterable, Iterator, List, Optional, Protocol
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console
 from rich.table import Table
 
 from dyads.cli.app import app, err, out, user_errors
@@ -18,7 +20,8 @@ from dyads.errors import EXIT_SKIPPED, DyadsError
 from dyads.export import FORMATS, write_records
 from dyads.ingest import Skipped, read_inputs
 from dyads.models import Article
-from dyads.pipeline import Pipeline, PipelineConfig
+from dyads.parallel import ParallelCoder, chunked
+from dyads.pipeline import CodedArticle, Pipeline, PipelineConfig
 from dyads.query import EventFilter, event_records
 from dyads.store import DEFAULT_DB, Store
 
@@ -48,43 +51,67 @@ def _articles(records: Iterable, summary: RunSummary) -> Iterator[Article]:
             yield rec
 
 
-def _progress(quiet: bool) -> Progress:
+class Coder(Protocol):
+    """A Pipeline, or a ParallelCoder spreading one over worker processes."""
+
+    model_name: str
+
+    def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]: ...
+
+
+def _progress(quiet: bool, force: bool = False) -> Progress:
+    console = Console(stderr=True, force_terminal=True) if force and not err.is_terminal else err
     return Progress(
         TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} articles/s"),
-        TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True,
+        TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal, transient=True,
     )
 
 
-def code_into_store(pipeline: Pipeline, store: Store, records: Iterable, summary: RunSummary,
-                    quiet: bool = True, skip_unchanged: bool = False) -> None:
-    """Code articles and save each as it is done (a killed run keeps what it saved)."""
-    known = store.coded_hashes() if skip_unchanged else {}
-
-    def todo() -> Iterator[Article]:
-        for article in _articles(records, summary):
+def _new_articles(store: Store, articles: Iterable[Article], summary: RunSummary, fresh: set[str],
+                  batch: int = 512) -> Iterator[Article]:
+    """Articles not yet in the store with the same content hash, looked up a batch at a time (flat
+    memory); ids the store has never seen are added to ``fresh`` (saved without deletes)."""
+    for chunk in chunked(articles, batch):
+        known = store.coded_hashes([a.id for a in chunk])
+        for article in chunk:
             if known.get(article.id) == article.content_hash:
                 summary.unchanged += 1
                 continue
+            if article.id not in known:
+                fresh.add(article.id)
             yield article
 
-    with _progress(quiet) as progress:
-        task = progress.add_task("coding", total=None, rate="0.0")
-        for coded in pipeline.code(todo()):
-            store.save(coded, model=pipeline.model_name)
+
+def code_into_store(pipeline: Coder, store: Store, records: Iterable, summary: RunSummary,
+                    quiet: bool = True, skip_unchanged: bool = False, progress: bool = False) -> None:
+    """Code articles and save each in its own transaction as it is done (a killed run keeps
+    what it saved); with ``skip_unchanged``, articles stored with the same content are skipped."""
+    articles = _articles(records, summary)
+    fresh: set[str] = set()  # ids not in the store: saved without deleting first (bounded by in-flight articles)
+    todo = _new_articles(store, articles, summary, fresh) if skip_unchanged else articles
+    with _progress(quiet, progress) as bar:
+        task = bar.add_task("coding", total=None, rate="0.0")
+        for coded in pipeline.code(todo):
+            new = coded.article.id in fresh
+            fresh.discard(coded.article.id)
+            store.save(coded, model=pipeline.model_name, replace=not new)
             summary.articles += 1
             summary.sentences += coded.sentences
             summary.events += len(coded.events)
-            elapsed = progress.tasks[0].elapsed or 1e-9
-            progress.update(task, advance=1, rate=f"{summary.articles / elapsed:.1f}")
+            elapsed = bar.tasks[0].elapsed or 1e-9
+            bar.update(task, advance=1, rate=f"{summary.articles / elapsed:.1f}")
 
 
 def print_summary(summary: RunSummary, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
+    elif summary.articles == 0 and summary.unchanged and not summary.skipped:
+        err.print(f"nothing to code: all {summary.unchanged} articles are already coded "
+                  "with the same content (--no-resume recodes them)", highlight=False)
     else:
         err.print(
             f"coded {summary.articles} articles, {summary.sentences} sentences, {summary.events} events"
-            + (f"; {summary.unchanged} unchanged" if summary.unchanged else "")
+            + (f"; {summary.unchanged} already coded, unchanged, skipped" if summary.unchanged else "")
             + (f"; skipped {len(summary.skipped)} inputs:" if summary.skipped else ""),
             highlight=False,
         )
@@ -95,26 +122,63 @@ def print_summary(summary: RunSummary, as_json: bool) -> None:
 @app.command()
 @user_errors
 def code(
-    paths: List[str] = typer.Argument(..., help="Files (.txt, .jsonl, .jsonl.gz, .csv), folders, or - for stdin."),
+    paths: List[str] = typer.Argument(..., help="Files (.txt, .jsonl, .jsonl.gz, .csv), folders, or - for stdin; "
+                                      "with --cluster also .parquet, globs and fsspec URLs."),
     published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs that carry none."),
     db: str = DbOption,
     model: Optional[str] = typer.Option(None, help="Any installed spaCy pipeline (default: en_core_web_sm)."),
     lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
     actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s) extending the knowledge base."),
-    resume: bool = typer.Option(False, "--resume", help="Skip articles already coded with the same content."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1,
+                                help="Worker processes, each with its own pipeline (1 = in this process)."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Articles per spaCy batch and per worker chunk."),
+    resume: bool = typer.Option(True, "--resume/--no-resume",
+                                help="Skip articles already stored with the same id and content (default); "
+                                     "--no-resume recodes them."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (tcp://host:8786) or 'local' "
+                                          "(a LocalCluster of --workers processes); needs --out."),
+    out_dir: Optional[str] = typer.Option(None, "--out", help="With --cluster: directory or fsspec URL for partitioned Parquet."),
+    progress: bool = typer.Option(False, "--progress", help="Show the progress bar even when stderr is not a terminal."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
-    """Code news articles into events and store them."""
+    """Code news articles into events and store them (resumable: a re-run codes only what is new)."""
     pub = _date_option(published, "--published")
-    pipeline = Pipeline(PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors)))
-    summary = RunSummary()
-    with Store(db) as store:
-        code_into_store(pipeline, store, read_inputs(paths, pub), summary, quiet=quiet, skip_unchanged=resume)
+    config = PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors), batch_size=batch_size)
+    if (cluster is None) != (out_dir is None):
+        raise DyadsError("--cluster and --out go together: dyads code SHARDS --cluster local --out DIR")
+    if cluster is not None:
+        from dyads.distributed import code_on_cluster
+
+        summary = code_on_cluster(paths, out_dir, cluster, config, workers=workers, published=pub, resume=resume)
+    else:
+        summary = _code_locally(paths, pub, db, config, workers, resume, quiet, progress)
     if not quiet or as_json:
         print_summary(summary, as_json)
     if summary.skipped:
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _code_locally(paths: list[str], pub: date | None, db: str, config: PipelineConfig, workers: int,
+                  resume: bool, quiet: bool, progress: bool) -> RunSummary:
+    summary = RunSummary()
+    with Store(db) as store, ParallelCoder(config, workers) as coder:
+        code_into_store(coder, store, read_inputs(paths, pub), summary, quiet=quiet, skip_unchanged=resume, progress=progress)
+    return summary
+
+
+@app.command()
+@user_errors
+def attach(
+    directory: str = typer.Argument(..., help="The --out directory (or URL) of a cluster run."),
+    db: str = DbOption,
+) -> None:
+    """Make a cluster run's Parquet queryable from the store (views parquet_events, parquet_articles)."""
+    from dyads.distributed import attach_parquet
+
+    with Store(db) as store:
+        counts = attach_parquet(store, directory)
+    err.print(f"attached {directory}: " + ", ".join(f"{view} ({n} rows)" for view, n in counts.items()), highlight=False)
 
 
 def _date_option(value: str | None, name: str) -> date | None:

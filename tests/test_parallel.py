@@ -1,0 +1,187 @@
+"""Scale: worker processes, a Dask LocalCluster and a killed-and-resumed run all
+store exactly the events of the single-process run. Real processes, real signals,
+a real cluster; the corpus is written here (sentences made up for these tests)."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import psutil
+import pytest
+
+from dyads.distributed import attach_parquet, code_on_cluster
+from dyads.pipeline import PipelineConfig
+from dyads.store import Store
+
+DYADS = [str(Path(sys.executable).with_name("dyads"))]
+
+TEXTS = [
+    "Russian troops shelled the Ukrainian city of Kharkiv on Monday.",
+    "French President Emmanuel Macron met German Chancellor Olaf Scholz in Berlin to discuss energy.",
+    "Thousands of protesters marched in Tehran against the Iranian government.",
+    "The United States imposed new sanctions on Iran over its nuclear programme.",
+    "China warned Taiwan against any move toward independence.",
+    "Japan pledged humanitarian aid to the Philippines after the typhoon.",
+    "India and Pakistan agreed to a ceasefire along the Line of Control.",
+    "Police in Nairobi arrested dozens of opposition supporters on Tuesday.",
+    "Turkey accused Greece of violating its airspace.",
+    "Brazil signed a trade agreement with Argentina.",
+    "Israeli warplanes bombed Hamas positions in Gaza overnight.",
+    "Germany rejected Poland's demand for war reparations.",
+    "The European Union called on Serbia to recognise Kosovo.",
+    "Egypt hosted talks between Israeli and Palestinian officials in Cairo.",
+    "Rebels attacked an army convoy in northern Mali, killing five soldiers.",
+    "South Korea deployed troops to the border with North Korea.",
+    "Canada expelled two Russian diplomats on Friday.",
+    "Nigeria's army withdrew from the town of Baga.",
+    "Mexico asked the United States for help fighting drug cartels.",
+    "Australia praised New Zealand's response to the crisis.",
+]
+MONTHS = ["2021-01-15", "2021-02-10", "2021-03-05"]
+
+
+def article(i: int, text: str) -> dict:
+    return {"id": f"fx-{i:04d}", "title": "", "text": text, "published": MONTHS[i % 3], "source": "test"}
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def dyads(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*DYADS, *args], capture_output=True, text=True, timeout=300)
+
+
+def events(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT * EXCLUDE (cluster_id) FROM events ORDER BY id").fetchall()
+
+
+def dyad_rows(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT article_id, id, event, actor_code, recipient_code FROM events ORDER BY id").fetchall()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("corpus") / "fixture.jsonl", [article(i, t) for i, t in enumerate(TEXTS)])
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path, tmp_path_factory) -> Path:
+    """The single-process run."""
+    db = tmp_path_factory.mktemp("ref") / "ref.duckdb"
+    run = dyads("code", str(corpus), "--db", str(db), "--workers", "1", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["articles"] == len(TEXTS)
+    assert events(db), "the fixture corpus should give events"
+    return db
+
+
+def test_two_workers_store_exactly_the_events_of_one(corpus: Path, reference: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w2.duckdb"
+    run = dyads("code", str(corpus), "--db", str(db), "--workers", "2", "--json")
+    assert run.returncode == 0, run.stderr
+    assert events(db) == events(reference)
+
+
+def test_rerun_of_a_finished_run_codes_nothing_and_says_so(corpus: Path, reference: Path) -> None:
+    before = events(reference)
+    run = dyads("code", str(corpus), "--db", str(reference), "--workers", "1")
+    assert run.returncode == 0, run.stderr
+    assert "nothing to code" in run.stderr and f"all {len(TEXTS)} articles" in run.stderr
+    assert events(reference) == before
+
+
+def test_dask_local_cluster_over_three_shards(corpus: Path, reference: Path, tmp_path: Path) -> None:
+    records = [article(i, t) for i, t in enumerate(TEXTS)]
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    write_jsonl(shards / "a.jsonl", records[:7])
+    with open(shards / "a.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"id": "broken", "text": \n')  # line 8: reported, and the good records still coded
+    with gzip.open(shards / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in records[7:14])
+    pd.DataFrame(records[14:]).to_parquet(shards / "c.parquet")
+    out = tmp_path / "out"
+    summary = code_on_cluster([str(shards / "*")], str(out), "local", PipelineConfig(), workers=2)
+    assert summary.articles == len(TEXTS)
+    assert [s.origin for s in summary.skipped] == [f"{shards / 'a.jsonl'}:8"]
+    got = duckdb.sql(f"SELECT article_id, id, event, actor_code, recipient_code FROM read_parquet('{out}/events/*/*.parquet', "
+                     "hive_partitioning = true) ORDER BY id").fetchall()
+    assert got == dyad_rows(reference)
+    months = {p.name for p in (out / "events").iterdir()}
+    assert months <= {"month=2021-01", "month=2021-02", "month=2021-03", "month=unknown"} and len(months) >= 2
+    with Store(tmp_path / "attached.duckdb") as store:
+        assert attach_parquet(store, str(out)) == {"parquet_articles": len(TEXTS), "parquet_events": len(got)}
+        assert {f"month={m}" for (m,) in store.con.execute("SELECT DISTINCT month FROM parquet_events").fetchall()} == months
+    again = code_on_cluster([str(shards / "*")], str(out), "local", PipelineConfig(), workers=2)
+    assert (again.articles, again.unchanged) == (0, len(TEXTS))
+
+
+def test_killed_run_resumes_and_codes_each_article_exactly_once(corpus: Path, reference: Path, tmp_path: Path) -> None:
+    n = 400
+    copies = [{**article(i % len(TEXTS), TEXTS[i % len(TEXTS)]), "id": f"fx-{i:04d}"} for i in range(n)]
+    big = write_jsonl(tmp_path / "big.jsonl", copies)
+    db = tmp_path / "killed.duckdb"
+    proc = subprocess.Popen([*DYADS, "code", str(big), "--db", str(db), "--workers", "2", "--progress", "--batch-size", "4"],
+                            stderr=subprocess.PIPE, text=True)
+    stored = _wait_for_progress(proc, at_least=40)
+    children = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert 40 <= stored < n, "the kill should land part-way through the run"
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, "workers must exit when their parent dies"
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert 0 < before < n
+    run = dyads("code", str(big), "--db", str(db), "--workers", "2", "--json")
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["articles"] + summary["unchanged"] == n and summary["unchanged"] == before
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = [r[0] for r in con.execute("SELECT id FROM articles").fetchall()]
+        got = con.execute("SELECT article_id, event, actor_code, recipient_code FROM events").fetchall()
+    assert sorted(ids) == [f"fx-{i:04d}" for i in range(n)]
+    expected = {(aid, ev, a, r) for aid, _, ev, a, r in dyad_rows(reference)}
+    for aid, ev, a, r in got:  # every article has the events of the article it repeats, and no others
+        assert (f"fx-{int(aid[3:]) % len(TEXTS):04d}", ev, a, r) in expected
+    per_template = {aid: sum(1 for e in expected if e[0] == aid) for aid in {e[0] for e in expected}}
+    assert len(got) == sum(per_template.get(f"fx-{i % len(TEXTS):04d}", 0) for i in range(n))
+
+
+_COUNT = re.compile(r"(\d+)/\?")
+
+
+def _wait_for_progress(proc: subprocess.Popen, at_least: int, timeout: float = 120) -> int:
+    """Read the progress bar on stderr until it shows at least this many articles stored."""
+    seen = [0]
+
+    def read() -> None:
+        tail = ""
+        for chunk in iter(lambda: proc.stderr.read(64), ""):
+            tail = (tail + chunk)[-200:]
+            counts = _COUNT.findall(tail)
+            if counts:
+                seen[0] = max(seen[0], int(counts[-1]))
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while seen[0] < at_least:
+        assert proc.poll() is None, "the run ended before it could be killed"
+        assert time.monotonic() < deadline, "no progress seen on stderr"
+        time.sleep(0.01)
+    return seen[0]
