@@ -1,0 +1,162 @@
+"""`dyads dyad`, `dyads contacts`, `dyads stats`, `dyads network`, `dyads clusters`, `dyads export`.
+
+All count clustered events (one per real-world event) and take the filters of `dyads events`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from dyads import analysis as an
+from dyads.cli.app import app, err, out, user_errors
+from dyads.cli.coding import DbOption, filter_options
+from dyads.errors import DyadsError
+from dyads.export_formats import EXPORT_FORMATS, write_export
+from dyads.merge.clusters import rebuild_clusters
+from dyads.store import Store
+
+ActorOpt = typer.Option(None, "--actor", help="Actor code (RUS), code+sector (RUSGOV) or name.")
+RecipientOpt = typer.Option(None, "--recipient", help="Recipient code, code+sector or name.")
+TypeOpt = typer.Option([], "--type", help="PLOVER event type(s).")
+SinceOpt = typer.Option(None, "--since", help="Events on or after YYYY-MM-DD.")
+UntilOpt = typer.Option(None, "--until", help="Events on or before YYYY-MM-DD.")
+ConfOpt = typer.Option(0.0, "--min-confidence", help="Only events at or above this confidence.")
+AllOpt = typer.Option(False, "--all", help="Also negated, hypothetical and future events.")
+JsonOpt = typer.Option(False, "--json", help="Print JSON records (for machines).")
+FmtOpt = typer.Option("table", "--format", help="table, json or csv.")
+
+
+HIDDEN_IN_TABLE = {"cluster", "article_id", "date_precision", "date_source", "quad_code", "n_sources", "partner_code"}
+
+
+def _emit(df: pd.DataFrame, as_json: bool, fmt: str, title: str = "") -> None:
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
+    elif fmt == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif fmt == "table":
+        table = Table(header_style="bold", title=title or None)
+        df = df[[c for c in df.columns if c not in HIDDEN_IN_TABLE]]
+        for col in df.columns:
+            table.add_column(str(col), overflow="fold", max_width=60 if col == "evidence" else None)
+        for row in df.itertuples(index=False):
+            table.add_row(*("" if pd.isna(v) else str(v) for v in row))
+        out.print(table)
+        err.print(f"{len(df)} rows", highlight=False)
+    else:
+        raise DyadsError(f"--format must be table, json or csv, not {fmt!r}")
+
+
+@app.command()
+@user_errors
+def dyad(
+    a: str = typer.Argument(..., help="One side: code (RUS), code+sector (RUSGOV) or name (Putin)."),
+    b: str = typer.Argument(..., help="The other side."),
+    db: str = DbOption, actor: Optional[str] = ActorOpt, recipient: Optional[str] = RecipientOpt,
+    types: List[str] = TypeOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
+    min_confidence: float = ConfOpt, all_factuality: bool = AllOpt, as_json: bool = JsonOpt, fmt: str = FmtOpt,
+) -> None:
+    """Timeline of events between A and B, both directions, one row per clustered event."""
+    flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
+    with Store(db, read_only=True) as store:
+        _emit(an.dyad_timeline(store.con, a, b, flt), as_json, fmt, f"{a} – {b}")
+
+
+@app.command()
+@user_errors
+def contacts(
+    name: str = typer.Argument(..., help="Actor: code, code+sector or name."),
+    db: str = DbOption, types: List[str] = TypeOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
+    min_confidence: float = ConfOpt, all_factuality: bool = AllOpt, as_json: bool = JsonOpt, fmt: str = FmtOpt,
+) -> None:
+    """Every CONSULT contact of an actor with partner, mode and days since the previous contact."""
+    flt = filter_options(None, None, types, since, until, min_confidence, all_factuality)
+    with Store(db, read_only=True) as store:
+        _emit(an.contacts(store.con, name, flt), as_json, fmt, f"contacts of {name}")
+
+
+@app.command()
+@user_errors
+def stats(
+    by: List[str] = typer.Option([], "--by", help=f"Group by (repeatable): {', '.join(an.BY_COLUMNS)}."),
+    series: bool = typer.Option(False, "--series", help="Conflict/cooperation series: Goldstein sum and quad-class "
+                                "counts per period (the first --by, default month) and dyad."),
+    db: str = DbOption, actor: Optional[str] = ActorOpt, recipient: Optional[str] = RecipientOpt,
+    types: List[str] = TypeOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
+    min_confidence: float = ConfOpt, all_factuality: bool = AllOpt, as_json: bool = JsonOpt, fmt: str = FmtOpt,
+) -> None:
+    """Counts of clustered events by month, type, actor, ... (or a conflict/cooperation series)."""
+    flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
+    with Store(db, read_only=True) as store:
+        if series:
+            df = an.conflict_cooperation(store.con, by[0] if by else "month", flt)
+        else:
+            df = an.stats(store.con, by or ["month", "type"], flt)
+        _emit(df, as_json, fmt)
+
+
+@app.command()
+@user_errors
+def network(
+    output: Path = typer.Option(..., "-o", "--output", help="File to write."),
+    net_format: str = typer.Option("graphml", "--format", help="graphml, gexf or json (node-link)."),
+    db: str = DbOption, actor: Optional[str] = ActorOpt, recipient: Optional[str] = RecipientOpt,
+    types: List[str] = TypeOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
+    min_confidence: float = ConfOpt, all_factuality: bool = AllOpt, as_json: bool = JsonOpt,
+) -> None:
+    """Actor -> recipient network of clustered events (edge weight = events) as graphml, gexf or json."""
+    if net_format not in an.NETWORK_FORMATS:
+        raise DyadsError(f"--format must be one of {', '.join(an.NETWORK_FORMATS)}")
+    flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
+    with Store(db, read_only=True) as store:
+        graph = an.network(store.con, flt)
+    an.write_network(graph, net_format, output)
+    summary = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "output": str(output)}
+    if as_json:
+        out.print_json(data=summary)
+    else:
+        err.print(f"wrote {summary['nodes']} nodes, {summary['edges']} edges to {output}", highlight=False)
+
+
+@app.command()
+@user_errors
+def clusters(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Recluster the whole store first (opens it for writing)."),
+    min_articles: int = typer.Option(1, "--min-articles", min=1, help="Only clusters reported by this many articles."),
+    db: str = DbOption, actor: Optional[str] = ActorOpt, recipient: Optional[str] = RecipientOpt,
+    types: List[str] = TypeOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
+    min_confidence: float = ConfOpt, all_factuality: bool = AllOpt, as_json: bool = JsonOpt, fmt: str = FmtOpt,
+) -> None:
+    """List event clusters (one real-world event, many reports) with mention, article and source counts."""
+    flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
+    with Store(db, read_only=not rebuild) as store:
+        if rebuild:
+            n = rebuild_clusters(store.con)
+            err.print(f"reclustered: {n} clusters", highlight=False)
+        _emit(an.clusters_frame(store.con, flt, min_articles), as_json, fmt)
+
+
+@app.command("export")
+@user_errors
+def export_cmd(
+    export_format: str = typer.Option(..., "--format", help="gdelt (CAMEO TSV) or polecat (CSV); see docs/export-formats.md."),
+    output: Path = typer.Option(..., "-o", "--output", help="File to write."),
+    db: str = DbOption, actor: Optional[str] = ActorOpt, recipient: Optional[str] = RecipientOpt,
+    types: List[str] = TypeOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
+    min_confidence: float = ConfOpt, all_factuality: bool = AllOpt, as_json: bool = JsonOpt,
+) -> None:
+    """Export clustered events as a GDELT-like CAMEO table or POLECAT-like columns."""
+    if export_format not in EXPORT_FORMATS:
+        raise DyadsError(f"--format must be one of {', '.join(EXPORT_FORMATS)}")
+    flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
+    with Store(db, read_only=True) as store:
+        n = write_export(store.con, export_format, output, flt)
+    if as_json:
+        out.print_json(data={"rows": n, "output": str(output), "format": export_format})
+    else:
+        err.print(f"wrote {n} events to {output}", highlight=False)

@@ -1,0 +1,65 @@
+"""`dyads serve` (the workbench) and `dyads review export`."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import typer
+
+from dyads.cli.app import app, err, user_errors
+from dyads.errors import DyadsError, StoreError
+from dyads.store import DEFAULT_DB, Store
+
+review_app = typer.Typer(help="Human reviews of coded events.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@app.command()
+@user_errors
+def serve(
+    db: str = typer.Option(DEFAULT_DB, "--db", help="DuckDB file of the store (the server owns it while it runs)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    token: str = typer.Option(None, "--token", help="Token for write endpoints (default: $DYADS_TOKEN, else a new one)."),
+) -> None:
+    """Run the workbench: JSON API, review log and dashboard on http://HOST:PORT/."""
+    import uvicorn
+
+    from dyads.serve.app import create_app
+
+    generated = not (token or os.environ.get("DYADS_TOKEN"))
+    token = token or os.environ.get("DYADS_TOKEN") or secrets.token_urlsafe(24)
+    if not Path(db).exists():
+        err.print(f"note: {db} does not exist yet; starting with an empty store", highlight=False)
+    application = create_app(db, token)
+    err.print(f"dyads workbench on http://{host}:{port}/  (store: {db})", highlight=False, soft_wrap=True)
+    if generated:
+        err.print(f"write token (for reviews and POST /api/articles): {token}", highlight=False, soft_wrap=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@review_app.command("export")
+@user_errors
+def review_export(
+    output: Path = typer.Option(..., "-o", "--output", help="Gold JSONL file to write."),
+    db: str = typer.Option(DEFAULT_DB, "--db", help="DuckDB file of the store."),
+) -> None:
+    """Write reviewed events as dyads gold JSONL (accepted and corrected; rejected left out)."""
+    from dyads.serve.reviews import ensure_schema, export_gold
+
+    if not Path(db).exists():
+        raise DyadsError(f"no database at {db}")
+    try:
+        store = Store(db, read_only=True)
+    except StoreError as exc:
+        raise StoreError(f"{exc}\n(if `dyads serve` has the file open, stop it first or download "
+                         "http://HOST:PORT/api/reviews/export)") from None
+    with store:
+        has_reviews = store.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'reviews'").fetchone()[0]
+        if not has_reviews:
+            raise DyadsError(f"{db} has no reviews yet: review events in the workbench (dyads serve --db {db})")
+        docs, events = export_gold(store.con, output)
+    err.print(f"wrote {docs} documents with {events} reviewed events to {output}  (score with: dyads eval {output})",
+              highlight=False)

@@ -1,0 +1,393 @@
+"""The workbench server: a JSON API over the store, the review log and the dashboard.
+
+The process owns the DuckDB file through one read-write connection (DuckDB allows a
+single writer), shared by every request under a lock; coding happens outside the
+lock and only the save takes it, so the dashboard keeps answering while articles
+are coded. Write endpoints need ``Authorization: Bearer TOKEN``.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from contextlib import asynccontextmanager, contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, AsyncIterator, Callable, Iterator, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dyads.errors import InputError
+from dyads.ingest import article_from_record
+from dyads.pipeline import Pipeline
+from dyads.query import SORTABLE, EventFilter, _mentions_for, count_events, event_records, record_from_row
+from dyads.serve import reviews as rv
+from dyads.store import Store
+
+MAX_BODY = 2 * 1024 * 1024  # bytes per request
+MAX_TEXT = 200_000  # characters per article
+MAX_ARTICLES = 100  # per request
+MAX_LIMIT = 1000
+STATIC = Path(__file__).parent / "static"
+FACTUALITY = ("asserted", "negated", "hypothetical", "future")
+_bearer = HTTPBearer(auto_error=False)
+
+
+class ArticleIn(BaseModel):
+    """One article, with the fields of a JSONL input record (extra fields kept)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str | None = Field(None, max_length=300)
+    title: str = Field("", max_length=2000)
+    dek: str = Field("", max_length=2000)
+    text: str
+    published: str | None = Field(None, max_length=40)
+    url: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=300)
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["accept", "reject", "change"]
+    reviewer: str = Field(..., min_length=1, max_length=100)
+    type: str | None = Field(None, pattern=r"^[A-Za-z_]{2,20}$")
+    mode: str | None = Field(None, max_length=40)
+    actor: str | None = Field(None, pattern=r"^[A-Z]{3}([A-Z]{3})?$")
+    recipient: str | None = Field(None, pattern=r"^[A-Z]{3}([A-Z]{3})?$")
+    date: str | None = Field(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.upper()
+        if value not in plover_types():
+            raise ValueError(f"unknown PLOVER type {value!r}")
+        return value
+
+
+def plover_types() -> list[str]:
+    from dyads.events.ontology import Ontology
+
+    return sorted(Ontology.load().types)
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body over ``limit`` bytes (declared or streamed)."""
+
+    def __init__(self, app, limit: int = MAX_BODY) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return await _too_large(self.limit)(scope, receive, send)
+        seen = 0
+
+        async def counting_receive():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _BodyTooLarge:
+            await _too_large(self.limit)(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse({"detail": f"request body is larger than {limit} bytes"}, status_code=413)
+
+
+class Workbench:
+    """The store connection, the lock around it, and the lazily loaded pipeline."""
+
+    def __init__(self, db_path: str | Path, token: str, pipeline_factory: Callable[[], Any] | None = None) -> None:
+        self.store = Store(db_path)
+        rv.ensure_schema(self.store.con)
+        self.token = token
+        self.lock = threading.Lock()
+        self._pipeline_lock = threading.Lock()
+        self.coding = threading.Lock()  # one batch through the pipeline at a time
+        self._pipeline: Any = None
+        self._factory = pipeline_factory or Pipeline
+
+    @contextmanager
+    def con(self) -> Iterator[Any]:
+        with self.lock:
+            yield self.store.con
+
+    def pipeline(self) -> Any:
+        with self._pipeline_lock:
+            if self._pipeline is None:
+                self._pipeline = self._factory()
+            return self._pipeline
+
+    def close(self) -> None:
+        with self.lock:
+            self.store.close()
+
+
+def _filter(
+    actor: str | None = Query(None, description="Actor code (RUS), code+sector (RUSGOV) or name."),
+    recipient: str | None = Query(None, description="Recipient code, code+sector or name."),
+    type: list[str] = Query([], description="PLOVER event type(s); repeatable."),
+    since: date | None = Query(None, description="Events on or after YYYY-MM-DD."),
+    until: date | None = Query(None, description="Events on or before YYYY-MM-DD."),
+    min_confidence: float = Query(0.0, ge=0.0, le=1.0),
+    factuality: list[str] = Query([], description="Factuality values (default asserted)."),
+    all: bool = Query(False, description="All factuality values (negated, hypothetical, future too)."),
+    search: str | None = Query(None, max_length=200, description="Words in the evidence sentence or actor names."),
+    article_id: str | None = Query(None),
+) -> EventFilter:
+    bad = [f for f in factuality if f not in FACTUALITY]
+    if bad:
+        raise HTTPException(422, f"factuality must be among {', '.join(FACTUALITY)}, not {bad[0]!r}")
+    fact = [] if all else (factuality or ["asserted"])
+    return EventFilter(actor=actor or None, recipient=recipient or None, type=[t.upper() for t in type if t],
+                       since=since, until=until, min_confidence=min_confidence, factuality=fact,
+                       search=search or None, article_id=article_id or None)
+
+
+def _records(con, flt: EventFilter, limit: int | None = None, offset: int = 0,
+             sort: str = "date_start", desc: bool = False) -> list[dict]:
+    return rv.attach_reviews(con, list(event_records(con, flt, limit=limit, offset=offset, sort=sort, descending=desc)))
+
+
+def _event(con, event_id: str) -> dict:
+    frame = con.execute("SELECT * FROM events WHERE id = ?", [event_id]).df()
+    if frame.empty:
+        raise HTTPException(404, f"no event {event_id!r}")
+    row = frame.to_dict("records")[0]
+    rec = record_from_row(row, _mentions_for(con, [event_id]).get(event_id, []))
+    return rv.attach_reviews(con, [rec], history=True)[0]
+
+
+def _rows(con, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in zip(names, row)} for row in cur.fetchall()]
+
+
+STAT_KEYS = {
+    "month": "strftime(e.date_start, '%Y-%m')", "year": "CAST(year(e.date_start) AS VARCHAR)",
+    "day": "CAST(e.date_start AS VARCHAR)", "type": "e.event", "quad": "e.quad_code", "actor": "e.actor_code",
+    "recipient": "e.recipient_code", "country": "e.loc_country", "mode": "e.mode",
+}
+
+
+def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], Any] | None = None) -> FastAPI:
+    """The workbench app over the store at ``db_path``; write endpoints need ``token``."""
+    if not token:
+        raise ValueError("the workbench needs a non-empty token")
+    bench = Workbench(db_path, token, pipeline_factory)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        bench.close()
+
+    app = FastAPI(title="dyads workbench", version="1", description="Coded political events: browse, code, review.",
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.bench = bench
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+
+    def require_token(creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
+        if creds is None or creds.scheme.lower() != "bearer":
+            raise HTTPException(401, "this endpoint needs Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"})
+        if not secrets.compare_digest(creds.credentials.encode(), bench.token.encode()):
+            raise HTTPException(403, "wrong token")
+
+    _register_reads(app, bench)
+    _register_writes(app, bench, require_token)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app
+
+
+def _register_reads(app: FastAPI, bench: Workbench) -> None:
+    @app.get("/api/events", summary="Events matching the filters, paged")
+    def list_events(flt: EventFilter = Depends(_filter), limit: int = Query(50, ge=1, le=MAX_LIMIT),
+                    offset: int = Query(0, ge=0), sort: str = Query("date_start"), desc: bool = False) -> dict:
+        if sort not in SORTABLE:
+            raise HTTPException(422, f"sort must be one of {', '.join(SORTABLE)}")
+        with bench.con() as con:
+            return {"total": count_events(con, flt), "limit": limit, "offset": offset,
+                    "items": _records(con, flt, limit, offset, sort, desc)}
+
+    @app.get("/api/events/{event_id}", summary="One event with its evidence and reviews")
+    def get_event(event_id: str) -> dict:
+        with bench.con() as con:
+            return _event(con, event_id)
+
+    @app.get("/api/articles", summary="Articles, newest first, paged")
+    def list_articles(limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0),
+                      search: str | None = Query(None, max_length=200)) -> dict:
+        where, params = ("WHERE a.title ILIKE ? OR a.text ILIKE ?", [f"%{search}%"] * 2) if search else ("", [])
+        with bench.con() as con:
+            total = con.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
+            items = _rows(con, f"""SELECT a.id, a.title, a.published, a.source, a.url,
+                (SELECT count(*) FROM events e WHERE e.article_id = a.id) AS events
+                FROM articles a {where} ORDER BY a.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?""",
+                          params + [limit, offset])
+        return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+    @app.get("/api/articles/{article_id}", summary="One article: body, annotations and its events")
+    def get_article(article_id: str) -> dict:
+        with bench.con() as con:
+            rows = _rows(con, "SELECT id, title, dek, text, body, published, url, source, annotations, model, coded_at "
+                              "FROM articles WHERE id = ?", [article_id])
+            if not rows:
+                raise HTTPException(404, f"no article {article_id!r}")
+            article = rows[0]
+            article["annotations"] = json.loads(article["annotations"] or "[]")
+            article["events"] = _records(con, EventFilter(article_id=article_id, factuality=[]), sort="article_id")
+        article["events"].sort(key=lambda e: (e["evidence"][0]["trigger"][0] if e["evidence"] else 0))
+        return article
+
+    @app.get("/api/actors", summary="Distinct actors (country/IGO codes) with event counts")
+    def actors(flt: EventFilter = Depends(_filter)) -> dict:
+        where, params = flt.where("e")
+        with bench.con() as con:
+            items = _rows(con, f"""
+                WITH roles AS (
+                  SELECT actor_code AS code, actor_name AS name, 1 AS as_actor, 0 AS as_recipient FROM events e WHERE {where}
+                  UNION ALL
+                  SELECT recipient_code, recipient_name, 0, 1 FROM events e WHERE {where})
+                SELECT code, sum(as_actor)::INT AS as_actor, sum(as_recipient)::INT AS as_recipient,
+                       count(*)::INT AS events, list_distinct(list(name) FILTER (WHERE name IS NOT NULL))[1:5] AS names
+                FROM roles WHERE code IS NOT NULL GROUP BY code ORDER BY events DESC, code""", params + params)
+        return {"items": items}
+
+    @app.get("/api/dyad", summary="Timeline of events between two actors, either direction")
+    def dyad(a: str = Query(..., min_length=1), b: str = Query(..., min_length=1), all: bool = False) -> dict:
+        flt = EventFilter(dyad=(a, b), factuality=[] if all else ["asserted"])
+        with bench.con() as con:
+            records = _records(con, flt, limit=MAX_LIMIT)
+        points = [_point(r, a) for r in records if r["date"]]
+        return {"a": a, "b": b, "total": len(records), "points": points}
+
+    @app.get("/api/contacts", summary="Who an actor dealt with: counterparts, counts, first and last dates")
+    def contacts(actor: str = Query(..., min_length=1), all: bool = False) -> dict:
+        fact = "" if all else "AND e.factuality = 'asserted'"
+        with bench.con() as con:
+            items = _rows(con, f"""
+                WITH pairs AS (
+                  SELECT recipient_code AS other, 'out' AS dir, e.* FROM events e WHERE actor_code = ? {fact}
+                  UNION ALL
+                  SELECT actor_code AS other, 'in' AS dir, e.* FROM events e WHERE recipient_code = ? {fact})
+                SELECT other AS code, count(*)::INT AS events, sum(CASE WHEN dir='out' THEN 1 ELSE 0 END)::INT AS sent,
+                       sum(CASE WHEN dir='in' THEN 1 ELSE 0 END)::INT AS received,
+                       min(date_start) AS first, max(date_start) AS last, list_distinct(list(event)) AS types
+                FROM pairs WHERE other IS NOT NULL AND other <> ? GROUP BY other ORDER BY events DESC, other""",
+                          [actor.upper()] * 3)
+        return {"actor": actor.upper(), "items": items}
+
+    @app.get("/api/stats", summary="Event counts grouped by month/year/day/type/quad/actor/recipient/country/mode")
+    def stats(flt: EventFilter = Depends(_filter), by: list[str] = Query(["month"])) -> dict:
+        bad = [k for k in by if k not in STAT_KEYS]
+        if bad or not by:
+            raise HTTPException(422, f"by must be among {', '.join(STAT_KEYS)}")
+        where, params = flt.where("e")
+        cols = ", ".join(f"{STAT_KEYS[k]} AS {k}" for k in by)
+        with bench.con() as con:
+            items = _rows(con, f"SELECT {cols}, count(*)::INT AS events FROM events e WHERE {where} "
+                               f"GROUP BY ALL ORDER BY ALL", params)
+        return {"by": by, "items": items}
+
+    @app.get("/api/network", summary="Actor network: nodes and directed weighted edges")
+    def network(flt: EventFilter = Depends(_filter), min_weight: int = Query(1, ge=1)) -> dict:
+        where, params = flt.where("e")
+        with bench.con() as con:
+            edges = _rows(con, f"""SELECT actor_code AS source, recipient_code AS target, count(*)::INT AS weight,
+                    avg(goldstein) AS goldstein FROM events e WHERE {where} AND actor_code IS NOT NULL
+                    AND recipient_code IS NOT NULL AND actor_code <> recipient_code
+                    GROUP BY ALL HAVING count(*) >= ? ORDER BY weight DESC, source, target""", params + [min_weight])
+        degree: dict[str, int] = {}
+        for e in edges:
+            for k in ("source", "target"):
+                degree[e[k]] = degree.get(e[k], 0) + e["weight"]
+        nodes = [{"id": k, "events": v} for k, v in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return {"nodes": nodes, "edges": edges}
+
+    @app.get("/api/reviews/export", summary="Reviewed events as dyads gold JSONL (what `dyads review export` writes)",
+             response_class=PlainTextResponse)
+    def export_reviews() -> PlainTextResponse:
+        with bench.con() as con:
+            docs = rv.gold_documents(con)
+        text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
+        return PlainTextResponse(text, media_type="application/x-ndjson",
+                                 headers={"Content-Disposition": 'attachment; filename="gold.jsonl"'})
+
+    @app.get("/api/types", summary="PLOVER event types (for the review form)")
+    def types() -> dict:
+        return {"items": plover_types()}
+
+
+def _point(rec: dict, a: str) -> dict:
+    actor = (rec["actor"] or {})
+    forward = a.upper() in (actor.get("code"), f"{actor.get('code')}{actor.get('sector') or ''}") or \
+        a.lower() in (actor.get("name") or "").lower()
+    return {"id": rec["id"], "date": rec["date"], "event": rec["event"], "quad_code": rec["quad_code"],
+            "goldstein": rec["goldstein"], "direction": "a->b" if forward else "b->a", "text": rec["text"],
+            "article_id": rec["article_id"], "reviewed": rec["reviewed"]}
+
+
+def _register_writes(app: FastAPI, bench: Workbench, require_token: Callable) -> None:
+    @app.post("/api/articles", summary="Code article(s) and store them; returns their events",
+              dependencies=[Depends(require_token)])
+    def post_articles(body: ArticleIn | list[ArticleIn]) -> dict:
+        items = body if isinstance(body, list) else [body]
+        if not items:
+            raise HTTPException(422, "no articles in the body")
+        if len(items) > MAX_ARTICLES:
+            raise HTTPException(413, f"at most {MAX_ARTICLES} articles per request, not {len(items)}")
+        articles = [_article(item, n) for n, item in enumerate(items)]
+        pipeline = bench.pipeline()
+        with bench.coding:  # outside the store lock: reads and reviews go on meanwhile
+            coded = list(pipeline.code(articles))
+        with bench.con() as con:
+            for c in coded:
+                bench.store.save(c, model=getattr(pipeline, "model_name", ""))
+            results = [{"id": c.article.id, "events": _records(con, EventFilter(article_id=c.article.id, factuality=[]))}
+                       for c in coded]
+        return {"articles": len(results), "events": sum(len(r["events"]) for r in results), "items": results}
+
+    @app.post("/api/events/{event_id}/review", summary="Accept, reject or correct an event",
+              dependencies=[Depends(require_token)])
+    def review(event_id: str, body: ReviewIn) -> dict:
+        changes = {f: getattr(body, f) for f in rv.FIELDS if getattr(body, f) is not None}
+        if body.action == "change" and not changes:
+            raise HTTPException(422, "a change needs at least one of: " + ", ".join(rv.FIELDS))
+        if body.action != "change" and changes:
+            raise HTTPException(422, f"{body.action} takes no field values; use action 'change'")
+        with bench.con() as con:
+            _event(con, event_id)  # 404 when unknown
+            rv.add_review(con, rv.Review(event_id=event_id, action=body.action, reviewer=body.reviewer, **changes))
+            return _event(con, event_id)
+
+
+def _article(item: ArticleIn, n: int):
+    if len(item.text) > MAX_TEXT:
+        raise HTTPException(413, f"article {item.id or n}: text is {len(item.text)} characters; the limit is {MAX_TEXT}")
+    try:
+        return article_from_record(item.model_dump(), f"request item {n}", f"api-{secrets.token_hex(6)}")
+    except InputError as exc:
+        raise HTTPException(422, str(exc)) from None
