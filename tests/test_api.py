@@ -107,14 +107,16 @@ def test_actors_dyad_contacts_stats_network(client):
     assert dyad["total"] >= 8
     assert {p["direction"] for p in dyad["points"]} == {"a->b", "b->a"}
     assert any(p["date"] == "2022-03-23" and p["event"] == "CONSULT" for p in dyad["points"])
-    contacts = client.get("/api/contacts", params={"actor": "RUS"}).json()["items"]
-    assert contacts[0]["code"] == "ISR" and contacts[0]["first"] <= contacts[0]["last"]
+    contacts = client.get("/api/contacts", params={"actor": "Vladimir Putin"}).json()["items"]
+    with_bennett = [c for c in contacts if c["partner_code"] == "ISR" and c["date"] in ("2022-03-14", "2022-03-23")]
+    assert [c["date"] for c in with_bennett] == ["2022-03-14", "2022-03-23"]
+    assert with_bennett[1]["gap_days"] == 9  # "the first call in nine days"
     stats = client.get("/api/stats", params=[("by", "month"), ("by", "type")]).json()["items"]
-    assert {"month", "type", "events"} <= set(stats[0])
-    assert any(s["month"] == "2022-03" and s["type"] == "CONSULT" and s["events"] >= 5 for s in stats)
+    assert {"month", "type", "events", "articles"} <= set(stats[0])
+    assert any(s["month"] == "2022-03" and s["type"] == "CONSULT" and s["events"] >= 3 and s["articles"] >= 5 for s in stats)
     network = client.get("/api/network").json()
     edge = next(e for e in network["edges"] if (e["source"], e["target"]) == ("RUS", "ISR"))
-    assert edge["weight"] >= 5
+    assert edge["weight"] >= 2
     assert {"RUS", "ISR"} <= {n["id"] for n in network["nodes"]}
 
 

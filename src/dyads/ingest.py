@@ -47,7 +47,7 @@ Record = Article | Skipped
 
 def normalise(text: str) -> str:
     """Repair mojibake, apply NFC, tidy whitespace; paragraphs joined by one blank line."""
-    text = unicodedata.normalize("NFC", ftfy.fix_text(text))
+    text = unicodedata.normalize("NFC", ftfy.fix_text(text, uncurl_quotes=False))
     paragraphs = (_SPACES.sub(" ", line).strip() for line in re.split(r"\r\n|\r|\n", text))
     return "\n\n".join(p for p in paragraphs if p)
 

@@ -303,6 +303,8 @@ class ActorResolver:
         if low in PERSON_PRONOUNS:
             want, gender = {"person"}, PERSON_PRONOUNS[low]
         elif low in THING_PRONOUNS:
+            if token.dep_ == "nsubj" and token.head.lemma_ == "be":
+                return  # "It was the first call ...": expletive or an event, not an actor
             want, gender = {"country", "igo", "group", "institution", "metonym"}, None
         elif low in PLURAL_PRONOUNS:
             want, gender = {"set", "group", "generic"}, None

@@ -19,12 +19,14 @@ from dyads.cli.app import app, err, out, user_errors
 from dyads.errors import EXIT_SKIPPED, DyadsError
 from dyads.export import FORMATS, write_records
 from dyads.ingest import Skipped, read_inputs
+from dyads.merge.clusters import update_clusters
 from dyads.models import Article
 from dyads.parallel import ParallelCoder, chunked
 from dyads.pipeline import CodedArticle, Pipeline, PipelineConfig
 from dyads.query import EventFilter, event_records
 from dyads.store import DEFAULT_DB, Store
 
+CLUSTER_BATCH = 500  # articles saved between two clustering passes
 DbOption = typer.Option(DEFAULT_DB, "--db", help="DuckDB file of the store.")
 
 
@@ -89,17 +91,24 @@ def code_into_store(pipeline: Coder, store: Store, records: Iterable, summary: R
     articles = _articles(records, summary)
     fresh: set[str] = set()  # ids not in the store: saved without deleting first (bounded by in-flight articles)
     todo = _new_articles(store, articles, summary, fresh) if skip_unchanged else articles
+    saved: list[str] = []  # clustered a batch at a time (one clustering pass costs as much as many saves)
     with _progress(quiet, progress) as bar:
         task = bar.add_task("coding", total=None, rate="0.0")
         for coded in pipeline.code(todo):
             new = coded.article.id in fresh
             fresh.discard(coded.article.id)
             store.save(coded, model=pipeline.model_name, replace=not new)
+            saved.append(coded.article.id)
+            if len(saved) >= CLUSTER_BATCH:
+                update_clusters(store.con, saved)
+                saved.clear()
             summary.articles += 1
             summary.sentences += coded.sentences
             summary.events += len(coded.events)
             elapsed = bar.tasks[0].elapsed or 1e-9
             bar.update(task, advance=1, rate=f"{summary.articles / elapsed:.1f}")
+    if saved:
+        update_clusters(store.con, saved)
 
 
 def print_summary(summary: RunSummary, as_json: bool) -> None:

@@ -128,7 +128,7 @@ class EventCoder:
             cand = self._arguments(token, entry, obj, actors)
             if cand is not None:
                 found.append(cand)
-        found = _drop_objects_of_events(found)
+        found = _fold_nouns_into_verbs(_drop_objects_of_events(found))
         found += self._deontic_requests(doc, actors, found)
         return found
 
@@ -853,3 +853,19 @@ def _list_members(token: Token, index: ActorIndex) -> list[Token]:
 def _weaker(actor: Actor, factor: float) -> Actor:
     """The same actor found by a weaker path: lower certainty."""
     return Actor(**{**actor.__dict__, "certainty": round(actor.certainty * factor, 3)})
+
+
+def _fold_nouns_into_verbs(found: list[Candidate]) -> list[Candidate]:
+    """'discuss Ukraine in a phone call': a nominal event on a verb event of the same type is
+    that event; it lends its mode and words instead of making a second event."""
+    verbs = {c.trigger.i: c for c in found if c.entry.pos == "verb"}
+    kept = []
+    for cand in found:
+        gov = _light_verb(cand.trigger) if cand.entry.pos == "noun" else None
+        host = verbs.get(gov.i) if gov is not None else None
+        if host is not None and host.entry.type == cand.entry.type:
+            host.mode = host.mode or cand.mode
+            host.trigger_tokens = sorted({t.i: t for t in host.trigger_tokens + [cand.trigger]}.values(), key=lambda t: t.i)
+            continue
+        kept.append(cand)
+    return kept

@@ -64,7 +64,17 @@ def _dates_compatible(x: Event, y: Event, lede_end: int | None) -> bool:
     text, pub = (x, y) if x.date_source == "text" else (y, x)
     in_lede = lede_end is None or _in_lede(pub, lede_end)
     both_known = all(e is not None for e in (pub.actor, pub.recipient, text.actor, text.recipient))
-    return in_lede and both_known and _covers(text.date, pub.date)
+    # Headlines speak in the present of events some days old ("troops detain protesters").
+    recent = _days_before(text.date, pub.date)
+    return in_lede and both_known and (_covers(text.date, pub.date) or recent is not None and 0 <= recent <= 7)
+
+
+def _days_before(text_date: str | None, day: str | None) -> int | None:
+    """Days from a day-precision text date to a later day (None when not both days)."""
+    try:
+        return (date.fromisoformat(day[:10]) - date.fromisoformat(text_date)).days if text_date and day and len(text_date) == 10 else None
+    except ValueError:
+        return None
 
 
 def _modes_compatible(x: Event, y: Event) -> bool:

@@ -25,6 +25,8 @@ from dyads.errors import InputError
 from dyads.ingest import article_from_record
 from dyads.pipeline import Pipeline
 from dyads.query import SORTABLE, EventFilter, _mentions_for, count_events, event_records, record_from_row
+from dyads import analysis as an
+from dyads.merge.clusters import update_clusters
 from dyads.serve import reviews as rv
 from dyads.store import Store
 
@@ -177,17 +179,15 @@ def _event(con, event_id: str) -> dict:
     return rv.attach_reviews(con, [rec], history=True)[0]
 
 
+def _frame_records(frame) -> list[dict]:
+    """A DataFrame as JSON-ready records (NaN -> null, dates -> ISO strings)."""
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
+
+
 def _rows(con, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in zip(names, row)} for row in cur.fetchall()]
-
-
-STAT_KEYS = {
-    "month": "strftime(e.date_start, '%Y-%m')", "year": "CAST(year(e.date_start) AS VARCHAR)",
-    "day": "CAST(e.date_start AS VARCHAR)", "type": "e.event", "quad": "e.quad_code", "actor": "e.actor_code",
-    "recipient": "e.recipient_code", "country": "e.loc_country", "mode": "e.mode",
-}
 
 
 def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], Any] | None = None) -> FastAPI:
@@ -284,48 +284,30 @@ def _register_reads(app: FastAPI, bench: Workbench) -> None:
         points = [_point(r, a) for r in records if r["date"]]
         return {"a": a, "b": b, "total": len(records), "points": points}
 
-    @app.get("/api/contacts", summary="Who an actor dealt with: counterparts, counts, first and last dates")
-    def contacts(actor: str = Query(..., min_length=1), all: bool = False) -> dict:
-        fact = "" if all else "AND e.factuality = 'asserted'"
+    @app.get("/api/contacts", summary="Every CONSULT contact of an actor, with the gap since the last one with that partner")
+    def contacts(actor: str = Query(..., min_length=1), flt: EventFilter = Depends(_filter)) -> dict:
         with bench.con() as con:
-            items = _rows(con, f"""
-                WITH pairs AS (
-                  SELECT recipient_code AS other, 'out' AS dir, e.* FROM events e WHERE actor_code = ? {fact}
-                  UNION ALL
-                  SELECT actor_code AS other, 'in' AS dir, e.* FROM events e WHERE recipient_code = ? {fact})
-                SELECT other AS code, count(*)::INT AS events, sum(CASE WHEN dir='out' THEN 1 ELSE 0 END)::INT AS sent,
-                       sum(CASE WHEN dir='in' THEN 1 ELSE 0 END)::INT AS received,
-                       min(date_start) AS first, max(date_start) AS last, list_distinct(list(event)) AS types
-                FROM pairs WHERE other IS NOT NULL AND other <> ? GROUP BY other ORDER BY events DESC, other""",
-                          [actor.upper()] * 3)
-        return {"actor": actor.upper(), "items": items}
+            return {"actor": actor, "items": _frame_records(an.contacts(con, actor, flt))}
 
-    @app.get("/api/stats", summary="Event counts grouped by month/year/day/type/quad/actor/recipient/country/mode")
+    @app.get("/api/stats", summary="Counts of (clustered) events grouped by month/year/day/type/quad/actor/recipient")
     def stats(flt: EventFilter = Depends(_filter), by: list[str] = Query(["month"])) -> dict:
-        bad = [k for k in by if k not in STAT_KEYS]
-        if bad or not by:
-            raise HTTPException(422, f"by must be among {', '.join(STAT_KEYS)}")
-        where, params = flt.where("e")
-        cols = ", ".join(f"{STAT_KEYS[k]} AS {k}" for k in by)
-        with bench.con() as con:
-            items = _rows(con, f"SELECT {cols}, count(*)::INT AS events FROM events e WHERE {where} "
-                               f"GROUP BY ALL ORDER BY ALL", params)
-        return {"by": by, "items": items}
+        try:
+            with bench.con() as con:
+                return {"by": by, "items": _frame_records(an.stats(con, by, flt))}
+        except an.AnalysisError as exc:
+            raise HTTPException(422, str(exc)) from None
 
-    @app.get("/api/network", summary="Actor network: nodes and directed weighted edges")
+    @app.get("/api/network", summary="Actor network: nodes and directed edges weighted by (clustered) events")
     def network(flt: EventFilter = Depends(_filter), min_weight: int = Query(1, ge=1)) -> dict:
-        where, params = flt.where("e")
         with bench.con() as con:
-            edges = _rows(con, f"""SELECT actor_code AS source, recipient_code AS target, count(*)::INT AS weight,
-                    avg(goldstein) AS goldstein FROM events e WHERE {where} AND actor_code IS NOT NULL
-                    AND recipient_code IS NOT NULL AND actor_code <> recipient_code
-                    GROUP BY ALL HAVING count(*) >= ? ORDER BY weight DESC, source, target""", params + [min_weight])
+            graph = an.network(con, flt)
+        edges = [{"source": u, "target": v, **d} for u, v, d in graph.edges(data=True) if d["weight"] >= min_weight]
         degree: dict[str, int] = {}
         for e in edges:
             for k in ("source", "target"):
-                degree[e[k]] = degree.get(e[k], 0) + e["weight"]
+                degree[e[k]] = degree.get(e[k], 0) + int(e["weight"])
         nodes = [{"id": k, "events": v} for k, v in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))]
-        return {"nodes": nodes, "edges": edges}
+        return {"nodes": nodes, "edges": sorted(edges, key=lambda e: (-e["weight"], e["source"], e["target"]))}
 
     @app.get("/api/reviews/export", summary="Reviewed events as dyads gold JSONL (what `dyads review export` writes)",
              response_class=PlainTextResponse)
@@ -366,6 +348,7 @@ def _register_writes(app: FastAPI, bench: Workbench, require_token: Callable) ->
         with bench.con() as con:
             for c in coded:
                 bench.store.save(c, model=getattr(pipeline, "model_name", ""))
+            update_clusters(con, [c.article.id for c in coded])
             results = [{"id": c.article.id, "events": _records(con, EventFilter(article_id=c.article.id, factuality=[]))}
                        for c in coded]
         return {"articles": len(results), "events": sum(len(r["events"]) for r in results), "items": results}
