@@ -40,13 +40,19 @@ def con(db):
     store.close()
 
 
-def test_putin_bennett_timeline_has_the_two_calls_with_their_reports(con):
+def test_putin_bennett_timeline_has_the_visit_and_two_calls_with_their_reports(con):
     df = an.dyad_timeline(con, "Putin", "Bennett")
-    assert df["date"].tolist() == ["2022-03-14", "2022-03-23"]
-    assert df["type"].tolist() == ["CONSULT", "CONSULT"]
-    assert df["n_articles"].tolist() == [2, 3]
-    assert df.loc[1, "mode"] == "phone"
-    assert "telephone call" in df.loc[1, "evidence"]
+    assert df["date"].tolist() == ["2022-03-05", "2022-03-14", "2022-03-23"]
+    assert df["type"].tolist() == ["CONSULT", "CONSULT", "CONSULT"]
+    assert df["n_articles"].tolist() == [2, 2, 3]
+    assert df["mode"].tolist()[::2] == ["visit", "phone"]
+    assert "telephone call" in df.loc[2, "evidence"]
+
+
+def test_a_visit_to_the_capital_that_met_the_leader_names_the_leader(con):
+    """'visited Moscow ... and met Putin' is one event whose recipient is Putin, not 'Moscow'."""
+    visit = an.contacts(con, "Bennett").iloc[0]
+    assert (visit["date"], visit["mode"], visit["partner"]) == ("2022-03-05", "visit", "Vladimir Putin")
 
 
 def test_country_dyad_timeline_either_direction_has_three_contacts_in_march(con):
@@ -60,8 +66,8 @@ def test_country_dyad_timeline_either_direction_has_three_contacts_in_march(con)
 def test_first_call_in_nine_days_is_derivable_from_contacts(con):
     df = an.contacts(con, "Putin")
     bennett = df[df["partner"] == "Naftali Bennett"]
-    assert bennett["date"].tolist() == ["2022-03-14", "2022-03-23"]
-    assert bennett["gap_days"].tolist()[1] == 9
+    assert bennett["date"].tolist() == ["2022-03-05", "2022-03-14", "2022-03-23"]
+    assert bennett["gap_days"].tolist()[1:] == [9, 9]
 
 
 def test_contacts_of_israel_count_each_real_meeting_once(con):
@@ -80,11 +86,13 @@ def test_monthly_stats_count_clustered_events_not_reports(con):
 
 def test_conflict_cooperation_series_for_the_dyad(con):
     df = an.conflict_cooperation(con, "month", EventFilter(dyad=("Putin", "Bennett")))
-    assert len(df) == 1
-    row = df.iloc[0]
+    assert len(df) == 2  # one row per directed dyad and month
+    row = df[df["actor"] == "RUS"].iloc[0]
     assert (row["period"], row["actor"], row["recipient"], row["events"], row["q1"], row["q4"]) == (
         "2022-03", "RUS", "ISR", 2, 2, 0)
-    assert row["goldstein"] == pytest.approx(2.0)  # two CONSULTs at 1.0 each
+    assert row["goldstein"] == pytest.approx(2.0)  # two calls, CONSULT at 1.0 each
+    visit = df[df["actor"] == "ISR"].iloc[0]
+    assert (visit["events"], visit["q1"]) == (1, 1)  # Bennett's visit to Putin
 
 
 def test_bad_grouping_is_a_one_line_user_error(con):
@@ -110,11 +118,11 @@ def test_network_edges_weighted_by_clustered_events_and_written_three_ways(con, 
 
 def test_gdelt_export_has_one_row_per_cluster_with_counts(con):
     df = export_frame(con, "gdelt", EventFilter(dyad=("Putin", "Bennett")))
-    assert df["Day"].tolist() == ["20220314", "20220323"]
-    assert df["NumArticles"].tolist() == [2, 3]
-    assert df["NumSources"].tolist() == [2, 3]
-    assert df["EventRootCode"].tolist() == ["04", "04"]
-    assert df["Actor1Code"].tolist() == ["RUSGOV", "RUSGOV"]
+    assert df["Day"].tolist() == ["20220305", "20220314", "20220323"]
+    assert df["NumArticles"].tolist() == [2, 2, 3]
+    assert df["NumSources"].tolist() == [2, 2, 3]
+    assert df["EventRootCode"].tolist() == ["04", "04", "04"]
+    assert df["Actor1Code"].tolist() == ["ISRGOV", "RUSGOV", "RUSGOV"]
     assert df["GlobalEventID"].is_unique
 
 
@@ -122,11 +130,11 @@ def test_cli_dyad_json_and_export(db, dyads, tmp_path):
     proc = dyads("dyad", "Putin", "Bennett", "--db", db, "--json")
     assert proc.returncode == 0, proc.stderr_text
     rows = json.loads(proc.stdout_text)
-    assert [(r["date"], r["n_articles"]) for r in rows] == [("2022-03-14", 2), ("2022-03-23", 3)]
+    assert [(r["date"], r["n_articles"]) for r in rows] == [("2022-03-05", 2), ("2022-03-14", 2), ("2022-03-23", 3)]
 
     proc = dyads("contacts", "Putin", "--db", db, "--format", "csv")
     rows = [r for r in csv.DictReader(proc.stdout_text.splitlines()) if r["partner"] == "Naftali Bennett"]
-    assert [r["gap_days"] for r in rows] == ["", "9.0"]
+    assert [r["gap_days"] for r in rows] == ["", "9", "9"]
 
     out = tmp_path / "events.tsv"
     proc = dyads("export", "--format", "polecat", "-o", out, "--db", db, "--type", "CONSULT", "--actor", "Putin")

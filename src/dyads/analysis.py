@@ -97,7 +97,7 @@ def contacts(con: duckdb.DuckDBPyConnection, actor: str, flt: EventFilter | None
     df = df.sort_values(["date_start", "cluster"], na_position="last").reset_index(drop=True)
     key = df["partner_code"].fillna(df["partner"].fillna(""))
     prev = df.groupby(key)["date_start"].shift(1)
-    df["gap_days"] = (pd.to_datetime(df["date_start"]) - pd.to_datetime(prev)).dt.days
+    df["gap_days"] = (pd.to_datetime(df["date_start"]) - pd.to_datetime(prev)).dt.days.astype("Int64")
     return df.drop(columns=["date_start"])
 
 

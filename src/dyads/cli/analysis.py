@@ -9,10 +9,9 @@ from typing import List, Optional
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from dyads import analysis as an
-from dyads.cli.app import app, err, out, user_errors
+from dyads.cli.app import app, err, out, print_rows, user_errors
 from dyads.cli.coding import DbOption, filter_options
 from dyads.errors import DyadsError
 from dyads.export_formats import EXPORT_FORMATS, write_export
@@ -40,13 +39,9 @@ def _emit(df: pd.DataFrame, as_json: bool, fmt: str, title: str = "") -> None:
     elif fmt == "csv":
         df.to_csv(sys.stdout, index=False)
     elif fmt == "table":
-        table = Table(header_style="bold", title=title or None)
         df = df[[c for c in df.columns if c not in HIDDEN_IN_TABLE]]
-        for col in df.columns:
-            table.add_column(str(col), overflow="fold", max_width=60 if col == "evidence" else None)
-        for row in df.itertuples(index=False):
-            table.add_row(*("" if pd.isna(v) else str(v) for v in row))
-        out.print(table)
+        rows = [["" if pd.isna(v) else str(v) for v in row] for row in df.itertuples(index=False)]
+        print_rows([str(c) for c in df.columns], rows, title)
         err.print(f"{len(df)} rows", highlight=False)
     else:
         raise DyadsError(f"--format must be table, json or csv, not {fmt!r}")

@@ -7,6 +7,7 @@ from typing import Callable
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from dyads.errors import DyadsError
 
@@ -36,3 +37,24 @@ def user_errors(fn: Callable) -> Callable:
             raise typer.Exit(0) from None
 
     return wrapper
+
+
+def print_rows(header: list[str], rows: list[list[str]], title: str = "", wide: str = "evidence") -> None:
+    """A table with one record per line: cells are cut with an ellipsis, never wrapped, and
+    the ``wide`` column (the evidence sentence) takes the width left. Piped output is 200
+    columns wide, not 80, so files and pagers get whole lines."""
+    console = out if out.is_terminal else Console(width=200)
+    table = Table(header_style="bold", box=None, expand=wide in header, pad_edge=False, title=title or None)
+    for name in header:
+        if name == wide:
+            table.add_column(name, no_wrap=True, overflow="ellipsis", ratio=1, min_width=16)
+        else:
+            table.add_column(name, no_wrap=True, overflow="ellipsis", min_width=min(len(name), 10), max_width=28)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def narrow_terminal(limit: int = 110) -> bool:
+    """True when stdout is a terminal narrower than ``limit`` columns."""
+    return out.is_terminal and out.width < limit

@@ -13,9 +13,8 @@ from typing import Iterable, Iterator, List, Optional, Protocol
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.console import Console
-from rich.table import Table
 
-from dyads.cli.app import app, err, out, user_errors
+from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_errors
 from dyads.errors import EXIT_SKIPPED, DyadsError
 from dyads.export import FORMATS, write_records
 from dyads.ingest import Skipped, read_inputs
@@ -247,28 +246,30 @@ def events(
         err.print(f"wrote {n} events to {output}", highlight=False)
 
 
-def _actor_label(actor: dict | None) -> str:
+def _actor_label(actor: dict | None, with_name: bool = True) -> str:
     if not actor:
         return "—"
     code = "".join(x for x in (actor.get("code"), actor.get("sector")) if x) or "?"
     name = actor.get("name") or actor.get("entity_text") or ""
-    return f"{code} {name}".strip()
+    return f"{code} {name}" if with_name and name and name != actor.get("code") else code
 
 
 def print_events_table(records: list[dict]) -> None:
-    table = Table(show_lines=False, header_style="bold")
-    for col in ("date", "event", "mode", "actor", "recipient", "where", "conf", "evidence"):
-        table.add_column(col, overflow="fold", max_width=60 if col == "evidence" else None)
+    narrow = narrow_terminal()  # then: codes without names; no mode, place or confidence
+    header = ["date", "event"] + ([] if narrow else ["mode"]) + ["actor", "recipient"]
+    header += ([] if narrow else ["where", "conf"]) + ["evidence"]
+    rows = []
     for r in records:
         loc = r.get("event_loc") or {}
-        date_text = r["date"] or ""
-        if r.get("date_source") == "publication":
-            date_text += " (pub)"
-        table.add_row(
-            date_text, r["event"], r["mode"] or "", _actor_label(r["actor"]), _actor_label(r["recipient"]),
-            f"{loc.get('name')} {loc.get('country') or ''}" if loc else "", f"{r['confidence']:.2f}", r["text"] or "",
-        )
-    out.print(table)
+        cells = {
+            "date": (r["date"] or "") + (" (pub)" if r.get("date_source") == "publication" else ""),
+            "event": r["event"], "mode": r["mode"] or "", "actor": _actor_label(r["actor"], not narrow),
+            "recipient": _actor_label(r["recipient"], not narrow),
+            "where": f"{loc.get('name')} {loc.get('country') or ''}" if loc else "",
+            "conf": f"{r['confidence']:.2f}", "evidence": r["text"] or "",
+        }
+        rows.append([cells[name] for name in header])
+    print_rows(header, rows)
     err.print(f"{len(records)} events", highlight=False)
 
 

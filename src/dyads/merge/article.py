@@ -104,13 +104,33 @@ def _same_period(x: Event, y: Event) -> bool:
     return text.date_source == "text" and pub.date_source == "publication" and _covers(text.date, pub.date)
 
 
+# How specific a resolved actor is, by its knowledge-base kind: a named person says more than
+# the institution, "the Kremlin" or the country that another mention of the event used.
+_KB_KIND_RANK = {"person": 4, "group": 3, "inst": 3, "igo": 3, "metonym": 2, "country": 1}
+
+
+def _specificity(actor: Actor | None) -> int:
+    if actor is None:
+        return -1
+    kind = (actor.kb_id or "").split(":", 1)[0]
+    return _KB_KIND_RANK.get(kind, 1 if actor.sector else 0)
+
+
+def _more_specific(current: Actor | None, other: Actor | None) -> bool:
+    """``other`` names the same country's actor more precisely than ``current``."""
+    return other is not None and current is not None and other.code == current.code and \
+        _specificity(other) > _specificity(current)
+
+
 def _absorb(into: Event, other: Event) -> None:
-    """Fill what ``into`` lacks from ``other`` and keep all evidence."""
-    if into.actor is None and other.actor is not None:
+    """Fill what ``into`` lacks from ``other`` (or names more precisely) and keep all evidence."""
+    if into.actor is None and other.actor is not None or _more_specific(into.actor, other.actor):
         into.actor = other.actor
     if into.recipient is None and other.recipient is not None:
         if other.recipient.code != _code(into.actor) or into.event not in SYMMETRIC_TYPES:
             into.recipient = other.recipient
+    elif _more_specific(into.recipient, other.recipient):
+        into.recipient = other.recipient
     if into.date_source == "publication" and other.date_source == "text":
         into.date, into.date_end = other.date, other.date_end
         into.date_precision, into.date_source = other.date_precision, other.date_source
