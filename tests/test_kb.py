@@ -130,14 +130,6 @@ def test_coverage(kb):
     assert kinds["country"] >= 195 and kinds["person"] >= 300 and kinds["igo"] >= 30 and kinds["group"] >= 30
 
 
-def test_load_is_fast():
-    import time
-
-    t = time.perf_counter()
-    KnowledgeBase.load()
-    assert time.perf_counter() - t < 1.0
-
-
 def test_user_file_adds_and_overrides(tmp_path):
     user = tmp_path / "mine.yml"
     user.write_text(textwrap.dedent("""\
