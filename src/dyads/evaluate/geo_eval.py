@@ -214,10 +214,10 @@ def _end_to_end(docs: list[GoldDoc], parser: Geoparser, gaz: Gazetteer, nlp) -> 
                 [p for p in pairs if p[0].geonameid is not None])}
 
 
-def _metrics_table(title: str, rows: list[tuple[str, dict[str, Any]]]):
+def _metrics_table(title: str, rows: list[tuple[str, dict[str, Any]]], caption: str):
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(title=title, caption=caption)
     table.add_column("toponyms", no_wrap=True)
     for col in ("n", "acc161", "mean km", "med km", "AUC", "country", "id"):
         table.add_column(col, justify="right", no_wrap=True)
@@ -231,17 +231,22 @@ def render_geo_report(result: dict[str, Any], console) -> None:
     """Print the scores as rich tables."""
     from rich.table import Table
 
-    rows = [("gold spans, all toponyms (headline)", result["resolution"])]
+    rows = [("gold: all", result["resolution"])]
     if "end_to_end" in result:
-        rows.append(("found spans, all toponyms (a miss = max error)", result["end_to_end"]["all_gold"]))
-        rows.append(("found spans, recognised toponyms only", result["end_to_end"]["resolution"]))
-    console.print(_metrics_table(f"Toponym resolution - {result['file']} ({result['documents']} docs)", rows))
-    subsets = [("gold spans, linked only (gold GeoNames id)", result["linked"])]
+        rows.append(("e2e: all", result["end_to_end"]["all_gold"]))
+        rows.append(("e2e: found", result["end_to_end"]["resolution"]))
+    console.print(_metrics_table(f"Toponym resolution - {result['file']} ({result['documents']} docs)", rows,
+                                 "gold: given the gold spans, over every gold toponym (the headline); "
+                                 "e2e: own spans, over every gold toponym (a miss = max error) / "
+                                 "over the recognised ones only"))
+    subsets = [("gold: linked", result["linked"])]
     if "end_to_end" in result:
-        subsets.append(("found spans, linked only", result["end_to_end"]["linked"]))
-    subsets += [(f"gold spans, {g} uses only", m) for g, m in result["by_group"].items()]
-    subsets += [(f"gold spans, type {t} only", m) for t, m in result["by_type"].items()]
-    console.print(_metrics_table("Subsets (each labelled; the headline above counts every toponym)", subsets))
+        subsets.append(("e2e: linked", result["end_to_end"]["linked"]))
+    subsets += [(f"gold: {g}", m) for g, m in result["by_group"].items()]
+    subsets += [(f"gold: {t}", m) for t, m in result["by_type"].items()]
+    console.print(_metrics_table("Subsets - each figure over that subset only", subsets,
+                                 "linked: gold toponyms with a GeoNames id; literal/associative: "
+                                 "GeoWebNews type groups; then each type"))
     if "end_to_end" in result:
         e = result["end_to_end"]
         rec = Table(title="Toponym recognition (any overlap counts)")
