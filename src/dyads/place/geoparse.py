@@ -16,15 +16,17 @@ Resolution scores each candidate by
              boosts its towns, a town boosts its country and ADM1), closeness to the
              document's other towns, and an explicit container right after the name
              ("Paris, Texas"). Context weighs less for alternate names and small towns.
-Two passes: each name is first resolved alone; the second pass resolves it again
-in the context of the first-pass readings of the other names.
+Passes: each name is first resolved alone; each later pass resolves it again in the
+context of the previous pass's readings of the other names, until nothing changes
+(at most ``CONTEXT_PASSES`` times), so one wrong first reading ("Kent" the US town)
+does not keep misleading the rest of an English article.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dyads.models import Place
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, normalise
@@ -61,6 +63,12 @@ ADM1_CONTEXT = 4.5
 CONTAINER_BONUS = 8.0
 NEAR_KM, NEAR_BONUS = 50.0, 2.0
 REGION_KM, REGION_BONUS = 250.0, 1.0
+CONTEXT_PASSES = 3
+AMBIGUOUS_WEIGHT = 0.4  # a reading whose name also fits other countries counts less as context
+SIBLING_FEATURE_BONUS = 3.0  # "California or Washington": listed names share a feature class
+ADMIN_ROLE_BONUS = 3.0  # "Snetterton, Norfolk": the name after the comma is an area
+_FEATURE_CLASS = {"town": "town", "adm2": "area", "adm1": "area", "country": "country", "region": "region"}
+_LIST_GAPS = {", ", ",", " and ", " or ", ", and ", ", or ", " & ", "/", " / ", "; "}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +83,25 @@ class Mention:
 
 @dataclass
 class _Context:
-    countries: Counter
-    adm1s: Counter
-    points: tuple[tuple[float, float], ...] = ()  # towns resolved elsewhere in the document
+    """What the rest of the document says: each country's weight relative to the
+    document's main country (1.0), the weight of each ADM1 (capped at 1.0), the towns
+    read elsewhere, and the feature classes of the names listed with this one."""
+
+    countries: dict[str, float]
+    adm1s: dict[tuple[str | None, str], float]
+    points: tuple[tuple[float, float], ...] = ()
+    sibling_features: dict[str, float] = field(default_factory=dict)
+
+
+_EMPTY = _Context({}, {})
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A mention's current reading and how much the rest of the document may trust it."""
+
+    cand: Candidate | None
+    weight: float = 1.0  # AMBIGUOUS_WEIGHT when the name has candidates in several countries
 
 
 class Geoparser:
@@ -95,7 +119,7 @@ class Geoparser:
 
     def resolve(self, name: str, context_countries: set[str] | frozenset[str] = frozenset()) -> Place | None:
         """One name, optionally with the ISO3 codes of countries known to be in context."""
-        ctx = _Context(Counter({c: 1 for c in context_countries}), Counter())
+        ctx = _Context({c: 1.0 for c in context_countries}, {})
         cand = self._best(name, ctx, container=None)
         return None if cand is None else _to_place(cand, name, None, None)
 
@@ -127,19 +151,20 @@ class Geoparser:
     def resolve_mentions(self, mentions: list[Mention], text: str = "") -> list[Place | None]:
         """Resolve mentions of one document together (the document is the context).
 
-        The context for a mention comes from the first-pass readings of the *other*
+        The context for a mention comes from the previous pass's readings of the *other*
         names in the document (never from mentions of the same name)."""
-        containers = [self._container(m, mentions, text) for m in mentions]
+        containers, admin_role, siblings = self._relations(mentions, text)
         keys = [normalise(m.text) for m in mentions]
-        empty = _Context(Counter(), Counter())
-        first = [self._best(m.text, empty, c, m.label) for m, c in zip(mentions, containers)]
-        contexts: dict[str, _Context] = {}
-        for key in set(keys):
-            contexts[key] = self._context([f for k, f in zip(keys, first) if k != key])
-        second = [self._best(m.text, contexts[k], c, m.label)
-                  for m, c, k in zip(mentions, containers, keys)]
-        return [None if cand is None else _to_place(cand, m.text, m.start, m.end)
-                for m, cand in zip(mentions, second)]
+        readings = [self._reading(m, _EMPTY, c, a) for m, c, a in zip(mentions, containers, admin_role)]
+        for _ in range(CONTEXT_PASSES):
+            contexts = {key: self._context([r for k, r in zip(keys, readings) if k != key]) for key in set(keys)}
+            updated = [self._reading(m, _with_siblings(contexts[k], [readings[j] for j in sib]), c, a)
+                       for m, c, a, k, sib in zip(mentions, containers, admin_role, keys, siblings)]
+            if updated == readings:
+                break
+            readings = updated
+        return [None if r.cand is None else _to_place(r.cand, m.text, m.start, m.end)
+                for m, r in zip(mentions, readings)]
 
     # -- internals ----------------------------------------------------------
     def _metonymic(self, text: str, label: str = "ORG") -> bool:
@@ -212,50 +237,112 @@ class Geoparser:
                     return found
         return []
 
-    def _best(self, name: str, ctx: _Context, container: Candidate | None, label: str = "") -> Candidate | None:
-        cands = self.candidates(name, label)
+    def _best(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
+              admin_role: bool = False) -> Candidate | None:
+        cands = self._plausible(name, container, label)
         if not cands:
             return None
+        key = normalise(_TRAILING.sub("", name.strip()))
+        acronym = _is_acronym(name)
+        return max(cands, key=lambda c: _score(c, ctx, container, _is_own_name(c, key))
+                   - (ACRONYM_PENALTY if acronym and c.feature == "town" else 0.0)
+                   + (ADMIN_ROLE_BONUS if admin_role and c.feature != "town" else 0.0))
+
+    def _reading(self, mention: Mention, ctx: _Context, container: Candidate | None, admin_role: bool) -> _Reading:
+        best = self._best(mention.text, ctx, container, mention.label, admin_role)
+        if best is None:
+            return _Reading(None, 0.0)
+        countries = {c.country for c in self._plausible(mention.text, container, mention.label)}
+        return _Reading(best, 1.0 if len(countries) == 1 else AMBIGUOUS_WEIGHT)
+
+    def _plausible(self, name: str, container: Candidate | None, label: str = "") -> list[Candidate]:
+        """The candidates worth scoring: a country's name means the country, a large
+        state's own name the state, and small towns count only by their own names."""
+        cands = self.candidates(name, label)
+        if not cands:
+            return []
         if container is None and any(c.feature == "country" for c in cands):
             # a country's name means the country ("Mexico"), unless a named container says otherwise
             cands = [c for c in cands if c.feature != "town"]
-        clean = _TRAILING.sub("", name.strip())
-        key = normalise(clean)
+        key = normalise(_TRAILING.sub("", name.strip()))
         if container is None and any(c.feature == "adm1" and c.population >= ADM1_SHADOW_MIN_SIZE
                                      and _is_own_name(c, key) for c in cands):
             # a state/province's own name means it over a smaller town of that name
             # ("California", "Wyoming", "Wales"), but not over a city ("New York")
             cands = [c for c in cands if c.feature != "town" or c.population >= ADM1_SHADOW_POP]
         # a small town is not known by its alternate names ("Western" for Cuba City)
-        cands = [c for c in cands if c.feature != "town" or c.population >= SMALL_TOWN_POP
-                 or _is_own_name(c, key)]
-        if not cands:
-            return None
-        acronym = clean.replace(".", "").isupper() and len(clean.replace(".", "")) <= 4
-        return max(cands, key=lambda c: _score(c, ctx, container, _is_own_name(c, key))
-                   - (ACRONYM_PENALTY if acronym and c.feature == "town" else 0.0))
+        return [c for c in cands if c.feature != "town" or c.population >= SMALL_TOWN_POP or _is_own_name(c, key)]
 
-    def _container(self, mention: Mention, mentions: list[Mention], text: str) -> Candidate | None:
-        """The country/ADM1 named right after ", " ("Paris, Texas"), if any."""
-        for other in mentions:
-            if other.start > mention.end and text[mention.end:other.start] in (", ", ","):
-                cands = [c for c in self.candidates(other.text, other.label)
-                         if c.feature in ("country", "adm1")]
-                return max(cands, key=lambda c: c.population) if cands else None
-        return None
+    def _relations(self, mentions: list[Mention], text: str):
+        """Per mention: its container ("Paris, Texas" -> Texas), whether it is itself
+        a container (so an area), and the mentions listed with it ("A, B and C")."""
+        n = len(mentions)
+        containers: list[Candidate | None] = [None] * n
+        admin_role = [False] * n
+        siblings: list[list[int]] = [[] for _ in range(n)]
+        for i in range(n - 1):
+            gap = text[mentions[i].end:mentions[i + 1].start] if text else None
+            if gap not in _LIST_GAPS:
+                continue
+            container = self._container_of(mentions[i], mentions[i + 1]) if gap.strip() == "," else None
+            if container is not None:
+                containers[i], admin_role[i + 1] = container, True
+            else:
+                siblings[i].append(i + 1)
+                siblings[i + 1].append(i)
+        return containers, admin_role, siblings
 
-    def _context(self, cands: list[Candidate | None]) -> _Context:
-        countries: Counter = Counter()
-        adm1s: Counter = Counter()
-        for cand in cands:
+    def _container_of(self, inner: Mention, outer: Mention) -> Candidate | None:
+        """The largest country/ADM1/ADM2 reading of ``outer`` that holds a reading of
+        ``inner`` ("Springfield, Illinois"; "Snetterton, Norfolk"), or None."""
+        inner_cands = [c for c in self.candidates(inner.text, inner.label) if c.feature in ("town", "adm2", "adm1")]
+        holders = [c for c in self.candidates(outer.text, outer.label)
+                   if c.feature in ("country", "adm1", "adm2")
+                   and any(_holds(c, x) for x in inner_cands)]
+        return max(holders, key=lambda c: c.population) if holders else None
+
+    def _context(self, readings: list[_Reading]) -> _Context:
+        countries: dict[str, float] = {}
+        adm1s: dict[tuple[str | None, str], float] = {}
+        for r in readings:
+            cand = r.cand
             if cand is None:
                 continue
             if cand.country:
-                countries[cand.country] += 1
+                countries[cand.country] = countries.get(cand.country, 0.0) + r.weight
             if cand.adm1 and cand.feature in ("town", "adm1", "adm2"):
-                adm1s[(cand.country, cand.adm1)] += 1
-        points = tuple((c.lat, c.lon) for c in cands if c is not None and c.feature == "town")
-        return _Context(countries, adm1s, points)
+                key = (cand.country, cand.adm1)
+                adm1s[key] = min(1.0, adm1s.get(key, 0.0) + r.weight)
+        top = max(countries.values(), default=0.0)
+        shares = {c: w / top for c, w in countries.items()} if top else {}
+        points = tuple((r.cand.lat, r.cand.lon) for r in readings
+                       if r.cand is not None and r.cand.feature == "town" and r.weight == 1.0)
+        return _Context(shares, adm1s, points)
+
+
+def _with_siblings(ctx: _Context, listed: list[_Reading]) -> _Context:
+    """``ctx`` plus the feature classes of the names listed with the mention."""
+    found = [_FEATURE_CLASS[r.cand.feature] for r in listed if r.cand is not None]
+    if not found:
+        return ctx
+    shares = {f: n / len(found) for f, n in Counter(found).items()}
+    return _Context(ctx.countries, ctx.adm1s, ctx.points, shares)
+
+
+def _holds(area: Candidate, place: Candidate) -> bool:
+    """Does ``area`` (country/ADM1/ADM2) contain ``place``, as far as codes tell?"""
+    if area is place or area.country != place.country or area.geonameid == place.geonameid:
+        return False
+    if area.feature == "country":
+        return True
+    if area.adm1 != place.adm1:
+        return False
+    return area.feature == "adm1" and place.feature != "adm1" or area.feature == "adm2" and place.feature == "town"
+
+
+def _is_acronym(name: str) -> bool:
+    letters = _TRAILING.sub("", name.strip()).replace(".", "")
+    return letters.isupper() and len(letters) <= 4
 
 
 def _prior(cand: Candidate, primary: bool) -> float:
@@ -288,16 +375,12 @@ def _score(cand: Candidate, ctx: _Context, container: Candidate | None, primary:
 
 
 def _context_score(cand: Candidate, ctx: _Context, container: Candidate | None) -> float:
-    score = _proximity(cand, ctx)
-    if cand.feature != "country" and cand.country and ctx.countries.get(cand.country):
-        score += COUNTRY_CONTEXT
-    if cand.feature == "country" and ctx.countries.get(cand.country):
-        score += COUNTRY_CONTEXT
-    if cand.adm1 and ctx.adm1s.get((cand.country, cand.adm1)):
-        score += ADM1_CONTEXT
-    if container is not None and cand.feature in ("town", "adm1", "adm2") and cand.country == container.country:
-        if container.feature == "country" or cand.adm1 == container.adm1:
-            score += CONTAINER_BONUS
+    score = _proximity(cand, ctx) + COUNTRY_CONTEXT * ctx.countries.get(cand.country, 0.0)
+    if cand.adm1 and cand.feature != "country":
+        score += ADM1_CONTEXT * ctx.adm1s.get((cand.country, cand.adm1), 0.0)
+    score += SIBLING_FEATURE_BONUS * ctx.sibling_features.get(_FEATURE_CLASS[cand.feature], 0.0)
+    if container is not None and cand.feature in ("town", "adm1", "adm2") and _holds(container, cand):
+        score += CONTAINER_BONUS
     return score
 
 
