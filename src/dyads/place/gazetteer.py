@@ -454,7 +454,10 @@ _ABBREVIATION_WORDS = {"ON", "WA", "SA", "NT", "VIC", "TAS"}
 
 
 def _unnamed(key: str) -> bool:
-    """A word that is no name on its own ("district", "north", "town")."""
+    """A word that is no name on its own ("district", "north", "town"); "North West"
+    (a province) is a name."""
+    if " " in key:
+        return False
     parts = name_parts()
     return key in parts.admin_units or _is_direction(key) or key in ("town", "village", "quarter", "city", "capital")
 

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dyads.models import Place
-from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, normalise
+from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise
 
 ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
 # Labels spaCy often gives to metonymic place names ("Washington said", "Liverpool won"):
@@ -46,7 +46,7 @@ SMALL_TOWN_POP = 10_000
 SMALL_TOWN_CONTEXT_WEIGHT = 0.5  # context helps small towns against each other, less against big places
 LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "at", "from", "to", "across", "around"}
 _TRAILING = re.compile(r"(['’]s|['’])$")
-_GENERIC_SUFFIX = re.compile(r"\s+(county|province|region|district|city|state|oblast|governorate)$", re.I)
+_CONNECTORS = {"of", "the", "in", "at", "for", "de", "du", "des", "la", "le"}
 
 FEATURE_PRIOR = {"country": 13.0, "region": 10.0}
 ADM1_MAX_PRIOR = 6.5  # a big city outranks its same-named ADM1 ("New York")
@@ -187,21 +187,14 @@ class Geoparser:
     def _embedded_place(self, ent):
         """A country, ADM1, region or demonym inside an organisation's name
         ("U.S. Army", "Zimbabwe Electoral Commission", "University of California")."""
-        for size in range(min(3, len(ent) - 1), 0, -1):
-            for i in range(len(ent) - size + 1):
-                span = ent[i:i + size]
-                if not span[0].is_title and not span[0].is_upper:
-                    continue
-                if self.gazetteer.demonym(span.text, plural=False) is not None:
-                    return span
-                key = normalise(span.text)
-                if any(c.feature not in ("town", "adm2") and (c.feature == "country" or _is_own_name(c, key))
-                       for c in self.gazetteer.lookup(span.text)):
-                    return span
-        return None
+        found = self._inner_part([t.text for t in ent], towns=False)
+        return None if found is None else ent[found[0]:found[1]]
 
     def candidates(self, name: str, label: str = "") -> list[Candidate]:
-        """Gazetteer readings of a name; a demonym reading ("Canadian") comes first."""
+        """Gazetteer readings of a name; a demonym reading ("Canadian") comes first.
+        Failing an exact match: the name less a trailing unit word ("Guma LGA"), the
+        part before a comma, the name less a leading direction ("northern Syria"),
+        and last the place inside a facility's or organisation's name."""
         clean = _TRAILING.sub("", name.strip()).strip()
         dem = self.gazetteer.demonym(clean, plural=label != "NORP")
         if label == "NORP":
@@ -210,32 +203,75 @@ class Geoparser:
         if dem is not None and dem not in cands:
             cands = [dem, *cands]
         if not cands:
-            stripped = _GENERIC_SUFFIX.sub("", clean)
-            if stripped != clean:  # "Orange County" -> a place whose own name is "Orange"
-                key = normalise(stripped)
-                cands = [c for c in self.gazetteer.lookup(stripped) if normalise(c.name) == key]
+            cands = self._without_unit_word(clean)
         if not cands and "," in clean:
             cands = self.gazetteer.lookup(clean.split(",")[0])
         if not cands:
-            cands = self._inner_place(clean)
+            cands = self._without_direction(clean, label)
+        if not cands:
+            words = _words(clean)
+            found = self._inner_part(words, towns=True)
+            cands = [] if found is None else found[2]
         return cands
 
-    def _inner_place(self, name: str) -> list[Candidate]:
-        """For a facility or organisation ("Manila Cathedral", "University of California"),
-        the longest word sequence inside it that names a place by its own name."""
-        words = [w for w in re.split(r"[\s/]+", name) if w]
-        for size in range(len(words) - 1, 0, -1):
-            for i in range(len(words) - size + 1):
-                part = " ".join(words[i:i + size])
-                if not part[:1].isupper() or part.lower() in _NOT_PLACE_WORDS:
-                    continue
-                key = normalise(part)
-                found = [c for c in self.gazetteer.lookup(part)
-                         if normalise(c.name) == key and c.feature != "adm2"
-                         and (c.feature != "town" or c.population >= INNER_MIN_POP)]
+    def _without_unit_word(self, name: str) -> list[Candidate]:
+        """"Orange County", "Guma Local Government Area" -> the area whose own name is
+        what precedes the unit word."""
+        key = normalise(name)
+        for unit in name_parts().admin_units:
+            if key.endswith(" " + unit):
+                stripped = key[:-len(unit) - 1]
+                found = [c for c in self.gazetteer.lookup(stripped)
+                         if c.feature != "town" and normalise(c.name).startswith(stripped)]
                 if found:
                     return found
         return []
+
+    def _without_direction(self, name: str, label: str) -> list[Candidate]:
+        """"northern Syria", "the Western US", "South-east Asia" -> the place named after the direction."""
+        words = _words(name)
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        if len(words) < 2 or normalise(words[0]) not in name_parts().directions:
+            return []
+        rest = " ".join(words[1:])
+        return [c for c in self.candidates(rest, label) if c.feature != "town" or _is_own_name(c, normalise(rest))]
+
+    def _inner_part(self, words: list[str], towns: bool) -> tuple[int, int, list[Candidate]] | None:
+        """The longest run of words inside a facility's or organisation's name that names
+        a place: a demonym, a country by any of its names, an area or region by its own
+        name, or (``towns``) a town of INNER_MIN_POP by its own name. The run must open
+        the name or follow a connector ("University of California", "Mexican Senate")
+        to be an area; runs elsewhere are tried next. A run followed by a unit that
+        makes the whole another place ("Washington Township", "Franklin Street") does
+        not count. Returns (start, end, candidates) or None."""
+        parts = name_parts()
+        for anchored in (True, False):
+            for size in range(min(4, len(words) - 1), 0, -1):
+                for i in range(len(words) - size + 1):
+                    if anchored != (i == 0 or words[i - 1].lower() in _CONNECTORS):
+                        continue
+                    after = normalise(words[i + size]) if i + size < len(words) else ""
+                    part = " ".join(words[i:i + size])
+                    if after in parts.distinct_units or not part[:1].isupper() or part.lower() in _NOT_PLACE_WORDS:
+                        continue
+                    found = self._names_place(part, towns, anchored)
+                    if found:
+                        return i, i + size, found
+        return None
+
+    def _names_place(self, part: str, towns: bool, anchored: bool) -> list[Candidate]:
+        """Readings of a run of words inside a longer name; away from the name's start
+        ("Marjory Stoneman Douglas ...") only countries, demonyms and large towns."""
+        dem = self.gazetteer.demonym(part, plural=False)
+        if dem is not None:
+            return [dem]
+        key = normalise(part)
+        return [c for c in self.gazetteer.lookup(part)
+                if c.feature == "country"
+                or _is_own_name(c, key) and (anchored and c.feature in ("adm1", "region")
+                                             or anchored and c.feature == "adm2" and " " in key
+                                             or towns and c.feature == "town" and c.population >= INNER_MIN_POP)]
 
     def _best(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
               admin_role: bool = False) -> Candidate | None:
@@ -338,6 +374,10 @@ def _holds(area: Candidate, place: Candidate) -> bool:
     if area.adm1 != place.adm1:
         return False
     return area.feature == "adm1" and place.feature != "adm1" or area.feature == "adm2" and place.feature == "town"
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s/]+", name) if w]
 
 
 def _is_acronym(name: str) -> bool:
