@@ -201,10 +201,12 @@ class Gazetteer:
         return None if row is None else self._candidate(row)
 
     def country(self, iso3: str) -> Candidate | None:
-        for cand in self.lookup(iso3):
-            if cand.feature == "country" and cand.country == iso3:
-                return cand
-        return None
+        """The country with this ISO3 code (codes are not indexed as names: "GTM", "PAN")."""
+        for row in self._index.get(normalise(iso3), ()):
+            if self._entries[row][_FEAT] == 2 and self._entries[row][_CC3] == iso3:
+                return self._candidate(row)
+        row = next((i for i, e in enumerate(self._entries) if e[_FEAT] == 2 and e[_CC3] == iso3), None)
+        return None if row is None else self._candidate(row)
 
     def knows(self, name: str) -> bool:
         key = normalise(name)
@@ -396,7 +398,7 @@ def _add_countries(b: _Builder, countries: dict, points: dict, data: dict) -> No
         iso3 = c["iso3"]
         centre = centres.get(iso3) or shipped.get(iso) or _cell_centroid(points.get(iso, ()))
         lat, lon = centre if centre else (None, None)
-        names = [c["name"], iso3]
+        names = [c["name"]]
         pyc = pycountry.countries.get(alpha_2=iso)
         if pyc is not None:
             names += [getattr(pyc, "name", ""), getattr(pyc, "common_name", ""), getattr(pyc, "official_name", "")]

@@ -36,6 +36,8 @@ ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
 # kept only when the whole entity names a country, ADM1, region or a large town.
 METONYMY_LABELS = {"ORG", "PERSON"}
 METONYMY_MIN_TOWN_POP = 100_000
+METONYMY_MIN_ADM1_POP = 300_000  # (summed town population) "Montana said", not "Nelson said"
+LOCATABLE_MIN_POP = 5_000  # a town NER took for a person, found after "in"/"at"
 INNER_MIN_POP = 50_000
 CITY_SUFFIX_MIN_POP = 100_000  # "New York" is New York City's own name; "Montana" is not Montana City's
 _NOT_PLACE_WORDS = {"university", "state", "city", "county", "north", "south", "east", "west",
@@ -45,7 +47,11 @@ _NOT_PLACE_WORDS = {"university", "state", "city", "county", "north", "south", "
 SMALL_TOWN_POP = 10_000
 SMALL_TOWN_CONTEXT_WEIGHT = 0.5  # context helps small towns against each other, less against big places
 LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "at", "from", "to", "across", "around"}
+STRICT_LOCATIVES = {"in", "near", "outside", "at"}  # "said to Kelly", "from Davis" are people
 _TRAILING = re.compile(r"(['’]s|['’])$")
+# An upper-case name at the start of a paragraph, then a comma, "(AP)", a dash or a sentence.
+_DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})\)?"
+                       r"(?=,| \(| ?[—–]| -| [A-Z][a-z])")
 _CONNECTORS = {"of", "the", "in", "at", "for", "de", "du", "des", "la", "le"}
 
 FEATURE_PRIOR = {"country": 13.0, "region": 10.0}
@@ -124,7 +130,8 @@ class Geoparser:
         return None if cand is None else _to_place(cand, name, None, None)
 
     def find_mentions(self, doc) -> list[Mention]:
-        """GPE/LOC/FAC/NORP entities, plus capitalised names after locative prepositions."""
+        """GPE/LOC/FAC/NORP entities, places inside or standing for organisations,
+        capitalised names after locative prepositions, and datelines."""
         mentions = []
         for ent in doc.ents:
             if ent.label_ in ENTITY_LABELS or (ent.label_ in METONYMY_LABELS
@@ -134,9 +141,25 @@ class Geoparser:
                 inner = self._embedded_place(ent)
                 if inner is not None:
                     mentions.append(Mention(inner.text, inner.start_char, inner.end_char, "GPE"))
+        mentions += self._after_prepositions(doc, {m.start for m in mentions})
+        taken = [(m.start, m.end) for m in mentions]
+        mentions += [m for m in self._datelines(doc.text)
+                     if not any(m.start < end and start < m.end for start, end in taken)]
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _after_prepositions(self, doc, found: set[int]) -> list[Mention]:
+        """"near Lviv": capitalised words after a locative preposition that the gazetteer
+        knows, including a name spaCy took for a person or organisation ("in Kent")."""
+        starts = {e.start: e for e in doc.ents}
         covered = {i for e in doc.ents for i in range(e.start, e.end)}
+        mentions = []
         for tok in doc:
             if tok.lower_ not in LOCATIVE_PREPOSITIONS or tok.i + 1 >= len(doc):
+                continue
+            ent = starts.get(tok.i + 1)
+            if ent is not None:
+                if ent.label_ in METONYMY_LABELS and ent.start_char not in found and self._locatable(tok, ent.text):
+                    mentions.append(Mention(ent.text, ent.start_char, ent.end_char, "GPE"))
                 continue
             span_end = tok.i + 1
             while span_end < len(doc) and doc[span_end].is_title and span_end not in covered:
@@ -146,7 +169,24 @@ class Geoparser:
             span = doc[tok.i + 1:span_end]
             if self.gazetteer.knows(span.text) and any(t.pos_ == "PROPN" for t in span):
                 mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
-        return sorted(mentions, key=lambda m: m.start)
+        return mentions
+
+    def _locatable(self, preposition, name: str) -> bool:
+        """After "in"/"near"/"outside", a name NER took for a person or organisation is
+        a place if the gazetteer has it as an area or a town of LOCATABLE_MIN_POP."""
+        if preposition.lower_ not in STRICT_LOCATIVES or _is_acronym(name) or normalise(name) in _NOT_PLACE_WORDS:
+            return False
+        return any(c.feature != "town" or c.population >= LOCATABLE_MIN_POP for c in self.gazetteer.lookup(name))
+
+    def _datelines(self, text: str) -> list[Mention]:
+        """"BEIRUT (AP) -", "COLUMBUS, Ohio -", "LONDON The Latest": an upper-case place
+        name opening a paragraph, which NER tends to miss."""
+        mentions = []
+        for match in _DATELINE.finditer(text):
+            name = match.group("name")
+            if len(name) > 3 and any(c.feature in ("town", "adm1", "country") for c in self.gazetteer.lookup(name)):
+                mentions.append(Mention(name, match.start("name"), match.end("name"), "GPE"))
+        return mentions
 
     def resolve_mentions(self, mentions: list[Mention], text: str = "") -> list[Place | None]:
         """Resolve mentions of one document together (the document is the context).
@@ -168,19 +208,23 @@ class Geoparser:
 
     # -- internals ----------------------------------------------------------
     def _metonymic(self, text: str, label: str = "ORG") -> bool:
-        """Does an ORG/PERSON entity name a country, ADM1, region (or, for ORG, a large
-        town) by its own name outright?"""
+        """Does an ORG/PERSON entity name a place outright: a country by any name, a
+        region by its own name or acronym ("the EU"), a large state or province by its
+        own name, or (ORG) a large town by its own name ("Washington said")? Everyday
+        words ("the Centre") and small areas ("Nelson", a person more often) do not count."""
         if self.gazetteer.demonym(text, plural=False) is not None:
             return True
         clean = _TRAILING.sub("", text)
         key = normalise(clean)
+        if key in _NOT_PLACE_WORDS:
+            return False
         for cand in self.gazetteer.lookup(clean):
-            if cand.feature == "country":
+            if cand.feature == "country" or cand.feature == "region" and _is_acronym(clean):
                 return True
             if not _is_own_name(cand, key):
                 continue
-            if cand.feature not in ("town", "adm2") or (
-                    label == "ORG" and cand.feature == "town" and cand.population >= METONYMY_MIN_TOWN_POP):
+            if (cand.feature == "region" or cand.feature == "adm1" and cand.population >= METONYMY_MIN_ADM1_POP
+                    or label == "ORG" and cand.feature == "town" and cand.population >= METONYMY_MIN_TOWN_POP):
                 return True
         return False
 
@@ -197,8 +241,8 @@ class Geoparser:
         and last the place inside a facility's or organisation's name."""
         clean = _TRAILING.sub("", name.strip()).strip()
         dem = self.gazetteer.demonym(clean, plural=label != "NORP")
-        if label == "NORP":
-            return [dem] if dem else self.gazetteer.lookup(clean)
+        if label == "NORP":  # a nationality or group; else only a place it may stand for ("Tunis", not "BA")
+            return [dem] if dem else [c for c in self.gazetteer.lookup(clean) if _norp_place(c, clean)]
         cands = self.gazetteer.lookup(clean)
         if dem is not None and dem not in cands:
             cands = [dem, *cands]
@@ -374,6 +418,14 @@ def _holds(area: Candidate, place: Candidate) -> bool:
     if area.adm1 != place.adm1:
         return False
     return area.feature == "adm1" and place.feature != "adm1" or area.feature == "adm2" and place.feature == "town"
+
+
+def _norp_place(cand: Candidate, text: str) -> bool:
+    if cand.feature in ("country", "region"):
+        return True
+    if _is_acronym(text):
+        return False
+    return cand.feature != "town" or cand.population >= METONYMY_MIN_TOWN_POP
 
 
 def _words(name: str) -> list[str]:
