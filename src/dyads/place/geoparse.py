@@ -72,7 +72,8 @@ REGION_KM, REGION_BONUS = 250.0, 1.0
 CONTEXT_PASSES = 3
 AMBIGUOUS_WEIGHT = 0.4  # a reading whose name also fits other countries counts less as context
 SIBLING_FEATURE_BONUS = 3.0  # "California or Washington": listed names share a feature class
-ADMIN_ROLE_BONUS = 3.0  # "Snetterton, Norfolk": the name after the comma is an area
+ADMIN_ROLE_BONUS = 3.0
+PEER_AREAS_BONUS, PEER_AREAS_FULL = 5.0, 3  # other ADM1s of the same country read in the document  # "Snetterton, Norfolk": the name after the comma is an area
 _FEATURE_CLASS = {"town": "town", "adm2": "area", "adm1": "area", "country": "country", "region": "region"}
 _LIST_GAPS = {", ", ",", " and ", " or ", ", and ", ", or ", " & ", "/", " / ", "; "}
 
@@ -97,6 +98,7 @@ class _Context:
     adm1s: dict[tuple[str | None, str], float]
     points: tuple[tuple[float, float], ...] = ()
     sibling_features: dict[str, float] = field(default_factory=dict)
+    peer_areas: dict[str, int] = field(default_factory=dict)  # ISO3 -> distinct ADM1 areas read
 
 
 _EMPTY = _Context({}, {})
@@ -324,9 +326,11 @@ class Geoparser:
             return None
         key = normalise(_TRAILING.sub("", name.strip()))
         acronym = _is_acronym(name)
+        country_named = any(c.feature == "country" for c in cands)
         return max(cands, key=lambda c: _score(c, ctx, container, _is_own_name(c, key))
-                   - (ACRONYM_PENALTY if acronym and c.feature == "town" else 0.0)
-                   + (ADMIN_ROLE_BONUS if admin_role and c.feature != "town" else 0.0))
+                   - (ACRONYM_PENALTY if acronym and c.feature in ("town", "adm2") else 0.0)
+                   + (ADMIN_ROLE_BONUS if admin_role and c.feature != "town" else 0.0)
+                   + (_peer_bonus(c, ctx) if country_named else 0.0))
 
     def _reading(self, mention: Mention, ctx: _Context, container: Candidate | None, admin_role: bool) -> _Reading:
         best = self._best(mention.text, ctx, container, mention.label, admin_role)
@@ -397,7 +401,9 @@ class Geoparser:
         shares = {c: w / top for c, w in countries.items()} if top else {}
         points = tuple((r.cand.lat, r.cand.lon) for r in readings
                        if r.cand is not None and r.cand.feature == "town" and r.weight == 1.0)
-        return _Context(shares, adm1s, points)
+        peers = Counter(c for c, _ in {(r.cand.country, r.cand.adm1) for r in readings
+                                       if r.cand is not None and r.cand.feature == "adm1"})
+        return _Context(shares, adm1s, points, peer_areas=dict(peers))
 
 
 def _with_siblings(ctx: _Context, listed: list[_Reading]) -> _Context:
@@ -406,7 +412,15 @@ def _with_siblings(ctx: _Context, listed: list[_Reading]) -> _Context:
     if not found:
         return ctx
     shares = {f: n / len(found) for f, n in Counter(found).items()}
-    return _Context(ctx.countries, ctx.adm1s, ctx.points, shares)
+    return _Context(ctx.countries, ctx.adm1s, ctx.points, shares, ctx.peer_areas)
+
+
+def _peer_bonus(cand: Candidate, ctx: _Context) -> float:
+    """A name that is a country's and a state's ("Georgia") means the state in a text
+    that names several other states of that state's country."""
+    if cand.feature != "adm1":
+        return 0.0
+    return PEER_AREAS_BONUS * min(1.0, ctx.peer_areas.get(cand.country, 0) / PEER_AREAS_FULL)
 
 
 def _holds(area: Candidate, place: Candidate) -> bool:
