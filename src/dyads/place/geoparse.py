@@ -377,9 +377,12 @@ class Geoparser:
         return containers, admin_role, siblings
 
     def _container_of(self, inner: Mention, outer: Mention) -> Candidate | None:
-        """The largest country/ADM1/ADM2 reading of ``outer`` that holds a reading of
-        ``inner`` ("Springfield, Illinois"; "Snetterton, Norfolk"), or None."""
-        inner_cands = [c for c in self.candidates(inner.text, inner.label) if c.feature in ("town", "adm2", "adm1")]
+        """The largest country/ADM1/ADM2 reading of ``outer`` that holds a place called
+        ``inner`` by its own name ("Springfield, Illinois"; "Snetterton, Norfolk"; not
+        "Washington, New York" for Watervliet, once called Washington), or None."""
+        key = normalise(_TRAILING.sub("", inner.text.strip()))
+        inner_cands = [c for c in self.candidates(inner.text, inner.label)
+                       if c.feature in ("town", "adm2", "adm1") and _is_own_name(c, key)]
         holders = [c for c in self.candidates(outer.text, outer.label)
                    if c.feature in ("country", "adm1", "adm2")
                    and any(_holds(c, x) for x in inner_cands)]
