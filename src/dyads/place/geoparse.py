@@ -70,7 +70,7 @@ CONTAINER_BONUS = 8.0
 NEAR_KM, NEAR_BONUS = 50.0, 2.0
 REGION_KM, REGION_BONUS = 250.0, 1.0
 CONTEXT_PASSES = 3
-AMBIGUOUS_WEIGHT = 0.4  # a reading whose name also fits other countries counts less as context
+CLEAR_LEAD = 3.0  # score lead over the best other-country reading at which a reading counts fully as context
 SIBLING_FEATURE_BONUS = 3.0  # "California or Washington": listed names share a feature class
 ADMIN_ROLE_BONUS = 3.0
 PEER_AREAS_BONUS, PEER_AREAS_FULL = 5.0, 3  # other ADM1s of the same country read in the document  # "Snetterton, Norfolk": the name after the comma is an area
@@ -90,9 +90,10 @@ class Mention:
 
 @dataclass
 class _Context:
-    """What the rest of the document says: each country's weight relative to the
-    document's main country (1.0), the weight of each ADM1 (capped at 1.0), the towns
-    read elsewhere, and the feature classes of the names listed with this one."""
+    """What the rest of the document says: each country's evidence (0..1: its readings'
+    summed weight, capped at 1, times its share of the main country's), the weight of
+    each ADM1 (capped at 1), the towns read elsewhere, and the feature classes of the
+    names listed with this one."""
 
     countries: dict[str, float]
     adm1s: dict[tuple[str | None, str], float]
@@ -109,7 +110,8 @@ class _Reading:
     """A mention's current reading and how much the rest of the document may trust it."""
 
     cand: Candidate | None
-    weight: float = 1.0  # AMBIGUOUS_WEIGHT when the name has candidates in several countries
+    weight: float = 1.0  # how far the reading leads readings in other countries (0..1)
+    adjectival: bool = False  # a demonym ("Texan ranchers"): says which country, not where
 
 
 class Geoparser:
@@ -295,7 +297,7 @@ class Geoparser:
         for anchored in (True, False):
             for size in range(min(4, len(words) - 1), 0, -1):
                 for i in range(len(words) - size + 1):
-                    if anchored != (i == 0 or words[i - 1].lower() in _CONNECTORS):
+                    if words[i].lower() in _CONNECTORS or anchored != (i == 0 or words[i - 1].lower() in _CONNECTORS):
                         continue
                     after = normalise(words[i + size]) if i + size < len(words) else ""
                     part = " ".join(words[i:i + size])
@@ -321,23 +323,34 @@ class Geoparser:
 
     def _best(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
               admin_role: bool = False) -> Candidate | None:
+        ranked = self._ranked(name, ctx, container, label, admin_role)
+        return ranked[0][1] if ranked else None
+
+    def _ranked(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
+                admin_role: bool = False) -> list[tuple[float, Candidate]]:
+        """Plausible candidates with their scores, best first."""
         cands = self._plausible(name, container, label)
-        if not cands:
-            return None
         key = normalise(_TRAILING.sub("", name.strip()))
         acronym = _is_acronym(name)
         country_named = any(c.feature == "country" for c in cands)
-        return max(cands, key=lambda c: _score(c, ctx, container, _is_own_name(c, key))
+        scored = [(_score(c, ctx, container, _is_own_name(c, key))
                    - (ACRONYM_PENALTY if acronym and c.feature in ("town", "adm2") else 0.0)
                    + (ADMIN_ROLE_BONUS if admin_role and c.feature != "town" else 0.0)
-                   + (_peer_bonus(c, ctx) if country_named else 0.0))
+                   + (_peer_bonus(c, ctx) if country_named else 0.0), c) for c in cands]
+        return sorted(scored, key=lambda sc: -sc[0])
 
     def _reading(self, mention: Mention, ctx: _Context, container: Candidate | None, admin_role: bool) -> _Reading:
-        best = self._best(mention.text, ctx, container, mention.label, admin_role)
-        if best is None:
+        """The best reading, trusted as context by its lead over the best reading in
+        another country: "Boston" (the US city by far) vouches for Massachusetts, a
+        near tie such as "Cambridge" vouches for little."""
+        ranked = self._ranked(mention.text, ctx, container, mention.label, admin_role)
+        if not ranked:
             return _Reading(None, 0.0)
-        countries = {c.country for c in self._plausible(mention.text, container, mention.label)}
-        return _Reading(best, 1.0 if len(countries) == 1 else AMBIGUOUS_WEIGHT)
+        score, best = ranked[0]
+        rival = next((sc for sc, c in ranked[1:] if c.country != best.country), None)
+        weight = 1.0 if rival is None else min(1.0, (score - rival) / CLEAR_LEAD)
+        adjectival = best == self.gazetteer.demonym(_TRAILING.sub("", mention.text.strip()), plural=True)
+        return _Reading(best, weight, adjectival)
 
     def _plausible(self, name: str, container: Candidate | None, label: str = "") -> list[Candidate]:
         """The candidates worth scoring: a country's name means the country, a large
@@ -397,15 +410,16 @@ class Geoparser:
                 continue
             if cand.country:
                 countries[cand.country] = countries.get(cand.country, 0.0) + r.weight
-            if cand.adm1 and cand.feature in ("town", "adm1", "adm2"):
+            if cand.adm1 and cand.feature in ("town", "adm1", "adm2") and not r.adjectival:
                 key = (cand.country, cand.adm1)
                 adm1s[key] = min(1.0, adm1s.get(key, 0.0) + r.weight)
         top = max(countries.values(), default=0.0)
-        shares = {c: w / top for c, w in countries.items()} if top else {}
+        # how sure the rest of the text is of a country, and how it compares with the main one
+        shares = {c: min(1.0, w) * w / top for c, w in countries.items()} if top else {}
         points = tuple((r.cand.lat, r.cand.lon) for r in readings
-                       if r.cand is not None and r.cand.feature == "town" and r.weight == 1.0)
+                       if r.cand is not None and r.cand.feature == "town" and r.weight >= 0.5)
         peers = Counter(c for c, _ in {(r.cand.country, r.cand.adm1) for r in readings
-                                       if r.cand is not None and r.cand.feature == "adm1"})
+                                       if r.cand is not None and r.cand.feature == "adm1" and not r.adjectival})
         return _Context(shares, adm1s, points, peer_areas=dict(peers))
 
 
