@@ -292,3 +292,10 @@ def test_country_codes_are_not_place_names(parser, gazetteer):
     assert parser.resolve("GTM") is None  # "GTM Research"
     assert gazetteer.country("GTM").name == "Guatemala"
     assert parser.resolve("T&T").country == "TTO"
+
+
+def test_demonyms_ner_missed_or_with_a_stance_prefix(parser, nlp):
+    places = _parse(parser, nlp, "Salvadoran migrants reached the border on Friday.")
+    assert places["Salvadoran"].country == "SLV"
+    stances = _parse(parser, nlp, "Pro-Russian separatists and anti-American protesters clashed.")
+    assert stances["Pro-Russian"].country == "RUS" and stances["anti-American"].country == "USA"

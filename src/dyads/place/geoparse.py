@@ -52,6 +52,7 @@ _TRAILING = re.compile(r"(['’]s|['’])$")
 # An upper-case name at the start of a paragraph, then a comma, "(AP)", a dash or a sentence.
 _DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})\)?"
                        r"(?=,| \(| ?[—–]| -| [A-Z][a-z])")
+_STANCE_PREFIX = re.compile(r"^(?i:anti|pro|non|all|pan|ex)-(?=[A-Z])")  # "pro-Russian", "anti-American"
 _CONNECTORS = {"of", "the", "in", "at", "for", "de", "du", "des", "la", "le"}
 
 FEATURE_PRIOR = {"country": 13.0, "region": 10.0}
@@ -146,6 +147,7 @@ class Geoparser:
                 if inner is not None:
                     mentions.append(Mention(inner.text, inner.start_char, inner.end_char, "GPE"))
         mentions += self._after_prepositions(doc, {m.start for m in mentions})
+        mentions += self._loose_demonyms(doc)
         taken = [(m.start, m.end) for m in mentions]
         mentions += [m for m in self._datelines(doc.text)
                      if not any(m.start < end and start < m.end for start, end in taken)]
@@ -173,6 +175,18 @@ class Geoparser:
             span = doc[tok.i + 1:span_end]
             if self.gazetteer.knows(span.text) and any(t.pos_ == "PROPN" for t in span):
                 mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
+        return mentions
+
+    def _loose_demonyms(self, doc) -> list[Mention]:
+        """Capitalised country demonyms NER left unlabelled ("Salvadoran migrants")."""
+        covered = {i for e in doc.ents for i in range(e.start, e.end)}
+        mentions = []
+        for tok in doc:
+            if tok.i in covered or not tok.is_title or tok.pos_ not in ("ADJ", "PROPN", "NOUN"):
+                continue
+            dem = self.gazetteer.demonym(tok.text, plural=False)
+            if dem is not None and dem.feature == "country":
+                mentions.append(Mention(tok.text, tok.idx, tok.idx + len(tok.text), "NORP"))
         return mentions
 
     def _locatable(self, preposition, name: str) -> bool:
@@ -243,7 +257,7 @@ class Geoparser:
         Failing an exact match: the name less a trailing unit word ("Guma LGA"), the
         part before a comma, the name less a leading direction ("northern Syria"),
         and last the place inside a facility's or organisation's name."""
-        clean = _TRAILING.sub("", name.strip()).strip()
+        clean = _STANCE_PREFIX.sub("", _TRAILING.sub("", name.strip()).strip())
         dem = self.gazetteer.demonym(clean, plural=label != "NORP")
         if label == "NORP":  # a nationality or group; else only a place it may stand for ("Tunis", not "BA")
             return [dem] if dem else [c for c in self.gazetteer.lookup(clean) if _norp_place(c, clean)]
