@@ -68,6 +68,7 @@ class NameParts:
     admin_units: frozenset[str]  # "county", "local government area"
     directions: frozenset[str]  # "northern", "south-east"
     distinct_units: frozenset[str]  # "township", "street": the whole is another thing
+    common_words: frozenset[str]  # "centre", "union": names somewhere, rarely meant as such
     admin_unit_pattern: re.Pattern  # any admin unit phrase, on normalised text
 
 
@@ -79,6 +80,7 @@ def name_parts() -> NameParts:
     phrases = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     return NameParts(units, frozenset(normalise(w) for w in data.get("direction_words") or ()),
                      frozenset(normalise(w) for w in data.get("distinct_unit_words") or ()),
+                     frozenset(w.casefold() for w in data.get("common_words") or ()),
                      re.compile(rf"\b(?:{phrases})\b"))
 
 # Entry tuple layout (compact for pickling).

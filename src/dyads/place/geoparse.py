@@ -1,10 +1,16 @@
 """Offline geoparsing: find place mentions in a spaCy Doc and resolve each to one
 gazetteer entry, using the rest of the document as context.
 
-Mentions: GPE/LOC/FAC/NORP entities; ORG/PERSON entities that name a country,
-ADM1, region or (ORG) a large town outright ("Washington said"); a country, ADM1 or
-demonym inside an organisation's name ("U.S. Army"); capitalised names after a
-locative preposition ("near Lviv") that the gazetteer knows.
+Mentions: GPE/LOC/FAC/NORP entities; ORG/PERSON entities that name a country, a
+region (or its acronym: "the EU"), a large state or (ORG) a large town outright
+("Washington said"); a country, state, region or demonym inside an organisation's
+name ("U.S. Army", "the Mexican Senate"); capitalised names after a locative
+preposition ("near Lviv"), also when NER took them for a person ("in Kent");
+country demonyms NER left unlabelled; and datelines ("BEIRUT (AP) -").
+
+Candidates: the gazetteer's readings of the name (demonyms first), else of the name
+less a unit word ("Guma LGA"), the part before a comma, the name less a direction
+("northern Syria"), or the place inside a facility's name ("Manila Cathedral").
 
 Resolution scores each candidate by
   prior    - feature class (a country name means the country; region > ADM1 > ADM2;
@@ -13,9 +19,14 @@ Resolution scores each candidate by
              bonuses when the text is the place's own name (not an alternate or
              historic one) and for national capitals;
   context  - the countries and ADM1 areas of the document's *other* names (a country
-             boosts its towns, a town boosts its country and ADM1), closeness to the
-             document's other towns, and an explicit container right after the name
-             ("Paris, Texas"). Context weighs less for alternate names and small towns.
+             boosts its towns, a town boosts its country and ADM1), each reading
+             counting by how clearly it beat readings in other countries; closeness
+             to the document's other towns; a container right after a comma ("Paris,
+             Texas", checked by codes: the container must hold a place of that name),
+             which also makes the container an area; the feature class of the names
+             listed with it ("California or Washington": a state); and, for a name
+             that is a country's and a state's ("Georgia"), the other states named.
+             Context weighs less for alternate names and small towns.
 Passes: each name is first resolved alone; each later pass resolves it again in the
 context of the previous pass's readings of the other names, until nothing changes
 (at most ``CONTEXT_PASSES`` times), so one wrong first reading ("Kent" the US town)
@@ -40,10 +51,6 @@ METONYMY_MIN_ADM1_POP = 300_000  # (summed town population) "Montana said", not 
 LOCATABLE_MIN_POP = 5_000  # a town NER took for a person, found after "in"/"at"
 INNER_MIN_POP = 50_000
 CITY_SUFFIX_MIN_POP = 100_000  # "New York" is New York City's own name; "Montana" is not Montana City's
-_NOT_PLACE_WORDS = {"university", "state", "city", "county", "north", "south", "east", "west",
-                    "central", "new", "saint", "street", "the", "of", "and", "college", "center",
-                    "centre", "hall", "house", "school", "church", "park", "river", "lake",
-                    "western", "eastern", "northern", "southern", "union", "republic", "embassy"}
 SMALL_TOWN_POP = 10_000
 SMALL_TOWN_CONTEXT_WEIGHT = 0.5  # context helps small towns against each other, less against big places
 LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "at", "from", "to", "across", "around"}
@@ -59,7 +66,7 @@ FEATURE_PRIOR = {"country": 13.0, "region": 10.0}
 ADM1_MAX_PRIOR = 6.5  # a big city outranks its same-named ADM1 ("New York")
 ADM1_SIZE_BONUS = 1.0
 ADM1_SHADOW_POP = 100_000  # towns smaller than this give way to a same-named large ADM1
-ADM1_SHADOW_MIN_SIZE = 1_000_000  # (summed town population) ADM1s that shadow small towns  # its population (summed over its towns) undercounts an ADM1
+ADM1_SHADOW_MIN_SIZE = 1_000_000  # (summed town population, an undercount) ADM1s that shadow small towns
 ADM2_MAX_PRIOR = 6.0  # a county/district: below ADM1, level with a mid-sized town
 CAPITAL_BONUS = 2.0
 PRIMARY_NAME_BONUS = 1.5  # the place's own name, not an alternate/historic one
@@ -73,8 +80,8 @@ REGION_KM, REGION_BONUS = 250.0, 1.0
 CONTEXT_PASSES = 3
 CLEAR_LEAD = 3.0  # score lead over the best other-country reading at which a reading counts fully as context
 SIBLING_FEATURE_BONUS = 3.0  # "California or Washington": listed names share a feature class
-ADMIN_ROLE_BONUS = 3.0
-PEER_AREAS_BONUS, PEER_AREAS_FULL = 5.0, 3  # other ADM1s of the same country read in the document  # "Snetterton, Norfolk": the name after the comma is an area
+ADMIN_ROLE_BONUS = 3.0  # "Snetterton, Norfolk": the name after the comma is an area
+PEER_AREAS_BONUS, PEER_AREAS_FULL = 5.0, 3  # other ADM1s of the same country read in the document
 _FEATURE_CLASS = {"town": "town", "adm2": "area", "adm1": "area", "country": "country", "region": "region"}
 _LIST_GAPS = {", ", ",", " and ", " or ", ", and ", ", or ", " & ", "/", " / ", "; "}
 
@@ -190,9 +197,10 @@ class Geoparser:
         return mentions
 
     def _locatable(self, preposition, name: str) -> bool:
-        """After "in"/"near"/"outside", a name NER took for a person or organisation is
-        a place if the gazetteer has it as an area or a town of LOCATABLE_MIN_POP."""
-        if preposition.lower_ not in STRICT_LOCATIVES or _is_acronym(name) or normalise(name) in _NOT_PLACE_WORDS:
+        """After "in"/"near"/"outside"/"at", a name NER took for a person or organisation
+        is a place if the gazetteer has it as an area or a town of LOCATABLE_MIN_POP."""
+        parts = name_parts()
+        if preposition.lower_ not in STRICT_LOCATIVES or _is_acronym(name) or normalise(name) in parts.common_words:
             return False
         return any(c.feature != "town" or c.population >= LOCATABLE_MIN_POP for c in self.gazetteer.lookup(name))
 
@@ -234,7 +242,7 @@ class Geoparser:
             return True
         clean = _TRAILING.sub("", text)
         key = normalise(clean)
-        if key in _NOT_PLACE_WORDS:
+        if key in name_parts().common_words:
             return False
         for cand in self.gazetteer.lookup(clean):
             if cand.feature == "country" or cand.feature == "region" and _is_acronym(clean):
@@ -315,7 +323,7 @@ class Geoparser:
                         continue
                     after = normalise(words[i + size]) if i + size < len(words) else ""
                     part = " ".join(words[i:i + size])
-                    if after in parts.distinct_units or not part[:1].isupper() or part.lower() in _NOT_PLACE_WORDS:
+                    if after in parts.distinct_units or not part[:1].isupper() or part.lower() in parts.common_words:
                         continue
                     found = self._names_place(part, towns, anchored)
                     if found:
