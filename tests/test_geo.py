@@ -6,7 +6,7 @@ import json
 import pytest
 
 from dyads.errors import GoldFormatError
-from dyads.evaluate.geo_eval import evaluate_geo
+from dyads.evaluate.geo_eval import evaluate_geo, render_geo_report
 from dyads.place.gazetteer import haversine_km, load_gazetteer, normalise
 from dyads.place.geoparse import Geoparser, Mention
 
@@ -135,6 +135,13 @@ def test_evaluate_geo_on_a_tiny_gold_file(tmp_path, gazetteer, nlp):
     assert result["by_group"]["associative"]["n"] == 1 and result["by_group"]["associative"]["acc161"] == 0.0
     assert set(result["by_type"]) == {"Literal", "Metonymic"}
     assert result["locational"]["n"] == 1  # the headline above still counts both
+    from rich.console import Console
+
+    console = Console(record=True, width=120)
+    render_geo_report(result, console)
+    shown = console.export_text()
+    assert "gold: all" in shown and "Subsets - each figure over that subset only" in shown
+    assert "gold: literal" in shown and "gold: linked" in shown and "gold: locational" in shown
 
 
 def test_malformed_gold_names_file_and_line(tmp_path, gazetteer):
