@@ -199,11 +199,14 @@ class Geoparser:
 
     def _locatable(self, preposition, name: str) -> bool:
         """After "in"/"near"/"outside"/"at", a name NER took for a person or organisation
-        is a place if the gazetteer has it as an area or a town of LOCATABLE_MIN_POP."""
+        is a place if the gazetteer has it as an area or as the own name of a town of
+        LOCATABLE_MIN_POP ("in Hamas" is not Hamm)."""
         parts = name_parts()
         if preposition.lower_ not in STRICT_LOCATIVES or _is_acronym(name) or normalise(name) in parts.common_words:
             return False
-        return any(c.feature != "town" or c.population >= LOCATABLE_MIN_POP for c in self.gazetteer.lookup(name))
+        key = normalise(name)
+        return any(c.feature != "town" or c.population >= LOCATABLE_MIN_POP and _is_own_name(c, key)
+                   for c in self.gazetteer.lookup(name))
 
     def _datelines(self, text: str) -> list[Mention]:
         """"BEIRUT (AP) -", "COLUMBUS, Ohio -", "LONDON The Latest": an upper-case place
@@ -324,7 +327,8 @@ class Geoparser:
                         continue
                     after = normalise(words[i + size]) if i + size < len(words) else ""
                     part = " ".join(words[i:i + size])
-                    if after in parts.distinct_units or not part[:1].isupper() or part.lower() in parts.common_words:
+                    if (after in parts.distinct_units or not part[:1].isupper() or part[-1] in "-–—"
+                            or part.lower() in parts.common_words):
                         continue
                     found = self._names_place(part, towns, anchored)
                     if found:
