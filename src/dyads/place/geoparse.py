@@ -320,19 +320,15 @@ class Geoparser:
         makes the whole another place ("Washington Township", "Franklin Street") does
         not count. Returns (start, end, candidates) or None."""
         parts = name_parts()
-        for anchored in (True, False):
-            for size in range(min(4, len(words) - 1), 0, -1):
-                for i in range(len(words) - size + 1):
-                    if words[i].lower() in _CONNECTORS or anchored != (i == 0 or words[i - 1].lower() in _CONNECTORS):
-                        continue
-                    after = normalise(words[i + size]) if i + size < len(words) else ""
-                    part = " ".join(words[i:i + size])
-                    if (after in parts.distinct_units or not part[:1].isupper() or part[-1] in "-–—"
-                            or part.lower() in parts.common_words):
-                        continue
-                    found = self._names_place(part, towns, anchored)
-                    if found:
-                        return i, i + size, found
+        for anchored, i, j in _runs(words):
+            part = " ".join(words[i:j])
+            after = normalise(words[j]) if j < len(words) else ""
+            if (after in parts.distinct_units or not part[:1].isupper() or part[-1] in "-–—"
+                    or part.lower() in parts.common_words):
+                continue
+            found = self._names_place(part, towns, anchored)
+            if found:
+                return i, j, found
         return None
 
     def _names_place(self, part: str, towns: bool, anchored: bool) -> list[Candidate]:
@@ -491,6 +487,16 @@ def _norp_place(cand: Candidate, text: str) -> bool:
     if _is_acronym(text):
         return False
     return cand.feature != "town" or cand.population >= METONYMY_MIN_TOWN_POP
+
+
+def _runs(words: list[str]):
+    """(anchored, start, end) of the runs of up to four words inside a longer name,
+    longest first: first those that open the name or follow a connector, then the rest."""
+    for anchored in (True, False):
+        for size in range(min(4, len(words) - 1), 0, -1):
+            for i in range(len(words) - size + 1):
+                if words[i].lower() not in _CONNECTORS and anchored == (i == 0 or words[i - 1].lower() in _CONNECTORS):
+                    yield anchored, i, i + size
 
 
 def _words(name: str) -> list[str]:
