@@ -259,6 +259,9 @@ def test_regions_and_seas_from_the_data_file(parser, nlp):
     assert hormuz.feature == "region" and haversine_km(hormuz.lat, hormuz.lon, 26.6, 56.3) < 161
     assert places["the Korean Peninsula"].feature == "region"
     assert parser.resolve("Sea of Azov").feature == "region"
+    spratlys = parser.resolve("the Spratlys")  # an island group, by its short name
+    assert spratlys.name == "Spratly Islands" and haversine_km(spratlys.lat, spratlys.lon, 10.0, 114.0) < 161
+    assert (parser.resolve("Luzon").feature, parser.resolve("Luzon").country) == ("region", "PHL")  # not the village
 
 
 def test_direction_words_qualify_the_place(parser):
