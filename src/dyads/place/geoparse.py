@@ -1,10 +1,16 @@
 """Offline geoparsing: find place mentions in a spaCy Doc and resolve each to one
 gazetteer entry, using the rest of the document as context.
 
-Mentions: GPE/LOC/FAC/NORP entities; ORG/PERSON entities that name a country,
-ADM1, region or (ORG) a large town outright ("Washington said"); a country, ADM1 or
-demonym inside an organisation's name ("U.S. Army"); capitalised names after a
-locative preposition ("near Lviv") that the gazetteer knows.
+Mentions: GPE/LOC/FAC/NORP entities; ORG/PERSON entities that name a country, a
+region (or its acronym: "the EU"), a large state or (ORG) a large town outright
+("Washington said"); a country, state, region or demonym inside an organisation's
+name ("U.S. Army", "the Mexican Senate"); capitalised names after a locative
+preposition ("near Lviv"), also when NER took them for a person ("in Kent");
+country demonyms NER left unlabelled; and datelines ("BEIRUT (AP) -").
+
+Candidates: the gazetteer's readings of the name (demonyms first), else of the name
+less a unit word ("Guma LGA"), the part before a comma, the name less a direction
+("northern Syria"), or the place inside a facility's name ("Manila Cathedral").
 
 Resolution scores each candidate by
   prior    - feature class (a country name means the country; region > ADM1 > ADM2;
@@ -13,44 +19,54 @@ Resolution scores each candidate by
              bonuses when the text is the place's own name (not an alternate or
              historic one) and for national capitals;
   context  - the countries and ADM1 areas of the document's *other* names (a country
-             boosts its towns, a town boosts its country and ADM1), closeness to the
-             document's other towns, and an explicit container right after the name
-             ("Paris, Texas"). Context weighs less for alternate names and small towns.
-Two passes: each name is first resolved alone; the second pass resolves it again
-in the context of the first-pass readings of the other names.
+             boosts its towns, a town boosts its country and ADM1), each reading
+             counting by how clearly it beat readings in other countries; closeness
+             to the document's other towns; a container right after a comma ("Paris,
+             Texas", checked by codes: the container must hold a place of that name),
+             which also makes the container an area; the feature class of the names
+             listed with it ("California or Washington": a state); and, for a name
+             that is a country's and a state's ("Georgia"), the other states named.
+             Context weighs less for alternate names and small towns.
+Passes: each name is first resolved alone; each later pass resolves it again in the
+context of the previous pass's readings of the other names, until nothing changes
+(at most ``CONTEXT_PASSES`` times), so one wrong first reading ("Kent" the US town)
+does not keep misleading the rest of an English article.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dyads.models import Place
-from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, normalise
+from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise, own_name_key
 
 ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
 # Labels spaCy often gives to metonymic place names ("Washington said", "Liverpool won"):
 # kept only when the whole entity names a country, ADM1, region or a large town.
 METONYMY_LABELS = {"ORG", "PERSON"}
 METONYMY_MIN_TOWN_POP = 100_000
+METONYMY_MIN_ADM1_POP = 300_000  # (summed town population) "Montana said", not "Nelson said"
+LOCATABLE_MIN_POP = 5_000  # a town NER took for a person, found after "in"/"at"
 INNER_MIN_POP = 50_000
 CITY_SUFFIX_MIN_POP = 100_000  # "New York" is New York City's own name; "Montana" is not Montana City's
-_NOT_PLACE_WORDS = {"university", "state", "city", "county", "north", "south", "east", "west",
-                    "central", "new", "saint", "street", "the", "of", "and", "college", "center",
-                    "centre", "hall", "house", "school", "church", "park", "river", "lake",
-                    "western", "eastern", "northern", "southern", "union", "republic", "embassy"}
 SMALL_TOWN_POP = 10_000
 SMALL_TOWN_CONTEXT_WEIGHT = 0.5  # context helps small towns against each other, less against big places
 LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "at", "from", "to", "across", "around"}
+STRICT_LOCATIVES = {"in", "near", "outside", "at"}  # "said to Kelly", "from Davis" are people
 _TRAILING = re.compile(r"(['’]s|['’])$")
-_GENERIC_SUFFIX = re.compile(r"\s+(county|province|region|district|city|state|oblast|governorate)$", re.I)
+# An upper-case name at the start of a paragraph, then a comma, "(AP)", a dash or a sentence.
+_DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})\)?"
+                       r"(?=,| \(| ?[—–]| -| [A-Z][a-z])")
+_STANCE_PREFIX = re.compile(r"^(?i:anti|pro|non|all|pan|ex)-(?=[A-Z])")  # "pro-Russian", "anti-American"
+_CONNECTORS = {"of", "the", "in", "at", "for", "de", "du", "des", "la", "le"}
 
 FEATURE_PRIOR = {"country": 13.0, "region": 10.0}
 ADM1_MAX_PRIOR = 6.5  # a big city outranks its same-named ADM1 ("New York")
 ADM1_SIZE_BONUS = 1.0
 ADM1_SHADOW_POP = 100_000  # towns smaller than this give way to a same-named large ADM1
-ADM1_SHADOW_MIN_SIZE = 1_000_000  # (summed town population) ADM1s that shadow small towns  # its population (summed over its towns) undercounts an ADM1
+ADM1_SHADOW_MIN_SIZE = 1_000_000  # (summed town population, an undercount) ADM1s that shadow small towns
 ADM2_MAX_PRIOR = 6.0  # a county/district: below ADM1, level with a mid-sized town
 CAPITAL_BONUS = 2.0
 PRIMARY_NAME_BONUS = 1.5  # the place's own name, not an alternate/historic one
@@ -61,6 +77,13 @@ ADM1_CONTEXT = 4.5
 CONTAINER_BONUS = 8.0
 NEAR_KM, NEAR_BONUS = 50.0, 2.0
 REGION_KM, REGION_BONUS = 250.0, 1.0
+CONTEXT_PASSES = 3
+CLEAR_LEAD = 2.0  # score lead over the best reading elsewhere at which a reading counts fully as context
+SIBLING_FEATURE_BONUS = 3.0  # "California or Washington": listed names share a feature class
+ADMIN_ROLE_BONUS = 3.0  # "Snetterton, Norfolk": the name after the comma is an area
+PEER_AREAS_BONUS, PEER_AREAS_FULL = 5.0, 3  # other ADM1s of the same country read in the document
+_FEATURE_CLASS = {"town": "town", "adm2": "area", "adm1": "area", "country": "country", "region": "region"}
+_LIST_GAPS = {", ", ",", " and ", " or ", ", and ", ", or ", " & ", "/", " / ", "; "}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +98,29 @@ class Mention:
 
 @dataclass
 class _Context:
-    countries: Counter
-    adm1s: Counter
-    points: tuple[tuple[float, float], ...] = ()  # towns resolved elsewhere in the document
+    """What the rest of the document says: each country's evidence (0..1: its readings'
+    summed weight, capped at 1, times its share of the main country's), the weight of
+    each ADM1 (capped at 1), the towns read elsewhere, and the feature classes of the
+    names listed with this one."""
+
+    countries: dict[str, float]
+    adm1s: dict[tuple[str | None, str], float]
+    points: tuple[tuple[float, float], ...] = ()
+    sibling_features: dict[str, float] = field(default_factory=dict)
+    peer_areas: dict[str, int] = field(default_factory=dict)  # ISO3 -> distinct ADM1 areas read
+
+
+_EMPTY = _Context({}, {})
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A mention's current reading and how much the rest of the document may trust it."""
+
+    cand: Candidate | None
+    weight: float = 1.0  # how far the reading leads readings in other countries (0..1)
+    adjectival: bool = False  # a demonym ("Texan ranchers"): says which country, not where
+    area_weight: float = 1.0  # how far it leads readings in other ADM1 areas (0..1)
 
 
 class Geoparser:
@@ -95,12 +138,13 @@ class Geoparser:
 
     def resolve(self, name: str, context_countries: set[str] | frozenset[str] = frozenset()) -> Place | None:
         """One name, optionally with the ISO3 codes of countries known to be in context."""
-        ctx = _Context(Counter({c: 1 for c in context_countries}), Counter())
+        ctx = _Context({c: 1.0 for c in context_countries}, {})
         cand = self._best(name, ctx, container=None)
         return None if cand is None else _to_place(cand, name, None, None)
 
     def find_mentions(self, doc) -> list[Mention]:
-        """GPE/LOC/FAC/NORP entities, plus capitalised names after locative prepositions."""
+        """GPE/LOC/FAC/NORP entities, places inside or standing for organisations,
+        capitalised names after locative prepositions, and datelines."""
         mentions = []
         for ent in doc.ents:
             if ent.label_ in ENTITY_LABELS or (ent.label_ in METONYMY_LABELS
@@ -110,9 +154,26 @@ class Geoparser:
                 inner = self._embedded_place(ent)
                 if inner is not None:
                     mentions.append(Mention(inner.text, inner.start_char, inner.end_char, "GPE"))
+        mentions += self._after_prepositions(doc, {m.start for m in mentions})
+        mentions += self._loose_demonyms(doc)
+        taken = [(m.start, m.end) for m in mentions]
+        mentions += [m for m in self._datelines(doc.text)
+                     if not any(m.start < end and start < m.end for start, end in taken)]
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _after_prepositions(self, doc, found: set[int]) -> list[Mention]:
+        """"near Lviv": capitalised words after a locative preposition that the gazetteer
+        knows, including a name spaCy took for a person or organisation ("in Kent")."""
+        starts = {e.start: e for e in doc.ents}
         covered = {i for e in doc.ents for i in range(e.start, e.end)}
+        mentions = []
         for tok in doc:
             if tok.lower_ not in LOCATIVE_PREPOSITIONS or tok.i + 1 >= len(doc):
+                continue
+            ent = starts.get(tok.i + 1)
+            if ent is not None:
+                if ent.label_ in METONYMY_LABELS and ent.start_char not in found and self._locatable(tok, ent.text):
+                    mentions.append(Mention(ent.text, ent.start_char, ent.end_char, "GPE"))
                 continue
             span_end = tok.i + 1
             while span_end < len(doc) and doc[span_end].is_title and span_end not in covered:
@@ -122,140 +183,329 @@ class Geoparser:
             span = doc[tok.i + 1:span_end]
             if self.gazetteer.knows(span.text) and any(t.pos_ == "PROPN" for t in span):
                 mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
-        return sorted(mentions, key=lambda m: m.start)
+        return mentions
+
+    def _loose_demonyms(self, doc) -> list[Mention]:
+        """Capitalised country demonyms NER left unlabelled ("Salvadoran migrants")."""
+        covered = {i for e in doc.ents for i in range(e.start, e.end)}
+        mentions = []
+        for tok in doc:
+            if tok.i in covered or not tok.is_title or tok.pos_ not in ("ADJ", "PROPN", "NOUN"):
+                continue
+            dem = self.gazetteer.demonym(tok.text, plural=False)
+            if dem is not None and dem.feature == "country":
+                mentions.append(Mention(tok.text, tok.idx, tok.idx + len(tok.text), "NORP"))
+        return mentions
+
+    def _locatable(self, preposition, name: str) -> bool:
+        """After "in"/"near"/"outside"/"at", a name NER took for a person or organisation
+        is a place if the gazetteer has it as an area or as the own name of a town of
+        LOCATABLE_MIN_POP ("in Hamas" is not Hamm)."""
+        parts = name_parts()
+        if preposition.lower_ not in STRICT_LOCATIVES or _is_acronym(name) or normalise(name) in parts.common_words:
+            return False
+        key = normalise(name)
+        return any(c.feature != "town" or c.population >= LOCATABLE_MIN_POP and _is_own_name(c, key)
+                   for c in self.gazetteer.lookup(name))
+
+    def _datelines(self, text: str) -> list[Mention]:
+        """"BEIRUT (AP) -", "COLUMBUS, Ohio -", "LONDON The Latest": an upper-case place
+        name opening a paragraph, which NER tends to miss."""
+        mentions = []
+        for match in _DATELINE.finditer(text):
+            name = match.group("name")
+            if len(name) > 3 and any(c.feature in ("town", "adm1", "country") for c in self.gazetteer.lookup(name)):
+                mentions.append(Mention(name, match.start("name"), match.end("name"), "GPE"))
+        return mentions
 
     def resolve_mentions(self, mentions: list[Mention], text: str = "") -> list[Place | None]:
         """Resolve mentions of one document together (the document is the context).
 
-        The context for a mention comes from the first-pass readings of the *other*
+        The context for a mention comes from the previous pass's readings of the *other*
         names in the document (never from mentions of the same name)."""
-        containers = [self._container(m, mentions, text) for m in mentions]
+        containers, admin_role, siblings = self._relations(mentions, text)
         keys = [normalise(m.text) for m in mentions]
-        empty = _Context(Counter(), Counter())
-        first = [self._best(m.text, empty, c, m.label) for m, c in zip(mentions, containers)]
-        contexts: dict[str, _Context] = {}
-        for key in set(keys):
-            contexts[key] = self._context([f for k, f in zip(keys, first) if k != key])
-        second = [self._best(m.text, contexts[k], c, m.label)
-                  for m, c, k in zip(mentions, containers, keys)]
-        return [None if cand is None else _to_place(cand, m.text, m.start, m.end)
-                for m, cand in zip(mentions, second)]
+        readings = [self._reading(m, _EMPTY, c, a) for m, c, a in zip(mentions, containers, admin_role)]
+        for _ in range(CONTEXT_PASSES):
+            contexts = {key: self._context([r for k, r in zip(keys, readings) if k != key]) for key in set(keys)}
+            updated = [self._reading(m, _with_siblings(contexts[k], [readings[j] for j in sib]), c, a)
+                       for m, c, a, k, sib in zip(mentions, containers, admin_role, keys, siblings)]
+            if updated == readings:
+                break
+            readings = updated
+        return [None if r.cand is None else _to_place(r.cand, m.text, m.start, m.end)
+                for m, r in zip(mentions, readings)]
 
     # -- internals ----------------------------------------------------------
     def _metonymic(self, text: str, label: str = "ORG") -> bool:
-        """Does an ORG/PERSON entity name a country, ADM1, region (or, for ORG, a large
-        town) by its own name outright?"""
+        """Does an ORG/PERSON entity name a place outright: a country by any name, a
+        region by its own name or acronym ("the EU"), a large state or province by its
+        own name, or (ORG) a large town by its own name ("Washington said")? Everyday
+        words ("the Centre") and small areas ("Nelson", a person more often) do not count."""
         if self.gazetteer.demonym(text, plural=False) is not None:
             return True
         clean = _TRAILING.sub("", text)
         key = normalise(clean)
+        if key in name_parts().common_words:
+            return False
         for cand in self.gazetteer.lookup(clean):
-            if cand.feature == "country":
+            if cand.feature == "country" or cand.feature == "region" and _is_acronym(clean):
                 return True
             if not _is_own_name(cand, key):
                 continue
-            if cand.feature not in ("town", "adm2") or (
-                    label == "ORG" and cand.feature == "town" and cand.population >= METONYMY_MIN_TOWN_POP):
+            if (cand.feature == "region" or cand.feature == "adm1" and cand.population >= METONYMY_MIN_ADM1_POP
+                    or label == "ORG" and cand.feature == "town" and cand.population >= METONYMY_MIN_TOWN_POP):
                 return True
         return False
 
     def _embedded_place(self, ent):
         """A country, ADM1, region or demonym inside an organisation's name
         ("U.S. Army", "Zimbabwe Electoral Commission", "University of California")."""
-        for size in range(min(3, len(ent) - 1), 0, -1):
-            for i in range(len(ent) - size + 1):
-                span = ent[i:i + size]
-                if not span[0].is_title and not span[0].is_upper:
-                    continue
-                if self.gazetteer.demonym(span.text, plural=False) is not None:
-                    return span
-                key = normalise(span.text)
-                if any(c.feature not in ("town", "adm2") and (c.feature == "country" or _is_own_name(c, key))
-                       for c in self.gazetteer.lookup(span.text)):
-                    return span
-        return None
+        found = self._inner_part([t.text for t in ent], towns=False)
+        return None if found is None else ent[found[0]:found[1]]
 
     def candidates(self, name: str, label: str = "") -> list[Candidate]:
-        """Gazetteer readings of a name; a demonym reading ("Canadian") comes first."""
-        clean = _TRAILING.sub("", name.strip()).strip()
+        """Gazetteer readings of a name; a demonym reading ("Canadian") comes first.
+        Failing an exact match: the name less a trailing unit word ("Guma LGA"), the
+        part before a comma, the name less a leading direction ("northern Syria"),
+        and last the place inside a facility's or organisation's name."""
+        clean = _STANCE_PREFIX.sub("", _TRAILING.sub("", name.strip()).strip())
         dem = self.gazetteer.demonym(clean, plural=label != "NORP")
-        if label == "NORP":
-            return [dem] if dem else self.gazetteer.lookup(clean)
+        if label == "NORP":  # a nationality or group; else only a place it may stand for ("Tunis", not "BA")
+            return [dem] if dem else [c for c in self.gazetteer.lookup(clean) if _norp_place(c, clean)]
         cands = self.gazetteer.lookup(clean)
         if dem is not None and dem not in cands:
             cands = [dem, *cands]
         if not cands:
-            stripped = _GENERIC_SUFFIX.sub("", clean)
-            if stripped != clean:  # "Orange County" -> a place whose own name is "Orange"
-                key = normalise(stripped)
-                cands = [c for c in self.gazetteer.lookup(stripped) if normalise(c.name) == key]
+            cands = self._without_unit_word(clean)
         if not cands and "," in clean:
             cands = self.gazetteer.lookup(clean.split(",")[0])
         if not cands:
-            cands = self._inner_place(clean)
+            cands = self._without_direction(clean, label)
+        if not cands:
+            words = _words(clean)
+            found = self._inner_part(words, towns=True)
+            cands = [] if found is None else found[2]
         return cands
 
-    def _inner_place(self, name: str) -> list[Candidate]:
-        """For a facility or organisation ("Manila Cathedral", "University of California"),
-        the longest word sequence inside it that names a place by its own name."""
-        words = [w for w in re.split(r"[\s/]+", name) if w]
-        for size in range(len(words) - 1, 0, -1):
-            for i in range(len(words) - size + 1):
-                part = " ".join(words[i:i + size])
-                if not part[:1].isupper() or part.lower() in _NOT_PLACE_WORDS:
-                    continue
-                key = normalise(part)
-                found = [c for c in self.gazetteer.lookup(part)
-                         if normalise(c.name) == key and c.feature != "adm2"
-                         and (c.feature != "town" or c.population >= INNER_MIN_POP)]
+    def _without_unit_word(self, name: str) -> list[Candidate]:
+        """"Orange County", "Guma Local Government Area" -> the area whose own name is
+        what precedes the unit word."""
+        key = normalise(name)
+        for unit in name_parts().admin_units:
+            if key.endswith(" " + unit):
+                stripped = key[:-len(unit) - 1]
+                found = [c for c in self.gazetteer.lookup(stripped)
+                         if c.feature != "town" and normalise(c.name).startswith(stripped)]
                 if found:
                     return found
         return []
 
-    def _best(self, name: str, ctx: _Context, container: Candidate | None, label: str = "") -> Candidate | None:
+    def _without_direction(self, name: str, label: str) -> list[Candidate]:
+        """"northern Syria", "the Western US", "South-east Asia" -> the place named after the direction."""
+        words = _words(name)
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        if len(words) < 2 or normalise(words[0]) not in name_parts().directions:
+            return []
+        rest = " ".join(words[1:])
+        return [c for c in self.candidates(rest, label) if c.feature != "town" or _is_own_name(c, normalise(rest))]
+
+    def _inner_part(self, words: list[str], towns: bool) -> tuple[int, int, list[Candidate]] | None:
+        """The longest run of words inside a facility's or organisation's name that names
+        a place: a demonym, a country by any of its names, an area or region by its own
+        name, or (``towns``) a town of INNER_MIN_POP by its own name. The run must open
+        the name or follow a connector ("University of California", "Mexican Senate")
+        to be an area; runs elsewhere are tried next. A run followed by a unit that
+        makes the whole another place ("Washington Township", "Franklin Street") does
+        not count. Returns (start, end, candidates) or None."""
+        parts = name_parts()
+        for anchored, i, j in _runs(words):
+            part = " ".join(words[i:j])
+            after = normalise(words[j]) if j < len(words) else ""
+            if (after in parts.distinct_units or not part[:1].isupper() or part[-1] in "-–—"
+                    or part.lower() in parts.common_words):
+                continue
+            found = self._names_place(part, towns, anchored)
+            if found:
+                return i, j, found
+        return None
+
+    def _names_place(self, part: str, towns: bool, anchored: bool) -> list[Candidate]:
+        """Readings of a run of words inside a longer name; away from the name's start
+        ("Marjory Stoneman Douglas ...") only countries, demonyms and large towns."""
+        dem = self.gazetteer.demonym(part, plural=False)
+        if dem is not None:
+            return [dem]
+        key = normalise(part)
+        return [c for c in self.gazetteer.lookup(part)
+                if c.feature == "country"
+                or _is_own_name(c, key) and (anchored and c.feature in ("adm1", "region")
+                                             or anchored and c.feature == "adm2" and " " in key
+                                             or towns and c.feature == "town" and c.population >= INNER_MIN_POP)]
+
+    def _best(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
+              admin_role: bool = False) -> Candidate | None:
+        ranked = self._ranked(name, ctx, container, label, admin_role)
+        return ranked[0][1] if ranked else None
+
+    def _ranked(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
+                admin_role: bool = False) -> list[tuple[float, Candidate]]:
+        """Plausible candidates with their scores, best first."""
+        cands = self._plausible(name, container, label)
+        key = normalise(_TRAILING.sub("", name.strip()))
+        acronym = _is_acronym(name)
+        country_named = any(c.feature == "country" for c in cands)
+        scored = [(_score(c, ctx, container, _is_own_name(c, key))
+                   - (ACRONYM_PENALTY if acronym and c.feature in ("town", "adm2") else 0.0)
+                   + (ADMIN_ROLE_BONUS if admin_role and c.feature != "town" else 0.0)
+                   + (_peer_bonus(c, ctx) if country_named else 0.0), c) for c in cands]
+        return sorted(scored, key=lambda sc: -sc[0])
+
+    def _reading(self, mention: Mention, ctx: _Context, container: Candidate | None, admin_role: bool) -> _Reading:
+        """The best reading, trusted as context by its lead over the best reading in
+        another country: "Boston" (the US city by far) vouches for Massachusetts, a
+        near tie such as "Cambridge" vouches for little."""
+        ranked = self._ranked(mention.text, ctx, container, mention.label, admin_role)
+        if not ranked:
+            return _Reading(None, 0.0)
+        score, best = ranked[0]
+        adjectival = best == self.gazetteer.demonym(_TRAILING.sub("", mention.text.strip()), plural=True)
+        return _Reading(best, _lead(ranked, lambda c: c.country), adjectival,
+                        _lead(ranked, lambda c: (c.country, c.adm1)))
+
+    def _plausible(self, name: str, container: Candidate | None, label: str = "") -> list[Candidate]:
+        """The candidates worth scoring: a country's name means the country, a large
+        state's own name the state, and small towns count only by their own names."""
         cands = self.candidates(name, label)
         if not cands:
-            return None
+            return []
         if container is None and any(c.feature == "country" for c in cands):
             # a country's name means the country ("Mexico"), unless a named container says otherwise
             cands = [c for c in cands if c.feature != "town"]
-        clean = _TRAILING.sub("", name.strip())
-        key = normalise(clean)
+        key = normalise(_TRAILING.sub("", name.strip()))
         if container is None and any(c.feature == "adm1" and c.population >= ADM1_SHADOW_MIN_SIZE
                                      and _is_own_name(c, key) for c in cands):
             # a state/province's own name means it over a smaller town of that name
             # ("California", "Wyoming", "Wales"), but not over a city ("New York")
             cands = [c for c in cands if c.feature != "town" or c.population >= ADM1_SHADOW_POP]
         # a small town is not known by its alternate names ("Western" for Cuba City)
-        cands = [c for c in cands if c.feature != "town" or c.population >= SMALL_TOWN_POP
-                 or _is_own_name(c, key)]
-        if not cands:
-            return None
-        acronym = clean.replace(".", "").isupper() and len(clean.replace(".", "")) <= 4
-        return max(cands, key=lambda c: _score(c, ctx, container, _is_own_name(c, key))
-                   - (ACRONYM_PENALTY if acronym and c.feature == "town" else 0.0))
+        return [c for c in cands if c.feature != "town" or c.population >= SMALL_TOWN_POP or _is_own_name(c, key)]
 
-    def _container(self, mention: Mention, mentions: list[Mention], text: str) -> Candidate | None:
-        """The country/ADM1 named right after ", " ("Paris, Texas"), if any."""
-        for other in mentions:
-            if other.start > mention.end and text[mention.end:other.start] in (", ", ","):
-                cands = [c for c in self.candidates(other.text, other.label)
-                         if c.feature in ("country", "adm1")]
-                return max(cands, key=lambda c: c.population) if cands else None
-        return None
+    def _relations(self, mentions: list[Mention], text: str):
+        """Per mention: its container ("Paris, Texas" -> Texas), whether it is itself
+        a container (so an area), and the mentions listed with it ("A, B and C")."""
+        n = len(mentions)
+        containers: list[Candidate | None] = [None] * n
+        admin_role = [False] * n
+        siblings: list[list[int]] = [[] for _ in range(n)]
+        for i in range(n - 1):
+            gap = text[mentions[i].end:mentions[i + 1].start] if text else None
+            if gap not in _LIST_GAPS:
+                continue
+            container = self._container_of(mentions[i], mentions[i + 1]) if gap.strip() == "," else None
+            if container is not None:
+                containers[i], admin_role[i + 1] = container, True
+            else:
+                siblings[i].append(i + 1)
+                siblings[i + 1].append(i)
+        return containers, admin_role, siblings
 
-    def _context(self, cands: list[Candidate | None]) -> _Context:
-        countries: Counter = Counter()
-        adm1s: Counter = Counter()
-        for cand in cands:
+    def _container_of(self, inner: Mention, outer: Mention) -> Candidate | None:
+        """The largest country/ADM1/ADM2 reading of ``outer`` that holds a place called
+        ``inner`` by its own name ("Springfield, Illinois"; "Snetterton, Norfolk"; not
+        "Washington, New York" for Watervliet, once called Washington), or None."""
+        key = normalise(_TRAILING.sub("", inner.text.strip()))
+        inner_cands = [c for c in self.candidates(inner.text, inner.label)
+                       if c.feature in ("town", "adm2", "adm1") and _is_own_name(c, key)]
+        holders = [c for c in self.candidates(outer.text, outer.label)
+                   if c.feature in ("country", "adm1", "adm2")
+                   and any(_holds(c, x) for x in inner_cands)]
+        return max(holders, key=lambda c: c.population) if holders else None
+
+    def _context(self, readings: list[_Reading]) -> _Context:
+        countries: dict[str, float] = {}
+        adm1s: dict[tuple[str | None, str], float] = {}
+        for r in readings:
+            cand = r.cand
             if cand is None:
                 continue
             if cand.country:
-                countries[cand.country] += 1
-            if cand.adm1 and cand.feature in ("town", "adm1", "adm2"):
-                adm1s[(cand.country, cand.adm1)] += 1
-        points = tuple((c.lat, c.lon) for c in cands if c is not None and c.feature == "town")
-        return _Context(countries, adm1s, points)
+                countries[cand.country] = countries.get(cand.country, 0.0) + r.weight
+            if cand.adm1 and cand.feature in ("town", "adm1", "adm2") and not r.adjectival:
+                key = (cand.country, cand.adm1)
+                adm1s[key] = min(1.0, adm1s.get(key, 0.0) + r.area_weight)
+        top = max(countries.values(), default=0.0)
+        # how sure the rest of the text is of a country, and how it compares with the main one
+        shares = {c: min(1.0, w) * w / top for c, w in countries.items()} if top else {}
+        points = tuple((r.cand.lat, r.cand.lon) for r in readings
+                       if r.cand is not None and r.cand.feature == "town" and r.area_weight >= 0.5)
+        peers = Counter(c for c, _ in {(r.cand.country, r.cand.adm1) for r in readings
+                                       if r.cand is not None and r.cand.feature == "adm1" and not r.adjectival})
+        return _Context(shares, adm1s, points, peer_areas=dict(peers))
+
+
+def _lead(ranked: list[tuple[float, Candidate]], where) -> float:
+    """How clearly the best reading beats the best one elsewhere (``where`` differs):
+    1.0 for no rival or a lead of CLEAR_LEAD, less for a closer call."""
+    best_score, best = ranked[0]
+    rival = next((sc for sc, c in ranked[1:] if where(c) != where(best)), None)
+    return 1.0 if rival is None else min(1.0, (best_score - rival) / CLEAR_LEAD)
+
+
+def _with_siblings(ctx: _Context, listed: list[_Reading]) -> _Context:
+    """``ctx`` plus the feature classes of the names listed with the mention."""
+    found = [_FEATURE_CLASS[r.cand.feature] for r in listed if r.cand is not None]
+    if not found:
+        return ctx
+    shares = {f: n / len(found) for f, n in Counter(found).items()}
+    return _Context(ctx.countries, ctx.adm1s, ctx.points, shares, ctx.peer_areas)
+
+
+def _peer_bonus(cand: Candidate, ctx: _Context) -> float:
+    """A name that is a country's and a state's ("Georgia") means the state in a text
+    that names several other states of that state's country."""
+    if cand.feature != "adm1":
+        return 0.0
+    return PEER_AREAS_BONUS * min(1.0, ctx.peer_areas.get(cand.country, 0) / PEER_AREAS_FULL)
+
+
+def _holds(area: Candidate, place: Candidate) -> bool:
+    """Does ``area`` (country/ADM1/ADM2) contain ``place``, as far as codes tell?"""
+    if area is place or area.country != place.country or area.geonameid == place.geonameid:
+        return False
+    if area.feature == "country":
+        return True
+    if area.adm1 != place.adm1:
+        return False
+    return area.feature == "adm1" and place.feature != "adm1" or area.feature == "adm2" and place.feature == "town"
+
+
+def _norp_place(cand: Candidate, text: str) -> bool:
+    if cand.feature in ("country", "region"):
+        return True
+    if _is_acronym(text):
+        return False
+    return cand.feature != "town" or cand.population >= METONYMY_MIN_TOWN_POP
+
+
+def _runs(words: list[str]):
+    """(anchored, start, end) of the runs of up to four words inside a longer name,
+    longest first: first those that open the name or follow a connector, then the rest."""
+    for anchored in (True, False):
+        for size in range(min(4, len(words) - 1), 0, -1):
+            for i in range(len(words) - size + 1):
+                if words[i].lower() not in _CONNECTORS and anchored == (i == 0 or words[i - 1].lower() in _CONNECTORS):
+                    yield anchored, i, i + size
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s/]+", name) if w]
+
+
+def _is_acronym(name: str) -> bool:
+    letters = _TRAILING.sub("", name.strip()).replace(".", "")
+    return letters.isupper() and len(letters) <= 4
 
 
 def _prior(cand: Candidate, primary: bool) -> float:
@@ -288,22 +538,18 @@ def _score(cand: Candidate, ctx: _Context, container: Candidate | None, primary:
 
 
 def _context_score(cand: Candidate, ctx: _Context, container: Candidate | None) -> float:
-    score = _proximity(cand, ctx)
-    if cand.feature != "country" and cand.country and ctx.countries.get(cand.country):
-        score += COUNTRY_CONTEXT
-    if cand.feature == "country" and ctx.countries.get(cand.country):
-        score += COUNTRY_CONTEXT
-    if cand.adm1 and ctx.adm1s.get((cand.country, cand.adm1)):
-        score += ADM1_CONTEXT
-    if container is not None and cand.feature in ("town", "adm1", "adm2") and cand.country == container.country:
-        if container.feature == "country" or cand.adm1 == container.adm1:
-            score += CONTAINER_BONUS
+    score = _proximity(cand, ctx) + COUNTRY_CONTEXT * ctx.countries.get(cand.country, 0.0)
+    if cand.adm1 and cand.feature != "country":
+        score += ADM1_CONTEXT * ctx.adm1s.get((cand.country, cand.adm1), 0.0)
+    score += SIBLING_FEATURE_BONUS * ctx.sibling_features.get(_FEATURE_CLASS[cand.feature], 0.0)
+    if container is not None and cand.feature in ("town", "adm1", "adm2") and _holds(container, cand):
+        score += CONTAINER_BONUS
     return score
 
 
 def _is_own_name(cand: Candidate, key: str) -> bool:
     """Is ``key`` the place's own name ("New York" for "New York City"), not an alternate?"""
-    own = normalise(cand.name)
+    own = own_name_key(cand.name)
     if own == key:
         return True
     return (cand.population >= CITY_SUFFIX_MIN_POP and own.startswith(key + " ")
