@@ -1,14 +1,13 @@
 """`dyads code`, `dyads events`, `dyads demo`."""
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import IO, Iterable, Iterator, List, Optional
+from typing import Iterable, List, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,9 +17,8 @@ from rich.table import Table
 from dyads.cli.app import app, err, out, user_errors
 from dyads.errors import EXIT_SKIPPED, DyadsError
 from dyads.export import FORMATS, write_records
-from dyads.ingest import IngestOptions, read_inputs
-from dyads.ingest.language import known_languages
-from dyads.ingest.screen import MAX_CHARS_CEILING
+from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, ingest_options, skip_log_file
+from dyads.ingest import read_inputs
 from dyads.parallel import ParallelCoder
 from dyads.pipeline import Pipeline, PipelineConfig
 from dyads.query import EventFilter, event_records
@@ -77,23 +75,6 @@ def _kinds(summary: RunSummary) -> str:
     return ", ".join(f"{kind} {n}" for kind, n in summary.skipped_by_kind.most_common())
 
 
-def ingest_options(max_chars: int, languages: str) -> IngestOptions:
-    codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip())
-    unknown = sorted(set(codes) - set(known_languages()) - {"any"})
-    if unknown or not codes:
-        raise DyadsError(f"--languages: unknown language code(s) {', '.join(unknown) or '(none given)'}: "
-                         "give ISO 639-1 codes such as en,fr or 'any'")
-    return IngestOptions(max_chars=max_chars, languages=() if "any" in codes else codes)
-
-
-MaxCharsOption = typer.Option(IngestOptions.max_chars, "--max-chars", min=1000, max=MAX_CHARS_CEILING,
-                              help="Articles longer than this many characters are coded in parts (ID#part1, ...).")
-LanguagesOption = typer.Option(",".join(IngestOptions.languages), "--languages",
-                               help="Languages to code (ISO 639-1, comma-separated); others are skipped with "
-                                    "a reason. 'any' turns the language check off.")
-SkipLogOption = typer.Option(None, "--skip-log", help="Write every skipped input (input, reason, kind) to this JSONL file.")
-
-
 @app.command()
 @user_errors
 def code(
@@ -140,19 +121,6 @@ def code(
             print_summary(summary, as_json)
     if summary.skipped_total:
         raise typer.Exit(EXIT_SKIPPED)
-
-
-@contextlib.contextmanager
-def skip_log_file(path: Path | None) -> Iterator[IO[str] | None]:
-    if path is None:
-        yield None
-        return
-    try:
-        fh = open(path, "w", encoding="utf-8")
-    except OSError as exc:
-        raise DyadsError(f"--skip-log: cannot write {path}: {exc.strerror or exc}") from None
-    with fh:
-        yield fh
 
 
 def _code_locally(records: Iterable, db: str, config: PipelineConfig, workers: int, resume: bool,

@@ -16,7 +16,6 @@ SNIFF_BYTES = 8192
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-MAX_STRAY_SHARE = 0.01  # more undecodable bytes than this and the page is not UTF-8 with strays
 
 
 def _cp1252_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
@@ -74,7 +73,7 @@ def decode_page(data: bytes, origin: str, charset: str | None = None) -> str:
             return data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-    if _stray_share(data) <= MAX_STRAY_SHARE:
+    if _mostly_utf8(data):
         return data.decode("utf-8", errors="dyads-cp1252")
     best = charset_normalizer.from_bytes(data[: 4 * SNIFF_BYTES]).best()
     if best is None or best.encoding is None:
@@ -82,7 +81,10 @@ def decode_page(data: bytes, origin: str, charset: str | None = None) -> str:
     return data.decode(best.encoding, errors="replace")
 
 
-def _stray_share(data: bytes) -> float:
-    """Share of bytes UTF-8 cannot decode (each bad sequence becomes one U+FFFD)."""
-    replaced = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
-    return replaced / max(len(data), 1)
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether undecodable bytes are strays in UTF-8 text: at least as many characters
+    decode as valid multi-byte UTF-8 as there are bad sequences (each becomes one U+FFFD)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    return good >= bad

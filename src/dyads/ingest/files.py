@@ -153,7 +153,7 @@ def _stem(name: str) -> str:
 
 def read_stream(stream: IO[bytes], name: str, published: date | None = None,
                 options: IngestOptions = _DEFAULT) -> Iterator[Record]:
-    """Every record of one file's (decompressed, except WARC) byte stream; the format from its name."""
+    """Every record of one file's (decompressed) byte stream; the format from its name."""
     if name.endswith((".warc", ".warc.gz")):
         yield from read_warc(stream, name, published, options.max_bytes)
     elif name.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
@@ -181,7 +181,7 @@ def read_document(data: bytes, origin: str, article_id: str, published: date | N
 def read_file(path: Path, published: date | None = None, options: IngestOptions = _DEFAULT) -> Iterator[Record]:
     name = str(path)
     try:
-        opener = gzip.open if name.endswith(".jsonl.gz") else open
+        opener = gzip.open if name.endswith(".gz") else open
         with opener(path, "rb") as stream:
             yield from read_stream(stream, name, published, options)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:

@@ -25,16 +25,45 @@ def _is_html_page(record) -> bool:
     return record.http_headers.get_statuscode() == "200" and content_type.startswith(HTML_TYPES)
 
 
+class TruncatedArchive(Exception):
+    pass
+
+
+class _StrictStream:
+    """warcio takes EOFError for the end of the archive; a truncated .gz raises just that,
+    so it is turned into an error that reports the damage instead."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        # read1: a buffered read of a cut file would raise before handing over the data it has
+        self._read = getattr(stream, "read1", stream.read)
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._read(size)
+        except EOFError as exc:
+            raise TruncatedArchive(f"the file is cut short ({exc})") from None
+
+
+class _QuietIterator(ArchiveIterator):
+    INC_RECORD = ""  # warcio writes this warning to stderr; the damage is reported as a Skipped instead
+
+
 def read_warc(stream: IO[bytes], name: str, published: date | None, max_bytes: int) -> Iterator[Record]:
-    """Articles from the archive's HTML responses; ``published`` for pages with no date and no WARC-Date."""
-    number = 0
+    """Articles from the archive's HTML responses (``stream`` decompressed); ``published``
+    for pages with no date and no WARC-Date."""
+    at = 1  # the record being read: where damage is reported
+    records = _QuietIterator(_StrictStream(stream))
     try:
-        for number, record in enumerate(ArchiveIterator(stream), start=1):
+        for at, record in enumerate(records, start=1):
             if _is_html_page(record):
-                yield _article(record, f"{name}#record-{number}", published, max_bytes)
+                yield _article(record, f"{name}#record-{at}", published, max_bytes)
+            at += 1
     except Exception as exc:  # warcio raises many types on damaged archives; the records read so far are kept
-        yield Skipped(f"{name}#record-{number + 1}", f"damaged WARC, rest of the file not read ({type(exc).__name__}: "
+        yield Skipped(f"{name}#record-{at}", f"damaged WARC, rest of the file not read ({type(exc).__name__}: "
                       f"{str(exc)[:120]})", "warc")
+        return
+    if records.err_count:
+        yield Skipped(name, f"{records.err_count} record(s) with a wrong Content-Length: their text may be cut", "warc")
 
 
 def _article(record, origin: str, published: date | None, max_bytes: int) -> Record:
