@@ -1,6 +1,7 @@
 """Shared fixtures: one real spaCy pipeline per session, the fixture folder, and a CLI runner."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -95,3 +96,27 @@ def site():
     local = LocalSite()
     yield local
     local.close()
+
+
+# -- fuzzing: hypothesis settings and a count of the inputs fuzzed ------------------------
+
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+# CI runs the same examples every time (a failure there is reproducible); locally they vary.
+_hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+_hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+_hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+FUZZED = {"run": 0, "passed": 0}
+
+
+@pytest.fixture(scope="session")
+def fuzzed() -> dict:
+    """Count each fuzzed input: ``run`` when it starts, ``passed`` when it went through without raising."""
+    return FUZZED
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if FUZZED["run"]:
+        raised = FUZZED["run"] - FUZZED["passed"]
+        terminalreporter.write_line(f"fuzzed inputs: {FUZZED['run']} run through ingest and the pipeline, {raised} raised")

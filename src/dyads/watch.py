@@ -6,6 +6,7 @@ malformed is reported and the others are still read; an item whose page cannot b
 fetched is tried again on later polls, up to ``MAX_ATTEMPTS`` times."""
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable, Iterator
@@ -67,12 +68,15 @@ class Watcher:
 
     def _unseen_items(self, store: Store, source: str, summary: PollSummary) -> list[FeedItem]:
         try:
-            items = read_feed(source, self.timeout, self.options.max_bytes)
+            feed = read_feed(source, self.timeout, self.options.max_bytes)
         except InputError as exc:
             summary.feeds_failed += 1
             summary.skip(Skipped.from_error(exc, source))
             return []
         summary.feeds_read += 1
+        if feed.problem:
+            summary.skip(Skipped(source, feed.problem, "feed"))
+        items = feed.items
         settled = store.settled_items([i.key for i in items], MAX_ATTEMPTS)
         unseen = list({i.key: i for i in items if i.key not in settled}.values())
         summary.seen_items += len(items) - len(unseen)
@@ -87,7 +91,7 @@ class Watcher:
             summary.skip(record)
             store.mark_item(item.key, item.feed, "failed" if record.kind == "fetch" else "skipped", reason=record.reason)
             return
-        content_hash = record.content_hash
+        content_hash = text_hash(record)
         if content_hash in hashes or store.item_with_hash(content_hash):
             summary.duplicates += 1
             store.mark_item(item.key, item.feed, "duplicate", content_hash, reason="same text as an item already seen")
@@ -99,6 +103,12 @@ class Watcher:
                 store.mark_item(item.key, item.feed, "skipped", content_hash, reason=part.reason)
             else:
                 yield part, content_hash
+
+
+def text_hash(article: Article) -> str:
+    """The story's text alone (``Article.content_hash`` also covers the date, which copies
+    of one story in two feeds often give differently)."""
+    return hashlib.sha256(article.body.encode("utf-8")).hexdigest()[:16]
 
 
 def watch(watcher: Watcher, sources: list[str], interval: float, polls: int | None = None,

@@ -14,6 +14,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from xml.sax import SAXParseException
 
 import feedparser
 import lxml.html
@@ -99,15 +100,23 @@ def _read_local(source: str, max_bytes: int) -> Fetched:
     return Fetched(data, path.resolve().as_uri(), "text/html" if html else "application/octet-stream", None)
 
 
-def read_feed(source: str, timeout: float, max_bytes: int) -> list[FeedItem]:
+@dataclass
+class Feed:
+    items: list[FeedItem]
+    problem: str | None = None  # malformed XML from which feedparser still recovered items
+
+
+def read_feed(source: str, timeout: float, max_bytes: int) -> Feed:
     """The items of an RSS or Atom feed; InputError (kind ``feed``/``fetch``) when it cannot be read."""
     fetched = fetch(source, timeout, max_bytes)
     parsed = feedparser.parse(fetched.data, response_headers={"content-location": fetched.url})
-    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
-        problem = parsed.get("bozo_exception")
-        reason = f"malformed feed: {problem}" if problem else "not an RSS or Atom feed"
+    items = [item for item in (_item(source, entry) for entry in parsed.entries) if item.url or item.content]
+    malformed = parsed.get("bozo_exception") if isinstance(parsed.get("bozo_exception"), SAXParseException) else None
+    if not items and (malformed or not parsed.get("version")):
+        reason = f"malformed feed: {malformed}" if malformed else "not an RSS or Atom feed"
         raise InputError(reason[:200], source, kind="feed")
-    return [_item(source, entry) for entry in parsed.entries]
+    problem = f"malformed feed ({len(items)} items recovered): {malformed}"[:200] if malformed else None
+    return Feed(items, problem)
 
 
 def _item(feed: str, entry) -> FeedItem:

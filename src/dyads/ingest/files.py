@@ -14,6 +14,7 @@ import io
 import json
 import re
 import sys
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import IO, Iterator
@@ -184,7 +185,7 @@ def read_file(path: Path, published: date | None = None, options: IngestOptions 
         opener = gzip.open if name.endswith(".gz") else open
         with opener(path, "rb") as stream:
             yield from read_stream(stream, name, published, options)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:  # a damaged .gz raises all three
         yield Skipped(name, f"cannot read: {getattr(exc, 'strerror', None) or exc}", "unreadable")
 
 

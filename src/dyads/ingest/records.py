@@ -14,9 +14,11 @@ from dyads.errors import InputError
 from dyads.models import Article
 
 KNOWN_FIELDS = ("id", "title", "text", "published", "url", "source", "dek")
+MAX_EXTRA_DEPTH = 32
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 # C0/C1 control characters other than tab and newlines: never text, and they upset parsers downstream.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")  # JSON can escape lone ones; UTF-8 (and DuckDB) cannot hold them
 
 
 @dataclass
@@ -77,20 +79,34 @@ def article_from_record(rec: dict, origin: str, fallback_id: str, published: dat
     body = normalise(text)
     if not body:
         raise InputError("the 'text' field holds no readable characters", origin)
-    extra = {k: v for k, v in rec.items() if k not in KNOWN_FIELDS}
+    extra = _storable({k: v for k, v in rec.items() if k not in KNOWN_FIELDS}, origin)
     pub = parse_published(rec.get("published"), origin) or published
     return Article(
-        id=str(rec.get("id") or fallback_id),
+        id=_clean(rec.get("id")) or fallback_id,
         title=one_line(str(rec.get("title") or "")),
         dek=one_line(str(rec.get("dek") or "")),
         text=body,
         published=pub,
-        url=_optional_str(rec.get("url")),
-        source=_optional_str(rec.get("source")),
+        url=_clean(rec.get("url")),
+        source=_clean(rec.get("source")),
         extra=extra,
         origin=origin,
     )
 
 
-def _optional_str(value) -> str | None:
-    return str(value) if value not in (None, "") else None
+def _storable(value, origin: str, depth: int = 0):
+    """Extra fields with lone surrogates replaced at any depth; absurd nesting is an error."""
+    if depth > MAX_EXTRA_DEPTH:
+        raise InputError(f"extra fields nested more than {MAX_EXTRA_DEPTH} deep", origin)
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_storable(v, origin, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_SURROGATES.sub("\ufffd", str(k)): _storable(v, origin, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _clean(value) -> str | None:
+    """A field as a string fit to store (lone surrogates replaced), or None when empty."""
+    return _SURROGATES.sub("\ufffd", str(value)) if value not in (None, "") else None
