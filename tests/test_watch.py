@@ -5,25 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import duckdb
 import pytest
 
-from conftest import Page
-from dyads.ingest.feeds import read_feed
 from dyads.errors import InputError
+from dyads.ingest.feeds import read_feed
 from dyads.watch import Watcher, watch
 from newsfixtures import FRENCH, STORIES, atom, page, rss, story_page
+from support import Page, db_rows as rows
 
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
-
-
-def rows(db, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def events_of(db) -> set[tuple]:

@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from dyads.errors import DyadsError, InputError
 from dyads.export import _parquet_schema, flatten
 from dyads.ingest import SUFFIXES, IngestOptions, Record, Skipped, article_from_record, read_stream, screen
+from dyads.ingest.files import READ_ERRORS, unreadable
 from dyads.models import Article, Event
 from dyads.pipeline import CodedArticle, Pipeline, PipelineConfig
 from dyads.run import RunSummary
@@ -100,8 +101,8 @@ def _shard_records(url: str, published: date | None, options: IngestOptions) -> 
                 yield from _read_parquet(stream, url, published)
             else:
                 yield from read_stream(stream, url, published, options)
-    except OSError as exc:
-        yield Skipped(url, f"cannot read: {exc.strerror or exc}", "unreadable")
+    except READ_ERRORS as exc:
+        yield unreadable(url, exc)
 
 
 def _read_parquet(stream, url: str, published: date | None) -> Iterator[Record]:

@@ -30,6 +30,7 @@ from dyads.models import Article
 SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".html", ".htm", ".warc", ".warc.gz")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 _DEFAULT = IngestOptions()
+READ_ERRORS = (OSError, EOFError, zlib.error)  # what reading a missing, unreadable or damaged (.gz) file raises
 _EXTRA_FIELDS = "\x00extra"  # DictReader's key for fields beyond the header's
 
 
@@ -185,8 +186,12 @@ def read_file(path: Path, published: date | None = None, options: IngestOptions 
         opener = gzip.open if name.endswith(".gz") else open
         with opener(path, "rb") as stream:
             yield from read_stream(stream, name, published, options)
-    except (OSError, EOFError, zlib.error) as exc:  # a damaged .gz raises all three
-        yield Skipped(name, f"cannot read: {getattr(exc, 'strerror', None) or exc}", "unreadable")
+    except READ_ERRORS as exc:
+        yield unreadable(name, exc)
+
+
+def unreadable(name: str, exc: Exception) -> Skipped:
+    return Skipped(name, f"cannot read: {getattr(exc, 'strerror', None) or exc}", "unreadable")
 
 
 def read_stdin(published: date | None = None, stream: IO[bytes] | None = None,
