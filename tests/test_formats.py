@@ -282,6 +282,12 @@ def test_oversized_line_file_and_page_are_skipped_not_read_whole(tmp_path):
     assert skip.kind == "too large" and "5,000 bytes" in skip.reason
 
 
+def test_jsonl_on_stdin_is_streamed_past_the_size_limit():
+    lines = b"".join(json.dumps({"id": f"s{n}", "text": STORIES["defence"][1][0]}).encode() + b"\n" for n in range(400))
+    recs = list(read_stdin(stream=io.BytesIO(lines), options=IngestOptions(max_bytes=5000)))
+    assert len(lines) > 40_000 and [a.id for a in articles(recs)] == [f"s{n}" for n in range(400)]
+
+
 # -- bad input: each kind reported, the rest coded --------------------------------------
 
 GOOD = {"id": "good", "title": "Envoys expelled", "text": "Pakistan expelled two Afghan diplomats on Wednesday."}

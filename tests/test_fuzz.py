@@ -12,11 +12,13 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from dyads.ingest import IngestOptions, Skipped, read_file, read_inputs
+from dyads.errors import InputError
+from dyads.ingest import IngestOptions, Skipped, read_inputs
+from dyads.ingest.feeds import read_feed
 from dyads.models import Article
 from dyads.run import RunSummary, code_records
 from dyads.store import Store
-from newsfixtures import STORIES, page, story_page, write_warc
+from newsfixtures import STORIES, atom, page, rss, story_page, write_warc
 
 def scaled(examples: int) -> int:
     """DYADS_FUZZ_SCALE=10 runs ten times the examples (a deeper run than the suite's)."""
@@ -120,6 +122,26 @@ def test_mutated_files_in_any_format_never_raise(fuzzed, suffix, ops):
         folder, path = in_tmp("mutated" + suffix, mutate(VALID[suffix], ops))
         with folder:
             read_all(path)
+
+
+FEEDS = {"rss": rss([{"title": t, "link": f"https://courier.example/{k}", "description": " ".join(p),
+                      "date": "Thu, 04 May 2023 08:00:00 GMT"} for k, (t, p) in STORIES.items()]).encode(),
+         "atom": atom([{"title": t, "link": f"https://courier.example/{k}", "summary": p[0]}
+                       for k, (t, p) in STORIES.items()]).encode()}
+
+
+@settings(max_examples=scaled(100), suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(sorted(FEEDS)), ops=st.lists(mutation, min_size=1, max_size=6))
+def test_mutated_feeds_are_read_or_refused_with_a_reason(fuzzed, kind, ops):
+    with counted(fuzzed):
+        folder, path = in_tmp(f"feed.{kind}", mutate(FEEDS[kind], ops))
+        with folder:
+            try:
+                feed = read_feed(str(path), 1.0, 100_000)
+            except InputError as exc:
+                assert exc.kind in ("feed", "fetch") and exc.reason and "\n" not in exc.reason
+                return
+        assert all(item.url or item.content for item in feed.items)
 
 
 # -- ingest: good records among bad ones are all kept ---------------------------------------

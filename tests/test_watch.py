@@ -98,14 +98,16 @@ def test_same_story_under_another_link_is_coded_once(site, watcher):
     assert (later.seen_items, later.articles) == (2, 0)
 
 
-def test_item_pages_that_fail_fall_back_to_feed_text_or_are_retried(site, watcher):
+def test_item_pages_that_fail_fall_back_to_feed_text_or_are_retried(site, watcher, tmp_path):
     text = " ".join(STORIES["borno"][1])
     site.pages["/f.rss"] = Page(rss([
         {"title": "Army clash", "link": site.url("/news/gone"), "description": f"<p>{text}</p>"},
         {"title": "No text", "link": site.url("/news/missing")},
         {"title": "Slow page", "link": site.url("/news/slow"), "description": "Short teaser"},
         {"title": FRENCH[0], "link": site.url("/news/fr")},
+        {"title": "Local", "link": f"file://{tmp_path / 'secret.html'}"},
     ]), content_type=RSS)
+    (tmp_path / "secret.html").write_text(story_page("call"), encoding="utf-8")
     site.pages["/news/slow"] = Page(story_page("defence"), delay=2.5)
     site.pages["/news/fr"] = Page(page(*FRENCH))
     first = watcher.poll([site.url("/f.rss")], 1)
@@ -117,6 +119,7 @@ def test_item_pages_that_fail_fall_back_to_feed_text_or_are_retried(site, watche
     assert reasons[site.url("/news/missing")] == ("fetch", "HTTP 404 Not Found; the feed has no text for it either")
     assert reasons[site.url("/news/slow")][0] == "fetch" and "timed out" in reasons[site.url("/news/slow")][1]
     assert reasons[site.url("/news/fr")] == ("language", "language: fr (not en)")
+    assert ("link", "a web feed's item links outside the web; the feed has no text for it either") in reasons.values()
     # Failed fetches are tried again (up to MAX_ATTEMPTS polls); the French item is settled.
     site.pages["/news/slow"] = Page(story_page("defence"))
     second = watcher.poll([site.url("/f.rss")], 2)

@@ -17,6 +17,7 @@ from the store.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from typing import Iterable, Iterator
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
+from fsspec.spec import AbstractBufferedFile
 
 from dyads.errors import DyadsError, InputError
 from dyads.export import _parquet_schema, flatten
@@ -100,7 +102,9 @@ def _shard_records(url: str, published: date | None, options: IngestOptions) -> 
             if url.endswith(".parquet"):
                 yield from _read_parquet(stream, url, published)
             else:
-                yield from read_stream(stream, url, published, options)
+                # Remote files' readline takes no size limit; the readers bound every line they read.
+                buffered = io.BufferedReader(stream) if isinstance(stream, AbstractBufferedFile) else stream
+                yield from read_stream(buffered, url, published, options)
     except READ_ERRORS as exc:
         yield unreadable(url, exc)
 

@@ -120,7 +120,8 @@ def read_feed(source: str, timeout: float, max_bytes: int) -> Feed:
 
 
 def _item(feed: str, entry) -> FeedItem:
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    # dict.get: feedparser's own get maps a missing published to updated with a deprecation warning
+    stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     content = entry.get("content") or [{}]
     return FeedItem(
         feed=feed, url=entry.get("link") or None, guid=entry.get("id") or None,
@@ -146,7 +147,9 @@ def item_record(item: FeedItem, timeout: float, max_bytes: int) -> Record:
     """The item's article from its page; else from the feed's own text; else Skipped with both reasons."""
     try:
         if not item.url:
-            raise InputError("the item has no link", item.key, kind="fetch")
+            raise InputError("the item has no link", item.key, kind="link")
+        if is_url(item.feed) and not is_url(item.url):  # a web feed must not make dyads read local files
+            raise InputError("a web feed's item links outside the web", item.url, kind="link")
         page = fetch(item.url, timeout, max_bytes)
         if page.content_type not in ("text/html", "application/xhtml+xml"):
             raise InputError(f"not an HTML page ({page.content_type})", item.url, kind="fetch")

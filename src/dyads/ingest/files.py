@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Iterator
 
 from dyads.errors import InputError
-from dyads.ingest.encoding import decode_utf8
+from dyads.ingest.encoding import SNIFF_BYTES, decode_utf8
 from dyads.ingest.html import article_from_html, looks_like_html
 from dyads.ingest.records import Record, Skipped, article_from_record
 from dyads.ingest.screen import IngestOptions
@@ -196,9 +196,24 @@ def unreadable(name: str, exc: Exception) -> Skipped:
 
 def read_stdin(published: date | None = None, stream: IO[bytes] | None = None,
                options: IngestOptions = _DEFAULT) -> Iterator[Record]:
-    """JSON lines, a web page or a plain-text article on standard input."""
-    data = (stream or sys.stdin.buffer).read(options.max_bytes + 1)
-    if data.lstrip().startswith(b"{"):
-        yield from read_jsonl(io.BytesIO(data), "<stdin>", published, options.max_bytes)
+    """JSON lines (streamed, any length), a web page or a plain-text article on standard input."""
+    stream = stream or sys.stdin.buffer
+    head = stream.read(SNIFF_BYTES)
+    if head.lstrip().startswith(b"{"):
+        yield from read_jsonl(_Rejoined(head, stream), "<stdin>", published, options.max_bytes)
         return
+    data = head + stream.read(options.max_bytes + 1 - len(head))
     yield read_document(data, "<stdin>", "stdin", published, options.max_bytes, looks_like_html(data))
+
+
+class _Rejoined:
+    """The bytes already read from a stream, then the rest of it, line by line."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self.head, self.stream = io.BytesIO(head), stream
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.head.readline(limit)
+        if line.endswith(b"\n") or (limit >= 0 and len(line) >= limit):
+            return line
+        return line + self.stream.readline(limit - len(line) if limit >= 0 else -1)
