@@ -276,6 +276,12 @@ def test_oversized_line_file_and_page_are_skipped_not_read_whole(tmp_path):
     recs = list(read_file(jsonl, options=options))
     assert [a.id for a in articles(recs)] == ["ok"]
     assert [(s.origin, s.kind) for s in skipped(recs)] == [(f"{jsonl}:1", "too large")]
+    table = tmp_path / "big.csv"
+    table.write_bytes(b"id,text\nok,Pakistan expelled two Afghan diplomats.\nbig," + b"x" * 8000
+                      + b"\nok2,The army said two soldiers were wounded.\nbinary," + b"\x00\xff" * 4000)
+    recs = list(read_file(table, options=options))
+    assert [a.id for a in articles(recs)] == ["ok", "ok2"]
+    assert [(s.origin, s.kind) for s in skipped(recs)] == [(f"{table}:3", "too large"), (f"{table}:5", "too large")]
     txt = tmp_path / "big.txt"
     txt.write_text("Headline\n\n" + "word " * 5000, encoding="utf-8")
     [skip] = read_file(txt, options=options)

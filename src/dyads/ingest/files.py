@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import re
 import sys
@@ -97,13 +98,13 @@ def _jsonl_record(raw: bytes, origin: str, fallback_id: str, published: date | N
 def read_csv(stream: IO[bytes], name: str, published: date | None,
              max_bytes: int = _DEFAULT.max_bytes) -> Iterator[Record]:
     """Rows of a CSV with a header naming a ``text`` column; a row with a bad byte, more
-    fields than the header or no text is skipped with its line."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    fields than the header or no text, or a line over ``max_bytes``, is skipped with its line."""
+    too_long: list[int] = []  # line numbers, reported as the rows around them are read
     csv.field_size_limit(max(max_bytes, csv.field_size_limit()))
-    reader = csv.DictReader(text, restkey=_EXTRA_FIELDS)
+    reader = csv.DictReader(_csv_lines(stream, max_bytes, too_long), restkey=_EXTRA_FIELDS)
     try:
         fields = reader.fieldnames
-    except (csv.Error, UnicodeError) as exc:
+    except csv.Error as exc:
         yield Skipped(name, f"cannot read the CSV header: {exc}", "csv")
         return
     if not fields:
@@ -112,7 +113,23 @@ def read_csv(stream: IO[bytes], name: str, published: date | None,
     if "text" not in fields or _has_bad_bytes(fields):
         yield Skipped(name, "CSV needs a header row with a 'text' column", "csv")
         return
-    yield from _csv_rows(reader, name, published)
+    for record in itertools.chain(_csv_rows(reader, name, published), [None]):
+        yield from (Skipped(f"{name}:{n}", f"line longer than {max_bytes:,} bytes", "too large") for n in too_long)
+        too_long.clear()
+        if record is not None:
+            yield record
+
+
+def _csv_lines(stream: IO[bytes], max_bytes: int, too_long: list[int]) -> Iterator[str]:
+    """Decoded lines (bad bytes kept as lone surrogates, found per row); an over-long line
+    is replaced by an empty one and its number noted."""
+    for lineno, line in enumerate(_lines(stream, max_bytes), start=1):
+        if line is None:
+            too_long.append(lineno)
+            yield "\n"
+            continue
+        text = line.decode("utf-8", errors="surrogateescape")
+        yield text.removeprefix("\ufeff") if lineno == 1 else text
 
 
 def _csv_rows(reader: csv.DictReader, name: str, published: date | None) -> Iterator[Record]:
