@@ -1,11 +1,13 @@
 """Shared fixtures: one real spaCy pipeline per session, the fixture folder, and a CLI runner."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DYADS = Path(sys.executable).parent / "dyads"
@@ -34,3 +36,36 @@ def run_dyads(*args, input: bytes | None = None, cwd: Path | None = None) -> sub
 @pytest.fixture(scope="session")
 def dyads():
     return run_dyads
+
+
+# -- a real web server on 127.0.0.1 for feeds and pages ------------------------------
+
+@pytest.fixture
+def site():
+    from support import LocalSite
+
+    local = LocalSite()
+    yield local
+    local.close()
+
+
+# -- fuzzing: hypothesis settings and a count of the inputs fuzzed ------------------------
+
+# CI runs the same examples every time (a failure there is reproducible); locally they vary.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+FUZZED = {"run": 0, "passed": 0}
+
+
+@pytest.fixture(scope="session")
+def fuzzed() -> dict:
+    """Count each fuzzed input: ``run`` when it starts, ``passed`` when it went through without raising."""
+    return FUZZED
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if FUZZED["run"]:
+        raised = FUZZED["run"] - FUZZED["passed"]
+        terminalreporter.write_line(f"fuzzed inputs: {FUZZED['run']} run through ingest and the pipeline, {raised} raised")

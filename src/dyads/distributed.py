@@ -17,6 +17,7 @@ from the store.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -28,12 +29,15 @@ from typing import Iterable, Iterator
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
+from fsspec.spec import AbstractBufferedFile
 
 from dyads.errors import DyadsError, InputError
 from dyads.export import _parquet_schema, flatten
-from dyads.ingest import SUFFIXES, Record, Skipped, article_from_record, read_csv, read_jsonl, read_txt
+from dyads.ingest import SUFFIXES, IngestOptions, Record, Skipped, article_from_record, read_stream, screen
+from dyads.ingest.files import READ_ERRORS, unreadable
 from dyads.models import Article, Event
 from dyads.pipeline import CodedArticle, Pipeline, PipelineConfig
+from dyads.run import RunSummary
 
 SHARD_SUFFIXES = (*SUFFIXES, ".parquet")
 PART_ARTICLES = 5000  # articles per output part: bounds a task's memory whatever the shard size
@@ -55,7 +59,7 @@ class ShardResult:
     articles: int = 0
     sentences: int = 0
     events: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, ...]] = field(default_factory=list)  # (origin, reason, kind)
     resumed: bool = False
 
 
@@ -73,7 +77,7 @@ def list_shards(paths: Iterable[str]) -> tuple[list[str], list[Skipped]]:
             elif fs.exists(p):
                 files.append(p)
         if not files:
-            missing.append(Skipped(path, "no such file, folder or glob match"))
+            missing.append(Skipped(path, "no such file, folder or glob match", "missing"))
         shards += [_url(fs, f) for f in sorted(files)]
     return shards, missing
 
@@ -86,28 +90,23 @@ def _is_local(fs) -> bool:
     return "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
 
 
-def read_shard(url: str, published: date | None = None) -> Iterator[Record]:
+def read_shard(url: str, published: date | None = None, options: IngestOptions | None = None) -> Iterator[Record]:
     """Articles (or Skipped, with file and line) of one shard, through the ingest readers."""
+    options = options or IngestOptions()
+    yield from screen(_shard_records(url, published, options), options)
+
+
+def _shard_records(url: str, published: date | None, options: IngestOptions) -> Iterator[Record]:
     try:
         with fsspec.open(url, "rb", compression="infer") as stream:
             if url.endswith(".parquet"):
                 yield from _read_parquet(stream, url, published)
-            elif url.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
-                yield from read_jsonl(stream, url, published)
-            elif url.endswith(".csv"):
-                yield from read_csv(stream.read(), url, published)
             else:
-                yield _read_text(stream.read(), url, published)
-    except OSError as exc:
-        yield Skipped(url, f"cannot read: {exc.strerror or exc}")
-
-
-def _read_text(data: bytes, url: str, published: date | None) -> Record:
-    stem = url.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    try:
-        return read_txt(data, url, stem, published)
-    except InputError as exc:
-        return Skipped(exc.origin or url, exc.reason)
+                # Remote files' readline takes no size limit; the readers bound every line they read.
+                buffered = io.BufferedReader(stream) if isinstance(stream, AbstractBufferedFile) else stream
+                yield from read_stream(buffered, url, published, options)
+    except READ_ERRORS as exc:
+        yield unreadable(url, exc)
 
 
 def _read_parquet(stream, url: str, published: date | None) -> Iterator[Record]:
@@ -119,7 +118,7 @@ def _read_parquet(stream, url: str, published: date | None) -> Iterator[Record]:
             try:
                 yield article_from_record(rec, f"{url}:row {row}", f"{stem}-{row}", published)
             except InputError as exc:
-                yield Skipped(f"{url}:row {row}", exc.reason)
+                yield Skipped.from_error(exc, f"{url}:row {row}")
 
 
 # --- worker side -----------------------------------------------------------------
@@ -138,7 +137,7 @@ def shard_id(index: int, url: str) -> str:
 
 
 def code_shard(index: int, url: str, out: str, config: PipelineConfig, published: date | None = None,
-               resume: bool = True) -> ShardResult:
+               resume: bool = True, options: IngestOptions | None = None) -> ShardResult:
     """Code one shard and write its Parquet parts (a Dask task)."""
     fs, root = fsspec.core.url_to_fs(out)
     sid = shard_id(index, url)
@@ -148,7 +147,7 @@ def code_shard(index: int, url: str, out: str, config: PipelineConfig, published
             return ShardResult(**{**json.load(fh), "resumed": True})
     pipeline, lock = worker_pipeline(config)
     result = ShardResult(url)
-    records = read_shard(url, published)
+    records = read_shard(url, published, options)
     with lock:
         for part, coded in enumerate(_parts(pipeline.code(_articles(records, result)), PART_ARTICLES)):
             _write_part(fs, root, f"{sid}-{part:04d}", coded, pipeline.model_name)
@@ -164,7 +163,7 @@ def code_shard(index: int, url: str, out: str, config: PipelineConfig, published
 def _articles(records: Iterable[Record], result: ShardResult) -> Iterator[Article]:
     for rec in records:
         if isinstance(rec, Skipped):
-            result.skipped.append((rec.origin, rec.reason))
+            result.skipped.append((rec.origin, rec.reason, rec.kind))
         else:
             yield rec
 
@@ -211,19 +210,20 @@ def _write_table(fs, folder: str, name: str, table: pa.Table) -> None:
 # --- parent side -------------------------------------------------------------------
 
 def code_on_cluster(paths: Iterable[str], out: str, cluster: str, config: PipelineConfig, workers: int = 2,
-                    published: date | None = None, resume: bool = True):
-    """Code every shard on the cluster ('local' or a scheduler address); returns a RunSummary."""
+                    published: date | None = None, resume: bool = True, options: IngestOptions | None = None,
+                    summary: RunSummary | None = None) -> RunSummary:
+    """Code every shard on the cluster ('local' or a scheduler address) into ``summary``."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    from dyads.cli.coding import RunSummary
-
     shards, missing = list_shards(paths)
-    summary = RunSummary(skipped=list(missing))
+    summary = summary or RunSummary()
+    for skipped in missing:
+        summary.skip(skipped)
     out = _absolute(out)
     local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) if cluster == "local" else None
     try:
         with Client(local or cluster) as client:
-            futures = [client.submit(code_shard, i, url, out, config, published, resume, pure=False) for i, url in enumerate(shards)]
+            futures = [client.submit(code_shard, i, url, out, config, published, resume, options, pure=False) for i, url in enumerate(shards)]
             for future in as_completed(futures):
                 _add(summary, future.result())
     finally:
@@ -232,14 +232,15 @@ def code_on_cluster(paths: Iterable[str], out: str, cluster: str, config: Pipeli
     return summary
 
 
-def _add(summary, result: ShardResult) -> None:
+def _add(summary: RunSummary, result: ShardResult) -> None:
     if result.resumed:
         summary.unchanged += result.articles
     else:
         summary.articles += result.articles
         summary.sentences += result.sentences
         summary.events += result.events
-    summary.skipped += [Skipped(origin, reason) for origin, reason in result.skipped]
+    for item in result.skipped:
+        summary.skip(Skipped(*item))
 
 
 def _absolute(out: str) -> str:

@@ -13,13 +13,14 @@ class DyadsError(Exception):
 
 
 class InputError(DyadsError):
-    """A record or file that cannot be read; says where and why."""
+    """A record or file that cannot be read; says where and why (``kind`` groups reasons in summaries)."""
 
     exit_code = 1
 
-    def __init__(self, reason: str, origin: str = "") -> None:
+    def __init__(self, reason: str, origin: str = "", kind: str = "record") -> None:
         self.reason = reason
         self.origin = origin
+        self.kind = kind
         super().__init__(f"{origin}: {reason}" if origin else reason)
 
 

@@ -42,6 +42,10 @@ CREATE TABLE IF NOT EXISTS mentions (
     recipient_start INTEGER, recipient_end INTEGER, time_start INTEGER, time_end INTEGER,
     place_start INTEGER, place_end INTEGER, rule VARCHAR, path VARCHAR
 );
+CREATE TABLE IF NOT EXISTS feed_items (
+    key VARCHAR PRIMARY KEY, feed VARCHAR, content_hash VARCHAR, article_id VARCHAR,
+    status VARCHAR, reason VARCHAR, attempts INTEGER, seen_at TIMESTAMP
+);
 CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
 CREATE INDEX IF NOT EXISTS mentions_event ON mentions(event_id);
 """
@@ -169,3 +173,29 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "events", "mentions")}
+
+    # --- feed items seen by `dyads watch` --------------------------------------------
+
+    def settled_items(self, keys: list[str], max_attempts: int) -> set[str]:
+        """Feed item keys not to fetch again: done, or failed ``max_attempts`` times."""
+        rows = self.con.execute(
+            "SELECT key FROM feed_items WHERE key IN (SELECT unnest(?::VARCHAR[])) AND (status <> 'failed' OR attempts >= ?)",
+            [list(keys), max_attempts],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def item_with_hash(self, content_hash: str) -> str | None:
+        """The key of a feed item already stored with this content, if any."""
+        row = self.con.execute("SELECT key FROM feed_items WHERE content_hash = ? LIMIT 1", [content_hash]).fetchone()
+        return row[0] if row else None
+
+    def mark_item(self, key: str, feed: str, status: str, content_hash: str | None = None,
+                  article_id: str | None = None, reason: str | None = None) -> None:
+        """Record what became of a feed item (coded, duplicate, skipped, failed); failures count attempts."""
+        self.con.execute(
+            """INSERT INTO feed_items VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+               ON CONFLICT (key) DO UPDATE SET feed = excluded.feed, content_hash = excluded.content_hash,
+                 article_id = excluded.article_id, status = excluded.status, reason = excluded.reason,
+                 attempts = feed_items.attempts + 1, seen_at = excluded.seen_at""",
+            [key, feed, content_hash, article_id, status, reason, datetime.now(timezone.utc).replace(tzinfo=None)],
+        )

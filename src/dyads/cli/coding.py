@@ -4,11 +4,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Protocol
+from typing import Iterable, List, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,47 +16,16 @@ from rich.console import Console
 from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_errors
 from dyads.errors import EXIT_SKIPPED, DyadsError
 from dyads.export import FORMATS, write_records
-from dyads.ingest import Skipped, read_inputs
-from dyads.merge.clusters import update_clusters
-from dyads.models import Article
-from dyads.parallel import ParallelCoder, chunked
-from dyads.pipeline import CodedArticle, Pipeline, PipelineConfig
+from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, ingest_options, skip_log_file
+from dyads.ingest import read_inputs
+from dyads.parallel import ParallelCoder
+from dyads.pipeline import Pipeline, PipelineConfig
 from dyads.query import EventFilter, event_records
+from dyads.run import Coder, RunSummary, code_records
 from dyads.store import DEFAULT_DB, Store
 
-CLUSTER_BATCH = 500  # articles saved between two clustering passes
 DbOption = typer.Option(DEFAULT_DB, "--db", help="DuckDB file of the store.")
-
-
-@dataclass
-class RunSummary:
-    articles: int = 0
-    sentences: int = 0
-    events: int = 0
-    unchanged: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "articles": self.articles, "sentences": self.sentences, "events": self.events,
-            "unchanged": self.unchanged, "skipped": [{"input": s.origin, "reason": s.reason} for s in self.skipped],
-        }
-
-
-def _articles(records: Iterable, summary: RunSummary) -> Iterator[Article]:
-    for rec in records:
-        if isinstance(rec, Skipped):
-            summary.skipped.append(rec)
-        else:
-            yield rec
-
-
-class Coder(Protocol):
-    """A Pipeline, or a ParallelCoder spreading one over worker processes."""
-
-    model_name: str
-
-    def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]: ...
+MAX_PRINTED = 50  # skipped inputs listed on stderr; --skip-log keeps every one
 
 
 def _progress(quiet: bool, force: bool = False) -> Progress:
@@ -68,72 +36,54 @@ def _progress(quiet: bool, force: bool = False) -> Progress:
     )
 
 
-def _new_articles(store: Store, articles: Iterable[Article], summary: RunSummary, fresh: set[str],
-                  batch: int = 512) -> Iterator[Article]:
-    """Articles not yet in the store with the same content hash, looked up a batch at a time (flat
-    memory); ids the store has never seen are added to ``fresh`` (saved without deletes)."""
-    for chunk in chunked(articles, batch):
-        known = store.coded_hashes([a.id for a in chunk])
-        for article in chunk:
-            if known.get(article.id) == article.content_hash:
-                summary.unchanged += 1
-                continue
-            if article.id not in known:
-                fresh.add(article.id)
-            yield article
-
-
 def code_into_store(pipeline: Coder, store: Store, records: Iterable, summary: RunSummary,
                     quiet: bool = True, skip_unchanged: bool = False, progress: bool = False) -> None:
-    """Code articles and save each in its own transaction as it is done (a killed run keeps
-    what it saved); with ``skip_unchanged``, articles stored with the same content are skipped."""
-    articles = _articles(records, summary)
-    fresh: set[str] = set()  # ids not in the store: saved without deleting first (bounded by in-flight articles)
-    todo = _new_articles(store, articles, summary, fresh) if skip_unchanged else articles
-    saved: list[str] = []  # clustered a batch at a time (one clustering pass costs as much as many saves)
+    """``run.code_records`` with a progress bar on a terminal."""
     with _progress(quiet, progress) as bar:
         task = bar.add_task("coding", total=None, rate="0.0")
-        for coded in pipeline.code(todo):
-            new = coded.article.id in fresh
-            fresh.discard(coded.article.id)
-            store.save(coded, model=pipeline.model_name, replace=not new)
-            saved.append(coded.article.id)
-            if len(saved) >= CLUSTER_BATCH:
-                update_clusters(store.con, saved)
-                saved.clear()
-            summary.articles += 1
-            summary.sentences += coded.sentences
-            summary.events += len(coded.events)
+
+        def advance(_coded) -> None:
             elapsed = bar.tasks[0].elapsed or 1e-9
             bar.update(task, advance=1, rate=f"{summary.articles / elapsed:.1f}")
-    if saved:
-        update_clusters(store.con, saved)
+
+        code_records(pipeline, store, records, summary, skip_unchanged=skip_unchanged, on_saved=advance)
 
 
 def print_summary(summary: RunSummary, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
-    elif summary.articles == 0 and summary.unchanged and not summary.skipped:
+    elif summary.articles == 0 and summary.unchanged and not summary.skipped_total:
         err.print(f"nothing to code: all {summary.unchanged} articles are already coded "
                   "with the same content (--no-resume recodes them)", highlight=False)
     else:
         err.print(
             f"coded {summary.articles} articles, {summary.sentences} sentences, {summary.events} events"
             + (f"; {summary.unchanged} already coded, unchanged, skipped" if summary.unchanged else "")
-            + (f"; skipped {len(summary.skipped)} inputs:" if summary.skipped else ""),
+            + (f"; skipped {summary.skipped_total} inputs ({_kinds(summary)}):" if summary.skipped_total else ""),
             highlight=False,
         )
-        for s in summary.skipped:
+        for s in summary.skipped[:MAX_PRINTED]:
             err.print(f"  skipped {s.origin}: {s.reason}", highlight=False, markup=False)
+        if summary.skipped_total > MAX_PRINTED:
+            more = summary.skipped_total - MAX_PRINTED
+            where = f"in {summary.skip_log.name}" if summary.skip_log else "with --skip-log FILE"
+            err.print(f"  … and {more} more (all of them {where})", highlight=False, markup=False)
+
+
+def _kinds(summary: RunSummary) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in summary.skipped_by_kind.most_common())
 
 
 @app.command()
 @user_errors
 def code(
-    paths: List[str] = typer.Argument(..., help="Files (.txt, .jsonl, .jsonl.gz, .csv), folders, or - for stdin; "
-                                      "with --cluster also .parquet, globs and fsspec URLs."),
+    paths: List[str] = typer.Argument(..., help="Files (.txt, .jsonl, .jsonl.gz, .csv, .html, .htm, .warc, .warc.gz), "
+                                      "folders, or - for stdin; with --cluster also .parquet, globs and fsspec URLs."),
     published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs that carry none."),
     db: str = DbOption,
+    max_chars: int = MaxCharsOption,
+    languages: str = LanguagesOption,
+    skip_log: Optional[Path] = SkipLogOption,
     model: Optional[str] = typer.Option(None, help="Any installed spaCy pipeline (default: en_core_web_sm)."),
     lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
     actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s) extending the knowledge base."),
@@ -153,26 +103,29 @@ def code(
     """Code news articles into events and store them (resumable: a re-run codes only what is new)."""
     pub = _date_option(published, "--published")
     config = PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors), batch_size=batch_size)
+    options = ingest_options(max_chars, languages)
     if (cluster is None) != (out_dir is None):
         raise DyadsError("--cluster and --out go together: dyads code SHARDS --cluster local --out DIR")
-    if cluster is not None:
-        from dyads.distributed import code_on_cluster
+    with skip_log_file(skip_log) as log:
+        summary = RunSummary(skip_log=log)
+        if cluster is not None:
+            from dyads.distributed import code_on_cluster
 
-        summary = code_on_cluster(paths, out_dir, cluster, config, workers=workers, published=pub, resume=resume)
-    else:
-        summary = _code_locally(paths, pub, db, config, workers, resume, quiet, progress)
-    if not quiet or as_json:
-        print_summary(summary, as_json)
-    if summary.skipped:
+            code_on_cluster(paths, out_dir, cluster, config, workers=workers, published=pub, resume=resume,
+                            options=options, summary=summary)
+        else:
+            records = read_inputs(paths, pub, options, exclude=[skip_log] if skip_log else [])
+            _code_locally(records, db, config, workers, resume, quiet, progress, summary)
+        if not quiet or as_json:
+            print_summary(summary, as_json)
+    if summary.skipped_total:
         raise typer.Exit(EXIT_SKIPPED)
 
 
-def _code_locally(paths: list[str], pub: date | None, db: str, config: PipelineConfig, workers: int,
-                  resume: bool, quiet: bool, progress: bool) -> RunSummary:
-    summary = RunSummary()
+def _code_locally(records: Iterable, db: str, config: PipelineConfig, workers: int, resume: bool,
+                  quiet: bool, progress: bool, summary: RunSummary) -> None:
     with Store(db) as store, ParallelCoder(config, workers) as coder:
-        code_into_store(coder, store, read_inputs(paths, pub), summary, quiet=quiet, skip_unchanged=resume, progress=progress)
-    return summary
+        code_into_store(coder, store, records, summary, quiet=quiet, skip_unchanged=resume, progress=progress)
 
 
 @app.command()

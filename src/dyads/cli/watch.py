@@ -1,0 +1,57 @@
+"""`dyads watch`: poll RSS/Atom feeds and code each new item's page."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from dyads.cli.app import app, err, user_errors
+from dyads.cli.coding import DbOption
+from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, ingest_options, skip_log_file
+from dyads.errors import EXIT_SKIPPED
+from dyads.parallel import ParallelCoder
+from dyads.pipeline import PipelineConfig
+from dyads.watch import PollSummary, Watcher, watch
+
+
+@app.command("watch")
+@user_errors
+def watch_command(
+    sources: List[str] = typer.Argument(..., help="Feed URLs (http/https) or feed files, RSS or Atom."),
+    interval: float = typer.Option(900.0, "--interval", min=0.0, help="Seconds between polls."),
+    once: bool = typer.Option(False, "--once", help="Poll once and exit (for cron)."),
+    polls: Optional[int] = typer.Option(None, "--polls", min=1, help="Stop after this many polls."),
+    timeout: float = typer.Option(20.0, "--timeout", min=0.1, help="Seconds allowed for each feed or page."),
+    db: str = DbOption,
+    model: Optional[str] = typer.Option(None, help="Any installed spaCy pipeline (default: en_core_web_sm)."),
+    lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
+    actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s)."),
+    max_chars: int = MaxCharsOption,
+    languages: str = LanguagesOption,
+    skip_log: Optional[Path] = SkipLogOption,
+    as_json: bool = typer.Option(False, "--json", help="Print each poll's summary as one JSON line on stdout."),
+) -> None:
+    """Poll feeds, fetch and code each new item's page, store it; items seen before are not recoded.
+    Quiet: only problems (feeds or pages that failed, items skipped) are printed, on stderr."""
+    options = ingest_options(max_chars, languages)
+    config = PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors))
+    with skip_log_file(skip_log, mode="a") as log, ParallelCoder(config, workers=1) as coder:
+        watcher = Watcher(db, coder, timeout=timeout, options=options, skip_log=log)
+        try:
+            skipped = watch(watcher, sources, interval, polls=1 if once else polls,
+                            on_poll=lambda s: _report(s, as_json))
+        except KeyboardInterrupt:
+            return
+    if skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _report(summary: PollSummary, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    for s in summary.skipped:
+        err.print(f"poll {summary.poll}: skipped {s.origin}: {s.reason}", highlight=False, markup=False)

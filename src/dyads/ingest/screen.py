@@ -1,0 +1,72 @@
+"""What every reader's Articles pass through before coding: the size limits and the
+language check. Over-long articles are coded in parts; articles in other languages are
+``Skipped`` with the language named."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
+
+from dyads.ingest.language import foreign_language
+from dyads.ingest.records import Record, Skipped
+from dyads.models import Article
+
+# spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with length.
+MAX_CHARS_CEILING = 1_000_000
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    max_chars: int = 200_000  # longer articles are coded in parts of about this many characters
+    max_bytes: int = 50_000_000  # larger files, lines or pages are skipped, never read whole
+    languages: tuple[str, ...] = ("en",)  # languages coded; () codes every language
+
+
+def screen(records: Iterable[Record], options: IngestOptions) -> Iterator[Record]:
+    """Records with non-accepted languages skipped and long articles split into parts."""
+    for rec in records:
+        if isinstance(rec, Skipped):
+            yield rec
+            continue
+        lang = foreign_language(rec, options.languages)
+        if lang:
+            yield Skipped(rec.origin or rec.id, f"language: {lang} (not {', '.join(options.languages)})", "language")
+        else:
+            yield from split_long(rec, options.max_chars)
+
+
+def split_long(article: Article, max_chars: int) -> Iterator[Article]:
+    """The article, or its parts when its body is over ``max_chars``: split at paragraph
+    (else sentence, else word) boundaries; part 1 keeps the headline; ids ``ID#partN``."""
+    if len(article.body) <= max_chars:
+        yield article
+        return
+    if len(article.title) + len(article.dek) > max_chars // 4:  # not a headline: code it as text
+        article = replace(article, title="", dek="", text=article.body)
+    pieces = list(_pieces(article.text, max_chars))
+    for n, text in enumerate(pieces, start=1):
+        first = n == 1
+        yield replace(
+            article, id=f"{article.id}#part{n}", text=text, title=article.title if first else "",
+            dek=article.dek if first else "", origin=f"{article.origin} (part {n} of {len(pieces)})",
+            extra={**article.extra, "part": n, "parts": len(pieces), "whole_article": article.id},
+        )
+
+
+def _pieces(text: str, size: int) -> Iterator[str]:
+    start = 0
+    while len(text) - start > size:
+        end = _break(text, start, start + size)
+        yield text[start:end].strip()
+        start = end
+    if text[start:].strip():
+        yield text[start:].strip()
+
+
+def _break(text: str, start: int, limit: int) -> int:
+    """The last paragraph, sentence or word boundary in the second half of text[start:limit]."""
+    floor = start + (limit - start) // 2
+    for sep in ("\n\n", ". ", " "):
+        at = text.rfind(sep, floor, limit)
+        if at > start:
+            return at + len(sep)
+    return limit
