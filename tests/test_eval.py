@@ -120,3 +120,11 @@ def test_split_is_by_record_parity_and_rejects_unknown_parts():
     assert split(docs, "dev") == docs[0::2] and split(docs, "held-out") == docs[1::2] and split(docs) == docs
     with pytest.raises(GoldFormatError):
         split(docs, "train")
+
+
+def test_records_sharing_an_id_keep_their_own_predictions(tmp_path):
+    docs = _plover(tmp_path, [
+        {"id": "R1", "event": "PROTEST", "text": "Farmers marched in Paris.", "source": [{"code": "FRA"}]},
+        {"id": "R1", "event": "ASSAULT", "text": "Gunmen attacked a bus.", "source": [{"code": "PAK"}]},
+    ])
+    assert [d.article.id for d in docs] == ["R1", "R1#2"]

@@ -102,10 +102,23 @@ def read_gold(path: Path, cameo_to_iso=lambda c: c, cameo_to_plover=None) -> lis
         raise GoldFormatError(f"{path}: no such file")
     name = path.name.lower()
     if name.endswith(".xml"):
-        return _read_petrarch(path, cameo_to_iso, cameo_to_plover)
-    if name.endswith(".json"):
-        return _read_plover(path, cameo_to_iso)
-    return _read_dyads(path)
+        docs = _read_petrarch(path, cameo_to_iso, cameo_to_plover)
+    elif name.endswith(".json"):
+        docs = _read_plover(path, cameo_to_iso)
+    else:
+        docs = _read_dyads(path)
+    return _unique_ids(docs)
+
+
+def _unique_ids(docs: list[GoldDoc]) -> list[GoldDoc]:
+    """Predictions are filed by document id; a repeated id (the PLOVER file has one)
+    gets a '#2' suffix so two records never share one set of predictions."""
+    seen: Counter = Counter()
+    for doc in docs:
+        seen[doc.article.id] += 1
+        if seen[doc.article.id] > 1:
+            doc.article.id = f"{doc.article.id}#{seen[doc.article.id]}"
+    return docs
 
 
 def _read_dyads(path: Path) -> list[GoldDoc]:
