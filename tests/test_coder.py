@@ -217,3 +217,19 @@ def test_month_precision_and_subordinate_clause_inheritance(pipeline):
     text = "Zelensky spoke to Knesset lawmakers on Sunday in a speech in which he lamented weak support from Jerusalem."
     accuse = only(code(pipeline, text), "ACCUSE")
     assert (accuse.actor.code, accuse.recipient.code, accuse.date) == ("UKR", "ISR", "2022-03-20")
+
+
+# -- actors and arguments (general constructions) -------------------------------------
+
+def test_unknown_official_takes_the_country_from_anywhere_in_the_title_chain(pipeline):
+    events = code(pipeline, "Ghanaian deputy interior minister Kwame Osei-Bonsu condemned Togo on Friday.")
+    e = only(events, "ACCUSE")
+    assert (e.actor.code, e.actor.sector, e.recipient.code) == ("GHA", "GOV", "TGO")
+
+
+def test_purpose_infinitive_after_an_object_belongs_to_the_subject(pipeline):
+    # "summoned the envoy to protest": the summoner protests; "urged X to" is object control
+    events = code(pipeline, "Chile summoned Peru's ambassador to complain about the fishing dispute.")
+    assert {(a, r) for t, a, r in dyads_of(events) if t == "ACCUSE"} == {("CHL", "PER")}
+    events = code(pipeline, "Norway urged Sudan to allow aid convoys into Darfur.")
+    assert ("REQUEST", "NOR", "SDN") in dyads_of(events)

@@ -425,21 +425,23 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
     doc = span.doc
     start = span.start
     i = span.start - 1
+    # The whole modifier chain of the name is read ("Nigerian junior foreign minister",
+    # "British Defence Secretary"); words that are neither title nor country ("junior",
+    # "Defence") are stepped over, and the span ends at the last word understood.
     while i >= 0 and doc[i].dep_ in ("compound", "amod") and i < doc[i].head.i <= span.end:
         tok = doc[i]
         low = tok.lemma_.lower()
         if i + 1 < span.start and kb.sector_of_word(f"{low} {doc[i + 1].lemma_.lower()}"):
-            pass  # first word of a title: "Foreign Minister", "Defence Secretary"
+            start = i  # first word of a title: "Foreign Minister", "Defence Secretary"
         elif kb.sector_of_word(low) or kb.is_leader_title(low) or low == "prime":
             if kb.is_leader_title(low) or low in ("minister",):
                 de.titles.add(_compound_lemma_words(doc, i, span.start))
             if de.sector is None and kb.sector_of_word(low):
                 de.sector = kb.sector_of_word(low)
+            start = i
         elif kb.country_of_adjective(tok.text):
             de.country = de.country or kb.country_of_adjective(tok.text)
-        else:
-            break
-        start = i
+            start = i
         i -= 1
     if de.kind == "person" and de.kb is None and de.sector is None and de.country:
         de.sector = "GOV" if de.titles else None

@@ -55,6 +55,7 @@ class Modality:
     intent_governors: frozenset[str] = frozenset()
     deontic_markers: frozenset[str] = frozenset()
     reporting_verbs: frozenset[str] = frozenset()
+    object_control_verbs: frozenset[str] = frozenset()
     actorless_types: frozenset[str] = frozenset()
     domestic_recipient_types: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
@@ -393,7 +394,7 @@ class EventCoder:
             actors += [a for c in verb.head.children if c.dep_ in SUBJECTS for a in _actors_at(c, index)]
             path.append("copula")  # "Syria is willing to ..."
         if not actors:
-            inherited, how = _inherited_subject(verb, index)
+            inherited, how = _inherited_subject(verb, index, self.modality.object_control_verbs)
             actors += inherited
             if how:
                 path.append(how)
@@ -659,8 +660,9 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
 GROUP_NOUNS = {"member", "partner", "ally", "supporter", "coalition", "camp", "side", "staff", "aide", "loyalist"}
 
 
-def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str]:
-    """Subject of a governing verb for infinitives, participles and conjuncts; head noun for relatives."""
+def _inherited_subject(verb: Token, index: ActorIndex, object_control: frozenset[str] = frozenset()) -> tuple[list[Actor], str]:
+    """Subject of a governing verb for infinitives, participles and conjuncts; head noun for
+    relatives; the object of object-control verbs ("urged Iran to", not "met Iran to")."""
     node = verb
     for _ in range(5):
         dep = node.dep_
@@ -679,7 +681,7 @@ def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str
             return [], ""
         if dep in ("advcl", "ccomp") and any(c.dep_ in SUBJECTS + ("nsubjpass",) for c in node.children):
             return [], ""
-        if dep == "xcomp":  # object control: "urged him to extend", "called on Russia to withdraw"
+        if dep == "xcomp" and head.lemma_.lower() in object_control:  # "urged him to extend", "called on Russia to withdraw"
             objects = [a for c in head.children if c.dep_ in ("dobj", "dative") for a in _actors_at(c, index, deep=False)]
             objects = objects or [a for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
                                   for p in _pobjs(c) for a in _actors_at(p, index, deep=False)]
