@@ -233,3 +233,29 @@ def test_purpose_infinitive_after_an_object_belongs_to_the_subject(pipeline):
     assert {(a, r) for t, a, r in dyads_of(events) if t == "ACCUSE"} == {("CHL", "PER")}
     events = code(pipeline, "Norway urged Sudan to allow aid convoys into Darfur.")
     assert ("REQUEST", "NOR", "SDN") in dyads_of(events)
+
+
+def actors_of(pipeline: Pipeline, text: str, word: str) -> set[tuple]:
+    """The (country, sector) actors the resolver gives the word's mention."""
+    doc = pipeline.nlp(text)
+    index = pipeline.resolver.resolve(doc, PUB)
+    token = next(t for t in doc if t.text == word)
+    mention = index.mention_at(token)
+    return {(a.code, a.sector) for a in index.actors(mention)} if mention else set()
+
+
+def test_coordinated_demonyms_name_one_actor_each(pipeline):
+    assert actors_of(pipeline, "Chilean and Peruvian diplomats met in Lima.", "diplomats") == {("CHL", "GOV"), ("PER", "GOV")}
+    events = code(pipeline, "Greek and Turkish negotiators agreed on a new round of talks.")
+    e = only(events, "AGREE")
+    assert {e.actor.code, e.recipient.code} == {"GRC", "TUR"}
+    events = code(pipeline, "Police in Togo beat dozens of Beninese and Nigerien traders.")
+    assert {r for t, a, r in dyads_of(events) if t == "ASSAULT"} == {"BEN", "NER"}
+
+
+def test_plural_demonyms_are_that_countrys_people_and_residence_beats_ethnicity(pipeline):
+    assert actors_of(pipeline, "Young Moroccans blocked the main road.", "Moroccans") == {("MAR", "CVL")}
+    assert actors_of(pipeline, "Bosnian Croats rallied in Mostar.", "Croats") == {("BIH", "CVL")}
+    assert actors_of(pipeline, "Ethnic Hungarians rallied in Cluj.", "Hungarians") == set()
+    assert actors_of(pipeline, "Ethnic Hungarian activists in Romania rallied.", "activists") == {("ROU", "OPP")}
+    assert actors_of(pipeline, "Thousands of students across Chile marched.", "students") == {("CHL", "EDU")}

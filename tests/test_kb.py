@@ -323,3 +323,9 @@ def test_package_data_is_consistent(kb):
             assert e.country in countries, e.id
     assert kb.is_case_sensitive("US") and kb.is_case_sensitive("Turkey")
     assert not kb.is_case_sensitive("Russia")
+
+
+def test_sector_words_follow_cameo_role_codes(kb):
+    # students EDU, workers LAB, farmers AGR (CAMEO role codes), not plain civilians
+    assert [kb.sector_of_word(w) for w in ("student", "worker", "farmer", "villager")] == ["EDU", "LAB", "AGR", "CVL"]
+    assert kb.sector_of_word("aid worker") == "NGO"

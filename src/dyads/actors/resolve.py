@@ -145,10 +145,9 @@ class ActorResolver:
             span = _extend_with_descriptors(span, self.kb, de)
             index.add(ActorMention(span.start, span.end, span.root.i, de, "kb"))
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent) == 1 and (
-                self.is_place(ent.text) or self.kb.country_of_adjective(ent.text) or self.kb.sector_of_word(ent.text.lower())
-            ):
-                continue  # NER calls some towns and demonyms people
+            if ent.label_ == "PERSON" and (len(ent) == 1 and (self.is_place(ent.text) or self.kb.sector_of_word(ent.text.lower()))
+                                           or self.kb.country_of_adjective(ent[-1].text)):
+                continue  # NER calls some towns and demonyms people ("Bosnian Croats")
             if ent.label_ == "PERSON" and not any(index.mention_at(t) for t in ent):
                 self._add_unknown_person(index, doc_entities, ent)
         self._second_pass(index, doc_entities)
@@ -239,6 +238,8 @@ class ActorResolver:
         compound = _compound_lemma(token)
         sector = kb.sector_of_word(compound) or kb.sector_of_word(lemma)
         set_kind = SET_NOUNS.get(lemma)
+        if (sector or set_kind or token.tag_ in ("NNS", "NNPS")) and self._coordinated_countries(index, entities, token, sector):
+            return
         if token.tag_ in ("NNS", "NNPS") and set_kind and _is_pair(token):
             members = self._conflict_sides(index, token) if lemma in ("side", "party") else []
             members = members or _recent_distinct(index, token.i, set_kind, 2)
@@ -247,7 +248,8 @@ class ActorResolver:
                 index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "plural"))
             return
         if sector is None:
-            self._people_of_country(index, entities, token)
+            if not self._people_of_country(index, entities, token):
+                self._adjective_actor(index, entities, token)  # "Young Algerians"
             return
         country, cue_tokens = _country_cue(index, token)
         start = min([token.i, _np_start(token)] + [t.i for t in cue_tokens])
@@ -261,6 +263,41 @@ class ActorResolver:
         key = f"generic:{country}:{sector}"
         de = entities.setdefault(key, DocEntity(key=key, name=f"{country} {sector}", kind="generic", country=country, sector=sector, certainty=0.8))
         index.add(ActorMention(start, token.i + 1, token.i, de, "descriptor"))
+
+    def _coordinated_countries(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token, sector: str | None) -> bool:
+        """'Hungarian and Romanian officials', 'the Turkish and Greek sides', 'U.S. and Russian
+        negotiators': one actor per country named by coordinated modifiers."""
+        codes: list[str] = []
+        first = token.i
+        for child in token.lefts:
+            if child.dep_ not in ("amod", "compound", "nmod"):
+                continue
+            for mod in [child, *child.conjuncts]:
+                code = self._modifier_country(index, mod)
+                if code and code not in codes:
+                    codes.append(code)
+                    first = min(first, mod.left_edge.i)
+        if len(codes) < 2:
+            return False
+        if sector is None and token.tag_ in ("NNS", "NNPS") and token.lemma_.lower() not in SET_NOUNS:
+            sector = "CVL"  # "Serbian and Croatian villagers"
+        members = tuple(
+            entities.setdefault(f"generic:{c}:{sector}", DocEntity(key=f"generic:{c}:{sector}", name=f"{c} {sector or ''}".strip(),
+                                                                   kind="generic", country=c, sector=sector, certainty=0.7))
+            for c in codes
+        )
+        de = DocEntity(key=f"set:{token.i}", name=token.text, kind="set", members=members, certainty=0.7)
+        index.add(ActorMention(first, token.i + 1, token.i, de, "plural"))
+        return index.mention_at(token) is not None
+
+    def _modifier_country(self, index: ActorIndex, mod: Token) -> str | None:
+        """The country a modifier names: a demonym (with its compound words: 'Sierra Leonean')
+        or a country mention ('U.S.')."""
+        mention = index.mention_at(mod)
+        if mention is not None:
+            return mention.entity.country if mention.entity.kind in ("country", "metonym") else None
+        words = [t for t in mod.lefts if t.dep_ == "compound"] + [mod]
+        return self.kb.country_of_adjective(" ".join(t.text for t in words)) or self.kb.country_of_adjective(mod.text)
 
     def _conflict_sides(self, index: ActorIndex, token: Token) -> list[DocEntity]:
         """'the sides' of the one war active in the document, if there is one."""
@@ -290,13 +327,26 @@ class ActorResolver:
 
     def _adjective_actor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
         """A bare demonym standing as a noun phrase ("the Israelis")."""
-        if token.dep_ in ("amod", "compound") or token.pos_ != "PROPN" and token.tag_ not in ("NNPS", "NNS"):
+        modifier = ("amod", "compound", "nmod")
+        if token.dep_ in modifier or token.dep_ == "conj" and token.head.dep_ in modifier:
+            return  # "Beninese and Nigerien traders": modifiers of the head noun
+        if token.pos_ != "PROPN" and token.tag_ not in ("NNPS", "NNS"):
             return
-        country = self.kb.country_of_adjective(token.text)
+        words = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]  # "Sierra Leonean"
+        country = (words and self.kb.country_of_adjective(" ".join(t.text for t in [*words, token]))) or self.kb.country_of_adjective(token.text)
+        # A people named with their country of residence ("Bosnian Serbs", "Kosovo Albanians")
+        # belong to it; "ethnic Albanians" names an ethnic group, not a country's people.
+        residence = [c for c in (self._modifier_country(index, m) for m in token.lefts if m.dep_ in ("amod", "compound")) if c]
+        if country and (residence or any(m.lower_ == "ethnic" for m in token.lefts)):
+            country, words = (residence[0] if residence else None), []
         if country:
-            key = f"generic:{country}:CVL"
-            de = entities.setdefault(key, DocEntity(key=key, name=token.text, kind="generic", country=country, sector="CVL", certainty=0.7))
-            index.add(ActorMention(token.i, token.i + 1, token.i, de, "descriptor"))
+            # "Sierra Leonean and Liberian refugees" read as "[Sierra Leonean] and [Liberian refugees]":
+            # the bare demonym shares its conjunct's sector.
+            sector = next((self.kb.sector_of_word(c.lemma_.lower()) for c in token.conjuncts if self.kb.sector_of_word(c.lemma_.lower())), None) or "CVL"
+            key = f"generic:{country}:{sector}"
+            de = entities.setdefault(key, DocEntity(key=key, name=token.text, kind="generic", country=country, sector=sector, certainty=0.7))
+            start = words[0].i if words and self.kb.country_of_adjective(" ".join(t.text for t in [*words, token])) else token.i
+            index.add(ActorMention(start, token.i + 1, token.i, de, "descriptor"))
 
     def _pronoun(self, index: ActorIndex, token: Token) -> None:
         low = token.lower_
@@ -362,10 +412,12 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
             if mention and mention.entity.country:
                 return mention.entity.country, [child]
             code = kb.country_of_adjective(child.text) or kb.country_of_name(child.text)
+            if code and child.i > 0 and child.doc[child.i - 1].lower_ == "ethnic":
+                continue  # "ethnic Albanian rebels": an ethnic group, not Albania's
             if code:
                 return code, [child]
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "from", "in", "throughout", "across", "inside", "within"):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     mention = index.mention_at(pobj)

@@ -649,8 +649,8 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
         if child.dep_ == "prep" and child.lower_ in ("of", "from"):
             for pobj in _pobjs(child):
                 mention = index.mention_at(pobj)
-                if mention is not None:
-                    return index.actors(mention)
+                if mention is not None:  # "scores of Sierra Leonean and Liberian refugees": each member
+                    return _actors_at(pobj, index, deep=False)
                 deeper = _actors_beneath(pobj, index)
                 if deeper:
                     return deeper
