@@ -259,3 +259,12 @@ def test_plural_demonyms_are_that_countrys_people_and_residence_beats_ethnicity(
     assert actors_of(pipeline, "Ethnic Hungarians rallied in Cluj.", "Hungarians") == set()
     assert actors_of(pipeline, "Ethnic Hungarian activists in Romania rallied.", "activists") == {("ROU", "OPP")}
     assert actors_of(pipeline, "Thousands of students across Chile marched.", "students") == {("CHL", "EDU")}
+
+
+def test_mentions_in_one_sentence_merge_when_only_one_has_date_words(pipeline):
+    events = code(pipeline, "Nigerian police fired tear gas to disperse student protesters on Monday, injuring five.")
+    assaults = [e for e in events if e.event == "ASSAULT" and e.factuality == "asserted"]
+    assert len(assaults) == 1 and assaults[0].date == "2022-03-21"
+    # two different text dates stay two events
+    events = code(pipeline, "Ethiopia and Kenya met on March 2 and met again on March 9.")
+    assert sorted(e.date for e in events if e.event == "CONSULT") == ["2022-03-02", "2022-03-09"]
