@@ -268,3 +268,18 @@ def test_mentions_in_one_sentence_merge_when_only_one_has_date_words(pipeline):
     # two different text dates stay two events
     events = code(pipeline, "Ethiopia and Kenya met on March 2 and met again on March 9.")
     assert sorted(e.date for e in events if e.event == "CONSULT") == ["2022-03-02", "2022-03-09"]
+
+
+def test_participle_modifying_a_noun_is_passive(pipeline):
+    # the noun undergoes the event; "armed with rifles" describes, it is no arms delivery
+    events = code(pipeline, "The army buried twelve Malian soldiers killed in an ambush near Gao.")
+    assert ("ASSAULT", None, "MLI") in dyads_of(events)
+    assert not any(e.actor and e.actor.code == "MLI" and e.event == "ASSAULT" for e in events)
+    events = code(pipeline, "Gunmen armed with rifles attacked a village in Niger.")
+    assert "AID" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_an_event_noun_as_subject_lends_its_owner_to_the_verb(pipeline):
+    events = code(pipeline, "Turkish drone strikes killed six Kurdish fighters in Iraq on Tuesday.")
+    assaults = [e for e in events if e.event == "ASSAULT" and e.factuality == "asserted"]
+    assert len(assaults) == 1 and assaults[0].actor.code == "TUR" and assaults[0].actor.sector != "CVL"

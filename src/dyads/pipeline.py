@@ -54,8 +54,9 @@ class Pipeline:
         self.conflicts = ConflictBook.load(self.config.actor_files)
         gazetteer = load_gazetteer()
         self.geoparser = Geoparser(gazetteer)
-        self.resolver = ActorResolver(self.kb, self.nlp.vocab, self.conflicts, is_place=_town_not_person(gazetteer, self.kb))
         self.lexicon = Lexicon.load(self.config.lexicons)
+        self.resolver = ActorResolver(self.kb, self.nlp.vocab, self.conflicts, is_place=_town_not_person(gazetteer, self.kb),
+                                      event_nouns=self.lexicon.lemmas("noun"))
         self.ontology = Ontology.load()
         self.coder = EventCoder(self.lexicon, quad_class=self.ontology.quad_class)
 

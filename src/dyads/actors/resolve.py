@@ -109,10 +109,11 @@ class ActorIndex:
 class ActorResolver:
     """Builds an ActorIndex for each document; owns the alias matcher."""
 
-    def __init__(self, kb: KnowledgeBase, vocab, conflicts=None, is_place=None) -> None:
+    def __init__(self, kb: KnowledgeBase, vocab, conflicts=None, is_place=None, event_nouns=frozenset()) -> None:
         self.kb = kb
         self.conflicts = conflicts  # ConflictBook: "the sides" of a war in the document
         self.is_place = is_place or (lambda name: False)  # NER calls some towns people
+        self.event_nouns = event_nouns  # "Turkish strikes" are events, not Turkish people
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(vocab, attr="LOWER")
         self._entities: dict[str, Entity] = {}
@@ -314,6 +315,8 @@ class ActorResolver:
         """A plural people-noun with a demonym ("Iraqi Kurds", "Russian oligarchs") is that
         country's civilians when no sector word says otherwise."""
         if token.tag_ not in ("NNS", "NNPS") or token.ent_type_ in ("DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL"):
+            return False
+        if token.lemma_.lower() in self.event_nouns:
             return False
         for child in token.lefts:
             if child.dep_ == "amod":

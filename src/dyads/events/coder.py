@@ -334,13 +334,23 @@ class EventCoder:
         return cand
 
     def _verb_arguments(self, verb: Token, entry: LexEntry, obj: Token | None, index: ActorIndex):
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        # "soldiers killed in Ukraine", "the homes demolished by the army": a participle
+        # modifying a noun is passive; the noun undergoes the event. (A noun that heads the
+        # whole sentence is the parser misreading a main verb: "A newspaper called on ...".)
+        participle = verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.dep_ != "ROOT"
+        passive = participle or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         actors: list[Actor] = []
         recipients: list[Actor] = []
         path = []
+        if participle and entry.object_is_recipient and obj is None:
+            recipients += _actors_at(verb.head, index)
+            path.append("participle-head")
         for child in verb.children:
             if child.dep_ in SUBJECTS and not passive:
-                actors += _actors_at(child, index)
+                found = _actors_at(child, index)
+                if not found and self.lexicon.lookup(child.lemma_, "noun"):
+                    found = _owner_of(child, index)  # "US drone strikes killed ...": the strikes' owner
+                actors += found
                 path.append("nsubj")
             elif child.dep_ == "agent":
                 for pobj in _pobjs(child):
@@ -393,7 +403,7 @@ class EventCoder:
         if not actors and verb.pos_ == "ADJ" and verb.dep_ in ("acomp", "attr"):
             actors += [a for c in verb.head.children if c.dep_ in SUBJECTS for a in _actors_at(c, index)]
             path.append("copula")  # "Syria is willing to ..."
-        if not actors:
+        if not actors and not participle:
             inherited, how = _inherited_subject(verb, index, self.modality.object_control_verbs)
             actors += inherited
             if how:
@@ -612,16 +622,19 @@ def _actors_at(token: Token, index: ActorIndex, deep: bool = True) -> list[Actor
 def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
     """Who made the thing a noun names: 'a United Nations appeal', 'calls by Kofi Annan',
     "Russia's proposal", 'an Indian proposal', 'an appeal from President Gbagbo'."""
+    # Modifiers nearest first, through compound chains ("US Predator attacks").
+    modifiers = [c for c in token.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    modifiers += [g for c in modifiers if c.dep_ == "compound" for g in c.children if g.dep_ in ("compound", "amod", "nmod")]
+    for child in modifiers:
+        if child.tag_ == "PRP$":  # "its prisoners", "his counterpart": not an owner to target
+            continue
+        mention = index.mention_at(child)
+        if mention is not None:
+            return index.actors(mention)
+        code = index.kb.country_of_adjective(child.text)
+        if code:
+            return [Actor(code=code, entity_text=child.text, name=code, start=child.idx, end=child.idx + len(child.text), certainty=0.7)]
     for child in token.children:
-        if child.dep_ in ("poss", "compound", "amod", "nmod"):
-            if child.tag_ == "PRP$":  # "its prisoners", "his counterpart": not an owner to target
-                continue
-            mention = index.mention_at(child)
-            if mention is not None:
-                return index.actors(mention)
-            code = index.kb.country_of_adjective(child.text)
-            if code:
-                return [Actor(code=code, entity_text=child.text, name=code, start=child.idx, end=child.idx + len(child.text), certainty=0.7)]
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             for pobj in _pobjs(child):
                 mention = index.mention_at(pobj)
@@ -749,6 +762,8 @@ def _drop_objects_of_events(found: list[Candidate]) -> list[Candidate]:
 
     def inside_object(t: Token) -> bool:
         if t.dep_ == "dobj" and t.head.i in verbs:
+            return True
+        if t.dep_ == "nsubj" and t.head.i in verbs:  # "the airstrikes killed ten": one event, the verb's
             return True
         # "blocked the EU sanctions package": a compound inside the object
         return t.dep_ == "compound" and t.head.dep_ == "dobj" and t.head.head.i in verbs

@@ -132,5 +132,9 @@ class Lexicon:
     def lookup(self, lemma: str, pos: str) -> list[LexEntry]:
         return self._index.get((lemma.lower(), pos), [])
 
+    def lemmas(self, pos: str) -> frozenset[str]:
+        """Every single-word lemma with an entry of that part of speech."""
+        return frozenset(lemma for lemma, p in self._index if p == pos and " " not in lemma)
+
     def types(self) -> set[str]:
         return {e.type for e in self.entries.values()}
