@@ -129,7 +129,7 @@ class EventCoder:
             cand = self._arguments(token, entry, obj, actors)
             if cand is not None:
                 found.append(cand)
-        found = _fold_nouns_into_verbs(_drop_objects_of_events(found))
+        found = _fold_verbs_into_subject_nouns(_fold_nouns_into_verbs(_drop_objects_of_events(found)))
         found += self._deontic_requests(doc, actors, found)
         return found
 
@@ -347,10 +347,7 @@ class EventCoder:
             path.append("participle-head")
         for child in verb.children:
             if child.dep_ in SUBJECTS and not passive:
-                found = _actors_at(child, index)
-                if not found and self.lexicon.lookup(child.lemma_, "noun"):
-                    found = _owner_of(child, index)  # "US drone strikes killed ...": the strikes' owner
-                actors += found
+                actors += _actors_at(child, index)
                 path.append("nsubj")
             elif child.dep_ == "agent":
                 for pobj in _pobjs(child):
@@ -424,6 +421,8 @@ class EventCoder:
                     continue  # "the Beersheba attack": a place, dealt with by the place stage
                 if not found and child.dep_ == "amod":  # "an Israeli airstrike"
                     found = _owner_of(noun, index)[:1] if index.kb.country_of_adjective(child.text) else []
+                if not found and child.dep_ == "compound":  # "US Predator attacks": a compound chain
+                    found = [a for g in child.children if g.dep_ in ("compound", "amod", "nmod") for a in _actors_at(g, index, deep=False)]
                 actors += found
                 if found:
                     path.append(child.dep_)
@@ -763,8 +762,6 @@ def _drop_objects_of_events(found: list[Candidate]) -> list[Candidate]:
     def inside_object(t: Token) -> bool:
         if t.dep_ == "dobj" and t.head.i in verbs:
             return True
-        if t.dep_ == "nsubj" and t.head.i in verbs:  # "the airstrikes killed ten": one event, the verb's
-            return True
         # "blocked the EU sanctions package": a compound inside the object
         return t.dep_ == "compound" and t.head.dep_ == "dobj" and t.head.head.i in verbs
 
@@ -885,4 +882,25 @@ def _fold_nouns_into_verbs(found: list[Candidate]) -> list[Candidate]:
             host.trigger_tokens = sorted({t.i: t for t in host.trigger_tokens + [cand.trigger]}.values(), key=lambda t: t.i)
             continue
         kept.append(cand)
+    return kept
+
+
+def _fold_verbs_into_subject_nouns(found: list[Candidate]) -> list[Candidate]:
+    """'Turkish drone strikes killed six fighters', 'a bomb attack in Kabul killed five': an
+    event noun that is the subject of a verb of the same type is one event; the noun names
+    who acted, the verb whom it struck and whether it happened."""
+    nouns = {c.trigger.i: c for c in found if c.entry.pos == "noun" and c.trigger.dep_ == "nsubj"}
+    kept = []
+    for cand in found:
+        subject = next((nouns[c.i] for c in cand.trigger.children if c.i in nouns), None) if cand.entry.pos == "verb" else None
+        if subject is None or subject.entry.type != cand.entry.type:
+            kept.append(cand)
+            continue
+        if not any(subject.recipients):
+            subject.recipients = cand.recipients
+        if not any(subject.actors):
+            subject.actors = cand.actors
+        subject.factuality = cand.factuality
+        subject.trigger_tokens = sorted({t.i: t for t in subject.trigger_tokens + cand.trigger_tokens}.values(), key=lambda t: t.i)
+        subject.path += f"+verb:{cand.entry.id}"
     return kept
