@@ -283,3 +283,41 @@ def test_an_event_noun_as_subject_lends_its_owner_to_the_verb(pipeline):
     events = code(pipeline, "Turkish drone strikes killed six Kurdish fighters in Iraq on Tuesday.")
     assaults = [e for e in events if e.event == "ASSAULT" and e.factuality == "asserted"]
     assert len(assaults) == 1 and assaults[0].actor.code == "TUR" and assaults[0].actor.sector != "CVL"
+
+
+def test_an_infinitive_of_a_noun_has_not_happened_unless_it_is_the_first_to(pipeline):
+    events = code(pipeline, "Kenya defended the right of its troops to strike militants in Somalia.")
+    assert "ASSAULT" not in {t for t, _, _ in dyads_of(events)}
+    events = code(pipeline, "Macron became the first Western leader to visit Kyiv.")
+    assert ("CONSULT", "FRA", "UKR") in dyads_of(events)
+
+
+def test_the_reason_for_an_accusation_is_alleged_not_asserted(pipeline):
+    events = code(pipeline, "Armenia blamed Azerbaijan for the shelling of Armenian villages.")
+    assert ("ACCUSE", "ARM", "AZE") in dyads_of(events)
+    assert "ASSAULT" not in {t for t, _, _ in dyads_of(events)}
+    events = code(pipeline, "Police in Jordan arrested two Syrians for attacking a Jordanian patrol.")
+    assert {t for t, _, _ in dyads_of(events)} == {"COERCE"}
+
+
+def test_claiming_that_someone_attacked_accuses_them(pipeline):
+    events = code(pipeline, "Ethiopia claimed that Eritrean troops had attacked a border town.")
+    assert ("ACCUSE", "ETH", "ERI") in dyads_of(events)
+    assert "ASSAULT" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_the_party_a_that_clause_names_is_the_one_asked(pipeline):
+    events = code(pipeline, "Beijing demanded that Washington cancel its plan to sell jets to Taiwan.")
+    assert {(a, r) for t, a, r in dyads_of(events) if t == "REQUEST"} == {("CHN", "USA")}
+    events = code(pipeline, "The WHO repeated its demand that Israel let fuel into Gaza.")
+    assert ("REQUEST", "IGO", "ISR") in dyads_of(events)
+
+
+def test_a_conjoined_clause_is_not_the_refused_action(pipeline):
+    events = code(pipeline, "Brazil refused to deploy peacekeepers in Haiti and urged its citizens to leave.")
+    assert ("REJECT", "BRA", "HTI") in dyads_of(events)
+
+
+def test_weapons_stand_for_the_military_that_fires_them(pipeline):
+    e = only(code(pipeline, "Syrian jets bombed rebel positions near Idlib."), "ASSAULT")
+    assert (e.actor.code, e.actor.sector) == ("SYR", "MIL")

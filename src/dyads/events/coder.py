@@ -37,9 +37,11 @@ COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
 # The AGREE event made from a stated intent to act (see EventCoder._intents).
 INTENT_ENTRY = LexEntry(id="agree.intent", type="AGREE", lemmas=(), cameo="030", weight=0.7, source="coder")
 REFUSAL_ENTRY = LexEntry(id="reject.refusal", type="REJECT", lemmas=(), cameo="120", weight=0.65, source="coder")
+ALLEGATION_ENTRY = LexEntry(id="accuse.allegation-of-act", type="ACCUSE", lemmas=(), cameo="112", mode="allege", weight=0.6, source="coder")
 THREAT_ENTRY = LexEntry(id="threaten.intent", type="THREATEN", lemmas=(), cameo="130", weight=0.65, source="coder")
 # The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
 DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
+ORDINALS = {"first", "second", "third", "last", "only", "latest", "next"}
 QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
 ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
 
@@ -56,6 +58,7 @@ class Modality:
     deontic_markers: frozenset[str] = frozenset()
     reporting_verbs: frozenset[str] = frozenset()
     object_control_verbs: frozenset[str] = frozenset()
+    allegation_governors: frozenset[str] = frozenset()
     actorless_types: frozenset[str] = frozenset()
     domestic_recipient_types: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
@@ -163,6 +166,7 @@ class EventCoder:
         self._complements(found)
         self._recipients_in_phrase(found)
         self._intents(found)
+        self._allegations(found)
         self.domestic_targets(found)
         if conflicts is not None:
             for cand in found:
@@ -229,6 +233,26 @@ class EventCoder:
             )
             found.append(intent)
             agree_at[cue.i] = intent
+
+    def _allegations(self, found: list[Candidate]) -> None:
+        """'The US claimed that ISIL had attacked Iraq': alleging a hostile act is an ACCUSE
+        of its perpetrator (the act itself stays unasserted)."""
+        accusing = {c.trigger.i for c in found if c.entry.type == "ACCUSE"}
+        for cand in list(found):
+            if cand.factuality != "hypothetical" or self.quad_class(cand.entry.type) not in (3, 4) or not any(cand.actors):
+                continue
+            cue = self._factuality_with_cue(cand.trigger)[2]
+            if cue is None or cue.i in accusing or cue.lemma_.lower() not in self.modality.allegation_governors or cue.pos_ != "VERB":
+                continue
+            speakers = [a for c in cue.children if c.dep_ in SUBJECTS for a in _actors_at(c, self._index)] if self._index else []
+            accused = [a for a in cand.actors if a is not None and not _same_actor(a, speakers)]
+            if not speakers or not accused:
+                continue
+            accuse = Candidate(entry=ALLEGATION_ENTRY, trigger=cue, trigger_tokens=[cue], actors=speakers, recipients=accused,
+                               confidence=round(cand.confidence * 0.9, 3), path=f"nsubj+allegation:{cand.entry.id}",
+                               timex=cand.timex, place=cand.place)
+            found.append(accuse)
+            accusing.add(cue.i)
 
     def domestic_targets(self, found: list[Candidate]) -> None:
         """Protests with no stated target are aimed at the protesters' own authorities
@@ -476,9 +500,14 @@ class EventCoder:
         node = token
         first = True
         edge = ""
+        prev = token
         prev_is_trigger_noun = False
         for _ in range(8):
             children = list(node.children)
+            if not first:
+                governed = self._governed(node, edge, prev)
+                if governed is not None:
+                    return governed, attempt, node
             lowers = {c.lower_ for c in children}
             if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ == "no" for c in children):
                 return "negated", attempt, None
@@ -509,24 +538,58 @@ class EventCoder:
             if node.dep_ not in CLAUSE_LINKS or node.head.i == node.i:
                 break
             parent = node.head
+            if parent.lemma_.lower() in m.allegation_governors and node.dep_ == "ccomp":
+                return "hypothetical", attempt, parent  # "claimed that ISIL had attacked": alleged
             if parent.lemma_.lower() in REPORTING and node.dep_ in ("ccomp", "parataxis", "dep"):
                 break
             edge = node.dep_
             prev_is_trigger_noun = first and token.pos_ in ("NOUN", "PROPN")  # "needs coordination"
-            node = parent
+            prev, node = node, parent
             first = False
         return "asserted", attempt, None
+
+    def _governed(self, node: Token, edge: str, prev: Token) -> str | None:
+        """What a governing word does to the event below it, reached from ``prev`` by ``edge``:
+        'an agreement to increase trade' (an infinitive of a noun has not happened),
+        'blamed Israel for the bombing', 'accused of spying' (the reason is alleged), and
+        'reiterated its demand that Israel ease' (the demand governs its that-clause)."""
+        m = self.modality
+        if edge == "acl" and prev.tag_ == "VB" and node.pos_ in ("NOUN", "PROPN") and any(
+                c.dep_ in ("aux", "mark") and c.lower_ == "to" for c in prev.children) and not any(
+                c.lower_ in ORDINALS or c.tag_ == "JJS" for c in node.children):  # "the first leader to meet Putin" did
+            return "hypothetical"
+        if node.lemma_.lower() in m.allegation_governors and edge == "prep" and prev.lower_ in ("for", "of", "with", "over"):
+            return "hypothetical"
+        if edge == "ccomp":
+            for obj in (c for c in node.children if c.dep_ == "dobj"):
+                lemma = obj.lemma_.lower()
+                if lemma in m.negating_governors:
+                    return "negated"
+                if lemma in m.request_governors or lemma in m.hypothetical_governors:
+                    return "hypothetical"
+        return None
 
     # -- complements: recipients found in the embedded event --------------------------
     def _complements(self, found: list[Candidate]) -> None:
         for cand in found:
             if not cand.entry.recipient_from_complement or any(cand.recipients):
                 continue
-            subtree = {t.i for t in cand.trigger.subtree} - {cand.trigger.i}
+            # The party a that-clause names comes first ("demanded that the US cancel plans
+            # to sell weapons to Taiwan": the US is asked, not Taiwan).
+            addressees = [a for a in _clause_subjects(cand.trigger, self._index) if not _same_actor(a, cand.actors)
+                          and a.code not in {x.code for x in cand.actors if x is not None}] if self._index else []
+            if addressees:
+                cand.recipients = addressees
+                cand.path += "+clause-subject"
+            subtree = {t.i for c in cand.trigger.children if c.dep_ in COMPLEMENT_ROLES for t in c.subtree}
             for other in found:
                 if other is cand or other.trigger.i not in subtree:
                     continue
                 targets = [r for r in other.recipients if r is not None]
+                if targets and addressees:  # the embedded action still gives the mode
+                    cand.extra["complement"] = other
+                    cand.mode = self.modality.complement_modes.get(cand.entry.type, {}).get(other.entry.type) or cand.mode
+                    break
                 if targets:
                     cand.recipients = targets
                     cand.extra["complement"] = other
@@ -823,11 +886,9 @@ def _reciprocal_pairs(members: list[Actor]) -> list[tuple[Actor, Actor]]:
     return pairs
 
 
-def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
-    """Actors in recipient positions inside the complement of a REJECT/REQUEST-like trigger:
-    the subject of a that-clause ("demanded that the United States cancel"), else the
-    object or beneficiary of the embedded action ("threatened to impose restrictions
-    against German goods")."""
+def _clause_subjects(trigger: Token, index: ActorIndex) -> list[Actor]:
+    """The subject of a that-clause complement: the party asked, refused or warned
+    ("demanded that the United States cancel ...", "its demand that Israel ease ...")."""
     holders = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
     for holder in holders:
         for clause in holder.children:
@@ -836,10 +897,22 @@ def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
                 found = [a for s in subjects for a in _actors_at(s, index, deep=False)]
                 if found:
                     return found
+    return []
+
+
+# The trigger's own dependents that hold what it refuses, asks or threatens (not its
+# subject, its conjoined clauses or its adverbial clauses).
+COMPLEMENT_ROLES = ("xcomp", "ccomp", "dobj", "dative", "prep", "attr", "acl", "oprd", "pcomp")
+
+
+def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
+    """Actors in recipient positions inside the complement of a REJECT/REQUEST-like trigger:
+    the object or beneficiary of the embedded action ("threatened to impose restrictions
+    against German goods"), never a conjoined clause ("refused to deploy ... and urged its
+    citizens ...")."""
+    inside = sorted((t for c in trigger.children if c.dep_ in COMPLEMENT_ROLES for t in c.subtree), key=lambda t: t.i)
     found: list[Actor] = []
-    for tok in trigger.subtree:
-        if tok.i == trigger.i:
-            continue
+    for tok in inside:
         role = tok.dep_
         if role in ("dative", "dobj") and tok.head.pos_ == "VERB" or role == "pobj" and tok.head.lower_ in ("to", "for", "against", "with", "on"):
             mention = index.mention_at(tok)
