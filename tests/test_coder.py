@@ -321,3 +321,32 @@ def test_a_conjoined_clause_is_not_the_refused_action(pipeline):
 def test_weapons_stand_for_the_military_that_fires_them(pipeline):
     e = only(code(pipeline, "Syrian jets bombed rebel positions near Idlib."), "ASSAULT")
     assert (e.actor.code, e.actor.sector) == ("SYR", "MIL")
+
+
+def test_group_nouns_take_their_sector_from_a_modifier(pipeline):
+    assert actors_of(pipeline, "Opposition groups in Kenya called for a boycott.", "groups") == {("KEN", "OPP")}
+    assert actors_of(pipeline, "Somali police officials denied the report.", "officials") == {("SOM", "COP")}
+
+
+def test_it_refers_back_when_the_copula_describes_an_agent(pipeline):
+    events = code(pipeline, "Morocco says it is ready to reopen its border with Algeria.")
+    assert ("AGREE", "MAR", "DZA") in dyads_of(events)
+
+
+def test_coordinated_country_before_a_named_force(pipeline):
+    events = code(pipeline, "Iraq said US and British forces must leave Basra.")
+    assert {(a, r) for t, a, r in dyads_of(events) if t == "REQUEST"} == {("IRQ", "USA"), ("IRQ", "GBR")}
+
+
+def test_an_organisation_noun_is_the_organisation_named_before_it(pipeline):
+    e = only(code(pipeline, "The Hamas movement rejected the Egyptian truce proposal."), "REJECT")
+    assert (e.actor.code, e.actor.sector, e.recipient.code) == ("PSE", "REB", "EGY")
+
+
+def test_a_subject_misread_as_a_participle_still_names_the_speaker(pipeline):
+    events = code(pipeline, "The Red Cross operating in Yemen said Saudi forces must stop the blockade.")
+    assert ("REQUEST", "IGO", "SAU") in {(t, "IGO" if a == "NGO" else a, r) for t, a, r in dyads_of(events)}
+
+
+def test_unknown_officers_with_a_rank_are_military(pipeline):
+    assert actors_of(pipeline, "Col. John Mensah resigned on Friday after protests in Ghana.", "Mensah") == {("GHA", "MIL")}

@@ -329,3 +329,8 @@ def test_sector_words_follow_cameo_role_codes(kb):
     # students EDU, workers LAB, farmers AGR (CAMEO role codes), not plain civilians
     assert [kb.sector_of_word(w) for w in ("student", "worker", "farmer", "villager")] == ["EDU", "LAB", "AGR", "CVL"]
     assert kb.sector_of_word("aid worker") == "NGO"
+
+
+def test_former_names_of_organisations(kb):
+    assert {e.id for e in kb.lookup("European Community")} == {"igo:EU"}
+    assert kb.is_group_noun("movement") and not kb.is_group_noun("president")

@@ -27,6 +27,7 @@ THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 PAIR_WORDS = {"two", "both", "warring"}
 SET_NOUNS = {"side": "country", "party": "country", "country": "country", "nation": "country", "leader": "person", "government": "country"}
+MILITARY_RANKS = {"gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "lieutenant", "brig", "brigadier", "adm", "admiral", "marshal", "sgt", "sergeant"}
 NAME_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "lt", "col", "maj", "capt", "sir"}
 
 
@@ -93,6 +94,17 @@ class ActorIndex:
         self.mentions.append(mention)
         for i in range(mention.start, mention.end):
             self._by_token[i] = mention
+
+    def replace(self, old: ActorMention, new: ActorMention) -> None:
+        """Put a wider reading in place of a mention ('US and British forces' for 'British forces')."""
+        self.mentions.remove(old)
+        for i in range(old.start, old.end):
+            self._by_token.pop(i, None)
+        if any(i in self._by_token for i in range(new.start, new.end)):
+            new.start = old.start
+        self.mentions.append(new)
+        for i in range(new.start, new.end):
+            self._by_token[i] = new
 
     def mention_at(self, token: Token) -> ActorMention | None:
         return self._by_token.get(token.i)
@@ -196,6 +208,10 @@ class ActorResolver:
         if de is None:
             de = DocEntity(key=key, name=name, kind="person", certainty=0.8)
             entities[key] = de
+        ranks = [t for t in ent.doc[max(0, ent.start - 3) : ent.end] if t.lower_.rstrip(".") in MILITARY_RANKS]
+        if ranks and de.sector is None:  # "Lt. Gen. Prosper Avril"
+            de.sector = "MIL"
+            de.titles.add(ranks[-1].lower_.rstrip("."))
         span = _extend_with_descriptors(ent, self.kb, de)
         if de.country is None:  # "Arab League Secretary-General Chedli Klibi"
             for tok in reversed(list(ent.doc[max(0, span.start - 6) : span.start])):
@@ -221,7 +237,10 @@ class ActorResolver:
             if len(found) == 1 and first not in surnames:
                 surnames[first] = found[0]
         for token in doc:
-            if index.mention_at(token):
+            mention = index.mention_at(token)
+            if mention is not None:
+                if mention.head == token.i and mention.how == "kb" and mention.entity.kind == "institution":
+                    self._coordinated_institution(index, entities, token, mention)  # "US and British forces"
                 continue
             low = token.lower_
             if token.pos_ == "PROPN" and low in surnames and token.ent_type_ in ("PERSON", ""):
@@ -237,7 +256,7 @@ class ActorResolver:
         """A noun phrase headed by a sector word, a title or a set noun."""
         kb, lemma = self.kb, token.lemma_.lower()
         compound = _compound_lemma(token)
-        sector = kb.sector_of_word(compound) or kb.sector_of_word(lemma)
+        sector = kb.sector_of_word(compound) or _modifier_sector(kb, token) or kb.sector_of_word(lemma)
         set_kind = SET_NOUNS.get(lemma)
         if (sector or set_kind or token.tag_ in ("NNS", "NNPS")) and self._coordinated_countries(index, entities, token, sector):
             return
@@ -294,11 +313,34 @@ class ActorResolver:
     def _modifier_country(self, index: ActorIndex, mod: Token) -> str | None:
         """The country a modifier names: a demonym (with its compound words: 'Sierra Leonean')
         or a country mention ('U.S.')."""
+        words = [t for t in mod.lefts if t.dep_ == "compound"] + [mod]
+        code = self.kb.country_of_adjective(" ".join(t.text for t in words)) or self.kb.country_of_adjective(mod.text)
+        if code:
+            return code
         mention = index.mention_at(mod)
         if mention is not None:
             return mention.entity.country if mention.entity.kind in ("country", "metonym") else None
-        words = [t for t in mod.lefts if t.dep_ == "compound"] + [mod]
-        return self.kb.country_of_adjective(" ".join(t.text for t in words)) or self.kb.country_of_adjective(mod.text)
+        return None
+
+    def _coordinated_institution(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token, mention: ActorMention) -> None:
+        """'US and British forces' matched as 'British forces': one actor per country, same sector."""
+        if not any(m.dep_ in ("amod", "compound", "nmod") and m.conjuncts for m in token.lefts):
+            return
+        codes = []
+        for child in (c for c in token.lefts if c.dep_ in ("amod", "compound", "nmod")):
+            for mod in [child, *child.conjuncts]:
+                code = self._modifier_country(index, mod)
+                if code and code not in codes:
+                    codes.append(code)
+        if len(codes) < 2 or mention.entity.country not in codes:
+            return
+        sector = mention.entity.sector
+        members = tuple(entities.setdefault(f"generic:{c}:{sector}", DocEntity(key=f"generic:{c}:{sector}", name=f"{c} {sector}",
+                                                                               kind="generic", country=c, sector=sector, certainty=0.8))
+                        for c in codes)
+        start = min(t.left_edge.i for t in token.lefts if t.dep_ in ("amod", "compound", "nmod"))
+        index.replace(mention, ActorMention(start, mention.end, token.i, DocEntity(key=f"set:{token.i}", name=token.text, kind="set",
+                                                                                   members=members, certainty=0.8), "plural"))
 
     def _conflict_sides(self, index: ActorIndex, token: Token) -> list[DocEntity]:
         """'the sides' of the one war active in the document, if there is one."""
@@ -356,8 +398,8 @@ class ActorResolver:
         if low in PERSON_PRONOUNS:
             want, gender = {"person"}, PERSON_PRONOUNS[low]
         elif low in THING_PRONOUNS:
-            if token.dep_ == "nsubj" and token.head.lemma_ == "be":
-                return  # "It was the first call ...": expletive or an event, not an actor
+            if token.dep_ == "nsubj" and token.head.lemma_ == "be" and not _predicates_of_agents(token.head):
+                return  # "It was the first call ...", "it is clear that": expletive or an event, not an actor
             want, gender = {"country", "igo", "group", "institution", "metonym"}, None
         elif low in PLURAL_PRONOUNS:
             want, gender = {"set", "group", "generic"}, None
@@ -392,6 +434,17 @@ def _compound_lemma(token: Token) -> str:
     if mods:
         return " ".join([m.lower_ for m in mods] + [token.lemma_.lower()])
     return token.lemma_.lower()
+
+
+def _modifier_sector(kb: KnowledgeBase, token: Token) -> str | None:
+    """A group noun takes its sector from a modifier: 'opposition groups', 'police officials'."""
+    if not kb.is_group_noun(token.lemma_.lower()):
+        return None
+    for mod in sorted((c for c in token.lefts if c.dep_ in ("compound", "amod")), key=lambda t: -t.i):
+        sector = kb.sector_of_word(mod.lemma_.lower()) or kb.sector_of_word(mod.lower_)
+        if sector:
+            return sector
+    return None
 
 
 def _np_start(token: Token) -> int:
@@ -536,6 +589,16 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int) -> list[
         if len(found) == n:
             break
     return found
+
+
+# Adjectives that say something of an agent ("it is willing to withdraw"); after others
+# "it" is a placeholder ("it is clear that", "it was the first call").
+AGENT_ADJECTIVES = {"willing", "ready", "prepared", "determined", "committed", "eager", "keen", "reluctant", "unwilling",
+                    "resolved", "poised"}
+
+
+def _predicates_of_agents(copula: Token) -> bool:
+    return any(c.dep_ == "acomp" and c.lemma_.lower() in AGENT_ADJECTIVES for c in copula.children)
 
 
 def _clause_subject(index: ActorIndex, token: Token) -> str | None:

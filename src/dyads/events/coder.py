@@ -676,9 +676,29 @@ def _actors_at(token: Token, index: ActorIndex, deep: bool = True) -> list[Actor
         if named:  # "the US commander in Iraq, General David Petraeus,"
             found += index.actors(named[0])
             continue
+        if tok.pos_ == "VERB" and tok.dep_ in SUBJECTS:  # "The Red Cross operating in Iraq said": a misread subject
+            found += [a for c in tok.children if c.dep_ == "nsubj" for a in _actors_at(c, index, deep=False)]
+            continue
+        owners = _named_by_compound(tok, index)
+        if owners:  # "the Islamic Jihad movement", "the al-Qaeda terror network"
+            found += owners
+            continue
         if deep:
             found += _actors_beneath(tok, index)
     return found
+
+
+def _named_by_compound(token: Token, index: ActorIndex) -> list[Actor]:
+    """An organisation noun named by the organisation in front of it ("the Hamas movement")."""
+    if not index.kb.is_group_noun(token.lemma_.lower()):
+        return []
+    compounds = [c for c in token.lefts if c.dep_ == "compound"]
+    compounds += [g for c in compounds for g in c.lefts if g.dep_ == "compound"]
+    for c in sorted(compounds, key=lambda t: -t.i):
+        mention = index.mention_at(c)
+        if mention is not None and mention.entity.kind in ("group", "igo", "institution"):
+            return index.actors(mention)
+    return []
 
 
 def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
