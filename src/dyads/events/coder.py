@@ -335,7 +335,10 @@ class EventCoder:
         if entry.own_action and not _clause_about_actor(token, actors, index):
             return None
         if entry.object_must_be_actor and not recipients:
-            return None
+            recipients = _clause_subjects(token, index)  # "allowed [Hamas leaders to travel]"
+            if not recipients:
+                return None
+            path += "+clause-subject"
         factuality, attempt = self._factuality(token)
         recipients = [r for r in recipients if not _same_actor(r, actors)]
         trigger_tokens = [token] + ([obj] if obj is not None else []) + [
@@ -722,6 +725,11 @@ def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
                 mention = index.mention_at(pobj)
                 if mention is not None:
                     return index.actors(mention)
+        if child.dep_ == "acl" and child.tag_ == "VBN":  # "a curfew imposed by the army"
+            for agent in (c for c in child.children if c.dep_ == "agent"):
+                found = [a for p in _pobjs(agent) for a in _actors_at(p, index, deep=False)]
+                if found:
+                    return found
     return []
 
 
