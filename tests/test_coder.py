@@ -350,3 +350,44 @@ def test_a_subject_misread_as_a_participle_still_names_the_speaker(pipeline):
 
 def test_unknown_officers_with_a_rank_are_military(pipeline):
     assert actors_of(pipeline, "Col. John Mensah resigned on Friday after protests in Ghana.", "Mensah") == {("GHA", "MIL")}
+
+
+def test_what_a_verb_is_about_is_not_a_second_event(pipeline):
+    events = code(pipeline, "Hungary reneged on its commitment to the European Union.")
+    assert {t for t, _, _ in dyads_of(events)} == {"REJECT"}
+    events = code(pipeline, "Hundreds of Iraqis demonstrated against the American occupation.")
+    assert "COERCE" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_a_demanded_statement_is_not_asserted(pipeline):
+    events = code(pipeline, "Armenia demanded an admission by Turkey that Ottoman troops massacred Armenians.")
+    assert ("REQUEST", "ARM", "TUR") in dyads_of(events)
+    assert "ASSAULT" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_a_statement_issued_by_an_actor_demands_in_its_name(pipeline):
+    events = code(pipeline, "Colombia issued a communique demanding that Venezuela withdraw its troops.")
+    assert ("REQUEST", "COL", "VEN") in dyads_of(events)
+
+
+def test_failing_to_reach_agreement_is_a_rejection(pipeline):
+    events = code(pipeline, "Sudan and South Sudan failed to reach an agreement on oil fees.")
+    e = only([e for e in events if e.factuality == "asserted"], "REJECT")
+    assert {e.actor.code, e.recipient.code} == {"SDN", "SSD"}
+
+
+def test_a_demand_made_by_protesting_is_the_protest(pipeline):
+    events = code(pipeline, "Thousands of Kenyan students marched in Nairobi to demand lower fees.")
+    assert {t for t, _, _ in dyads_of(events)} == {"PROTEST"}
+
+
+def test_an_act_conditional_on_the_other_side_is_a_threat(pipeline):
+    events = code(pipeline, "Chad said it will withdraw its troops from Mali unless the junta holds elections.")
+    assert ("THREATEN", "TCD", "MLI") in dyads_of(events)
+    events = code(pipeline, "Turkey threatened to close its airspace if Sweden admits the activists.")
+    assert ("THREATEN", "TUR", "SWE") in dyads_of(events)
+
+
+def test_a_stative_participle_keeps_its_subject_as_actor(pipeline):
+    events = code(pipeline, "Ghana is committed to supporting Burkina Faso.")
+    assert any(t == "AGREE" and a == "GHA" for t, a, _ in dyads_of(events))

@@ -41,6 +41,7 @@ ALLEGATION_ENTRY = LexEntry(id="accuse.allegation-of-act", type="ACCUSE", lemmas
 THREAT_ENTRY = LexEntry(id="threaten.intent", type="THREATEN", lemmas=(), cameo="130", weight=0.65, source="coder")
 # The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
 DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
+ABOUT_PREPS = {"on", "of", "for", "against", "over", "about"}
 ORDINALS = {"first", "second", "third", "last", "only", "latest", "next"}
 QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
 ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
@@ -59,6 +60,8 @@ class Modality:
     reporting_verbs: frozenset[str] = frozenset()
     object_control_verbs: frozenset[str] = frozenset()
     allegation_governors: frozenset[str] = frozenset()
+    failure_governors: frozenset[str] = frozenset()
+    stative_participles: frozenset[str] = frozenset()
     actorless_types: frozenset[str] = frozenset()
     domestic_recipient_types: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
@@ -133,6 +136,7 @@ class EventCoder:
             if cand is not None:
                 found.append(cand)
         found = _fold_verbs_into_subject_nouns(_fold_nouns_into_verbs(_drop_objects_of_events(found)))
+        found = _fold_demands_into_protests(found)
         found += self._deontic_requests(doc, actors, found)
         return found
 
@@ -223,8 +227,12 @@ class EventCoder:
                     existing.path += f"+complement:{cand.entry.id}"
                 continue
             trigger = cand.trigger if cue.dep_ == "aux" else cue
-            # Intent to cooperate is AGREE; intent to coerce or attack is THREATEN.
-            entry = THREAT_ENTRY if self.quad_class(cand.entry.type) in (3, 4) else INTENT_ENTRY
+            # Intent to cooperate is AGREE; intent to coerce or attack is THREATEN, and so is
+            # any act made conditional on the other side ("will withdraw unless ...").
+            conditional = _condition_subjects(cand.trigger, self._index)
+            entry = THREAT_ENTRY if self.quad_class(cand.entry.type) in (3, 4) or _has_ultimatum(cand.trigger) else INTENT_ENTRY
+            if entry is THREAT_ENTRY and conditional and not any(cand.recipients):
+                cand.recipients = conditional
             intent = Candidate(
                 entry=entry, trigger=trigger, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
                 actors=cand.actors, recipients=cand.recipients, factuality="asserted",
@@ -272,6 +280,13 @@ class EventCoder:
         refusal to act is REJECT (mode from what is refused)."""
         if cand.factuality != "negated" or not any(cand.actors):
             return None
+        cue = self._factuality_with_cue(cand.trigger)[2]
+        if cand.entry.type == "AGREE" and cue is not None and cue.lemma_.lower() in self.modality.failure_governors:
+            # "failed to reach agreement": PLOVER's REJECT of the other side
+            return Candidate(entry=REFUSAL_ENTRY, trigger=cue, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
+                             actors=cand.actors, recipients=cand.recipients, pairs=cand.pairs, factuality="asserted",
+                             confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+failed:{cand.entry.id}",
+                             timex=cand.timex, place=cand.place)
         verb = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else cand.trigger.head
         aux = [c for c in verb.children if c.dep_ == "aux" and (c.lower_ in self.modality.future_markers or c.lower_ in ("would", "wo"))]
         if not aux or not any(c.dep_ == "neg" for c in verb.children):
@@ -366,6 +381,8 @@ class EventCoder:
         # whole sentence is the parser misreading a main verb: "A newspaper called on ...".)
         participle = verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.dep_ != "ROOT"
         passive = participle or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        stative = passive and not participle and verb.lemma_.lower() in self.modality.stative_participles and not any(
+            c.dep_ == "agent" for c in verb.children)  # "Vietnam is committed to opening": Vietnam commits
         actors: list[Actor] = []
         recipients: list[Actor] = []
         path = []
@@ -373,14 +390,14 @@ class EventCoder:
             recipients += _actors_at(verb.head, index)
             path.append("participle-head")
         for child in verb.children:
-            if child.dep_ in SUBJECTS and not passive:
+            if child.dep_ in SUBJECTS and not passive or stative and child.dep_ == "nsubjpass":
                 actors += _actors_at(child, index)
                 path.append("nsubj")
             elif child.dep_ == "agent":
                 for pobj in _pobjs(child):
                     actors += _actors_at(pobj, index)
                 path.append("agent")
-            elif child.dep_ == "nsubjpass" and entry.object_is_recipient:
+            elif child.dep_ == "nsubjpass" and entry.object_is_recipient and not stative:
                 recipients += _actors_at(child, index)
                 path.append("nsubjpass")
             elif child.dep_ == "dative" and child.pos_ == "ADP":  # "gave back the tanker to Britain"
@@ -530,7 +547,7 @@ class EventCoder:
                 return "future", attempt, None
             if "going" in lowers and node.tag_ == "VB":
                 return "future", attempt, None
-            if not first and (edge in COMPLEMENT_EDGES or edge == "dobj" and prev_is_trigger_noun):
+            if not first and (edge in COMPLEMENT_EDGES or edge == "dobj"):
                 lemma = node.lemma_.lower()
                 if lemma in m.negating_governors:
                     return "negated", attempt, node
@@ -578,9 +595,13 @@ class EventCoder:
             if not cand.entry.recipient_from_complement or any(cand.recipients):
                 continue
             # The party a that-clause names comes first ("demanded that the US cancel plans
-            # to sell weapons to Taiwan": the US is asked, not Taiwan).
-            addressees = [a for a in _clause_subjects(cand.trigger, self._index) if not _same_actor(a, cand.actors)
-                          and a.code not in {x.code for x in cand.actors if x is not None}] if self._index else []
+            # to sell weapons to Taiwan": the US is asked, not Taiwan); a threat's target is
+            # whoever its condition is about ("threatened to ban voting if Hamas ran").
+            named = _clause_subjects(cand.trigger, self._index) if self._index else []
+            if cand.entry.type == "THREATEN":
+                named = [a for v in [cand.trigger, *(c for c in cand.trigger.children if c.dep_ == "xcomp")]
+                         for a in _condition_subjects(v, self._index)] or named
+            addressees = [a for a in named if not _same_actor(a, cand.actors) and a.code not in {x.code for x in cand.actors if x is not None}]
             if addressees:
                 cand.recipients = addressees
                 cand.path += "+clause-subject"
@@ -774,9 +795,15 @@ def _inherited_subject(verb: Token, index: ActorIndex, object_control: frozenset
             return [], ""
         if dep == "relcl" or dep == "acl" and node.tag_ in ("VBN", "VBG", "VB"):
             rel_subj = [c for c in node.children if c.dep_ in SUBJECTS and c.tag_ not in ("WDT", "WP")]
-            if not rel_subj:
-                return _actors_at(head, index), "relcl-head"
-            return [], ""
+            if rel_subj:
+                return [], ""
+            found = _actors_at(head, index)
+            if not found and node.tag_ == "VBG" and head.dep_ in ("dobj", "pobj"):
+                # "issued a statement demanding ...": the issuer demands
+                verb = head.head if head.dep_ == "dobj" else head.head.head
+                found = [a for c in verb.children if c.dep_ in SUBJECTS for a in _actors_at(c, index)]
+                return found, "acl-of-object"
+            return found, "relcl-head"
         if dep == "acomp":  # "is willing to withdraw": the copula's subject
             subjects = [c for c in head.children if c.dep_ in SUBJECTS]
             return [a for s in subjects for a in _actors_at(s, index)], "inherit:copula"
@@ -852,6 +879,9 @@ def _drop_objects_of_events(found: list[Candidate]) -> list[Candidate]:
 
     def inside_object(t: Token) -> bool:
         if t.dep_ == "dobj" and t.head.i in verbs:
+            return True
+        # "reneged on its commitment", "protested against the occupation": what the verb is about
+        if t.dep_ == "pobj" and t.head.lower_ in ABOUT_PREPS and t.head.head.i in verbs:
             return True
         # "blocked the EU sanctions package": a compound inside the object
         return t.dep_ == "compound" and t.head.dep_ == "dobj" and t.head.head.i in verbs
@@ -1005,3 +1035,41 @@ def _fold_verbs_into_subject_nouns(found: list[Candidate]) -> list[Candidate]:
         subject.trigger_tokens = sorted({t.i: t for t in subject.trigger_tokens + cand.trigger_tokens}.values(), key=lambda t: t.i)
         subject.path += f"+verb:{cand.entry.id}"
     return kept
+
+
+def _fold_demands_into_protests(found: list[Candidate]) -> list[Candidate]:
+    """'staged demonstrations to demand reforms', 'demonstrated ... calling for independence':
+    the demand is what the protest is for, one PROTEST event; it lends its target."""
+    anchors: dict[int, Candidate] = {}
+    for cand in found:
+        if cand.entry.type == "PROTEST":
+            anchors[cand.trigger.i] = cand
+            gov = _light_verb(cand.trigger) if cand.entry.pos == "noun" else None
+            if gov is not None:
+                anchors.setdefault(gov.i, cand)
+    kept = []
+    for cand in found:
+        protest = anchors.get(cand.trigger.head.i) if cand.entry.type == "REQUEST" and cand.trigger.dep_ in ("advcl", "xcomp", "acl", "conj") else None
+        if protest is None:
+            kept.append(cand)
+            continue
+        if not any(protest.recipients) and any(cand.recipients):
+            protest.recipients = cand.recipients
+            protest.path += f"+demand:{cand.entry.id}"
+    return kept
+
+
+def _conditions(verb: Token) -> list[Token]:
+    """Conditional clauses on a verb or the clause it heads ("... if Hamas runs", "unless ...")."""
+    nodes = [verb] + ([verb.head] if verb.dep_ in ("xcomp", "ccomp") else [])
+    return [c for n in nodes for c in n.children if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
+
+
+def _has_ultimatum(verb: Token) -> bool:
+    return any(m.lower_ == "unless" for c in _conditions(verb) for m in c.children if m.dep_ == "mark")
+
+
+def _condition_subjects(verb: Token, index: ActorIndex | None) -> list[Actor]:
+    if index is None:
+        return []
+    return [a for c in _conditions(verb) for s in c.children if s.dep_ in ("nsubj", "nsubjpass") for a in _actors_at(s, index, deep=False)]
