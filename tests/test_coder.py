@@ -391,3 +391,27 @@ def test_an_act_conditional_on_the_other_side_is_a_threat(pipeline):
 def test_a_stative_participle_keeps_its_subject_as_actor(pipeline):
     events = code(pipeline, "Ghana is committed to supporting Burkina Faso.")
     assert any(t == "AGREE" and a == "GHA" for t, a, _ in dyads_of(events))
+
+
+def test_actors_in_a_town_belong_to_its_country(pipeline):
+    assert actors_of(pipeline, "Police in Mombasa detained five suspects.", "Police") == {("KEN", "COP")}
+
+
+def test_saying_another_actor_is_responsible_accuses_it(pipeline):
+    events = code(pipeline, "Peru said Bolivia was responsible for the border incident.")
+    assert ("ACCUSE", "PER", "BOL") in dyads_of(events)
+
+
+def test_an_intent_belongs_to_its_own_clause_subject(pipeline):
+    events = code(pipeline, "Turkey said it would consider Sweden's request.")
+    assert not any(a == "SWE" for _, a, _ in dyads_of(events))
+
+
+def test_protesting_to_a_government_is_an_official_complaint(pipeline):
+    events = code(pipeline, "Cyprus protested to Turkey over the drilling.")
+    assert ("ACCUSE", "CYP", "TUR") in dyads_of(events) and "PROTEST" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_charging_that_something_happened_is_no_arrest(pipeline):
+    events = code(pipeline, "Kenya charged that Somali militants had attacked a border post.")
+    assert "COERCE" not in {t for t, _, _ in dyads_of(events)}

@@ -77,8 +77,9 @@ class ActorMention:
 class ActorIndex:
     """The actor mentions of one document, addressable by token."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase, on: date | None) -> None:
+    def __init__(self, doc: Doc, kb: KnowledgeBase, on: date | None, place_country=None) -> None:
         self.doc, self.kb, self.on = doc, kb, on
+        self.place_country = place_country or (lambda name: None)  # "Karachi" -> PAK (gazetteer)
         self.mentions: list[ActorMention] = []
         self._by_token: dict[int, ActorMention] = {}
 
@@ -121,8 +122,9 @@ class ActorIndex:
 class ActorResolver:
     """Builds an ActorIndex for each document; owns the alias matcher."""
 
-    def __init__(self, kb: KnowledgeBase, vocab, conflicts=None, is_place=None, event_nouns=frozenset()) -> None:
+    def __init__(self, kb: KnowledgeBase, vocab, conflicts=None, is_place=None, event_nouns=frozenset(), place_country=None) -> None:
         self.kb = kb
+        self.place_country = place_country  # the country of a town or region name, for "police in Karachi"
         self.conflicts = conflicts  # ConflictBook: "the sides" of a war in the document
         self.is_place = is_place or (lambda name: False)  # NER calls some towns people
         self.event_nouns = event_nouns  # "Turkish strikes" are events, not Turkish people
@@ -150,7 +152,7 @@ class ActorResolver:
 
     # -- pass 1 -----------------------------------------------------------------
     def resolve(self, doc: Doc, on: date | None) -> ActorIndex:
-        index = ActorIndex(doc, self.kb, on)
+        index = ActorIndex(doc, self.kb, on, self.place_country)
         doc_entities: dict[str, DocEntity] = {}
         for span in self._kb_spans(doc):
             entity = self._entities[doc.vocab.strings[span.label]]
@@ -467,7 +469,7 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
             mention = index.mention_at(child)
             if mention and mention.entity.country:
                 return mention.entity.country, [child]
-            code = kb.country_of_adjective(child.text) or kb.country_of_name(child.text)
+            code = kb.country_of_adjective(child.text) or kb.country_of_name(child.text) or _place_country(index, child)
             if code and child.i > 0 and child.doc[child.i - 1].lower_ == "ethnic":
                 continue  # "ethnic Albanian rebels": an ethnic group, not Albania's
             if code:
@@ -479,10 +481,18 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
                     mention = index.mention_at(pobj)
                     if mention and mention.entity.country and mention.entity.kind in ("country", "metonym"):
                         return mention.entity.country, []
-                    code = kb.country_of_name(pobj.text)
+                    code = kb.country_of_name(pobj.text) or _place_country(index, pobj)
                     if code:
                         return code, []
     return None, []
+
+
+def _place_country(index: ActorIndex, token: Token) -> str | None:
+    """The country of a place name ('police in Karachi', 'Gaza residents'), from the gazetteer."""
+    if token.ent_type_ not in ("GPE", "LOC", "FAC") or token.pos_ != "PROPN":
+        return None
+    ent = next((e for e in index.doc.ents if e.start <= token.i < e.end), None)
+    return index.place_country(ent.text if ent is not None else token.text)
 
 
 def _person_with_title(index: ActorIndex, before: int, country: str | None, title: str) -> DocEntity | None:

@@ -40,6 +40,7 @@ REFUSAL_ENTRY = LexEntry(id="reject.refusal", type="REJECT", lemmas=(), cameo="1
 ALLEGATION_ENTRY = LexEntry(id="accuse.allegation-of-act", type="ACCUSE", lemmas=(), cameo="112", mode="allege", weight=0.6, source="coder")
 THREAT_ENTRY = LexEntry(id="threaten.intent", type="THREATEN", lemmas=(), cameo="130", weight=0.65, source="coder")
 # The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
+BLAME_ENTRY = LexEntry(id="accuse.held-responsible", type="ACCUSE", lemmas=(), cameo="112", mode="allege", weight=0.6, source="coder")
 DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
 ABOUT_PREPS = {"on", "of", "for", "against", "over", "about"}
 ORDINALS = {"first", "second", "third", "last", "only", "latest", "next"}
@@ -57,6 +58,7 @@ class Modality:
     attempt_governors: frozenset[str] = frozenset()
     intent_governors: frozenset[str] = frozenset()
     deontic_markers: frozenset[str] = frozenset()
+    blame_predicates: frozenset[str] = frozenset()
     reporting_verbs: frozenset[str] = frozenset()
     object_control_verbs: frozenset[str] = frozenset()
     allegation_governors: frozenset[str] = frozenset()
@@ -141,14 +143,18 @@ class EventCoder:
         return found
 
     def _deontic_requests(self, doc: Doc, index: ActorIndex, found: list[Candidate]) -> list[Candidate]:
-        """'Russia said Sudan must return the helicopter': a REQUEST from the speaker to the
-        subject of the must-clause (the clause's own action stays hypothetical)."""
+        """Judgements a speaker states about another actor in a that-clause: 'Russia said Sudan
+        must return the helicopter' is a REQUEST to Sudan (the clause's own action stays
+        hypothetical); 'Vietnam said China was responsible for the collision' an ACCUSE."""
         made = []
-        taken = {c.trigger.i for c in found if c.entry.type == "REQUEST"}
+        taken = {c.trigger.i for c in found if c.entry.type in ("REQUEST", "ACCUSE")}
         for tok in doc:
-            if tok.dep_ != "aux" or tok.lower_ not in self.modality.deontic_markers:
+            if tok.dep_ == "aux" and tok.lower_ in self.modality.deontic_markers:
+                entry, verb = DEONTIC_ENTRY, tok.head
+            elif tok.dep_ == "acomp" and tok.lemma_.lower() in self.modality.blame_predicates and tok.head.lemma_ == "be":
+                entry, verb = BLAME_ENTRY, tok.head
+            else:
                 continue
-            verb = tok.head
             report = verb.head
             if verb.dep_ != "ccomp" or report.lemma_.lower() not in self.modality.reporting_verbs or report.i in taken:
                 continue
@@ -157,9 +163,9 @@ class EventCoder:
             addressees = [a for a in addressees if not _same_actor(a, speakers)]
             if not speakers or not addressees:
                 continue
-            cand = Candidate(entry=DEONTIC_ENTRY, trigger=verb, trigger_tokens=[tok, verb], actors=speakers,
-                             recipients=addressees, path="deontic:nsubj+ccomp-subject")
-            cand.confidence = _confidence(DEONTIC_ENTRY, cand, cand.path, False)
+            cand = Candidate(entry=entry, trigger=verb if entry is DEONTIC_ENTRY else tok, trigger_tokens=sorted({tok.i: tok, verb.i: verb}.values(), key=lambda t: t.i),
+                             actors=speakers, recipients=addressees, path="reported:nsubj+ccomp-subject", mode=entry.mode)
+            cand.confidence = _confidence(entry, cand, cand.path, False)
             made.append(cand)
             taken.add(report.i)
         return made
@@ -218,7 +224,7 @@ class EventCoder:
             if cand.entry.type in ("AGREE", "THREATEN") or cand.factuality not in ("future", "hypothetical") or not any(cand.actors):
                 continue
             cue = self.intent_cue(cand.trigger)
-            if cue is None:
+            if cue is None or not self._intends_itself(cue, cand):
                 continue
             if cue.i in agree_at:  # "agreed to withdraw": the AGREE takes the action's recipient
                 existing = agree_at[cue.i]
@@ -261,6 +267,14 @@ class EventCoder:
                                timex=cand.timex, place=cand.place)
             found.append(accuse)
             accusing.add(cue.i)
+
+    def _intends_itself(self, cue: Token, cand: Candidate) -> bool:
+        """'Turkey said it would consider Sweden's request': the intent is Turkey's, so it
+        makes no event of Sweden's request; an intent belongs to its clause's subject."""
+        verb = cue.head if cue.dep_ == "aux" else cue
+        subjects = [a for c in verb.children if c.dep_ in SUBJECTS for a in _actors_at(c, self._index)] if self._index else []
+        codes = {a.code for a in cand.actors if a is not None}
+        return not subjects or any(a.code in codes or _same_actor(a, cand.actors) for a in subjects)
 
     def domestic_targets(self, found: list[Candidate]) -> None:
         """Protests with no stated target are aimed at the protesters' own authorities
@@ -350,7 +364,7 @@ class EventCoder:
         if entry.own_action and not _clause_about_actor(token, actors, index):
             return None
         if entry.object_must_be_actor and not recipients:
-            recipients = _clause_subjects(token, index)  # "allowed [Hamas leaders to travel]"
+            recipients = _clause_subjects(token, index, infinitive=True)  # "allowed [Hamas leaders to travel]"
             if not recipients:
                 return None
             path += "+clause-subject"
@@ -944,12 +958,15 @@ def _reciprocal_pairs(members: list[Actor]) -> list[tuple[Actor, Actor]]:
     return pairs
 
 
-def _clause_subjects(trigger: Token, index: ActorIndex) -> list[Actor]:
+def _clause_subjects(trigger: Token, index: ActorIndex, infinitive: bool = False) -> list[Actor]:
     """The subject of a that-clause complement: the party asked, refused or warned
-    ("demanded that the United States cancel ...", "its demand that Israel ease ...")."""
+    ("demanded that the United States cancel ...", "its demand that Israel ease ..."); with
+    ``infinitive``, only of a to-clause ("allowed [Hamas leaders to travel]")."""
     holders = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
     for holder in holders:
         for clause in holder.children:
+            if infinitive and not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+                continue
             if clause.dep_ in ("ccomp", "acl") and clause.pos_ in ("VERB", "AUX"):
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
                 found = [a for s in subjects for a in _actors_at(s, index, deep=False)]
