@@ -334,3 +334,7 @@ def test_sector_words_follow_cameo_role_codes(kb):
 def test_former_names_of_organisations(kb):
     assert {e.id for e in kb.lookup("European Community")} == {"igo:EU"}
     assert kb.is_group_noun("movement") and not kb.is_group_noun("president")
+
+
+def test_force_is_military(kb):
+    assert kb.sector_of_word("force") == "MIL"
