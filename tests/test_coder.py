@@ -415,3 +415,23 @@ def test_protesting_to_a_government_is_an_official_complaint(pipeline):
 def test_charging_that_something_happened_is_no_arrest(pipeline):
     events = code(pipeline, "Kenya charged that Somali militants had attacked a border post.")
     assert "COERCE" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_a_threat_to_coordinated_targets_names_each(pipeline):
+    events = code(pipeline, "Hezbollah threatened to deliver painful blows to Israel and the United States.")
+    assert {r for t, a, r in dyads_of(events) if t == "THREATEN"} == {"ISR", "USA"}
+
+
+def test_a_demand_that_hangs_on_its_verb_still_names_the_party_asked(pipeline):
+    events = code(pipeline, "UNICEF reiterated its demand that Yemen reopen the schools.")
+    assert ("REQUEST", "IGO", "YEM") in {(t, "IGO" if a == "NGO" else a, r) for t, a, r in dyads_of(events)}
+
+
+def test_an_opposition_can_demand_of_its_own_government(pipeline):
+    events = code(pipeline, "Opposition groups in Togo demanded that the Togolese president step down.")
+    assert ("REQUEST", "TGO", "TGO") in dyads_of(events)
+
+
+def test_the_object_framed_by_a_generic_noun(pipeline):
+    events = code(pipeline, "The Swedish government suspended aid deliveries to Somalia.")
+    assert ("SANCTION", "SWE", "SOM") in dyads_of(events)

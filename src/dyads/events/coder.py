@@ -42,6 +42,9 @@ THREAT_ENTRY = LexEntry(id="threaten.intent", type="THREATEN", lemmas=(), cameo=
 # The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
 BLAME_ENTRY = LexEntry(id="accuse.held-responsible", type="ACCUSE", lemmas=(), cameo="112", mode="allege", weight=0.6, source="coder")
 DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
+# Nouns that only frame the event their compound names ("aid deliveries", "mediation efforts").
+GENERIC_HEADS = {"delivery", "shipment", "program", "programme", "effort", "package", "convoy", "flow", "operation",
+                 "process", "initiative", "campaign", "mission", "project", "scheme"}
 ABOUT_PREPS = {"on", "of", "for", "against", "over", "about"}
 ORDINALS = {"first", "second", "third", "last", "only", "latest", "next"}
 QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
@@ -297,8 +300,9 @@ class EventCoder:
         cue = self._factuality_with_cue(cand.trigger)[2]
         if cand.entry.type == "AGREE" and cue is not None and cue.lemma_.lower() in self.modality.failure_governors:
             # "failed to reach agreement": PLOVER's REJECT of the other side
+            pairs = cand.pairs or (_reciprocal_pairs([a for a in cand.actors if a is not None]) if len({a.code for a in cand.actors if a is not None}) >= 2 else None)
             return Candidate(entry=REFUSAL_ENTRY, trigger=cue, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
-                             actors=cand.actors, recipients=cand.recipients, pairs=cand.pairs, factuality="asserted",
+                             actors=cand.actors, recipients=cand.recipients, pairs=pairs or None, factuality="asserted",
                              confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+failed:{cand.entry.id}",
                              timex=cand.timex, place=cand.place)
         verb = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else cand.trigger.head
@@ -615,7 +619,7 @@ class EventCoder:
             if cand.entry.type == "THREATEN":
                 named = [a for v in [cand.trigger, *(c for c in cand.trigger.children if c.dep_ == "xcomp")]
                          for a in _condition_subjects(v, self._index)] or named
-            addressees = [a for a in named if not _same_actor(a, cand.actors) and a.code not in {x.code for x in cand.actors if x is not None}]
+            addressees = [a for a in named if not _same_actor(a, cand.actors)]
             if addressees:
                 cand.recipients = addressees
                 cand.path += "+clause-subject"
@@ -675,6 +679,9 @@ def _object_with_lemma(token: Token, lemmas: tuple[str, ...]) -> Token | None:
     for child in token.children:
         if child.dep_ in LIGHT_VERB_ROLES and _lemma_in(child, lemmas):
             return child
+        if child.dep_ in LIGHT_VERB_ROLES and child.lemma_.lower() in GENERIC_HEADS and any(
+                c.dep_ == "compound" and _lemma_in(c, lemmas) for c in child.children):
+            return child  # "suspended aid deliveries", "ended mediation efforts"
         if child.dep_ in LIGHT_VERB_ROLES:  # "25,000 tons of food aid", "a package of sanctions"
             for pobj in (p for prep in child.children if prep.dep_ == "prep" and prep.lower_ == "of" for p in _pobjs(prep)):
                 if _lemma_in(pobj, lemmas):
@@ -963,6 +970,8 @@ def _clause_subjects(trigger: Token, index: ActorIndex, infinitive: bool = False
     ("demanded that the United States cancel ...", "its demand that Israel ease ..."); with
     ``infinitive``, only of a to-clause ("allowed [Hamas leaders to travel]")."""
     holders = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
+    if trigger.dep_ == "dobj" and trigger.pos_ == "NOUN":
+        holders.append(trigger.head)  # "reiterated its demand that Israel ease ...": the clause hangs on the verb
     for holder in holders:
         for clause in holder.children:
             if infinitive and not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
@@ -990,9 +999,8 @@ def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
     for tok in inside:
         role = tok.dep_
         if role in ("dative", "dobj") and tok.head.pos_ == "VERB" or role == "pobj" and tok.head.lower_ in ("to", "for", "against", "with", "on"):
-            mention = index.mention_at(tok)
-            if mention is not None:
-                found += index.actors(mention)
+            if index.mention_at(tok) is not None:
+                found += _actors_at(tok, index, deep=False)  # "blows to the United States and Israel": both
             else:
                 found += _owner_of(tok, index)
         if found:
