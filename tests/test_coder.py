@@ -435,3 +435,12 @@ def test_an_opposition_can_demand_of_its_own_government(pipeline):
 def test_the_object_framed_by_a_generic_noun(pipeline):
     events = code(pipeline, "The Swedish government suspended aid deliveries to Somalia.")
     assert ("SANCTION", "SWE", "SOM") in dyads_of(events)
+
+
+def test_repression_at_home_targets_the_actors_own_country(pipeline):
+    events = code(pipeline, "Turkish authorities imposed a curfew in several towns in eastern Turkey.")
+    assert ("COERCE", "TUR", "TUR") in dyads_of(events)
+
+
+def test_another_countrys_institution_name_inside_a_title_is_not_that_institution(pipeline):
+    assert actors_of(pipeline, "Kenyan Labour Minister Simon Chelugui met the unions.", "Labour") != {("GBR", "PTY")}

@@ -156,6 +156,8 @@ class ActorResolver:
         doc_entities: dict[str, DocEntity] = {}
         for span in self._kb_spans(doc):
             entity = self._entities[doc.vocab.strings[span.label]]
+            if self._foreign_modifier(span, entity):
+                continue
             de = doc_entities.setdefault(entity.id, _from_kb(entity))
             span = _extend_with_descriptors(span, self.kb, de)
             index.add(ActorMention(span.start, span.end, span.root.i, de, "kb"))
@@ -190,6 +192,15 @@ class ActorResolver:
                 chosen.append(sp)
                 taken.update(range(sp.start, sp.end))
         return sorted(chosen, key=lambda sp: sp.start)
+
+    def _foreign_modifier(self, span: Span, entity: Entity) -> bool:
+        """'Serbian Labour Minister': a country's institution named after another country's
+        demonym is a word of that other country's title, not the institution."""
+        if entity.kind not in ("institution", "metonym") or span.start == 0:
+            return False
+        before = span.doc[span.start - 1]
+        code = self.kb.country_of_adjective(before.text)
+        return bool(code) and code != entity.country and before.dep_ in ("amod", "compound")
 
     def _inside_longer_name(self, span: Span) -> bool:
         """'Ahmed' in 'Ahmed Ben Bella' is not the person the knowledge base calls Ahmed:

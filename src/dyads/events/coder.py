@@ -69,6 +69,7 @@ class Modality:
     stative_participles: frozenset[str] = frozenset()
     actorless_types: frozenset[str] = frozenset()
     domestic_recipient_types: frozenset[str] = frozenset()
+    domestic_place_types: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
 
     @classmethod
@@ -79,7 +80,7 @@ class Modality:
         for key, value in (data or {}).items():
             if key == "complement_modes":
                 values[key] = {k.upper(): {t.upper(): m for t, m in v.items()} for k, v in value.items()}
-            elif key in ("actorless_types", "domestic_recipient_types"):
+            elif key in ("actorless_types", "domestic_recipient_types", "domestic_place_types"):
                 values[key] = frozenset(str(w).upper() for w in value)
             elif key in cls.__dataclass_fields__:
                 values[key] = frozenset(str(w).lower() for w in value)
@@ -195,6 +196,10 @@ class EventCoder:
                 continue
             codes = {a.code for a in cand.actors if a is not None}
             subjects = {t.i for c in cand.trigger.children if c.dep_ in SUBJECTS + ("agent",) for t in c.subtree}
+            # Repression at home ("imposed a curfew in the town of Cizre in southeastern Turkey")
+            # targets the actor's own country.
+            domestic = cand.entry.type in self.modality.domestic_place_types
+            home = None
             for tok in cand.trigger.subtree:
                 if tok.i in subjects or tok.i == cand.trigger.i:
                     continue
@@ -206,12 +211,17 @@ class EventCoder:
                     cand.recipients = [_weaker(a, 0.6) for a in others[:1]]
                     cand.path += "+in-phrase"
                     break
+                if domestic and home is None and mention.entity.kind in ("country", "metonym"):
+                    home = self._index.actors(mention)[0]
             else:
                 place = cand.place
-                if place is not None and place.country and place.country not in codes and any(cand.actors):
+                if place is not None and place.country and (place.country not in codes or domestic) and any(cand.actors):
                     cand.recipients = [Actor(code=place.country, entity_text=place.text or place.name, name=place.name,
                                              start=place.start, end=place.end, certainty=0.5)]
                     cand.path += "+place"
+                elif home is not None and any(cand.actors):
+                    cand.recipients = [_weaker(Actor(**{**home.__dict__, "sector": None}), 0.6)]
+                    cand.path += "+home"
 
     def _intents(self, found: list[Candidate]) -> None:
         """PLOVER's AGREE: the actor's stated intent to act ("will give Tanzania a grant",
