@@ -444,3 +444,35 @@ def test_repression_at_home_targets_the_actors_own_country(pipeline):
 
 def test_another_countrys_institution_name_inside_a_title_is_not_that_institution(pipeline):
     assert actors_of(pipeline, "Kenyan Labour Minister Simon Chelugui met the unions.", "Labour") != {("GBR", "PTY")}
+
+
+def test_a_passive_governor_hands_its_subject_to_the_infinitive_and_schedules_are_future(pipeline):
+    events = code(pipeline, "The Kenyan president was forced to release the Ugandan activists.")
+    assert ("RETREAT", "KEN", "UGA") in dyads_of(events)
+    events = code(pipeline, "Macron is scheduled to visit Algeria next week.")
+    assert ("CONSULT", "FRA", "DZA") in dyads_of(events, "future")
+    assert "CONSULT" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_entries_limited_by_the_actors_sector(pipeline):
+    events = code(pipeline, "Ethiopian troops withdrew from the Somali town of Baidoa.")
+    assert ("RETREAT", "ETH", "SOM") in dyads_of(events)
+    events = code(pipeline, "The Chadian government withdrew from the regional force agreement.")
+    assert "RETREAT" not in {t for t, _, _ in dyads_of(events)}
+    events = code(pipeline, "Rwandan troops arrived in Mozambique on Friday.")
+    assert "CONSULT" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_releasing_or_helping_a_named_actor(pipeline):
+    events = code(pipeline, "Iran released the Danish ambassador.")
+    assert ("RETREAT", "IRN", "DNK") in dyads_of(events)
+    events = code(pipeline, "Norway helped Ethiopian refugees in Kenya.")
+    assert ("AID", "NOR", "ETH") in dyads_of(events)
+    events = code(pipeline, "Iran fired drones at Iraqi Kurdistan.")
+    assert ("ASSAULT", "IRN", "IRQ") in dyads_of(events)
+    events = code(pipeline, "Somalia fired rifles at Kenya.")
+    assert ("ASSAULT", "SOM", "KEN") in dyads_of(events)
+
+
+def test_a_country_named_deep_in_a_place_phrase(pipeline):
+    assert actors_of(pipeline, "Rebels in the eastern Congolese province of North Kivu attacked a village.", "Rebels") == {("COD", "REB")}

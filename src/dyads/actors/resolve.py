@@ -489,13 +489,37 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
         if child.dep_ == "prep" and child.lower_ in ("of", "from", "in", "throughout", "across", "inside", "within"):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    mention = index.mention_at(pobj)
-                    if mention and mention.entity.country and mention.entity.kind in ("country", "metonym"):
-                        return mention.entity.country, []
-                    code = kb.country_of_name(pobj.text) or _place_country(index, pobj)
+                    code = _country_of_place_phrase(index, pobj)
                     if code:
                         return code, []
     return None, []
+
+
+PLACE_NOUNS = {"city", "town", "village", "province", "region", "capital", "district", "state", "area", "port", "camp", "border"}
+
+
+def _country_of_place_phrase(index: ActorIndex, pobj: Token, depth: int = 0) -> str | None:
+    """'in Iraq', 'of Karachi', 'of the northern West Bank city of Nablus': the country a
+    place phrase names, looking into place nouns' own modifiers and 'of' phrases."""
+    mention = index.mention_at(pobj)
+    if mention and mention.entity.country and mention.entity.kind in ("country", "metonym"):
+        return mention.entity.country
+    code = index.kb.country_of_name(pobj.text) or _place_country(index, pobj)
+    if code or depth > 1 or pobj.lemma_.lower() not in PLACE_NOUNS:
+        return code
+    for mod in (c for c in pobj.lefts if c.dep_ in ("compound", "amod", "nmod")):
+        found = index.mention_at(mod)
+        if found and found.entity.country and found.entity.kind in ("country", "metonym"):
+            return found.entity.country
+        code = index.kb.country_of_adjective(mod.text) or _place_country(index, mod)
+        if code:
+            return code
+    for prep in (c for c in pobj.children if c.dep_ == "prep" and c.lower_ in ("of", "in")):
+        for inner in (c for c in prep.children if c.dep_ == "pobj"):
+            code = _country_of_place_phrase(index, inner, depth + 1)
+            if code:
+                return code
+    return None
 
 
 def _place_country(index: ActorIndex, token: Token) -> str | None:

@@ -24,7 +24,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Token
 
-from dyads.actors.resolve import ActorIndex
+from dyads.actors.resolve import PLACE_NOUNS, ActorIndex
 from dyads.events.lexicon import LexEntry, Lexicon
 from dyads.models import Actor
 
@@ -57,6 +57,7 @@ class Modality:
     hypothetical_governors: frozenset[str] = frozenset()
     request_governors: frozenset[str] = frozenset()
     future_markers: frozenset[str] = frozenset()
+    future_governors: frozenset[str] = frozenset()
     hypothetical_markers: frozenset[str] = frozenset()
     attempt_governors: frozenset[str] = frozenset()
     intent_governors: frozenset[str] = frozenset()
@@ -131,16 +132,22 @@ class EventCoder:
                 continue
             if token.dep_ == "compound" and self.lexicon.lookup(f"{token.lemma_.lower()} {token.head.lemma_.lower()}", "noun"):
                 continue  # "hunger" in "hunger strike": the head carries the event
-            entry, obj = self._match(token, pos)
-            if entry is None:
-                continue
-            if obj is not None:
-                claimed.add(obj.i)
-                # A nominal candidate already made from the object yields to the light verb.
-                found = [c for c in found if c.trigger.i != obj.i]
-            cand = self._arguments(token, entry, obj, actors)
-            if cand is not None:
-                found.append(cand)
+            skip: set[str] = set()
+            while True:
+                entry, obj = self._match(token, pos, skip)
+                if entry is None:
+                    break
+                cand = self._arguments(token, entry, obj, actors)
+                if cand is not None and not _sectors_fit(entry, cand):
+                    skip.add(entry.id)  # "UN troops withdrew": a military withdrawal, not leaving a treaty
+                    continue
+                if obj is not None:
+                    claimed.add(obj.i)
+                    # A nominal candidate already made from the object yields to the light verb.
+                    found = [c for c in found if c.trigger.i != obj.i]
+                if cand is not None:
+                    found.append(cand)
+                break
         found = _fold_verbs_into_subject_nouns(_fold_nouns_into_verbs(_drop_objects_of_events(found)))
         found = _fold_demands_into_protests(found)
         found += self._deontic_requests(doc, actors, found)
@@ -332,7 +339,7 @@ class EventCoder:
         """Events need an actor, except types reported without one (attacks by unknown perpetrators)."""
         return has_actor or event_type in self.modality.actorless_types
 
-    def _match(self, token: Token, pos: str) -> tuple[LexEntry | None, Token | None]:
+    def _match(self, token: Token, pos: str, skip: set[str] = frozenset()) -> tuple[LexEntry | None, Token | None]:
         # A compound noun entry ("hunger strike", "air strike") beats its head word's.
         for child in token.lefts:
             if child.dep_ in ("compound", "amod") and pos == "noun":
@@ -344,9 +351,11 @@ class EventCoder:
             entries = self.lexicon.lookup(token.lower_, pos)
         if not entries:
             return None, None
-        # Most specific first: particle and object constraints beat a bare lemma.
-        ranked = sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects)), -e.weight))
+        # Most specific first: particle, object and actor constraints beat a bare lemma.
+        ranked = sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects) + bool(e.actor_sectors)), -e.weight))
         for entry in ranked:
+            if entry.id in skip:
+                continue
             if entry.particle and not _has_particle(token, entry.particle):
                 continue
             if not entry.particle and pos == "verb" and _has_foreign_particle(token):
@@ -581,6 +590,8 @@ class EventCoder:
                     return "negated", attempt, node
                 if lemma in m.hypothetical_governors or lemma in m.request_governors or lemma in m.intent_governors:
                     return "hypothetical", attempt, node
+                if lemma in m.future_governors and edge == "xcomp":  # "is scheduled to attend"
+                    return "future", attempt, node
                 if lemma in m.attempt_governors:
                     attempt = True
             if node.dep_ not in CLAUSE_LINKS or node.head.i == node.i:
@@ -800,6 +811,11 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
                           name=f"{a.name} {token.text}", start=a.start, end=token.idx + len(token.text), certainty=a.certainty * 0.9)
                     for a in index.actors(mention)
                 ]
+    if token.lemma_.lower() in PLACE_NOUNS:  # "the Somali town of Baidoa", "a Syrian village"
+        for mod in (c for c in token.lefts if c.dep_ in ("amod", "compound")):
+            code = index.kb.country_of_adjective(mod.text)
+            if code:
+                return [Actor(code=code, entity_text=mod.text, name=code, start=mod.idx, end=mod.idx + len(mod.text), certainty=0.6)]
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "from"):
             for pobj in _pobjs(child):
@@ -848,7 +864,9 @@ def _inherited_subject(verb: Token, index: ActorIndex, object_control: frozenset
                                   for p in _pobjs(c) for a in _actors_at(p, index, deep=False)]
             if objects:
                 return objects, "inherit:object-control"
-        subjects = [c for c in head.children if c.dep_ in SUBJECTS]
+        # "Obama is scheduled to attend", "was forced to resign": a passive governor's subject
+        roles = SUBJECTS + ("nsubjpass",) if dep == "xcomp" else SUBJECTS
+        subjects = [c for c in head.children if c.dep_ in roles]
         if subjects:
             actors = [a for s in subjects for a in _actors_at(s, index)]
             return actors, f"inherit:{dep}"
@@ -1108,3 +1126,12 @@ def _condition_subjects(verb: Token, index: ActorIndex | None) -> list[Actor]:
     if index is None:
         return []
     return [a for c in _conditions(verb) for s in c.children if s.dep_ in ("nsubj", "nsubjpass") for a in _actors_at(s, index, deep=False)]
+
+
+def _sectors_fit(entry: LexEntry, cand: Candidate) -> bool:
+    """An entry limited to some actor sectors ("troops withdrew") or barred from some
+    ("troops arrived" is no diplomatic visit) applies only to actors that fit."""
+    sectors = {a.sector for a in cand.actors if a is not None}
+    if entry.actor_sectors and not sectors & set(entry.actor_sectors):
+        return False
+    return not (entry.not_actor_sectors and sectors & set(entry.not_actor_sectors))
