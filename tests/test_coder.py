@@ -476,3 +476,16 @@ def test_releasing_or_helping_a_named_actor(pipeline):
 
 def test_a_country_named_deep_in_a_place_phrase(pipeline):
     assert actors_of(pipeline, "Rebels in the eastern Congolese province of North Kivu attacked a village.", "Rebels") == {("COD", "REB")}
+
+
+def test_a_country_named_by_affiliation(pipeline):
+    assert actors_of(pipeline, "Workers affiliated with the Nigerian Labour Congress marched.", "Workers") == {("NGA", "LAB")}
+    assert actors_of(pipeline, "A militant group based in Mali attacked a convoy.", "group") == {("MLI", "REB")}
+
+
+def test_protesters_against_a_named_government_are_its_people(pipeline):
+    events = code(pipeline, "Hundreds of students continued their sit-in to demand the resignation of the Ecuadorian president.")
+    assert ("PROTEST", "ECU", "ECU") in dyads_of(events)
+    # a protest abroad does not make the protesters that government's people
+    events = code(pipeline, "Hundreds of students rallied in Paris against the Iranian government.")
+    assert not any(t == "PROTEST" and a == "IRN" for t, a, _ in dyads_of(events))

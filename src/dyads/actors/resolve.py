@@ -196,11 +196,15 @@ class ActorResolver:
     def _foreign_modifier(self, span: Span, entity: Entity) -> bool:
         """'Serbian Labour Minister': a country's institution named after another country's
         demonym is a word of that other country's title, not the institution."""
-        if entity.kind not in ("institution", "metonym") or span.start == 0:
+        if entity.kind not in ("institution", "metonym"):
             return False
-        before = span.doc[span.start - 1]
-        code = self.kb.country_of_adjective(before.text)
-        return bool(code) and code != entity.country and before.dep_ in ("amod", "compound")
+        doc, i = span.doc, span.start - 1
+        while i >= 0 and doc[i].dep_ in ("amod", "compound") and i < doc[i].head.i < span.end + 1:
+            code = self.kb.country_of_adjective(doc[i].text)  # "Nigerian Labour Congress"
+            if code:
+                return code != entity.country
+            i -= 1
+        return False
 
     def _inside_longer_name(self, span: Span) -> bool:
         """'Ahmed' in 'Ahmed Ben Bella' is not the person the knowledge base calls Ahmed:
@@ -492,7 +496,34 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
                     code = _country_of_place_phrase(index, pobj)
                     if code:
                         return code, []
+        # "workers affiliated with the Serbian union", "a group based in Trinidad",
+        # "militants loyal to Iraq's al-Qaeda leader"
+        if child.dep_ in ("acl", "amod") and child.lower_ in AFFILIATION_WORDS:
+            for prep in (c for c in child.children if c.dep_ == "prep"):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    code = _country_of_place_phrase(index, pobj) or _country_of_named(index, pobj)
+                    if code:
+                        return code, []
     return None, []
+
+
+AFFILIATION_WORDS = {"based", "affiliated", "linked", "operating", "loyal", "allied", "close", "aligned", "stationed", "belonging"}
+
+
+def _country_of_named(index: ActorIndex, token: Token) -> str | None:
+    """The country of whatever a noun phrase names: its own mention, or a country word
+    among its modifiers ('the Serbian Workers' Union', "Iraq's al-Qaeda frontman")."""
+    mention = index.mention_at(token)
+    if mention is not None and mention.entity.country not in (None, "IGO", "NGO"):
+        return mention.entity.country
+    for mod in sorted((t for t in token.subtree if t.i < token.i and t.dep_ in ("amod", "compound", "poss", "nmod")), key=lambda t: -t.i):
+        found = index.mention_at(mod)
+        if found is not None and found.entity.country not in (None, "IGO", "NGO") and found.entity.kind in ("country", "metonym"):
+            return found.entity.country
+        code = index.kb.country_of_adjective(mod.text)
+        if code:
+            return code
+    return None
 
 
 PLACE_NOUNS = {"city", "town", "village", "province", "region", "capital", "district", "state", "area", "port", "camp", "border"}

@@ -298,8 +298,17 @@ class EventCoder:
 
     def domestic_targets(self, found: list[Candidate]) -> None:
         """Protests with no stated target are aimed at the protesters' own authorities
-        (or, failing a country, those of the place they happen in)."""
+        (or, failing a country, those of the place they happen in); protesters the text
+        does not place, against a government it names, are that country's people
+        ("fundamentalists continued their hunger strike to demand the resignation of the
+        Algerian president") unless the protest happens in another country."""
         for cand in found:
+            if cand.entry.type in self.modality.domestic_recipient_types and not any(cand.actors):
+                target = next((r for r in cand.recipients if r is not None and r.code not in (None, "IGO", "NGO")), None)
+                abroad = cand.place is not None and cand.place.country and target is not None and cand.place.country != target.code
+                if target is not None and target.sector in (None, "GOV") and not abroad:
+                    cand.actors = [Actor(code=target.code, entity_text="", name=target.code, certainty=0.4)]
+                    cand.path += "+domestic-actor"
             if cand.entry.type not in self.modality.domestic_recipient_types or any(cand.recipients):
                 continue
             code = next((a.code for a in cand.actors if a is not None and a.code), None)
