@@ -489,3 +489,5 @@ def test_protesters_against_a_named_government_are_its_people(pipeline):
     # a protest abroad does not make the protesters that government's people
     events = code(pipeline, "Hundreds of students rallied in Paris against the Iranian government.")
     assert not any(t == "PROTEST" and a == "IRN" for t, a, _ in dyads_of(events))
+    events = code(pipeline, "Thousands of protesters rallied outside the Chinese embassy on Friday.")
+    assert not any(t == "PROTEST" and a == "CHN" for t, a, _ in dyads_of(events))

@@ -71,6 +71,7 @@ class Modality:
     actorless_types: frozenset[str] = frozenset()
     domestic_recipient_types: frozenset[str] = frozenset()
     domestic_place_types: frozenset[str] = frozenset()
+    foreign_missions: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
 
     @classmethod
@@ -306,7 +307,8 @@ class EventCoder:
             if cand.entry.type in self.modality.domestic_recipient_types and not any(cand.actors):
                 target = next((r for r in cand.recipients if r is not None and r.code not in (None, "IGO", "NGO")), None)
                 abroad = cand.place is not None and cand.place.country and target is not None and cand.place.country != target.code
-                if target is not None and target.sector in (None, "GOV") and not abroad:
+                envoy = target is not None and any(w in self.modality.foreign_missions for w in target.entity_text.lower().split())
+                if target is not None and target.sector in (None, "GOV") and not abroad and not envoy:
                     cand.actors = [Actor(code=target.code, entity_text="", name=target.code, certainty=0.4)]
                     cand.path += "+domestic-actor"
             if cand.entry.type not in self.modality.domestic_recipient_types or any(cand.recipients):
