@@ -491,3 +491,8 @@ def test_protesters_against_a_named_government_are_its_people(pipeline):
     assert not any(t == "PROTEST" and a == "IRN" for t, a, _ in dyads_of(events))
     events = code(pipeline, "Thousands of protesters rallied outside the Chinese embassy on Friday.")
     assert not any(t == "PROTEST" and a == "CHN" for t, a, _ in dyads_of(events))
+
+
+def test_a_frame_noun_carries_its_compounds_arguments(pipeline):
+    events = code(pipeline, "Qatar launched a mediation effort between Ethiopia and Eritrea.")
+    assert {(a, r) for t, a, r in dyads_of(events) if t == "CONSULT"} == {("QAT", "ETH"), ("QAT", "ERI")}

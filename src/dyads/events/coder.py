@@ -500,6 +500,10 @@ class EventCoder:
         return actors, recipients, "+".join(path)
 
     def _noun_arguments(self, noun: Token, entry: LexEntry, index: ActorIndex):
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() in GENERIC_HEADS:
+            # "launched a mediation effort between X and Y": the frame noun carries the arguments
+            actors, recipients, path = self._noun_arguments(noun.head, entry, index)
+            return actors, recipients, f"frame:{noun.head.lemma_}" + (f"({path})" if path else "")
         actors: list[Actor] = []
         recipients: list[Actor] = []
         path = []
