@@ -496,3 +496,8 @@ def test_protesters_against_a_named_government_are_its_people(pipeline):
 def test_a_frame_noun_carries_its_compounds_arguments(pipeline):
     events = code(pipeline, "Qatar launched a mediation effort between Ethiopia and Eritrea.")
     assert {(a, r) for t, a, r in dyads_of(events) if t == "CONSULT"} == {("QAT", "ETH"), ("QAT", "ERI")}
+
+
+def test_a_subject_swallowed_by_a_fronted_phrase_is_found_before_the_verb(pipeline):
+    text = "With the signing of a Memorandum of Understanding on Border Security, the Malian government and MNLA have agreed to allow free movement of goods."
+    assert ("AGREE", "MLI", None) in dyads_of(code(pipeline, text))

@@ -497,6 +497,10 @@ class EventCoder:
             actors += inherited
             if how:
                 path.append(how)
+        if not actors and verb.dep_ == "ROOT" and not any(c.dep_ in SUBJECTS + ("nsubjpass", "expl") for c in verb.children):
+            actors += _subject_before(verb, index)  # "With the signing of X, the government and Y have agreed"
+            if actors:
+                path.append("subject-before")
         return actors, recipients, "+".join(path)
 
     def _noun_arguments(self, noun: Token, entry: LexEntry, index: ActorIndex):
@@ -1150,3 +1154,20 @@ def _sectors_fit(entry: LexEntry, cand: Candidate) -> bool:
     if entry.actor_sectors and not sectors & set(entry.actor_sectors):
         return False
     return not (entry.not_actor_sectors and sectors & set(entry.not_actor_sectors))
+
+
+def _subject_before(verb: Token, index: ActorIndex) -> list[Actor]:
+    """A main verb the parser left without a subject (a fronted phrase swallowed it): the
+    actors named between the last comma and the verb."""
+    found: list[Actor] = []
+    seen: set[int] = set()
+    for tok in reversed(verb.doc[verb.sent.start : verb.i]):
+        if tok.dep_ in ("aux", "auxpass", "neg", "advmod") and tok.head.i == verb.i:
+            continue
+        if tok.is_punct and tok.text in (",", ";", ":", "(", ")"):
+            break
+        mention = index.mention_at(tok)
+        if mention is not None and id(mention) not in seen:
+            seen.add(id(mention))
+            found = index.actors(mention) + found
+    return found
