@@ -501,3 +501,14 @@ def test_a_frame_noun_carries_its_compounds_arguments(pipeline):
 def test_a_subject_swallowed_by_a_fronted_phrase_is_found_before_the_verb(pipeline):
     text = "With the signing of a Memorandum of Understanding on Border Security, the Malian government and MNLA have agreed to allow free movement of goods."
     assert ("AGREE", "MLI", None) in dyads_of(code(pipeline, text))
+
+
+def test_stacked_demonyms_name_the_country_of_residence_not_two_actors(pipeline):
+    assert actors_of(pipeline, "A tribunal indicted three Bosnian Croat commanders.", "commanders") == {("BIH", "MIL")}
+
+
+def test_organisation_staff_and_inspections(pipeline):
+    events = code(pipeline, "IAEA inspectors inspected a nuclear facility in Syria.")
+    assert ("ACCUSE", "IGO", "SYR") in dyads_of(events)
+    events = code(pipeline, "UN investigators began examining allegations of torture by Libyan militias.")
+    assert ("ACCUSE", "IGO", "LBY") in dyads_of(events)

@@ -307,8 +307,8 @@ class ActorResolver:
         codes: list[str] = []
         first = token.i
         for child in token.lefts:
-            if child.dep_ not in ("amod", "compound", "nmod"):
-                continue
+            if child.dep_ not in ("amod", "compound", "nmod") or not child.conjuncts:
+                continue  # "Bosnian Serb commanders" is one people, "Hungarian and Romanian officials" two
             for mod in [child, *child.conjuncts]:
                 code = self._modifier_country(index, mod)
                 if code and code not in codes:
@@ -479,6 +479,10 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
     depth of the noun phrase: 'the U.N. war crimes court') or 'of X'."""
     kb = index.kb
     left = [t for t in token.subtree if t.i < token.i and t.dep_ in ("amod", "compound", "poss", "nmod")]
+    demonyms = [t for t in left if kb.country_of_adjective(t.text) and not t.conjuncts]
+    if len({kb.country_of_adjective(t.text) for t in demonyms}) > 1 and demonyms[0].i > 0 and token.doc[demonyms[0].i - 1].lower_ != "ethnic":
+        first = min(demonyms, key=lambda t: t.i)  # "Bosnian Serb commanders": the country they live in
+        return kb.country_of_adjective(first.text), [first]
     for child in sorted(left, key=lambda t: -t.i):
         if child.dep_ in ("amod", "compound", "poss", "nmod"):
             mention = index.mention_at(child)
