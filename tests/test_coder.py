@@ -512,3 +512,9 @@ def test_organisation_staff_and_inspections(pipeline):
     assert ("ACCUSE", "IGO", "SYR") in dyads_of(events)
     events = code(pipeline, "UN investigators began examining allegations of torture by Libyan militias.")
     assert ("ACCUSE", "IGO", "LBY") in dyads_of(events)
+
+
+def test_a_qualified_noun_decides_over_its_light_verb(pipeline):
+    events = code(pipeline, "India and Japan held joint naval exercises.")
+    e = only([e for e in events if e.factuality == "asserted"], "COOPERATE")
+    assert {e.actor.code, e.recipient.code} == {"IND", "JPN"}

@@ -138,6 +138,9 @@ class EventCoder:
                 entry, obj = self._match(token, pos, skip)
                 if entry is None:
                     break
+                if obj is not None and self._qualified_noun(obj, entry):
+                    skip.add(entry.id)  # "held joint exercises": the qualified noun says what happened
+                    continue
                 cand = self._arguments(token, entry, obj, actors)
                 if cand is not None and not _sectors_fit(entry, cand):
                     skip.add(entry.id)  # "UN troops withdrew": a military withdrawal, not leaving a treaty
@@ -349,6 +352,15 @@ class EventCoder:
     def keeps(self, event_type: str, has_actor: bool) -> bool:
         """Events need an actor, except types reported without one (attacks by unknown perpetrators)."""
         return has_actor or event_type in self.modality.actorless_types
+
+    def _qualified_noun(self, obj: Token, entry: LexEntry) -> bool:
+        """Does the light verb's object carry a two-word entry of another type ('joint
+        exercise', 'hunger strike')? Then the noun, not the light verb, decides the type."""
+        for mod in (c for c in obj.lefts if c.dep_ in ("compound", "amod")):
+            found = self.lexicon.lookup(f"{mod.lemma_.lower()} {obj.lemma_.lower()}", "noun")
+            if found and found[0].type != entry.type:
+                return True
+        return False
 
     def _match(self, token: Token, pos: str, skip: set[str] = frozenset()) -> tuple[LexEntry | None, Token | None]:
         # A compound noun entry ("hunger strike", "air strike") beats its head word's.
