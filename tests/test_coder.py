@@ -518,3 +518,9 @@ def test_a_qualified_noun_decides_over_its_light_verb(pipeline):
     events = code(pipeline, "India and Japan held joint naval exercises.")
     e = only([e for e in events if e.factuality == "asserted"], "COOPERATE")
     assert {e.actor.code, e.recipient.code} == {"IND", "JPN"}
+
+
+def test_a_stated_future_meeting_is_an_agreement_between_both_sides(pipeline):
+    events = code(pipeline, "Barack Obama and Vladimir Putin will meet in Zurich to discuss trade.", published=date(2015, 6, 1))
+    e = only([e for e in events if e.factuality == "asserted"], "AGREE")
+    assert {e.actor.code, e.recipient.code} == {"USA", "RUS"}

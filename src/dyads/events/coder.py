@@ -265,7 +265,7 @@ class EventCoder:
                 cand.recipients = conditional
             intent = Candidate(
                 entry=entry, trigger=trigger, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
-                actors=cand.actors, recipients=cand.recipients, factuality="asserted",
+                actors=cand.actors, recipients=cand.recipients, pairs=cand.pairs, factuality="asserted",
                 confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+intent:{cand.entry.id}",
                 timex=cand.timex, place=cand.place,
             )
@@ -1071,6 +1071,10 @@ def _list_members(token: Token, index: ActorIndex) -> list[Token]:
     """Coordinated members after a token; the parser reads 'The US, Russia, and Switzerland'
     as an apposition with a conjunct, so an apposed country with conjuncts counts too."""
     members = [c for c in token.conjuncts if c.i > token.i]
+    mention = index.mention_at(token)
+    if mention is not None:  # the parser may hang the conjunct on another word of the name
+        span = token.doc[mention.start : mention.end]
+        members += [c for t in span if t.i != token.i for c in t.conjuncts if c.i >= mention.end and c not in members]
     for child in token.children:
         if child.dep_ == "appos" and child.conjuncts and index.mention_at(child) is not None:
             kind = index.mention_at(child).entity.kind
