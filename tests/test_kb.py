@@ -338,3 +338,7 @@ def test_former_names_of_organisations(kb):
 
 def test_force_is_military(kb):
     assert kb.sector_of_word("force") == "MIL"
+
+
+def test_the_pope_is_the_holy_see(kb):
+    assert {(e.kind, e.country) for e in kb.lookup("the Pope")} == {("institution", "VAT")}
