@@ -465,6 +465,10 @@ def test_a_stated_future_meeting_is_an_agreement_between_both_sides(pipeline):
 
 # One sentence, one dyad: constructions whose whole test is the asserted event they must give.
 ASSERTED = [
+    ("Indian border guards exchanged fire with Pakistani troops.", ("ASSAULT", "IND", "PAK")),  # exchanging fire; a demonym is no part of a title
+    ("Russian troops fought Chechen rebels near Grozny.", ("ASSAULT", "RUS", "RUS")),  # peoples of a country's own regions
+    ("Fighting between Armenian and Azerbaijani forces killed 12 soldiers.", ("ASSAULT", "ARM", "AZE")),  # a gerund standing as a noun
+    ("A car bomb exploded in central Kabul, killing 15 people.", ("ASSAULT", None, "AFG")),  # a noun event happens where its verb does
     ("Chad said it will withdraw its troops from Mali unless the junta holds elections.", ("THREATEN", "TCD", "MLI")),  # an act conditional on the other side is a threat
     ("Turkey threatened to close its airspace if Sweden admits the activists.", ("THREATEN", "TUR", "SWE")),  # aimed at whoever the condition is about
     ("IAEA inspectors inspected a nuclear facility in Syria.", ("ACCUSE", "IGO", "SYR")),  # organisation staff act for it; inspections

@@ -447,10 +447,16 @@ def _from_kb(entity: Entity) -> DocEntity:
 
 def _compound_lemma(token: Token) -> str:
     """'foreign minister', 'prime minister': the sector word with its compound/amod modifiers."""
-    mods = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.pos_ != "PROPN" or c.lower_ == "prime"]
+    # a demonym is the country cue, not part of the title ("Indian border guards")
+    mods = [c for c in token.lefts if (c.dep_ in ("compound", "amod") and c.pos_ != "PROPN" or c.lower_ == "prime")
+            and not _is_demonym(c)]
     if mods:
         return " ".join([m.lower_ for m in mods] + [token.lemma_.lower()])
     return token.lemma_.lower()
+
+
+def _is_demonym(token: Token) -> bool:
+    return token.ent_type_ == "NORP" and token.pos_ == "ADJ"
 
 
 def _modifier_sector(kb: KnowledgeBase, token: Token) -> str | None:

@@ -131,6 +131,9 @@ class EventCoder:
             pos = _pos_class(token)
             if pos is None or token.i in claimed:
                 continue
+            if pos == "verb" and token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
+                    and self.lexicon.lookup(token.lower_, "noun"):
+                pos = "noun"  # "Fighting between X and Y killed 12": a gerund standing as a noun
             if token.dep_ == "compound" and self.lexicon.lookup(f"{token.lemma_.lower()} {token.head.lemma_.lower()}", "noun"):
                 continue  # "hunger" in "hunger strike": the head carries the event
             skip: set[str] = set()
