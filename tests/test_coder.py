@@ -465,6 +465,7 @@ def test_a_stated_future_meeting_is_an_agreement_between_both_sides(pipeline):
 
 # One sentence, one dyad: constructions whose whole test is the asserted event they must give.
 ASSERTED = [
+    ("Egypt put its troops on alert along the Libyan border.", ("MOBILIZE", "EGY", None)),  # own troops are no target
     ("Indian border guards exchanged fire with Pakistani troops.", ("ASSAULT", "IND", "PAK")),  # exchanging fire; a demonym is no part of a title
     ("Russian troops fought Chechen rebels near Grozny.", ("ASSAULT", "RUS", "RUS")),  # peoples of a country's own regions
     ("Fighting between Armenian and Azerbaijani forces killed 12 soldiers.", ("ASSAULT", "ARM", "AZE")),  # a gerund standing as a noun
@@ -490,6 +491,7 @@ def test_construction_gives_the_asserted_dyad(pipeline, text, expected):
 
 # One sentence, one dyad it must give and one type it must not (the embedded act is not asserted).
 ASSERTED_NOT = [
+    ("Khartoum agreed to the deployment of UN peacekeepers in Darfur.", ("AGREE", "SDN", "IGO"), "MOBILIZE"),  # what is agreed to has not happened
     ("Ethiopia claimed that Eritrean troops had attacked a border town.", ("ACCUSE", "ETH", "ERI"), "ASSAULT"),  # claiming that someone attacked accuses them
     ("Armenia demanded an admission by Turkey that Ottoman troops massacred Armenians.", ("REQUEST", "ARM", "TUR"), "ASSAULT"),  # a demanded statement is not asserted
     ("Cyprus protested to Turkey over the drilling.", ("ACCUSE", "CYP", "TUR"), "PROTEST"),  # protesting to a government is an official complaint

@@ -45,7 +45,7 @@ DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="10
 # Nouns that only frame the event their compound names ("aid deliveries", "mediation efforts").
 GENERIC_HEADS = {"delivery", "shipment", "program", "programme", "effort", "package", "convoy", "flow", "operation",
                  "process", "initiative", "campaign", "mission", "project", "scheme"}
-ABOUT_PREPS = {"on", "of", "for", "against", "over", "about"}
+ABOUT_PREPS = {"on", "of", "for", "against", "over", "about", "to"}
 ORDINALS = {"first", "second", "third", "last", "only", "latest", "next"}
 QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
 ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
@@ -225,7 +225,7 @@ class EventCoder:
                     cand.recipients = [_weaker(a, 0.6) for a in others[:1]]
                     cand.path += "+in-phrase"
                     break
-                if domestic and home is None and mention.entity.kind in ("country", "metonym"):
+                if domestic and home is None and mention.entity.kind in ("country", "metonym") and mention.how != "pronoun":
                     home = self._index.actors(mention)[0]
             else:
                 place = cand.place
