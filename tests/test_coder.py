@@ -29,6 +29,12 @@ def dyads_of(events, factuality: str | None = "asserted") -> set[tuple]:
     }
 
 
+def asserted_pair(events, event_type: str) -> set[str]:
+    """The two countries of the one asserted event of that type (either direction)."""
+    e = only([e for e in events if e.factuality == "asserted"], event_type)
+    return {e.actor.code, e.recipient.code}
+
+
 def only(events, event_type: str):
     found = [e for e in events if e.event == event_type]
     assert len(found) == 1, [(e.event, e.event_text) for e in events]
@@ -217,3 +223,282 @@ def test_month_precision_and_subordinate_clause_inheritance(pipeline):
     text = "Zelensky spoke to Knesset lawmakers on Sunday in a speech in which he lamented weak support from Jerusalem."
     accuse = only(code(pipeline, text), "ACCUSE")
     assert (accuse.actor.code, accuse.recipient.code, accuse.date) == ("UKR", "ISR", "2022-03-20")
+
+
+# -- actors and arguments (general constructions) -------------------------------------
+
+def test_unknown_official_takes_the_country_from_anywhere_in_the_title_chain(pipeline):
+    events = code(pipeline, "Ghanaian deputy interior minister Kwame Osei-Bonsu condemned Togo on Friday.")
+    e = only(events, "ACCUSE")
+    assert (e.actor.code, e.actor.sector, e.recipient.code) == ("GHA", "GOV", "TGO")
+
+
+def test_purpose_infinitive_after_an_object_belongs_to_the_subject(pipeline):
+    # "summoned the envoy to protest": the summoner protests; "urged X to" is object control
+    events = code(pipeline, "Chile summoned Peru's ambassador to complain about the fishing dispute.")
+    assert {(a, r) for t, a, r in dyads_of(events) if t == "ACCUSE"} == {("CHL", "PER")}
+    events = code(pipeline, "Norway urged Sudan to allow aid convoys into Darfur.")
+    assert ("REQUEST", "NOR", "SDN") in dyads_of(events)
+
+
+def actors_of(pipeline: Pipeline, text: str, word: str) -> set[tuple]:
+    """The (country, sector) actors the resolver gives the word's mention."""
+    doc = pipeline.nlp(text)
+    index = pipeline.resolver.resolve(doc, PUB)
+    token = next(t for t in doc if t.text == word)
+    mention = index.mention_at(token)
+    return {(a.code, a.sector) for a in index.actors(mention)} if mention else set()
+
+
+def test_coordinated_demonyms_name_one_actor_each(pipeline):
+    assert actors_of(pipeline, "Chilean and Peruvian diplomats met in Lima.", "diplomats") == {("CHL", "GOV"), ("PER", "GOV")}
+    events = code(pipeline, "Greek and Turkish negotiators agreed on a new round of talks.")
+    e = only(events, "AGREE")
+    assert {e.actor.code, e.recipient.code} == {"GRC", "TUR"}
+    events = code(pipeline, "Police in Togo beat dozens of Beninese and Nigerien traders.")
+    assert {r for t, a, r in dyads_of(events) if t == "ASSAULT"} == {"BEN", "NER"}
+
+
+def test_plural_demonyms_are_that_countrys_people_and_residence_beats_ethnicity(pipeline):
+    assert actors_of(pipeline, "Young Moroccans blocked the main road.", "Moroccans") == {("MAR", "CVL")}
+    assert actors_of(pipeline, "Bosnian Croats rallied in Mostar.", "Croats") == {("BIH", "CVL")}
+    assert actors_of(pipeline, "Ethnic Hungarians rallied in Cluj.", "Hungarians") == set()
+    assert actors_of(pipeline, "Ethnic Hungarian activists in Romania rallied.", "activists") == {("ROU", "OPP")}
+    assert actors_of(pipeline, "Thousands of students across Chile marched.", "students") == {("CHL", "EDU")}
+
+
+def test_mentions_in_one_sentence_merge_when_only_one_has_date_words(pipeline):
+    events = code(pipeline, "Nigerian police fired tear gas to disperse student protesters on Monday, injuring five.")
+    assaults = [e for e in events if e.event == "ASSAULT" and e.factuality == "asserted"]
+    assert len(assaults) == 1 and assaults[0].date == "2022-03-21"
+    # two different text dates stay two events
+    events = code(pipeline, "Ethiopia and Kenya met on March 2 and met again on March 9.")
+    assert sorted(e.date for e in events if e.event == "CONSULT") == ["2022-03-02", "2022-03-09"]
+
+
+def test_participle_modifying_a_noun_is_passive(pipeline):
+    # the noun undergoes the event; "armed with rifles" describes, it is no arms delivery
+    events = code(pipeline, "The army buried twelve Malian soldiers killed in an ambush near Gao.")
+    assert ("ASSAULT", None, "MLI") in dyads_of(events)
+    assert not any(e.actor and e.actor.code == "MLI" and e.event == "ASSAULT" for e in events)
+    events = code(pipeline, "Gunmen armed with rifles attacked a village in Niger.")
+    assert "AID" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_an_event_noun_as_subject_lends_its_owner_to_the_verb(pipeline):
+    events = code(pipeline, "Turkish drone strikes killed six Kurdish fighters in Iraq on Tuesday.")
+    assaults = [e for e in events if e.event == "ASSAULT" and e.factuality == "asserted"]
+    assert len(assaults) == 1 and assaults[0].actor.code == "TUR" and assaults[0].actor.sector != "CVL"
+
+
+def test_an_infinitive_of_a_noun_has_not_happened_unless_it_is_the_first_to(pipeline):
+    events = code(pipeline, "Kenya defended the right of its troops to strike militants in Somalia.")
+    assert "ASSAULT" not in {t for t, _, _ in dyads_of(events)}
+    events = code(pipeline, "Macron became the first Western leader to visit Kyiv.")
+    assert ("CONSULT", "FRA", "UKR") in dyads_of(events)
+
+
+def test_the_reason_for_an_accusation_is_alleged_not_asserted(pipeline):
+    events = code(pipeline, "Armenia blamed Azerbaijan for the shelling of Armenian villages.")
+    assert ("ACCUSE", "ARM", "AZE") in dyads_of(events)
+    assert "ASSAULT" not in {t for t, _, _ in dyads_of(events)}
+    events = code(pipeline, "Police in Jordan arrested two Syrians for attacking a Jordanian patrol.")
+    assert {t for t, _, _ in dyads_of(events)} == {"COERCE"}
+
+
+def test_the_party_a_that_clause_names_is_the_one_asked(pipeline):
+    events = code(pipeline, "Beijing demanded that Washington cancel its plan to sell jets to Taiwan.")
+    assert {(a, r) for t, a, r in dyads_of(events) if t == "REQUEST"} == {("CHN", "USA")}
+    events = code(pipeline, "The WHO repeated its demand that Israel let fuel into Gaza.")
+    assert ("REQUEST", "IGO", "ISR") in dyads_of(events)
+
+
+def test_weapons_stand_for_the_military_that_fires_them(pipeline):
+    e = only(code(pipeline, "Syrian jets bombed rebel positions near Idlib."), "ASSAULT")
+    assert (e.actor.code, e.actor.sector) == ("SYR", "MIL")
+
+
+def test_group_nouns_take_their_sector_from_a_modifier(pipeline):
+    assert actors_of(pipeline, "Opposition groups in Kenya called for a boycott.", "groups") == {("KEN", "OPP")}
+    assert actors_of(pipeline, "Somali police officials denied the report.", "officials") == {("SOM", "COP")}
+
+
+def test_coordinated_country_before_a_named_force(pipeline):
+    events = code(pipeline, "Iraq said US and British forces must leave Basra.")
+    assert {(a, r) for t, a, r in dyads_of(events) if t == "REQUEST"} == {("IRQ", "USA"), ("IRQ", "GBR")}
+
+
+def test_an_organisation_noun_is_the_organisation_named_before_it(pipeline):
+    e = only(code(pipeline, "The Hamas movement rejected the Egyptian truce proposal."), "REJECT")
+    assert (e.actor.code, e.actor.sector, e.recipient.code) == ("PSE", "REB", "EGY")
+
+
+def test_a_subject_misread_as_a_participle_still_names_the_speaker(pipeline):
+    events = code(pipeline, "The Red Cross operating in Yemen said Saudi forces must stop the blockade.")
+    assert ("REQUEST", "IGO", "SAU") in {(t, "IGO" if a == "NGO" else a, r) for t, a, r in dyads_of(events)}
+
+
+def test_unknown_officers_with_a_rank_are_military(pipeline):
+    assert actors_of(pipeline, "Col. John Mensah resigned on Friday after protests in Ghana.", "Mensah") == {("GHA", "MIL")}
+
+
+def test_what_a_verb_is_about_is_not_a_second_event(pipeline):
+    events = code(pipeline, "Hungary reneged on its commitment to the European Union.")
+    assert {t for t, _, _ in dyads_of(events)} == {"REJECT"}
+    events = code(pipeline, "Hundreds of Iraqis demonstrated against the American occupation.")
+    assert "COERCE" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_failing_to_reach_agreement_is_a_rejection(pipeline):
+    events = code(pipeline, "Sudan and South Sudan failed to reach an agreement on oil fees.")
+    assert asserted_pair(events, "REJECT") == {"SDN", "SSD"}
+
+
+def test_a_demand_made_by_protesting_is_the_protest(pipeline):
+    events = code(pipeline, "Thousands of Kenyan students marched in Nairobi to demand lower fees.")
+    assert {t for t, _, _ in dyads_of(events)} == {"PROTEST"}
+
+
+def test_a_stative_participle_keeps_its_subject_as_actor(pipeline):
+    events = code(pipeline, "Ghana is committed to supporting Burkina Faso.")
+    assert any(t == "AGREE" and a == "GHA" for t, a, _ in dyads_of(events))
+
+
+def test_actors_in_a_town_belong_to_its_country(pipeline):
+    assert actors_of(pipeline, "Police in Mombasa detained five suspects.", "Police") == {("KEN", "COP")}
+
+
+def test_an_intent_belongs_to_its_own_clause_subject(pipeline):
+    events = code(pipeline, "Turkey said it would consider Sweden's request.")
+    assert not any(a == "SWE" for _, a, _ in dyads_of(events))
+
+
+def test_charging_that_something_happened_is_no_arrest(pipeline):
+    events = code(pipeline, "Kenya charged that Somali militants had attacked a border post.")
+    assert "COERCE" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_a_threat_to_coordinated_targets_names_each(pipeline):
+    events = code(pipeline, "Hezbollah threatened to deliver painful blows to Israel and the United States.")
+    assert {r for t, a, r in dyads_of(events) if t == "THREATEN"} == {"ISR", "USA"}
+
+
+def test_a_demand_that_hangs_on_its_verb_still_names_the_party_asked(pipeline):
+    events = code(pipeline, "UNICEF reiterated its demand that Yemen reopen the schools.")
+    assert ("REQUEST", "IGO", "YEM") in {(t, "IGO" if a == "NGO" else a, r) for t, a, r in dyads_of(events)}
+
+
+def test_another_countrys_institution_name_inside_a_title_is_not_that_institution(pipeline):
+    assert actors_of(pipeline, "Kenyan Labour Minister Simon Chelugui met the unions.", "Labour") != {("GBR", "PTY")}
+
+
+def test_a_passive_governor_hands_its_subject_to_the_infinitive_and_schedules_are_future(pipeline):
+    events = code(pipeline, "The Kenyan president was forced to release the Ugandan activists.")
+    assert ("RETREAT", "KEN", "UGA") in dyads_of(events)
+    events = code(pipeline, "Macron is scheduled to visit Algeria next week.")
+    assert ("CONSULT", "FRA", "DZA") in dyads_of(events, "future")
+    assert "CONSULT" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_entries_limited_by_the_actors_sector(pipeline):
+    events = code(pipeline, "Ethiopian troops withdrew from the Somali town of Baidoa.")
+    assert ("RETREAT", "ETH", "SOM") in dyads_of(events)
+    events = code(pipeline, "The Chadian government withdrew from the regional force agreement.")
+    assert "RETREAT" not in {t for t, _, _ in dyads_of(events)}
+    events = code(pipeline, "Rwandan troops arrived in Mozambique on Friday.")
+    assert "CONSULT" not in {t for t, _, _ in dyads_of(events)}
+
+
+def test_releasing_or_helping_a_named_actor(pipeline):
+    events = code(pipeline, "Iran released the Danish ambassador.")
+    assert ("RETREAT", "IRN", "DNK") in dyads_of(events)
+    events = code(pipeline, "Norway helped Ethiopian refugees in Kenya.")
+    assert ("AID", "NOR", "ETH") in dyads_of(events)
+    events = code(pipeline, "Iran fired drones at Iraqi Kurdistan.")
+    assert ("ASSAULT", "IRN", "IRQ") in dyads_of(events)
+    events = code(pipeline, "Somalia fired rifles at Kenya.")
+    assert ("ASSAULT", "SOM", "KEN") in dyads_of(events)
+
+
+def test_a_country_named_deep_in_a_place_phrase(pipeline):
+    assert actors_of(pipeline, "Rebels in the eastern Congolese province of North Kivu attacked a village.", "Rebels") == {("COD", "REB")}
+
+
+def test_a_country_named_by_affiliation(pipeline):
+    assert actors_of(pipeline, "Workers affiliated with the Nigerian Labour Congress marched.", "Workers") == {("NGA", "LAB")}
+    assert actors_of(pipeline, "A militant group based in Mali attacked a convoy.", "group") == {("MLI", "REB")}
+
+
+def test_protesters_against_a_named_government_are_its_people(pipeline):
+    events = code(pipeline, "Hundreds of students continued their sit-in to demand the resignation of the Ecuadorian president.")
+    assert ("PROTEST", "ECU", "ECU") in dyads_of(events)
+    # a protest abroad does not make the protesters that government's people
+    events = code(pipeline, "Hundreds of students rallied in Paris against the Iranian government.")
+    assert not any(t == "PROTEST" and a == "IRN" for t, a, _ in dyads_of(events))
+    events = code(pipeline, "Thousands of protesters rallied outside the Chinese embassy on Friday.")
+    assert not any(t == "PROTEST" and a == "CHN" for t, a, _ in dyads_of(events))
+
+
+def test_a_frame_noun_carries_its_compounds_arguments(pipeline):
+    events = code(pipeline, "Qatar launched a mediation effort between Ethiopia and Eritrea.")
+    assert {(a, r) for t, a, r in dyads_of(events) if t == "CONSULT"} == {("QAT", "ETH"), ("QAT", "ERI")}
+
+
+def test_a_subject_swallowed_by_a_fronted_phrase_is_found_before_the_verb(pipeline):
+    text = "With the signing of a Memorandum of Understanding on Border Security, the Malian government and MNLA have agreed to allow free movement of goods."
+    assert ("AGREE", "MLI", None) in dyads_of(code(pipeline, text))
+
+
+def test_stacked_demonyms_name_the_country_of_residence_not_two_actors(pipeline):
+    assert actors_of(pipeline, "A tribunal indicted three Bosnian Croat commanders.", "commanders") == {("BIH", "MIL")}
+
+
+def test_a_qualified_noun_decides_over_its_light_verb(pipeline):
+    events = code(pipeline, "India and Japan held joint naval exercises.")
+    assert asserted_pair(events, "COOPERATE") == {"IND", "JPN"}
+
+
+def test_a_stated_future_meeting_is_an_agreement_between_both_sides(pipeline):
+    events = code(pipeline, "Barack Obama and Vladimir Putin will meet in Zurich to discuss trade.", published=date(2015, 6, 1))
+    assert asserted_pair(events, "AGREE") == {"USA", "RUS"}
+
+
+# One sentence, one dyad: constructions whose whole test is the asserted event they must give.
+ASSERTED = [
+    ("Egypt put its troops on alert along the Libyan border.", ("MOBILIZE", "EGY", None)),  # own troops are no target
+    ("Indian border guards exchanged fire with Pakistani troops.", ("ASSAULT", "IND", "PAK")),  # exchanging fire; a demonym is no part of a title
+    ("Russian troops fought Chechen rebels near Grozny.", ("ASSAULT", "RUS", "RUS")),  # peoples of a country's own regions
+    ("Fighting between Armenian and Azerbaijani forces killed 12 soldiers.", ("ASSAULT", "ARM", "AZE")),  # a gerund standing as a noun
+    ("A car bomb exploded in central Kabul, killing 15 people.", ("ASSAULT", None, "AFG")),  # a noun event happens where its verb does
+    ("Chad said it will withdraw its troops from Mali unless the junta holds elections.", ("THREATEN", "TCD", "MLI")),  # an act conditional on the other side is a threat
+    ("Turkey threatened to close its airspace if Sweden admits the activists.", ("THREATEN", "TUR", "SWE")),  # aimed at whoever the condition is about
+    ("IAEA inspectors inspected a nuclear facility in Syria.", ("ACCUSE", "IGO", "SYR")),  # organisation staff act for it; inspections
+    ("UN investigators began examining allegations of torture by Libyan militias.", ("ACCUSE", "IGO", "LBY")),  # examining allegations
+    ("Brazil refused to deploy peacekeepers in Haiti and urged its citizens to leave.", ("REJECT", "BRA", "HTI")),  # a conjoined clause is not the refused action
+    ("Morocco says it is ready to reopen its border with Algeria.", ("AGREE", "MAR", "DZA")),  # it refers back when the copula describes an agent
+    ("Colombia issued a communique demanding that Venezuela withdraw its troops.", ("REQUEST", "COL", "VEN")),  # a statement issued by an actor demands in its name
+    ("Peru said Bolivia was responsible for the border incident.", ("ACCUSE", "PER", "BOL")),  # saying another actor is responsible accuses it
+    ("Opposition groups in Togo demanded that the Togolese president step down.", ("REQUEST", "TGO", "TGO")),  # an opposition can demand of its own government
+    ("The Swedish government suspended aid deliveries to Somalia.", ("SANCTION", "SWE", "SOM")),  # the object framed by a generic noun
+    ("Turkish authorities imposed a curfew in several towns in eastern Turkey.", ("COERCE", "TUR", "TUR")),  # repression at home targets the actors own country
+]
+
+
+@pytest.mark.parametrize("text,expected", ASSERTED, ids=[row[0][:48] for row in ASSERTED])
+def test_construction_gives_the_asserted_dyad(pipeline, text, expected):
+    assert expected in dyads_of(code(pipeline, text))
+
+
+# One sentence, one dyad it must give and one type it must not (the embedded act is not asserted).
+ASSERTED_NOT = [
+    ("Khartoum agreed to the deployment of UN peacekeepers in Darfur.", ("AGREE", "SDN", "IGO"), "MOBILIZE"),  # what is agreed to has not happened
+    ("Ethiopia claimed that Eritrean troops had attacked a border town.", ("ACCUSE", "ETH", "ERI"), "ASSAULT"),  # claiming that someone attacked accuses them
+    ("Armenia demanded an admission by Turkey that Ottoman troops massacred Armenians.", ("REQUEST", "ARM", "TUR"), "ASSAULT"),  # a demanded statement is not asserted
+    ("Cyprus protested to Turkey over the drilling.", ("ACCUSE", "CYP", "TUR"), "PROTEST"),  # protesting to a government is an official complaint
+]
+
+
+@pytest.mark.parametrize("text,expected,absent", ASSERTED_NOT, ids=[row[0][:48] for row in ASSERTED_NOT])
+def test_construction_gives_the_dyad_and_not_the_embedded_type(pipeline, text, expected, absent):
+    found = dyads_of(code(pipeline, text))
+    assert expected in found and absent not in {t for t, _, _ in found}

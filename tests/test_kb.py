@@ -323,3 +323,22 @@ def test_package_data_is_consistent(kb):
             assert e.country in countries, e.id
     assert kb.is_case_sensitive("US") and kb.is_case_sensitive("Turkey")
     assert not kb.is_case_sensitive("Russia")
+
+
+def test_sector_words_follow_cameo_role_codes(kb):
+    # students EDU, workers LAB, farmers AGR (CAMEO role codes), not plain civilians
+    assert [kb.sector_of_word(w) for w in ("student", "worker", "farmer", "villager")] == ["EDU", "LAB", "AGR", "CVL"]
+    assert kb.sector_of_word("aid worker") == "NGO"
+
+
+def test_former_names_of_organisations(kb):
+    assert {e.id for e in kb.lookup("European Community")} == {"igo:EU"}
+    assert kb.is_group_noun("movement") and not kb.is_group_noun("president")
+
+
+def test_force_is_military(kb):
+    assert kb.sector_of_word("force") == "MIL"
+
+
+def test_the_pope_is_the_holy_see(kb):
+    assert {(e.kind, e.country) for e in kb.lookup("the Pope")} == {("institution", "VAT")}

@@ -119,8 +119,20 @@ CASES = [
     # two-word nouns and lemmatiser slips ("staged" -> "stag")
     ("Hamas rocket fire on Israel continued on Monday.", ("ASSAULT", "PSE", "ISR")),
     ("Joint exercises between China and Russia began on Monday.", ("COOPERATE", "CHN", "RUS")),
-    ("Teachers staged a general strike in Kenya.", ("PROTEST", None, "KEN")),
+    # strikers the text does not place are the people of the country they strike in
+    ("Teachers staged a general strike in Kenya.", ("PROTEST", "KEN", "KEN")),
     ("Russia regretted the decision by Finland.", ("ACCUSE", "RUS", "FIN")),
+    # entries added with the benchmark study (sentences written for these tests)
+    ("Thousands of Eritreans sought asylum in Sweden last year.", ("REQUEST", "ERI", "SWE")),
+    ("Serbian and Kosovar negotiators returned to Brussels for talks.", ("CONSULT", "SRB", "XKX")),
+    ("Indian and French warships began joint war games in the Arabian Sea.", ("COOPERATE", "IND", "FRA")),
+    ("Egypt allowed Hamas leaders to travel to Cairo.", ("CONCEDE", "EGY", "PSE")),
+    ("Nepal gave permission to Indian climbers to enter the park.", ("CONCEDE", "NPL", "IND")),
+    ("Sri Lanka's supreme court opened a hearing into the disappearances.", ("ACCUSE", "LKA", None)),
+    ("Bolivian miners violated a curfew imposed by the Chilean army.", ("REJECT", "BOL", "CHL")),
+    ("Malawi reneged on its pledge to Zambia to share the dam.", ("REJECT", "MWI", "ZMB")),
+    ("Chilean miners stopped work over a pay dispute.", ("PROTEST", "CHL", "CHL")),
+
 ]
 
 

@@ -54,8 +54,9 @@ class Pipeline:
         self.conflicts = ConflictBook.load(self.config.actor_files)
         gazetteer = load_gazetteer()
         self.geoparser = Geoparser(gazetteer)
-        self.resolver = ActorResolver(self.kb, self.nlp.vocab, self.conflicts, is_place=_town_not_person(gazetteer, self.kb))
         self.lexicon = Lexicon.load(self.config.lexicons)
+        self.resolver = ActorResolver(self.kb, self.nlp.vocab, self.conflicts, is_place=_town_not_person(gazetteer, self.kb),
+                                      event_nouns=self.lexicon.lemmas("noun"), place_country=_place_country(gazetteer))
         self.ontology = Ontology.load()
         self.coder = EventCoder(self.lexicon, quad_class=self.ontology.quad_class)
 
@@ -141,6 +142,18 @@ class Pipeline:
 def _informative(actor):
     """An actor with neither country nor sector tells nothing: unknown."""
     return actor if actor is not None and (actor.code or actor.sector) else None
+
+
+def _place_country(gazetteer, min_population: int = 20000):
+    """The country of a sizeable place of that name, when the name is not shared by a
+    sizeable place in another country ("Karachi" -> PAK; "Georgia" is ambiguous)."""
+
+    def country(name: str) -> str | None:
+        big = [c for c in gazetteer.lookup(name) if c.population >= min_population and c.country]
+        countries = {c.country for c in big}
+        return big[0].country if len(countries) == 1 else None
+
+    return country
 
 
 def _town_not_person(gazetteer, kb):

@@ -58,7 +58,8 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LINE = "__line__"
 
 LIST_SECTIONS = {"countries": "iso3", "igos": "id", "groups": "id", "people": "id"}
-KNOWN_KEYS = set(LIST_SECTIONS) | {"sectors", "leader_titles", "head_titles", "cameo_iso", "case_sensitive"}
+WORD_LISTS = ("leader_titles", "head_titles", "group_nouns", "case_sensitive")
+KNOWN_KEYS = set(LIST_SECTIONS) | {"sectors", "cameo_iso"} | set(WORD_LISTS)
 SECTOR_RE = re.compile(r"^[A-Z]{3}$")
 COUNTRY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -149,7 +150,7 @@ def normalise(raw: Any, origin: str) -> dict:
         raise KnowledgeBaseError(f"{origin}: unknown top-level key {unknown[0]!r} "
                                  f"(expected one of {', '.join(sorted(KNOWN_KEYS))})")
     doc: dict = {"countries": {}, "igos": {}, "groups": {}, "people": {}, "sector_words": {},
-                 "leader_titles": [], "head_titles": [], "cameo_iso": {}, "case_sensitive": []}
+                 "cameo_iso": {}, **{key: [] for key in WORD_LISTS}}
     for section, key in LIST_SECTIONS.items():
         items = raw.get(section)
         if items is None:
@@ -179,7 +180,7 @@ def normalise(raw: Any, origin: str) -> dict:
                 raise KnowledgeBaseError(f"{_where(origin, sectors)}: sector {code} must list words")
             for w in words:
                 doc["sector_words"][w.strip().lower()] = code
-    for key in ("leader_titles", "head_titles", "case_sensitive"):
+    for key in WORD_LISTS:
         v = raw.get(key)
         if v is not None:
             if not isinstance(v, list) or not all(isinstance(w, str) for w in v):
@@ -253,7 +254,7 @@ def _check_entry(section: str, e: dict, where: str, origin: str = "", ident: str
 def merge_documents(docs: Iterable[dict]) -> dict:
     """Later documents override earlier ones by id; ``extend: true`` entries add to them."""
     out: dict = {"countries": {}, "igos": {}, "groups": {}, "people": {}, "sector_words": {},
-                 "leader_titles": [], "head_titles": [], "cameo_iso": {}, "case_sensitive": []}
+                 "cameo_iso": {}, **{key: [] for key in WORD_LISTS}}
     for d in docs:
         for section in LIST_SECTIONS:
             for ident, entry in d.get(section, {}).items():
@@ -271,7 +272,7 @@ def merge_documents(docs: Iterable[dict]) -> dict:
                 else:
                     out[section][ident] = {k: v for k, v in entry.items() if k != "extend"}
         out["sector_words"].update(d.get("sector_words", {}))
-        for key in ("leader_titles", "head_titles", "case_sensitive"):
+        for key in WORD_LISTS:
             out[key] += [w for w in d.get(key, []) if w not in out[key]]
         out["cameo_iso"].update(d.get("cameo_iso", {}))
     return out

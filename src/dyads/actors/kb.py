@@ -129,7 +129,7 @@ def _package_doc() -> dict:
         res = pkg.joinpath(name)
         if res.is_file():
             texts.append((name, res.read_bytes()))
-    digest = hashlib.sha1(b"kb-v1")
+    digest = hashlib.sha1(b"kb-v2")
     for name, data in texts:
         digest.update(name.encode() + b"\0" + data + b"\0")
     cache = _cache_dir() / f"actors-{digest.hexdigest()[:16]}.pickle"
@@ -163,6 +163,7 @@ class KnowledgeBase:
         self._country_names = _Index()
         self._sectors: dict[str, str] = {}
         self._leader_titles: set[str] = set()
+        self._group_nouns: set[str] = set()
         self._head_titles: set[str] = set()
         self._cameo_iso: dict[str, str] = {}
         self._case_sensitive: set[str] = set(doc.get("case_sensitive") or ())
@@ -198,6 +199,7 @@ class KnowledgeBase:
             self._sectors[_fold(str(word)).lower()] = str(sector)
         self._leader_titles = {_fold(str(w)).lower() for w in doc.get("leader_titles") or ()}
         self._head_titles = {_fold(str(w)).lower() for w in doc.get("head_titles") or ()} | self._leader_titles
+        self._group_nouns = {_fold(str(w)).lower() for w in doc.get("group_nouns") or ()}
         self._cameo_iso = {str(k).upper(): str(v).upper() for k, v in (doc.get("cameo_iso") or {}).items()}
 
         for iso3, c in doc.get("countries", {}).items():
@@ -317,6 +319,10 @@ class KnowledgeBase:
 
     def sector_of_word(self, lemma: str) -> str | None:
         return self._sectors.get(_fold(lemma).lower())
+
+    def is_group_noun(self, lemma: str) -> bool:
+        """'group', 'movement': nouns that take their sector from a modifier ('opposition groups')."""
+        return _fold(lemma).lower() in self._group_nouns
 
     def is_leader_title(self, lemma: str) -> bool:
         return _fold(lemma).lower() in self._leader_titles

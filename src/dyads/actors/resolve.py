@@ -27,6 +27,7 @@ THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 PAIR_WORDS = {"two", "both", "warring"}
 SET_NOUNS = {"side": "country", "party": "country", "country": "country", "nation": "country", "leader": "person", "government": "country"}
+MILITARY_RANKS = {"gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "lieutenant", "brig", "brigadier", "adm", "admiral", "marshal", "sgt", "sergeant"}
 NAME_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "lt", "col", "maj", "capt", "sir"}
 
 
@@ -76,8 +77,9 @@ class ActorMention:
 class ActorIndex:
     """The actor mentions of one document, addressable by token."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase, on: date | None) -> None:
+    def __init__(self, doc: Doc, kb: KnowledgeBase, on: date | None, place_country=None) -> None:
         self.doc, self.kb, self.on = doc, kb, on
+        self.place_country = place_country or (lambda name: None)  # "Karachi" -> PAK (gazetteer)
         self.mentions: list[ActorMention] = []
         self._by_token: dict[int, ActorMention] = {}
 
@@ -94,6 +96,17 @@ class ActorIndex:
         for i in range(mention.start, mention.end):
             self._by_token[i] = mention
 
+    def replace(self, old: ActorMention, new: ActorMention) -> None:
+        """Put a wider reading in place of a mention ('US and British forces' for 'British forces')."""
+        self.mentions.remove(old)
+        for i in range(old.start, old.end):
+            self._by_token.pop(i, None)
+        if any(i in self._by_token for i in range(new.start, new.end)):
+            new.start = old.start
+        self.mentions.append(new)
+        for i in range(new.start, new.end):
+            self._by_token[i] = new
+
     def mention_at(self, token: Token) -> ActorMention | None:
         return self._by_token.get(token.i)
 
@@ -109,10 +122,12 @@ class ActorIndex:
 class ActorResolver:
     """Builds an ActorIndex for each document; owns the alias matcher."""
 
-    def __init__(self, kb: KnowledgeBase, vocab, conflicts=None, is_place=None) -> None:
+    def __init__(self, kb: KnowledgeBase, vocab, conflicts=None, is_place=None, event_nouns=frozenset(), place_country=None) -> None:
         self.kb = kb
+        self.place_country = place_country  # the country of a town or region name, for "police in Karachi"
         self.conflicts = conflicts  # ConflictBook: "the sides" of a war in the document
         self.is_place = is_place or (lambda name: False)  # NER calls some towns people
+        self.event_nouns = event_nouns  # "Turkish strikes" are events, not Turkish people
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(vocab, attr="LOWER")
         self._entities: dict[str, Entity] = {}
@@ -137,18 +152,19 @@ class ActorResolver:
 
     # -- pass 1 -----------------------------------------------------------------
     def resolve(self, doc: Doc, on: date | None) -> ActorIndex:
-        index = ActorIndex(doc, self.kb, on)
+        index = ActorIndex(doc, self.kb, on, self.place_country)
         doc_entities: dict[str, DocEntity] = {}
         for span in self._kb_spans(doc):
             entity = self._entities[doc.vocab.strings[span.label]]
+            if self._foreign_modifier(span, entity):
+                continue
             de = doc_entities.setdefault(entity.id, _from_kb(entity))
             span = _extend_with_descriptors(span, self.kb, de)
             index.add(ActorMention(span.start, span.end, span.root.i, de, "kb"))
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent) == 1 and (
-                self.is_place(ent.text) or self.kb.country_of_adjective(ent.text) or self.kb.sector_of_word(ent.text.lower())
-            ):
-                continue  # NER calls some towns and demonyms people
+            if ent.label_ == "PERSON" and (len(ent) == 1 and (self.is_place(ent.text) or self.kb.sector_of_word(ent.text.lower()))
+                                           or self.kb.country_of_adjective(ent[-1].text)):
+                continue  # NER calls some towns and demonyms people ("Bosnian Croats")
             if ent.label_ == "PERSON" and not any(index.mention_at(t) for t in ent):
                 self._add_unknown_person(index, doc_entities, ent)
         self._second_pass(index, doc_entities)
@@ -177,6 +193,19 @@ class ActorResolver:
                 taken.update(range(sp.start, sp.end))
         return sorted(chosen, key=lambda sp: sp.start)
 
+    def _foreign_modifier(self, span: Span, entity: Entity) -> bool:
+        """'Serbian Labour Minister': a country's institution named after another country's
+        demonym is a word of that other country's title, not the institution."""
+        if entity.kind not in ("institution", "metonym"):
+            return False
+        doc, i = span.doc, span.start - 1
+        while i >= 0 and doc[i].dep_ in ("amod", "compound") and i < doc[i].head.i < span.end + 1:
+            code = self.kb.country_of_adjective(doc[i].text)  # "Nigerian Labour Congress"
+            if code:
+                return code != entity.country
+            i -= 1
+        return False
+
     def _inside_longer_name(self, span: Span) -> bool:
         """'Ahmed' in 'Ahmed Ben Bella' is not the person the knowledge base calls Ahmed:
         a person alias must end where the name ends."""
@@ -196,6 +225,10 @@ class ActorResolver:
         if de is None:
             de = DocEntity(key=key, name=name, kind="person", certainty=0.8)
             entities[key] = de
+        ranks = [t for t in ent.doc[max(0, ent.start - 3) : ent.end] if t.lower_.rstrip(".") in MILITARY_RANKS]
+        if ranks and de.sector is None:  # "Lt. Gen. Prosper Avril"
+            de.sector = "MIL"
+            de.titles.add(ranks[-1].lower_.rstrip("."))
         span = _extend_with_descriptors(ent, self.kb, de)
         if de.country is None:  # "Arab League Secretary-General Chedli Klibi"
             for tok in reversed(list(ent.doc[max(0, span.start - 6) : span.start])):
@@ -221,7 +254,10 @@ class ActorResolver:
             if len(found) == 1 and first not in surnames:
                 surnames[first] = found[0]
         for token in doc:
-            if index.mention_at(token):
+            mention = index.mention_at(token)
+            if mention is not None:
+                if mention.head == token.i and mention.how == "kb" and mention.entity.kind == "institution":
+                    self._coordinated_institution(index, entities, token, mention)  # "US and British forces"
                 continue
             low = token.lower_
             if token.pos_ == "PROPN" and low in surnames and token.ent_type_ in ("PERSON", ""):
@@ -237,8 +273,10 @@ class ActorResolver:
         """A noun phrase headed by a sector word, a title or a set noun."""
         kb, lemma = self.kb, token.lemma_.lower()
         compound = _compound_lemma(token)
-        sector = kb.sector_of_word(compound) or kb.sector_of_word(lemma)
+        sector = kb.sector_of_word(compound) or _modifier_sector(kb, token) or kb.sector_of_word(lemma)
         set_kind = SET_NOUNS.get(lemma)
+        if (sector or set_kind or token.tag_ in ("NNS", "NNPS")) and self._coordinated_countries(index, entities, token, sector):
+            return
         if token.tag_ in ("NNS", "NNPS") and set_kind and _is_pair(token):
             members = self._conflict_sides(index, token) if lemma in ("side", "party") else []
             members = members or _recent_distinct(index, token.i, set_kind, 2)
@@ -247,7 +285,8 @@ class ActorResolver:
                 index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "plural"))
             return
         if sector is None:
-            self._people_of_country(index, entities, token)
+            if not self._people_of_country(index, entities, token):
+                self._adjective_actor(index, entities, token)  # "Young Algerians"
             return
         country, cue_tokens = _country_cue(index, token)
         start = min([token.i, _np_start(token)] + [t.i for t in cue_tokens])
@@ -261,6 +300,64 @@ class ActorResolver:
         key = f"generic:{country}:{sector}"
         de = entities.setdefault(key, DocEntity(key=key, name=f"{country} {sector}", kind="generic", country=country, sector=sector, certainty=0.8))
         index.add(ActorMention(start, token.i + 1, token.i, de, "descriptor"))
+
+    def _coordinated_countries(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token, sector: str | None) -> bool:
+        """'Hungarian and Romanian officials', 'the Turkish and Greek sides', 'U.S. and Russian
+        negotiators': one actor per country named by coordinated modifiers."""
+        codes: list[str] = []
+        first = token.i
+        for child in token.lefts:
+            if child.dep_ not in ("amod", "compound", "nmod") or not child.conjuncts:
+                continue  # "Bosnian Serb commanders" is one people, "Hungarian and Romanian officials" two
+            for mod in [child, *child.conjuncts]:
+                code = self._modifier_country(index, mod)
+                if code and code not in codes:
+                    codes.append(code)
+                    first = min(first, mod.left_edge.i)
+        if len(codes) < 2:
+            return False
+        if sector is None and token.tag_ in ("NNS", "NNPS") and token.lemma_.lower() not in SET_NOUNS:
+            sector = "CVL"  # "Serbian and Croatian villagers"
+        members = tuple(
+            entities.setdefault(f"generic:{c}:{sector}", DocEntity(key=f"generic:{c}:{sector}", name=f"{c} {sector or ''}".strip(),
+                                                                   kind="generic", country=c, sector=sector, certainty=0.7))
+            for c in codes
+        )
+        de = DocEntity(key=f"set:{token.i}", name=token.text, kind="set", members=members, certainty=0.7)
+        index.add(ActorMention(first, token.i + 1, token.i, de, "plural"))
+        return index.mention_at(token) is not None
+
+    def _modifier_country(self, index: ActorIndex, mod: Token) -> str | None:
+        """The country a modifier names: a demonym (with its compound words: 'Sierra Leonean')
+        or a country mention ('U.S.')."""
+        words = [t for t in mod.lefts if t.dep_ == "compound"] + [mod]
+        code = self.kb.country_of_adjective(" ".join(t.text for t in words)) or self.kb.country_of_adjective(mod.text)
+        if code:
+            return code
+        mention = index.mention_at(mod)
+        if mention is not None:
+            return mention.entity.country if mention.entity.kind in ("country", "metonym") else None
+        return None
+
+    def _coordinated_institution(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token, mention: ActorMention) -> None:
+        """'US and British forces' matched as 'British forces': one actor per country, same sector."""
+        if not any(m.dep_ in ("amod", "compound", "nmod") and m.conjuncts for m in token.lefts):
+            return
+        codes = []
+        for child in (c for c in token.lefts if c.dep_ in ("amod", "compound", "nmod")):
+            for mod in [child, *child.conjuncts]:
+                code = self._modifier_country(index, mod)
+                if code and code not in codes:
+                    codes.append(code)
+        if len(codes) < 2 or mention.entity.country not in codes:
+            return
+        sector = mention.entity.sector
+        members = tuple(entities.setdefault(f"generic:{c}:{sector}", DocEntity(key=f"generic:{c}:{sector}", name=f"{c} {sector}",
+                                                                               kind="generic", country=c, sector=sector, certainty=0.8))
+                        for c in codes)
+        start = min(t.left_edge.i for t in token.lefts if t.dep_ in ("amod", "compound", "nmod"))
+        index.replace(mention, ActorMention(start, mention.end, token.i, DocEntity(key=f"set:{token.i}", name=token.text, kind="set",
+                                                                                   members=members, certainty=0.8), "plural"))
 
     def _conflict_sides(self, index: ActorIndex, token: Token) -> list[DocEntity]:
         """'the sides' of the one war active in the document, if there is one."""
@@ -278,6 +375,8 @@ class ActorResolver:
         country's civilians when no sector word says otherwise."""
         if token.tag_ not in ("NNS", "NNPS") or token.ent_type_ in ("DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL"):
             return False
+        if token.lemma_.lower() in self.event_nouns:
+            return False
         for child in token.lefts:
             if child.dep_ == "amod":
                 code = self.kb.country_of_adjective(child.text)
@@ -290,21 +389,34 @@ class ActorResolver:
 
     def _adjective_actor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
         """A bare demonym standing as a noun phrase ("the Israelis")."""
-        if token.dep_ in ("amod", "compound") or token.pos_ != "PROPN" and token.tag_ not in ("NNPS", "NNS"):
+        modifier = ("amod", "compound", "nmod")
+        if token.dep_ in modifier or token.dep_ == "conj" and token.head.dep_ in modifier:
+            return  # "Beninese and Nigerien traders": modifiers of the head noun
+        if token.pos_ != "PROPN" and token.tag_ not in ("NNPS", "NNS"):
             return
-        country = self.kb.country_of_adjective(token.text)
+        words = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]  # "Sierra Leonean"
+        country = (words and self.kb.country_of_adjective(" ".join(t.text for t in [*words, token]))) or self.kb.country_of_adjective(token.text)
+        # A people named with their country of residence ("Bosnian Serbs", "Kosovo Albanians")
+        # belong to it; "ethnic Albanians" names an ethnic group, not a country's people.
+        residence = [c for c in (self._modifier_country(index, m) for m in token.lefts if m.dep_ in ("amod", "compound")) if c]
+        if country and (residence or any(m.lower_ == "ethnic" for m in token.lefts)):
+            country, words = (residence[0] if residence else None), []
         if country:
-            key = f"generic:{country}:CVL"
-            de = entities.setdefault(key, DocEntity(key=key, name=token.text, kind="generic", country=country, sector="CVL", certainty=0.7))
-            index.add(ActorMention(token.i, token.i + 1, token.i, de, "descriptor"))
+            # "Sierra Leonean and Liberian refugees" read as "[Sierra Leonean] and [Liberian refugees]":
+            # the bare demonym shares its conjunct's sector.
+            sector = next((self.kb.sector_of_word(c.lemma_.lower()) for c in token.conjuncts if self.kb.sector_of_word(c.lemma_.lower())), None) or "CVL"
+            key = f"generic:{country}:{sector}"
+            de = entities.setdefault(key, DocEntity(key=key, name=token.text, kind="generic", country=country, sector=sector, certainty=0.7))
+            start = words[0].i if words and self.kb.country_of_adjective(" ".join(t.text for t in [*words, token])) else token.i
+            index.add(ActorMention(start, token.i + 1, token.i, de, "descriptor"))
 
     def _pronoun(self, index: ActorIndex, token: Token) -> None:
         low = token.lower_
         if low in PERSON_PRONOUNS:
             want, gender = {"person"}, PERSON_PRONOUNS[low]
         elif low in THING_PRONOUNS:
-            if token.dep_ == "nsubj" and token.head.lemma_ == "be":
-                return  # "It was the first call ...": expletive or an event, not an actor
+            if token.dep_ == "nsubj" and token.head.lemma_ == "be" and not _predicates_of_agents(token.head):
+                return  # "It was the first call ...", "it is clear that": expletive or an event, not an actor
             want, gender = {"country", "igo", "group", "institution", "metonym"}, None
         elif low in PLURAL_PRONOUNS:
             want, gender = {"set", "group", "generic"}, None
@@ -335,10 +447,27 @@ def _from_kb(entity: Entity) -> DocEntity:
 
 def _compound_lemma(token: Token) -> str:
     """'foreign minister', 'prime minister': the sector word with its compound/amod modifiers."""
-    mods = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.pos_ != "PROPN" or c.lower_ == "prime"]
+    # a demonym is the country cue, not part of the title ("Indian border guards")
+    mods = [c for c in token.lefts if (c.dep_ in ("compound", "amod") and c.pos_ != "PROPN" or c.lower_ == "prime")
+            and not _is_demonym(c)]
     if mods:
         return " ".join([m.lower_ for m in mods] + [token.lemma_.lower()])
     return token.lemma_.lower()
+
+
+def _is_demonym(token: Token) -> bool:
+    return token.ent_type_ == "NORP" and token.pos_ == "ADJ"
+
+
+def _modifier_sector(kb: KnowledgeBase, token: Token) -> str | None:
+    """A group noun takes its sector from a modifier: 'opposition groups', 'police officials'."""
+    if not kb.is_group_noun(token.lemma_.lower()):
+        return None
+    for mod in sorted((c for c in token.lefts if c.dep_ in ("compound", "amod")), key=lambda t: -t.i):
+        sector = kb.sector_of_word(mod.lemma_.lower()) or kb.sector_of_word(mod.lower_)
+        if sector:
+            return sector
+    return None
 
 
 def _np_start(token: Token) -> int:
@@ -356,25 +485,90 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
     depth of the noun phrase: 'the U.N. war crimes court') or 'of X'."""
     kb = index.kb
     left = [t for t in token.subtree if t.i < token.i and t.dep_ in ("amod", "compound", "poss", "nmod")]
+    demonyms = [t for t in left if kb.country_of_adjective(t.text) and not t.conjuncts]
+    if len({kb.country_of_adjective(t.text) for t in demonyms}) > 1 and demonyms[0].i > 0 and token.doc[demonyms[0].i - 1].lower_ != "ethnic":
+        first = min(demonyms, key=lambda t: t.i)  # "Bosnian Serb commanders": the country they live in
+        return kb.country_of_adjective(first.text), [first]
     for child in sorted(left, key=lambda t: -t.i):
         if child.dep_ in ("amod", "compound", "poss", "nmod"):
             mention = index.mention_at(child)
             if mention and mention.entity.country:
                 return mention.entity.country, [child]
-            code = kb.country_of_adjective(child.text) or kb.country_of_name(child.text)
+            code = kb.country_of_adjective(child.text) or kb.country_of_name(child.text) or _place_country(index, child)
+            if code and child.i > 0 and child.doc[child.i - 1].lower_ == "ethnic":
+                continue  # "ethnic Albanian rebels": an ethnic group, not Albania's
             if code:
                 return code, [child]
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "from", "in", "throughout", "across", "inside", "within"):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    mention = index.mention_at(pobj)
-                    if mention and mention.entity.country and mention.entity.kind in ("country", "metonym"):
-                        return mention.entity.country, []
-                    code = kb.country_of_name(pobj.text)
+                    code = _country_of_place_phrase(index, pobj)
+                    if code:
+                        return code, []
+        # "workers affiliated with the Serbian union", "a group based in Trinidad",
+        # "militants loyal to Iraq's al-Qaeda leader"
+        if child.dep_ in ("acl", "amod") and child.lower_ in AFFILIATION_WORDS:
+            for prep in (c for c in child.children if c.dep_ == "prep"):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    code = _country_of_place_phrase(index, pobj) or _country_of_named(index, pobj)
                     if code:
                         return code, []
     return None, []
+
+
+AFFILIATION_WORDS = {"based", "affiliated", "linked", "operating", "loyal", "allied", "close", "aligned", "stationed", "belonging"}
+
+
+def _country_of_named(index: ActorIndex, token: Token) -> str | None:
+    """The country of whatever a noun phrase names: its own mention, or a country word
+    among its modifiers ('the Serbian Workers' Union', "Iraq's al-Qaeda frontman")."""
+    mention = index.mention_at(token)
+    if mention is not None and mention.entity.country not in (None, "IGO", "NGO"):
+        return mention.entity.country
+    for mod in sorted((t for t in token.subtree if t.i < token.i and t.dep_ in ("amod", "compound", "poss", "nmod")), key=lambda t: -t.i):
+        found = index.mention_at(mod)
+        if found is not None and found.entity.country not in (None, "IGO", "NGO") and found.entity.kind in ("country", "metonym"):
+            return found.entity.country
+        code = index.kb.country_of_adjective(mod.text)
+        if code:
+            return code
+    return None
+
+
+PLACE_NOUNS = {"city", "town", "village", "province", "region", "capital", "district", "state", "area", "port", "camp", "border"}
+
+
+def _country_of_place_phrase(index: ActorIndex, pobj: Token, depth: int = 0) -> str | None:
+    """'in Iraq', 'of Karachi', 'of the northern West Bank city of Nablus': the country a
+    place phrase names, looking into place nouns' own modifiers and 'of' phrases."""
+    mention = index.mention_at(pobj)
+    if mention and mention.entity.country and mention.entity.kind in ("country", "metonym"):
+        return mention.entity.country
+    code = index.kb.country_of_name(pobj.text) or _place_country(index, pobj)
+    if code or depth > 1 or pobj.lemma_.lower() not in PLACE_NOUNS:
+        return code
+    for mod in (c for c in pobj.lefts if c.dep_ in ("compound", "amod", "nmod")):
+        found = index.mention_at(mod)
+        if found and found.entity.country and found.entity.kind in ("country", "metonym"):
+            return found.entity.country
+        code = index.kb.country_of_adjective(mod.text) or _place_country(index, mod)
+        if code:
+            return code
+    for prep in (c for c in pobj.children if c.dep_ == "prep" and c.lower_ in ("of", "in")):
+        for inner in (c for c in prep.children if c.dep_ == "pobj"):
+            code = _country_of_place_phrase(index, inner, depth + 1)
+            if code:
+                return code
+    return None
+
+
+def _place_country(index: ActorIndex, token: Token) -> str | None:
+    """The country of a place name ('police in Karachi', 'Gaza residents'), from the gazetteer."""
+    if token.ent_type_ not in ("GPE", "LOC", "FAC") or token.pos_ != "PROPN":
+        return None
+    ent = next((e for e in index.doc.ents if e.start <= token.i < e.end), None)
+    return index.place_country(ent.text if ent is not None else token.text)
 
 
 def _person_with_title(index: ActorIndex, before: int, country: str | None, title: str) -> DocEntity | None:
@@ -425,21 +619,23 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
     doc = span.doc
     start = span.start
     i = span.start - 1
+    # The whole modifier chain of the name is read ("Nigerian junior foreign minister",
+    # "British Defence Secretary"); words that are neither title nor country ("junior",
+    # "Defence") are stepped over, and the span ends at the last word understood.
     while i >= 0 and doc[i].dep_ in ("compound", "amod") and i < doc[i].head.i <= span.end:
         tok = doc[i]
         low = tok.lemma_.lower()
         if i + 1 < span.start and kb.sector_of_word(f"{low} {doc[i + 1].lemma_.lower()}"):
-            pass  # first word of a title: "Foreign Minister", "Defence Secretary"
+            start = i  # first word of a title: "Foreign Minister", "Defence Secretary"
         elif kb.sector_of_word(low) or kb.is_leader_title(low) or low == "prime":
             if kb.is_leader_title(low) or low in ("minister",):
                 de.titles.add(_compound_lemma_words(doc, i, span.start))
             if de.sector is None and kb.sector_of_word(low):
                 de.sector = kb.sector_of_word(low)
+            start = i
         elif kb.country_of_adjective(tok.text):
             de.country = de.country or kb.country_of_adjective(tok.text)
-        else:
-            break
-        start = i
+            start = i
         i -= 1
     if de.kind == "person" and de.kb is None and de.sector is None and de.country:
         de.sector = "GOV" if de.titles else None
@@ -479,6 +675,16 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int) -> list[
         if len(found) == n:
             break
     return found
+
+
+# Adjectives that say something of an agent ("it is willing to withdraw"); after others
+# "it" is a placeholder ("it is clear that", "it was the first call").
+AGENT_ADJECTIVES = {"willing", "ready", "prepared", "determined", "committed", "eager", "keen", "reluctant", "unwilling",
+                    "resolved", "poised"}
+
+
+def _predicates_of_agents(copula: Token) -> bool:
+    return any(c.dep_ == "acomp" and c.lemma_.lower() in AGENT_ADJECTIVES for c in copula.children)
 
 
 def _clause_subject(index: ActorIndex, token: Token) -> str | None:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from dyads.cli.app import app, err, out, user_errors
-from dyads.evaluate.events_eval import LEVELS, EvalReport, evaluate
+from dyads.evaluate.events_eval import LEVELS, PARTS, EvalReport, evaluate
 from dyads.errors import DyadsError
 from dyads.pipeline import Pipeline, PipelineConfig
 
@@ -22,12 +22,13 @@ def eval_command(
     lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
     actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s)."),
     limit: Optional[int] = typer.Option(None, help="Only the first N documents."),
+    part: str = typer.Option("all", help=f"Which records: {' | '.join(PARTS)} (dev = even-numbered, held-out = odd-numbered)."),
     errors: int = typer.Option(15, help="How many misses and false alarms to list."),
     as_json: bool = typer.Option(False, "--json", help="Write the whole report as JSON."),
 ) -> None:
     """Score event coding against gold events (three levels, per type, confusions)."""
     pipeline = Pipeline(PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors)))
-    report = evaluate(gold, pipeline, limit)
+    report = evaluate(gold, pipeline, limit, part)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), default=str))
         return

@@ -67,10 +67,32 @@ class Predicted:
 
 
 def _scored_code(actor) -> str | None:
-    """Gold sets code international NGOs (Amnesty, the Red Cross) as IGO; so do we when scoring."""
     if actor is None:
         return None
-    return "IGO" if actor.code == "NGO" else actor.code
+    return _org_class(actor.code)
+
+
+def _org_class(code: str | None) -> str | None:
+    """Gold sets call international NGOs IGO as often as NGO (Amnesty, the Red Cross are
+    IGO; "a human rights group" is NGO); both sides score them as one class, IGO."""
+    return "IGO" if code == "NGO" else code
+
+
+# CAMEO role (sector) codes: the first of these after the country or organisation code
+# is the actor's sector ("IRQGOVMIL" -> GOV, "PSEGZACVL" -> CVL, "IGOUNOMIL" -> MIL);
+# region, religion and ethnic codes ("GZA", "MUS", "alb") are not sectors.
+CAMEO_SECTORS = frozenset("GOV MIL COP JUD LEG REB INS SEP OPP PTY BUS MED CVL REF ELI EDU HLH LAB AGR CRM SPY UAF DEV HRI ENV REL".split())
+# Gold typos: CAMEO has no CIV; civilians are CVL.
+SECTOR_ALIASES = {"CIV": "CVL"}
+
+
+def _gold_sector(value: str | None) -> str | None:
+    """A gold sector field compared on its CAMEO role code: 'CVLalb' is CVL (an ethnic
+    sub-code follows); '***' (the coder could not tell) and codes that are no role
+    ('MOS', a religion) leave no sector to score."""
+    code = (value or "").strip()[:3].upper()
+    code = SECTOR_ALIASES.get(code, code)
+    return code if code in CAMEO_SECTORS else None
 
 
 # -- reading gold ------------------------------------------------------------------
@@ -80,10 +102,23 @@ def read_gold(path: Path, cameo_to_iso=lambda c: c, cameo_to_plover=None) -> lis
         raise GoldFormatError(f"{path}: no such file")
     name = path.name.lower()
     if name.endswith(".xml"):
-        return _read_petrarch(path, cameo_to_iso, cameo_to_plover)
-    if name.endswith(".json"):
-        return _read_plover(path, cameo_to_iso)
-    return _read_dyads(path)
+        docs = _read_petrarch(path, cameo_to_iso, cameo_to_plover)
+    elif name.endswith(".json"):
+        docs = _read_plover(path, cameo_to_iso)
+    else:
+        docs = _read_dyads(path)
+    return _unique_ids(docs)
+
+
+def _unique_ids(docs: list[GoldDoc]) -> list[GoldDoc]:
+    """Predictions are filed by document id; a repeated id (the PLOVER file has one)
+    gets a '#2' suffix so two records never share one set of predictions."""
+    seen: Counter = Counter()
+    for doc in docs:
+        seen[doc.article.id] += 1
+        if seen[doc.article.id] > 1:
+            doc.article.id = f"{doc.article.id}#{seen[doc.article.id]}"
+    return docs
 
 
 def _read_dyads(path: Path) -> list[GoldDoc]:
@@ -118,8 +153,11 @@ def _plover_actors(value, cameo_to_iso) -> list[tuple[str | None, str | None]]:
         value = [value if isinstance(value, dict) else {"code": value}]
     out = []
     for a in value:
-        code = (a.get("code") or "").strip().upper() or None
-        out.append((cameo_to_iso(code) if code and code not in ("IGO", "NGO") else code, a.get("sector") or None))
+        code = (a.get("code") or "").strip()
+        if not re.fullmatch(r"[A-Z]{3}", code):  # a misplaced field ("target": "diplomatic") names no actor
+            out.append((None, None))
+            continue
+        out.append((_org_class(cameo_to_iso(code)) if code not in ("IGO", "NGO") else _org_class(code), _gold_sector(a.get("sector"))))
     return out or [(None, None)]
 
 
@@ -151,8 +189,21 @@ def _read_plover(path: Path, cameo_to_iso) -> list[GoldDoc]:
                 GoldEvent(etype, a, r, mode=rec.get("mode") or None, actor_sector=asec, recipient_sector=rsec)
                 for a, asec in sources for r, rsec in targets
             ]
-        docs.append(GoldDoc(article, events))
+        docs.append(GoldDoc(article, _distinct(events)))
     return docs
+
+
+def _distinct(events: list[GoldEvent]) -> list[GoldEvent]:
+    """Scoring is by type and countries, and a coder reports one event per type and
+    country dyad in a sentence; gold sets list such an event once per actor they name
+    ("the government and the rebels agreed": SDN-GOV and SDN-REB), so it counts once."""
+    seen, out = set(), []
+    for g in events:
+        key = (g.type, g.actor, g.recipient, g.required)
+        if key not in seen:
+            seen.add(key)
+            out.append(g)
+    return out
 
 
 def _parse_day(value) -> date | None:
@@ -162,18 +213,19 @@ def _parse_day(value) -> date | None:
         return None
 
 
-_ACTOR_CODE = re.compile(r"^([A-Z]{3})")
-
-
 def _petrarch_actor(code: str | None, cameo_to_iso) -> tuple[str | None, str | None]:
-    if not code or code.startswith("---"):
-        return None, code[3:6] if code and len(code) >= 6 else None
-    if code.startswith(("IGO", "NGO")):
-        return code[:3], None
-    m = _ACTOR_CODE.match(code)
-    if not m:
+    """A CAMEO actor code is 3-letter units: a country (or IGO/NGO, or --- for none),
+    then organisation, region, religion and role units; the first role unit is the sector."""
+    code = (code or "").strip()
+    units = [code[i : i + 3] for i in range(0, len(code) - len(code) % 3, 3)]
+    if not units or not re.fullmatch(r"[A-Z]{3}|---", units[0]):
         return None, None
-    return cameo_to_iso(m.group(1)), code[3:6] or None
+    sector = next((u for u in units[1:] if u in CAMEO_SECTORS and u not in ("IGO", "NGO")), None)
+    if units[0] == "---":
+        return None, sector
+    if units[0] in ("IGO", "NGO"):
+        return _org_class(units[0]), sector
+    return _org_class(cameo_to_iso(units[0])), sector
 
 
 def _read_petrarch(path: Path, cameo_to_iso, cameo_to_plover) -> list[GoldDoc]:
@@ -208,7 +260,7 @@ def _read_petrarch(path: Path, cameo_to_iso, cameo_to_plover) -> list[GoldDoc]:
                 events.append(GoldEvent("NONE", a, r, required=False, note=ca.get("eventcode", "")))
                 continue
             events.append(GoldEvent(ptype, a, r, actor_sector=asec, recipient_sector=rsec, note=ca.get("eventcode", "")))
-        events = _collapse_reciprocal(events)
+        events = _distinct(_collapse_reciprocal(events))
         d = attrs.get("date", "")
         when = _parse_day(f"{d[:4]}-{d[4:6]}-{d[6:8]}") if len(d) == 8 else None
         text = html.unescape(" ".join(text_m.group(1).split()))
@@ -360,16 +412,18 @@ def score(docs: list[GoldDoc], predictions: dict[str, list[Predicted]]) -> EvalR
 def _actor_accuracy(pairs, counts: Counter) -> None:
     for g, p in pairs:
         counts["pairs"] += 1
-        for role in ("actor", "recipient"):
-            gc, pc = getattr(g, role), getattr(p, role)
-            if g.symmetric and role == "actor" and gc != pc:
-                pc = p.recipient
+        # A symmetric gold pair is read in whichever direction the prediction agrees with more.
+        swapped = g.symmetric and (g.actor == p.recipient) + (g.recipient == p.actor) > (g.actor == p.actor) + (g.recipient == p.recipient)
+        sides = {"actor": (p.recipient, p.recipient_sector) if swapped else (p.actor, p.actor_sector),
+                 "recipient": (p.actor, p.actor_sector) if swapped else (p.recipient, p.recipient_sector)}
+        for role, (pc, ps) in sides.items():
+            gc = getattr(g, role)
             counts[f"{role}_country_n"] += 1
             counts[f"{role}_country"] += gc == pc
             gs = getattr(g, f"{role}_sector")
             if gs:
                 counts[f"{role}_country_sector_n"] += 1
-                counts[f"{role}_country_sector"] += gc == pc and gs == getattr(p, f"{role}_sector")
+                counts[f"{role}_country_sector"] += gc == pc and gs == ps
 
 
 def _gold_row(doc: GoldDoc, g: GoldEvent) -> dict:
@@ -382,14 +436,25 @@ def _pred_row(doc: GoldDoc, p: Predicted) -> dict:
             "trigger": p.text, "text": doc.article.body[:200]}
 
 
-def evaluate(path: Path, pipeline, limit: int | None = None) -> EvalReport:
+PARTS = ("all", "dev", "held-out")
+
+
+def split(docs: list[GoldDoc], part: str = "all") -> list[GoldDoc]:
+    """A fixed split of a gold set: 'dev' is records 0, 2, 4, ... (study their errors),
+    'held-out' is records 1, 3, 5, ... (only measure them), 'all' is every record."""
+    if part not in PARTS:
+        raise GoldFormatError(f"unknown part {part!r}: choose one of {', '.join(PARTS)}")
+    return docs if part == "all" else docs[PARTS.index(part) - 1 :: 2]
+
+
+def evaluate(path: Path, pipeline, limit: int | None = None, part: str = "all") -> EvalReport:
     """Code the gold documents with the pipeline and score them."""
     ontology = pipeline.ontology
 
     def to_plover(code: str) -> str | None:
         return ontology.plover_from_cameo(code)[0]
 
-    docs = read_gold(path, pipeline.kb.cameo_to_iso, to_plover)[:limit]
+    docs = split(read_gold(path, pipeline.kb.cameo_to_iso, to_plover), part)[:limit]
     predictions: dict[str, list[Predicted]] = {}
     for coded in pipeline.code(d.article for d in docs):
         predictions[coded.article.id] = [

@@ -24,7 +24,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Token
 
-from dyads.actors.resolve import ActorIndex
+from dyads.actors.resolve import PLACE_NOUNS, ActorIndex
 from dyads.events.lexicon import LexEntry, Lexicon
 from dyads.models import Actor
 
@@ -37,9 +37,16 @@ COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
 # The AGREE event made from a stated intent to act (see EventCoder._intents).
 INTENT_ENTRY = LexEntry(id="agree.intent", type="AGREE", lemmas=(), cameo="030", weight=0.7, source="coder")
 REFUSAL_ENTRY = LexEntry(id="reject.refusal", type="REJECT", lemmas=(), cameo="120", weight=0.65, source="coder")
+ALLEGATION_ENTRY = LexEntry(id="accuse.allegation-of-act", type="ACCUSE", lemmas=(), cameo="112", mode="allege", weight=0.6, source="coder")
 THREAT_ENTRY = LexEntry(id="threaten.intent", type="THREATEN", lemmas=(), cameo="130", weight=0.65, source="coder")
 # The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
+BLAME_ENTRY = LexEntry(id="accuse.held-responsible", type="ACCUSE", lemmas=(), cameo="112", mode="allege", weight=0.6, source="coder")
 DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
+# Nouns that only frame the event their compound names ("aid deliveries", "mediation efforts").
+GENERIC_HEADS = {"delivery", "shipment", "program", "programme", "effort", "package", "convoy", "flow", "operation",
+                 "process", "initiative", "campaign", "mission", "project", "scheme"}
+ABOUT_PREPS = {"on", "of", "for", "against", "over", "about", "to"}
+ORDINALS = {"first", "second", "third", "last", "only", "latest", "next"}
 QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
 ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
 
@@ -50,13 +57,21 @@ class Modality:
     hypothetical_governors: frozenset[str] = frozenset()
     request_governors: frozenset[str] = frozenset()
     future_markers: frozenset[str] = frozenset()
+    future_governors: frozenset[str] = frozenset()
     hypothetical_markers: frozenset[str] = frozenset()
     attempt_governors: frozenset[str] = frozenset()
     intent_governors: frozenset[str] = frozenset()
     deontic_markers: frozenset[str] = frozenset()
+    blame_predicates: frozenset[str] = frozenset()
     reporting_verbs: frozenset[str] = frozenset()
+    object_control_verbs: frozenset[str] = frozenset()
+    allegation_governors: frozenset[str] = frozenset()
+    failure_governors: frozenset[str] = frozenset()
+    stative_participles: frozenset[str] = frozenset()
     actorless_types: frozenset[str] = frozenset()
     domestic_recipient_types: frozenset[str] = frozenset()
+    domestic_place_types: frozenset[str] = frozenset()
+    foreign_missions: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
 
     @classmethod
@@ -67,7 +82,7 @@ class Modality:
         for key, value in (data or {}).items():
             if key == "complement_modes":
                 values[key] = {k.upper(): {t.upper(): m for t, m in v.items()} for k, v in value.items()}
-            elif key in ("actorless_types", "domestic_recipient_types"):
+            elif key in ("actorless_types", "domestic_recipient_types", "domestic_place_types"):
                 values[key] = frozenset(str(w).upper() for w in value)
             elif key in cls.__dataclass_fields__:
                 values[key] = frozenset(str(w).lower() for w in value)
@@ -116,31 +131,48 @@ class EventCoder:
             pos = _pos_class(token)
             if pos is None or token.i in claimed:
                 continue
+            if pos == "verb" and token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
+                    and self.lexicon.lookup(token.lower_, "noun"):
+                pos = "noun"  # "Fighting between X and Y killed 12": a gerund standing as a noun
             if token.dep_ == "compound" and self.lexicon.lookup(f"{token.lemma_.lower()} {token.head.lemma_.lower()}", "noun"):
                 continue  # "hunger" in "hunger strike": the head carries the event
-            entry, obj = self._match(token, pos)
-            if entry is None:
-                continue
-            if obj is not None:
-                claimed.add(obj.i)
-                # A nominal candidate already made from the object yields to the light verb.
-                found = [c for c in found if c.trigger.i != obj.i]
-            cand = self._arguments(token, entry, obj, actors)
-            if cand is not None:
-                found.append(cand)
-        found = _fold_nouns_into_verbs(_drop_objects_of_events(found))
+            skip: set[str] = set()
+            while True:
+                entry, obj = self._match(token, pos, skip)
+                if entry is None:
+                    break
+                if obj is not None and self._qualified_noun(obj, entry):
+                    skip.add(entry.id)  # "held joint exercises": the qualified noun says what happened
+                    continue
+                cand = self._arguments(token, entry, obj, actors)
+                if cand is not None and not _sectors_fit(entry, cand):
+                    skip.add(entry.id)  # "UN troops withdrew": a military withdrawal, not leaving a treaty
+                    continue
+                if obj is not None:
+                    claimed.add(obj.i)
+                    # A nominal candidate already made from the object yields to the light verb.
+                    found = [c for c in found if c.trigger.i != obj.i]
+                if cand is not None:
+                    found.append(cand)
+                break
+        found = _fold_verbs_into_subject_nouns(_fold_nouns_into_verbs(_drop_objects_of_events(found)))
+        found = _fold_demands_into_protests(found)
         found += self._deontic_requests(doc, actors, found)
         return found
 
     def _deontic_requests(self, doc: Doc, index: ActorIndex, found: list[Candidate]) -> list[Candidate]:
-        """'Russia said Sudan must return the helicopter': a REQUEST from the speaker to the
-        subject of the must-clause (the clause's own action stays hypothetical)."""
+        """Judgements a speaker states about another actor in a that-clause: 'Russia said Sudan
+        must return the helicopter' is a REQUEST to Sudan (the clause's own action stays
+        hypothetical); 'Vietnam said China was responsible for the collision' an ACCUSE."""
         made = []
-        taken = {c.trigger.i for c in found if c.entry.type == "REQUEST"}
+        taken = {c.trigger.i for c in found if c.entry.type in ("REQUEST", "ACCUSE")}
         for tok in doc:
-            if tok.dep_ != "aux" or tok.lower_ not in self.modality.deontic_markers:
+            if tok.dep_ == "aux" and tok.lower_ in self.modality.deontic_markers:
+                entry, verb = DEONTIC_ENTRY, tok.head
+            elif tok.dep_ == "acomp" and tok.lemma_.lower() in self.modality.blame_predicates and tok.head.lemma_ == "be":
+                entry, verb = BLAME_ENTRY, tok.head
+            else:
                 continue
-            verb = tok.head
             report = verb.head
             if verb.dep_ != "ccomp" or report.lemma_.lower() not in self.modality.reporting_verbs or report.i in taken:
                 continue
@@ -149,9 +181,9 @@ class EventCoder:
             addressees = [a for a in addressees if not _same_actor(a, speakers)]
             if not speakers or not addressees:
                 continue
-            cand = Candidate(entry=DEONTIC_ENTRY, trigger=verb, trigger_tokens=[tok, verb], actors=speakers,
-                             recipients=addressees, path="deontic:nsubj+ccomp-subject")
-            cand.confidence = _confidence(DEONTIC_ENTRY, cand, cand.path, False)
+            cand = Candidate(entry=entry, trigger=verb if entry is DEONTIC_ENTRY else tok, trigger_tokens=sorted({tok.i: tok, verb.i: verb}.values(), key=lambda t: t.i),
+                             actors=speakers, recipients=addressees, path="reported:nsubj+ccomp-subject", mode=entry.mode)
+            cand.confidence = _confidence(entry, cand, cand.path, False)
             made.append(cand)
             taken.add(report.i)
         return made
@@ -162,6 +194,7 @@ class EventCoder:
         self._complements(found)
         self._recipients_in_phrase(found)
         self._intents(found)
+        self._allegations(found)
         self.domestic_targets(found)
         if conflicts is not None:
             for cand in found:
@@ -177,6 +210,10 @@ class EventCoder:
                 continue
             codes = {a.code for a in cand.actors if a is not None}
             subjects = {t.i for c in cand.trigger.children if c.dep_ in SUBJECTS + ("agent",) for t in c.subtree}
+            # Repression at home ("imposed a curfew in the town of Cizre in southeastern Turkey")
+            # targets the actor's own country.
+            domestic = cand.entry.type in self.modality.domestic_place_types
+            home = None
             for tok in cand.trigger.subtree:
                 if tok.i in subjects or tok.i == cand.trigger.i:
                     continue
@@ -188,12 +225,17 @@ class EventCoder:
                     cand.recipients = [_weaker(a, 0.6) for a in others[:1]]
                     cand.path += "+in-phrase"
                     break
+                if domestic and home is None and mention.entity.kind in ("country", "metonym") and mention.how != "pronoun":
+                    home = self._index.actors(mention)[0]
             else:
                 place = cand.place
-                if place is not None and place.country and place.country not in codes and any(cand.actors):
+                if place is not None and place.country and (place.country not in codes or domestic) and any(cand.actors):
                     cand.recipients = [Actor(code=place.country, entity_text=place.text or place.name, name=place.name,
                                              start=place.start, end=place.end, certainty=0.5)]
                     cand.path += "+place"
+                elif home is not None and any(cand.actors):
+                    cand.recipients = [_weaker(Actor(**{**home.__dict__, "sector": None}), 0.6)]
+                    cand.path += "+home"
 
     def _intents(self, found: list[Candidate]) -> None:
         """PLOVER's AGREE: the actor's stated intent to act ("will give Tanzania a grant",
@@ -209,7 +251,7 @@ class EventCoder:
             if cand.entry.type in ("AGREE", "THREATEN") or cand.factuality not in ("future", "hypothetical") or not any(cand.actors):
                 continue
             cue = self.intent_cue(cand.trigger)
-            if cue is None:
+            if cue is None or not self._intends_itself(cue, cand):
                 continue
             if cue.i in agree_at:  # "agreed to withdraw": the AGREE takes the action's recipient
                 existing = agree_at[cue.i]
@@ -218,21 +260,63 @@ class EventCoder:
                     existing.path += f"+complement:{cand.entry.id}"
                 continue
             trigger = cand.trigger if cue.dep_ == "aux" else cue
-            # Intent to cooperate is AGREE; intent to coerce or attack is THREATEN.
-            entry = THREAT_ENTRY if self.quad_class(cand.entry.type) in (3, 4) else INTENT_ENTRY
+            # Intent to cooperate is AGREE; intent to coerce or attack is THREATEN, and so is
+            # any act made conditional on the other side ("will withdraw unless ...").
+            conditional = _condition_subjects(cand.trigger, self._index)
+            entry = THREAT_ENTRY if self.quad_class(cand.entry.type) in (3, 4) or _has_ultimatum(cand.trigger) else INTENT_ENTRY
+            if entry is THREAT_ENTRY and conditional and not any(cand.recipients):
+                cand.recipients = conditional
             intent = Candidate(
                 entry=entry, trigger=trigger, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
-                actors=cand.actors, recipients=cand.recipients, factuality="asserted",
+                actors=cand.actors, recipients=cand.recipients, pairs=cand.pairs, factuality="asserted",
                 confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+intent:{cand.entry.id}",
                 timex=cand.timex, place=cand.place,
             )
             found.append(intent)
             agree_at[cue.i] = intent
 
+    def _allegations(self, found: list[Candidate]) -> None:
+        """'The US claimed that ISIL had attacked Iraq': alleging a hostile act is an ACCUSE
+        of its perpetrator (the act itself stays unasserted)."""
+        accusing = {c.trigger.i for c in found if c.entry.type == "ACCUSE"}
+        for cand in list(found):
+            if cand.factuality != "hypothetical" or self.quad_class(cand.entry.type) not in (3, 4) or not any(cand.actors):
+                continue
+            cue = self._factuality_with_cue(cand.trigger)[2]
+            if cue is None or cue.i in accusing or cue.lemma_.lower() not in self.modality.allegation_governors or cue.pos_ != "VERB":
+                continue
+            speakers = [a for c in cue.children if c.dep_ in SUBJECTS for a in _actors_at(c, self._index)] if self._index else []
+            accused = [a for a in cand.actors if a is not None and not _same_actor(a, speakers)]
+            if not speakers or not accused:
+                continue
+            accuse = Candidate(entry=ALLEGATION_ENTRY, trigger=cue, trigger_tokens=[cue], actors=speakers, recipients=accused,
+                               confidence=round(cand.confidence * 0.9, 3), path=f"nsubj+allegation:{cand.entry.id}",
+                               timex=cand.timex, place=cand.place)
+            found.append(accuse)
+            accusing.add(cue.i)
+
+    def _intends_itself(self, cue: Token, cand: Candidate) -> bool:
+        """'Turkey said it would consider Sweden's request': the intent is Turkey's, so it
+        makes no event of Sweden's request; an intent belongs to its clause's subject."""
+        verb = cue.head if cue.dep_ == "aux" else cue
+        subjects = [a for c in verb.children if c.dep_ in SUBJECTS for a in _actors_at(c, self._index)] if self._index else []
+        codes = {a.code for a in cand.actors if a is not None}
+        return not subjects or any(a.code in codes or _same_actor(a, cand.actors) for a in subjects)
+
     def domestic_targets(self, found: list[Candidate]) -> None:
         """Protests with no stated target are aimed at the protesters' own authorities
-        (or, failing a country, those of the place they happen in)."""
+        (or, failing a country, those of the place they happen in); protesters the text
+        does not place, against a government it names, are that country's people
+        ("fundamentalists continued their hunger strike to demand the resignation of the
+        Algerian president") unless the protest happens in another country."""
         for cand in found:
+            if cand.entry.type in self.modality.domestic_recipient_types and not any(cand.actors):
+                target = next((r for r in cand.recipients if r is not None and r.code not in (None, "IGO", "NGO")), None)
+                abroad = cand.place is not None and cand.place.country and target is not None and cand.place.country != target.code
+                envoy = target is not None and any(w in self.modality.foreign_missions for w in target.entity_text.lower().split())
+                if target is not None and target.sector in (None, "GOV") and not abroad and not envoy:
+                    cand.actors = [Actor(code=target.code, entity_text="", name=target.code, certainty=0.4)]
+                    cand.path += "+domestic-actor"
             if cand.entry.type not in self.modality.domestic_recipient_types or any(cand.recipients):
                 continue
             code = next((a.code for a in cand.actors if a is not None and a.code), None)
@@ -247,6 +331,14 @@ class EventCoder:
         refusal to act is REJECT (mode from what is refused)."""
         if cand.factuality != "negated" or not any(cand.actors):
             return None
+        cue = self._factuality_with_cue(cand.trigger)[2]
+        if cand.entry.type == "AGREE" and cue is not None and cue.lemma_.lower() in self.modality.failure_governors:
+            # "failed to reach agreement": PLOVER's REJECT of the other side
+            pairs = cand.pairs or (_reciprocal_pairs([a for a in cand.actors if a is not None]) if len({a.code for a in cand.actors if a is not None}) >= 2 else None)
+            return Candidate(entry=REFUSAL_ENTRY, trigger=cue, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
+                             actors=cand.actors, recipients=cand.recipients, pairs=pairs or None, factuality="asserted",
+                             confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+failed:{cand.entry.id}",
+                             timex=cand.timex, place=cand.place)
         verb = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else cand.trigger.head
         aux = [c for c in verb.children if c.dep_ == "aux" and (c.lower_ in self.modality.future_markers or c.lower_ in ("would", "wo"))]
         if not aux or not any(c.dep_ == "neg" for c in verb.children):
@@ -264,7 +356,16 @@ class EventCoder:
         """Events need an actor, except types reported without one (attacks by unknown perpetrators)."""
         return has_actor or event_type in self.modality.actorless_types
 
-    def _match(self, token: Token, pos: str) -> tuple[LexEntry | None, Token | None]:
+    def _qualified_noun(self, obj: Token, entry: LexEntry) -> bool:
+        """Does the light verb's object carry a two-word entry of another type ('joint
+        exercise', 'hunger strike')? Then the noun, not the light verb, decides the type."""
+        for mod in (c for c in obj.lefts if c.dep_ in ("compound", "amod")):
+            found = self.lexicon.lookup(f"{mod.lemma_.lower()} {obj.lemma_.lower()}", "noun")
+            if found and found[0].type != entry.type:
+                return True
+        return False
+
+    def _match(self, token: Token, pos: str, skip: set[str] = frozenset()) -> tuple[LexEntry | None, Token | None]:
         # A compound noun entry ("hunger strike", "air strike") beats its head word's.
         for child in token.lefts:
             if child.dep_ in ("compound", "amod") and pos == "noun":
@@ -276,9 +377,11 @@ class EventCoder:
             entries = self.lexicon.lookup(token.lower_, pos)
         if not entries:
             return None, None
-        # Most specific first: particle and object constraints beat a bare lemma.
-        ranked = sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects)), -e.weight))
+        # Most specific first: particle, object and actor constraints beat a bare lemma.
+        ranked = sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects) + bool(e.actor_sectors)), -e.weight))
         for entry in ranked:
+            if entry.id in skip:
+                continue
             if entry.particle and not _has_particle(token, entry.particle):
                 continue
             if not entry.particle and pos == "verb" and _has_foreign_particle(token):
@@ -310,7 +413,10 @@ class EventCoder:
         if entry.own_action and not _clause_about_actor(token, actors, index):
             return None
         if entry.object_must_be_actor and not recipients:
-            return None
+            recipients = _clause_subjects(token, index, infinitive=True)  # "allowed [Hamas leaders to travel]"
+            if not recipients:
+                return None
+            path += "+clause-subject"
         factuality, attempt = self._factuality(token)
         recipients = [r for r in recipients if not _same_actor(r, actors)]
         trigger_tokens = [token] + ([obj] if obj is not None else []) + [
@@ -333,19 +439,28 @@ class EventCoder:
         return cand
 
     def _verb_arguments(self, verb: Token, entry: LexEntry, obj: Token | None, index: ActorIndex):
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        # "soldiers killed in Ukraine", "the homes demolished by the army": a participle
+        # modifying a noun is passive; the noun undergoes the event. (A noun that heads the
+        # whole sentence is the parser misreading a main verb: "A newspaper called on ...".)
+        participle = verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.dep_ != "ROOT"
+        passive = participle or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        stative = passive and not participle and verb.lemma_.lower() in self.modality.stative_participles and not any(
+            c.dep_ == "agent" for c in verb.children)  # "Vietnam is committed to opening": Vietnam commits
         actors: list[Actor] = []
         recipients: list[Actor] = []
         path = []
+        if participle and entry.object_is_recipient and obj is None:
+            recipients += _actors_at(verb.head, index)
+            path.append("participle-head")
         for child in verb.children:
-            if child.dep_ in SUBJECTS and not passive:
+            if child.dep_ in SUBJECTS and not passive or stative and child.dep_ == "nsubjpass":
                 actors += _actors_at(child, index)
                 path.append("nsubj")
             elif child.dep_ == "agent":
                 for pobj in _pobjs(child):
                     actors += _actors_at(pobj, index)
                 path.append("agent")
-            elif child.dep_ == "nsubjpass" and entry.object_is_recipient:
+            elif child.dep_ == "nsubjpass" and entry.object_is_recipient and not stative:
                 recipients += _actors_at(child, index)
                 path.append("nsubjpass")
             elif child.dep_ == "dative" and child.pos_ == "ADP":  # "gave back the tanker to Britain"
@@ -392,14 +507,22 @@ class EventCoder:
         if not actors and verb.pos_ == "ADJ" and verb.dep_ in ("acomp", "attr"):
             actors += [a for c in verb.head.children if c.dep_ in SUBJECTS for a in _actors_at(c, index)]
             path.append("copula")  # "Syria is willing to ..."
-        if not actors:
-            inherited, how = _inherited_subject(verb, index)
+        if not actors and not participle:
+            inherited, how = _inherited_subject(verb, index, self.modality.object_control_verbs)
             actors += inherited
             if how:
                 path.append(how)
+        if not actors and verb.dep_ == "ROOT" and not any(c.dep_ in SUBJECTS + ("nsubjpass", "expl") for c in verb.children):
+            actors += _subject_before(verb, index)  # "With the signing of X, the government and Y have agreed"
+            if actors:
+                path.append("subject-before")
         return actors, recipients, "+".join(path)
 
     def _noun_arguments(self, noun: Token, entry: LexEntry, index: ActorIndex):
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() in GENERIC_HEADS:
+            # "launched a mediation effort between X and Y": the frame noun carries the arguments
+            actors, recipients, path = self._noun_arguments(noun.head, entry, index)
+            return actors, recipients, f"frame:{noun.head.lemma_}" + (f"({path})" if path else "")
         actors: list[Actor] = []
         recipients: list[Actor] = []
         path = []
@@ -413,6 +536,8 @@ class EventCoder:
                     continue  # "the Beersheba attack": a place, dealt with by the place stage
                 if not found and child.dep_ == "amod":  # "an Israeli airstrike"
                     found = _owner_of(noun, index)[:1] if index.kb.country_of_adjective(child.text) else []
+                if not found and child.dep_ == "compound":  # "US Predator attacks": a compound chain
+                    found = [a for g in child.children if g.dep_ in ("compound", "amod", "nmod") for a in _actors_at(g, index, deep=False)]
                 actors += found
                 if found:
                     path.append(child.dep_)
@@ -466,9 +591,14 @@ class EventCoder:
         node = token
         first = True
         edge = ""
+        prev = token
         prev_is_trigger_noun = False
         for _ in range(8):
             children = list(node.children)
+            if not first:
+                governed = self._governed(node, edge, prev)
+                if governed is not None:
+                    return governed, attempt, node
             lowers = {c.lower_ for c in children}
             if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ == "no" for c in children):
                 return "negated", attempt, None
@@ -488,35 +618,75 @@ class EventCoder:
                 return "future", attempt, None
             if "going" in lowers and node.tag_ == "VB":
                 return "future", attempt, None
-            if not first and (edge in COMPLEMENT_EDGES or edge == "dobj" and prev_is_trigger_noun):
+            if not first and (edge in COMPLEMENT_EDGES or edge == "dobj"):
                 lemma = node.lemma_.lower()
                 if lemma in m.negating_governors:
                     return "negated", attempt, node
                 if lemma in m.hypothetical_governors or lemma in m.request_governors or lemma in m.intent_governors:
                     return "hypothetical", attempt, node
+                if lemma in m.future_governors and edge == "xcomp":  # "is scheduled to attend"
+                    return "future", attempt, node
                 if lemma in m.attempt_governors:
                     attempt = True
             if node.dep_ not in CLAUSE_LINKS or node.head.i == node.i:
                 break
             parent = node.head
+            if parent.lemma_.lower() in m.allegation_governors and node.dep_ == "ccomp":
+                return "hypothetical", attempt, parent  # "claimed that ISIL had attacked": alleged
             if parent.lemma_.lower() in REPORTING and node.dep_ in ("ccomp", "parataxis", "dep"):
                 break
             edge = node.dep_
             prev_is_trigger_noun = first and token.pos_ in ("NOUN", "PROPN")  # "needs coordination"
-            node = parent
+            prev, node = node, parent
             first = False
         return "asserted", attempt, None
+
+    def _governed(self, node: Token, edge: str, prev: Token) -> str | None:
+        """What a governing word does to the event below it, reached from ``prev`` by ``edge``:
+        'an agreement to increase trade' (an infinitive of a noun has not happened),
+        'blamed Israel for the bombing', 'accused of spying' (the reason is alleged), and
+        'reiterated its demand that Israel ease' (the demand governs its that-clause)."""
+        m = self.modality
+        if edge == "acl" and prev.tag_ == "VB" and node.pos_ in ("NOUN", "PROPN") and any(
+                c.dep_ in ("aux", "mark") and c.lower_ == "to" for c in prev.children) and not any(
+                c.lower_ in ORDINALS or c.tag_ == "JJS" for c in node.children):  # "the first leader to meet Putin" did
+            return "hypothetical"
+        if node.lemma_.lower() in m.allegation_governors and edge == "prep" and prev.lower_ in ("for", "of", "with", "over"):
+            return "hypothetical"
+        if edge == "ccomp":
+            for obj in (c for c in node.children if c.dep_ == "dobj"):
+                lemma = obj.lemma_.lower()
+                if lemma in m.negating_governors:
+                    return "negated"
+                if lemma in m.request_governors or lemma in m.hypothetical_governors:
+                    return "hypothetical"
+        return None
 
     # -- complements: recipients found in the embedded event --------------------------
     def _complements(self, found: list[Candidate]) -> None:
         for cand in found:
             if not cand.entry.recipient_from_complement or any(cand.recipients):
                 continue
-            subtree = {t.i for t in cand.trigger.subtree} - {cand.trigger.i}
+            # The party a that-clause names comes first ("demanded that the US cancel plans
+            # to sell weapons to Taiwan": the US is asked, not Taiwan); a threat's target is
+            # whoever its condition is about ("threatened to ban voting if Hamas ran").
+            named = _clause_subjects(cand.trigger, self._index) if self._index else []
+            if cand.entry.type == "THREATEN":
+                named = [a for v in [cand.trigger, *(c for c in cand.trigger.children if c.dep_ == "xcomp")]
+                         for a in _condition_subjects(v, self._index)] or named
+            addressees = [a for a in named if not _same_actor(a, cand.actors)]
+            if addressees:
+                cand.recipients = addressees
+                cand.path += "+clause-subject"
+            subtree = {t.i for c in cand.trigger.children if c.dep_ in COMPLEMENT_ROLES for t in c.subtree}
             for other in found:
                 if other is cand or other.trigger.i not in subtree:
                     continue
                 targets = [r for r in other.recipients if r is not None]
+                if targets and addressees:  # the embedded action still gives the mode
+                    cand.extra["complement"] = other
+                    cand.mode = self.modality.complement_modes.get(cand.entry.type, {}).get(other.entry.type) or cand.mode
+                    break
                 if targets:
                     cand.recipients = targets
                     cand.extra["complement"] = other
@@ -564,6 +734,9 @@ def _object_with_lemma(token: Token, lemmas: tuple[str, ...]) -> Token | None:
     for child in token.children:
         if child.dep_ in LIGHT_VERB_ROLES and _lemma_in(child, lemmas):
             return child
+        if child.dep_ in LIGHT_VERB_ROLES and child.lemma_.lower() in GENERIC_HEADS and any(
+                c.dep_ == "compound" and _lemma_in(c, lemmas) for c in child.children):
+            return child  # "suspended aid deliveries", "ended mediation efforts"
         if child.dep_ in LIGHT_VERB_ROLES:  # "25,000 tons of food aid", "a package of sanctions"
             for pobj in (p for prep in child.children if prep.dep_ == "prep" and prep.lower_ == "of" for p in _pobjs(prep)):
                 if _lemma_in(pobj, lemmas):
@@ -603,29 +776,57 @@ def _actors_at(token: Token, index: ActorIndex, deep: bool = True) -> list[Actor
         if named:  # "the US commander in Iraq, General David Petraeus,"
             found += index.actors(named[0])
             continue
+        if tok.pos_ == "VERB" and tok.dep_ in SUBJECTS:  # "The Red Cross operating in Iraq said": a misread subject
+            found += [a for c in tok.children if c.dep_ == "nsubj" for a in _actors_at(c, index, deep=False)]
+            continue
+        owners = _named_by_compound(tok, index)
+        if owners:  # "the Islamic Jihad movement", "the al-Qaeda terror network"
+            found += owners
+            continue
         if deep:
             found += _actors_beneath(tok, index)
     return found
 
 
+def _named_by_compound(token: Token, index: ActorIndex) -> list[Actor]:
+    """An organisation noun named by the organisation in front of it ("the Hamas movement")."""
+    if not index.kb.is_group_noun(token.lemma_.lower()):
+        return []
+    compounds = [c for c in token.lefts if c.dep_ == "compound"]
+    compounds += [g for c in compounds for g in c.lefts if g.dep_ == "compound"]
+    for c in sorted(compounds, key=lambda t: -t.i):
+        mention = index.mention_at(c)
+        if mention is not None and mention.entity.kind in ("group", "igo", "institution"):
+            return index.actors(mention)
+    return []
+
+
 def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
     """Who made the thing a noun names: 'a United Nations appeal', 'calls by Kofi Annan',
     "Russia's proposal", 'an Indian proposal', 'an appeal from President Gbagbo'."""
+    # Modifiers nearest first, through compound chains ("US Predator attacks").
+    modifiers = [c for c in token.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    modifiers += [g for c in modifiers if c.dep_ == "compound" for g in c.children if g.dep_ in ("compound", "amod", "nmod")]
+    for child in modifiers:
+        if child.tag_ == "PRP$":  # "its prisoners", "his counterpart": not an owner to target
+            continue
+        mention = index.mention_at(child)
+        if mention is not None:
+            return index.actors(mention)
+        code = index.kb.country_of_adjective(child.text)
+        if code:
+            return [Actor(code=code, entity_text=child.text, name=code, start=child.idx, end=child.idx + len(child.text), certainty=0.7)]
     for child in token.children:
-        if child.dep_ in ("poss", "compound", "amod", "nmod"):
-            if child.tag_ == "PRP$":  # "its prisoners", "his counterpart": not an owner to target
-                continue
-            mention = index.mention_at(child)
-            if mention is not None:
-                return index.actors(mention)
-            code = index.kb.country_of_adjective(child.text)
-            if code:
-                return [Actor(code=code, entity_text=child.text, name=code, start=child.idx, end=child.idx + len(child.text), certainty=0.7)]
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             for pobj in _pobjs(child):
                 mention = index.mention_at(pobj)
                 if mention is not None:
                     return index.actors(mention)
+        if child.dep_ == "acl" and child.tag_ == "VBN":  # "a curfew imposed by the army"
+            for agent in (c for c in child.children if c.dep_ == "agent"):
+                found = [a for p in _pobjs(agent) for a in _actors_at(p, index, deep=False)]
+                if found:
+                    return found
     return []
 
 
@@ -644,12 +845,17 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
                           name=f"{a.name} {token.text}", start=a.start, end=token.idx + len(token.text), certainty=a.certainty * 0.9)
                     for a in index.actors(mention)
                 ]
+    if token.lemma_.lower() in PLACE_NOUNS:  # "the Somali town of Baidoa", "a Syrian village"
+        for mod in (c for c in token.lefts if c.dep_ in ("amod", "compound")):
+            code = index.kb.country_of_adjective(mod.text)
+            if code:
+                return [Actor(code=code, entity_text=mod.text, name=code, start=mod.idx, end=mod.idx + len(mod.text), certainty=0.6)]
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "from"):
             for pobj in _pobjs(child):
                 mention = index.mention_at(pobj)
-                if mention is not None:
-                    return index.actors(mention)
+                if mention is not None:  # "scores of Sierra Leonean and Liberian refugees": each member
+                    return _actors_at(pobj, index, deep=False)
                 deeper = _actors_beneath(pobj, index)
                 if deeper:
                     return deeper
@@ -659,8 +865,9 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
 GROUP_NOUNS = {"member", "partner", "ally", "supporter", "coalition", "camp", "side", "staff", "aide", "loyalist"}
 
 
-def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str]:
-    """Subject of a governing verb for infinitives, participles and conjuncts; head noun for relatives."""
+def _inherited_subject(verb: Token, index: ActorIndex, object_control: frozenset[str] = frozenset()) -> tuple[list[Actor], str]:
+    """Subject of a governing verb for infinitives, participles and conjuncts; head noun for
+    relatives; the object of object-control verbs ("urged Iran to", not "met Iran to")."""
     node = verb
     for _ in range(5):
         dep = node.dep_
@@ -669,9 +876,15 @@ def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str
             return [], ""
         if dep == "relcl" or dep == "acl" and node.tag_ in ("VBN", "VBG", "VB"):
             rel_subj = [c for c in node.children if c.dep_ in SUBJECTS and c.tag_ not in ("WDT", "WP")]
-            if not rel_subj:
-                return _actors_at(head, index), "relcl-head"
-            return [], ""
+            if rel_subj:
+                return [], ""
+            found = _actors_at(head, index)
+            if not found and node.tag_ == "VBG" and head.dep_ in ("dobj", "pobj"):
+                # "issued a statement demanding ...": the issuer demands
+                verb = head.head if head.dep_ == "dobj" else head.head.head
+                found = [a for c in verb.children if c.dep_ in SUBJECTS for a in _actors_at(c, index)]
+                return found, "acl-of-object"
+            return found, "relcl-head"
         if dep == "acomp":  # "is willing to withdraw": the copula's subject
             subjects = [c for c in head.children if c.dep_ in SUBJECTS]
             return [a for s in subjects for a in _actors_at(s, index)], "inherit:copula"
@@ -679,13 +892,15 @@ def _inherited_subject(verb: Token, index: ActorIndex) -> tuple[list[Actor], str
             return [], ""
         if dep in ("advcl", "ccomp") and any(c.dep_ in SUBJECTS + ("nsubjpass",) for c in node.children):
             return [], ""
-        if dep == "xcomp":  # object control: "urged him to extend", "called on Russia to withdraw"
+        if dep == "xcomp" and head.lemma_.lower() in object_control:  # "urged him to extend", "called on Russia to withdraw"
             objects = [a for c in head.children if c.dep_ in ("dobj", "dative") for a in _actors_at(c, index, deep=False)]
             objects = objects or [a for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
                                   for p in _pobjs(c) for a in _actors_at(p, index, deep=False)]
             if objects:
                 return objects, "inherit:object-control"
-        subjects = [c for c in head.children if c.dep_ in SUBJECTS]
+        # "Obama is scheduled to attend", "was forced to resign": a passive governor's subject
+        roles = SUBJECTS + ("nsubjpass",) if dep == "xcomp" else SUBJECTS
+        subjects = [c for c in head.children if c.dep_ in roles]
         if subjects:
             actors = [a for s in subjects for a in _actors_at(s, index)]
             return actors, f"inherit:{dep}"
@@ -748,6 +963,9 @@ def _drop_objects_of_events(found: list[Candidate]) -> list[Candidate]:
     def inside_object(t: Token) -> bool:
         if t.dep_ == "dobj" and t.head.i in verbs:
             return True
+        # "reneged on its commitment", "protested against the occupation": what the verb is about
+        if t.dep_ == "pobj" and t.head.lower_ in ABOUT_PREPS and t.head.head.i in verbs:
+            return True
         # "blocked the EU sanctions package": a compound inside the object
         return t.dep_ == "compound" and t.head.dep_ == "dobj" and t.head.head.i in verbs
 
@@ -809,28 +1027,42 @@ def _reciprocal_pairs(members: list[Actor]) -> list[tuple[Actor, Actor]]:
     return pairs
 
 
-def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
-    """Actors in recipient positions inside the complement of a REJECT/REQUEST-like trigger:
-    the subject of a that-clause ("demanded that the United States cancel"), else the
-    object or beneficiary of the embedded action ("threatened to impose restrictions
-    against German goods")."""
+def _clause_subjects(trigger: Token, index: ActorIndex, infinitive: bool = False) -> list[Actor]:
+    """The subject of a that-clause complement: the party asked, refused or warned
+    ("demanded that the United States cancel ...", "its demand that Israel ease ..."); with
+    ``infinitive``, only of a to-clause ("allowed [Hamas leaders to travel]")."""
     holders = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
+    if trigger.dep_ == "dobj" and trigger.pos_ == "NOUN":
+        holders.append(trigger.head)  # "reiterated its demand that Israel ease ...": the clause hangs on the verb
     for holder in holders:
         for clause in holder.children:
+            if infinitive and not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+                continue
             if clause.dep_ in ("ccomp", "acl") and clause.pos_ in ("VERB", "AUX"):
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
                 found = [a for s in subjects for a in _actors_at(s, index, deep=False)]
                 if found:
                     return found
+    return []
+
+
+# The trigger's own dependents that hold what it refuses, asks or threatens (not its
+# subject, its conjoined clauses or its adverbial clauses).
+COMPLEMENT_ROLES = ("xcomp", "ccomp", "dobj", "dative", "prep", "attr", "acl", "oprd", "pcomp")
+
+
+def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
+    """Actors in recipient positions inside the complement of a REJECT/REQUEST-like trigger:
+    the object or beneficiary of the embedded action ("threatened to impose restrictions
+    against German goods"), never a conjoined clause ("refused to deploy ... and urged its
+    citizens ...")."""
+    inside = sorted((t for c in trigger.children if c.dep_ in COMPLEMENT_ROLES for t in c.subtree), key=lambda t: t.i)
     found: list[Actor] = []
-    for tok in trigger.subtree:
-        if tok.i == trigger.i:
-            continue
+    for tok in inside:
         role = tok.dep_
         if role in ("dative", "dobj") and tok.head.pos_ == "VERB" or role == "pobj" and tok.head.lower_ in ("to", "for", "against", "with", "on"):
-            mention = index.mention_at(tok)
-            if mention is not None:
-                found += index.actors(mention)
+            if index.mention_at(tok) is not None:
+                found += _actors_at(tok, index, deep=False)  # "blows to the United States and Israel": both
             else:
                 found += _owner_of(tok, index)
         if found:
@@ -842,6 +1074,10 @@ def _list_members(token: Token, index: ActorIndex) -> list[Token]:
     """Coordinated members after a token; the parser reads 'The US, Russia, and Switzerland'
     as an apposition with a conjunct, so an apposed country with conjuncts counts too."""
     members = [c for c in token.conjuncts if c.i > token.i]
+    mention = index.mention_at(token)
+    if mention is not None:  # the parser may hang the conjunct on another word of the name
+        span = token.doc[mention.start : mention.end]
+        members += [c for t in span if t.i != token.i for c in t.conjuncts if c.i >= mention.end and c not in members]
     for child in token.children:
         if child.dep_ == "appos" and child.conjuncts and index.mention_at(child) is not None:
             kind = index.mention_at(child).entity.kind
@@ -869,3 +1105,88 @@ def _fold_nouns_into_verbs(found: list[Candidate]) -> list[Candidate]:
             continue
         kept.append(cand)
     return kept
+
+
+def _fold_verbs_into_subject_nouns(found: list[Candidate]) -> list[Candidate]:
+    """'Turkish drone strikes killed six fighters', 'a bomb attack in Kabul killed five': an
+    event noun that is the subject of a verb of the same type is one event; the noun names
+    who acted, the verb whom it struck and whether it happened."""
+    nouns = {c.trigger.i: c for c in found if c.entry.pos == "noun" and c.trigger.dep_ == "nsubj"}
+    kept = []
+    for cand in found:
+        subject = next((nouns[c.i] for c in cand.trigger.children if c.i in nouns), None) if cand.entry.pos == "verb" else None
+        if subject is None or subject.entry.type != cand.entry.type:
+            kept.append(cand)
+            continue
+        if not any(subject.recipients):
+            subject.recipients = cand.recipients
+        if not any(subject.actors):
+            subject.actors = cand.actors
+        subject.factuality = cand.factuality
+        subject.trigger_tokens = sorted({t.i: t for t in subject.trigger_tokens + cand.trigger_tokens}.values(), key=lambda t: t.i)
+        subject.path += f"+verb:{cand.entry.id}"
+    return kept
+
+
+def _fold_demands_into_protests(found: list[Candidate]) -> list[Candidate]:
+    """'staged demonstrations to demand reforms', 'demonstrated ... calling for independence':
+    the demand is what the protest is for, one PROTEST event; it lends its target."""
+    anchors: dict[int, Candidate] = {}
+    for cand in found:
+        if cand.entry.type == "PROTEST":
+            anchors[cand.trigger.i] = cand
+            gov = _light_verb(cand.trigger) if cand.entry.pos == "noun" else None
+            if gov is not None:
+                anchors.setdefault(gov.i, cand)
+    kept = []
+    for cand in found:
+        protest = anchors.get(cand.trigger.head.i) if cand.entry.type == "REQUEST" and cand.trigger.dep_ in ("advcl", "xcomp", "acl", "conj") else None
+        if protest is None:
+            kept.append(cand)
+            continue
+        if not any(protest.recipients) and any(cand.recipients):
+            protest.recipients = cand.recipients
+            protest.path += f"+demand:{cand.entry.id}"
+    return kept
+
+
+def _conditions(verb: Token) -> list[Token]:
+    """Conditional clauses on a verb or the clause it heads ("... if Hamas runs", "unless ...")."""
+    nodes = [verb] + ([verb.head] if verb.dep_ in ("xcomp", "ccomp") else [])
+    return [c for n in nodes for c in n.children if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
+
+
+def _has_ultimatum(verb: Token) -> bool:
+    return any(m.lower_ == "unless" for c in _conditions(verb) for m in c.children if m.dep_ == "mark")
+
+
+def _condition_subjects(verb: Token, index: ActorIndex | None) -> list[Actor]:
+    if index is None:
+        return []
+    return [a for c in _conditions(verb) for s in c.children if s.dep_ in ("nsubj", "nsubjpass") for a in _actors_at(s, index, deep=False)]
+
+
+def _sectors_fit(entry: LexEntry, cand: Candidate) -> bool:
+    """An entry limited to some actor sectors ("troops withdrew") or barred from some
+    ("troops arrived" is no diplomatic visit) applies only to actors that fit."""
+    sectors = {a.sector for a in cand.actors if a is not None}
+    if entry.actor_sectors and not sectors & set(entry.actor_sectors):
+        return False
+    return not (entry.not_actor_sectors and sectors & set(entry.not_actor_sectors))
+
+
+def _subject_before(verb: Token, index: ActorIndex) -> list[Actor]:
+    """A main verb the parser left without a subject (a fronted phrase swallowed it): the
+    actors named between the last comma and the verb."""
+    found: list[Actor] = []
+    seen: set[int] = set()
+    for tok in reversed(verb.doc[verb.sent.start : verb.i]):
+        if tok.dep_ in ("aux", "auxpass", "neg", "advmod") and tok.head.i == verb.i:
+            continue
+        if tok.is_punct and tok.text in (",", ";", ":", "(", ")"):
+            break
+        mention = index.mention_at(tok)
+        if mention is not None and id(mention) not in seen:
+            seen.add(id(mention))
+            found = index.actors(mention) + found
+    return found

@@ -38,6 +38,8 @@ class LexEntry:
     own_action: bool = False  # "warned that it would retaliate": a that-clause must be about the actor's own act
     reverse: bool = False  # "received weapons from the government": the giver (from-phrase) is the actor
     object_must_be_actor: bool = False  # "fought the rebels" yes, "fought corruption" no
+    actor_sectors: tuple[str, ...] = ()  # only for actors of these sectors ("troops withdrew from")
+    not_actor_sectors: tuple[str, ...] = ()  # never for these ("troops arrived" is no visit)
     mode: str | None = None
     context: tuple[str, ...] = ()
     cameo: str | None = None
@@ -83,6 +85,8 @@ def _entry(raw: dict, default_type: str | None, source: str) -> LexEntry:
             own_action=bool(raw.get("own_action", False)),
             reverse=bool(raw.get("reverse", False)),
             object_must_be_actor=bool(raw.get("object_must_be_actor", False)),
+            actor_sectors=tuple(str(x).upper() for x in _as_tuple(raw.get("actor_sectors"))),
+            not_actor_sectors=tuple(str(x).upper() for x in _as_tuple(raw.get("not_actor_sectors"))),
             mode=raw.get("mode") or None,
             context=_as_tuple(raw.get("context")),
             cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,
@@ -131,6 +135,10 @@ class Lexicon:
 
     def lookup(self, lemma: str, pos: str) -> list[LexEntry]:
         return self._index.get((lemma.lower(), pos), [])
+
+    def lemmas(self, pos: str) -> frozenset[str]:
+        """Every single-word lemma with an entry of that part of speech."""
+        return frozenset(lemma for lemma, p in self._index if p == pos and " " not in lemma)
 
     def types(self) -> set[str]:
         return {e.type for e in self.entries.values()}

@@ -86,7 +86,7 @@ def same_event(x: Event, y: Event, same_sentence: bool = False, lede_end: int | 
         return False
     if not _dyads_compatible(x, y):
         return False
-    if not _dates_compatible(x, y, None if same_sentence else lede_end) and not (same_sentence and _same_period(x, y)):
+    if not _dates_compatible(x, y, None if same_sentence else lede_end) and not (same_sentence and _undated_or_same_period(x, y)):
         return False
     if same_sentence:
         return True
@@ -98,10 +98,10 @@ def same_event(x: Event, y: Event, same_sentence: bool = False, lede_end: int | 
     return True
 
 
-def _same_period(x: Event, y: Event) -> bool:
-    """In one sentence, a publication-dated mention and a coarser text date ("this week")."""
-    text, pub = (x, y) if x.date_source == "text" else (y, x)
-    return text.date_source == "text" and pub.date_source == "publication" and _covers(text.date, pub.date)
+def _undated_or_same_period(x: Event, y: Event) -> bool:
+    """In one sentence, a mention the text does not date joins a dated one ("opened fire on
+    Monday, killing one": the killing has no date words of its own); two text dates must agree."""
+    return x.date_source != "text" or y.date_source != "text"
 
 
 # How specific a resolved actor is, by its knowledge-base kind: a named person says more than

@@ -49,7 +49,7 @@ def attach_places(candidates, anchored: dict[int, Place]) -> None:
                 break
         if place is None and cand.mode == "visit":
             place = anchored.get(-cand.trigger.i - 1)
-        if place is None and _is_light_object(cand.trigger):
+        if place is None and (_is_light_object(cand.trigger) or _is_event_subject(cand.trigger)):
             place = anchored.get(cand.trigger.head.i)
         cand.place = place
         if place is not None and cand.entry.location_is_recipient and not any(cand.recipients) and place.country:
@@ -57,6 +57,11 @@ def attach_places(candidates, anchored: dict[int, Place]) -> None:
                 Actor(code=place.country, sector=None, entity_text=place.text or place.name, name=place.name, start=place.start, end=place.end, certainty=0.6)
             ]
             cand.path += "+location-recipient"
+
+
+def _is_event_subject(token: Token) -> bool:
+    """'A car bomb exploded in Baghdad': the noun event happened where its verb did."""
+    return token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("NOUN", "VERB") and token.head.pos_ == "VERB"
 
 
 def _is_light_object(token: Token) -> bool:
