@@ -123,6 +123,132 @@ def test_cameo_codes(kb):
     assert kb.cameo_to_iso("RUS") == "RUS"
 
 
+# --- coverage of the people knowledge base, computed from the roles' dated intervals
+G20 = ("ARG", "AUS", "BRA", "CAN", "CHN", "FRA", "DEU", "IND", "IDN", "ITA", "JPN", "KOR", "MEX", "RUS", "SAU", "ZAF",
+       "TUR", "GBR", "USA")
+FOREIGN_MINISTER = {"foreign minister", "foreign secretary", "secretary of state"}
+DEFENCE_MINISTER = {"defence minister", "defence secretary", "defense secretary", "acting defense secretary"}
+COVERED_UNTIL = date(2026, 11, 1)
+
+
+def _months(start: date, end: date) -> list[date]:
+    out, d = [], start
+    while d <= end:
+        out.append(d)
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return out
+
+
+def _head_titles() -> set[str]:
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("dyads.data").joinpath("actors/sectors.yml").read_text(encoding="utf-8")
+    return {t.lower() for t in yaml.safe_load(text)["head_titles"]}
+
+
+@pytest.fixture(scope="module")
+def office_holders(kb):
+    """(country, date, titles, sectors) -> whether someone held one of those offices then."""
+    roles = [r for e in kb.entities() if e.kind == "person" for r in e.roles]
+
+    def held(country: str, on: date, titles: set[str], sectors=("GOV",)) -> bool:
+        return any(r.country == country and r.sector in sectors and r.title.lower() in titles and r.covers(on)
+                   for r in roles)
+    return held
+
+
+def test_g20_leaders_and_ministers_since_2000(office_holders):
+    heads, months = _head_titles(), _months(date(2000, 1, 1), COVERED_UNTIL)
+    for country in G20:
+        share = {office: sum(office_holders(country, m, titles) for m in months) / len(months)
+                 for office, titles in (("head", heads), ("foreign", FOREIGN_MINISTER), ("defence", DEFENCE_MINISTER))}
+        # a month without a minister is a real vacancy (an acting minister the file omits), never a long gap
+        assert share["head"] >= 0.99 and share["foreign"] >= 0.98 and share["defence"] >= 0.97, (country, share)
+
+
+def test_sides_of_known_wars_have_leaders_and_ministers(office_holders):
+    from dyads.actors.conflicts import ConflictBook
+
+    heads, counts = _head_titles(), {"months": 0, "head": 0, "foreign": 0, "defence": 0}
+    for war in ConflictBook.load().conflicts.values():
+        for country in set().union(*war.sides):
+            for m in _months(war.start, war.end or COVERED_UNTIL):
+                counts["months"] += 1
+                counts["head"] += office_holders(country, m, heads, ("GOV", "MIL"))
+                counts["foreign"] += office_holders(country, m, FOREIGN_MINISTER)
+                counts["defence"] += office_holders(country, m, DEFENCE_MINISTER)
+    # Iraq had no government after April 2003; Palestine has no defence ministry
+    assert counts["head"] / counts["months"] >= 0.99, counts
+    assert counts["foreign"] / counts["months"] >= 0.9 and counts["defence"] / counts["months"] >= 0.75, counts
+
+
+def test_one_holder_per_office_at_a_time(kb):
+    single = _head_titles() | FOREIGN_MINISTER | DEFENCE_MINISTER
+    offices: dict[tuple[str, str], list] = {}
+    for e in kb.entities():
+        for r in e.roles if e.kind == "person" else ():
+            if r.sector == "GOV" and r.title.lower() in single:
+                offices.setdefault((r.country, r.title.lower()), []).append((r.start or date.min, r.end or date.max, e.id))
+    for office, terms in offices.items():
+        terms.sort()
+        for before, after in zip(terms, terms[1:]):
+            # the handover day may count for both
+            assert (before[1] - after[0]).days <= 1, (office, before, after)
+
+
+def test_shared_one_word_names_never_cross_countries(kb):
+    """A surname two people share must not make the code depend on which one the resolver picks."""
+    owners: dict[str, set] = {}
+    for surface, e in kb.aliases():
+        if " " not in surface:
+            owners.setdefault(surface if kb.is_case_sensitive(surface) else surface.lower(), set()).add(e)
+    for surface, entities in owners.items():
+        people = [e for e in entities if e.kind == "person"]
+        if people and len(entities) > 1:
+            assert len(people) == len(entities), (surface, [e.id for e in entities])
+            assert len({r.country for p in people for r in p.roles}) == 1, (surface, [p.id for p in people])
+    assert [e.id for e in kb.lookup("Blair")] == ["person:tony-blair"]
+    assert [e.id for e in kb.lookup("Conte")] == ["person:giuseppe-conte"]
+    assert [e.id for e in kb.lookup("Nepal")] == ["country:NPL"]
+
+
+def test_dated_roles_of_ministers_and_former_leaders(kb):
+    gentiloni = person(kb, "Paolo Gentiloni")
+    assert kb.title_on(gentiloni, date(2015, 6, 1)) == "foreign minister"
+    assert kb.title_on(gentiloni, date(2017, 6, 1)) == "prime minister"
+    assert kb.code_on(gentiloni, date(2017, 6, 1)) == ("ITA", "GOV")
+    essebsi = person(kb, "Beji Caid Essebsi")
+    assert kb.title_on(essebsi, date(2011, 6, 1)) == "prime minister"
+    assert kb.title_on(essebsi, date(2016, 6, 1)) == "president"
+    sirleaf = person(kb, "Ellen Johnson Sirleaf")
+    assert kb.code_on(sirleaf, date(2010, 1, 1)) == ("LBR", "GOV")
+    assert kb.code_on(sirleaf, date(2020, 1, 1)) == ("LBR", "ELI")
+    assert kb.title_on(sirleaf, date(2020, 1, 1)) == "former president"
+    # a head-of-state role wins over a ministry held at the same time
+    tantawi = person(kb, "Mohamed Hussein Tantawi")
+    assert kb.title_on(tantawi, date(2011, 6, 1)) == "chairman of the Supreme Council of the Armed Forces"
+    assert kb.title_on(tantawi, date(2010, 6, 1)) == "defence minister"
+
+
+def test_armed_groups_of_current_conflicts(kb):
+    def code(name: str) -> tuple:
+        hits = [e for e in kb.lookup(name) if e.kind in ("group", "igo")]
+        assert len(hits) == 1, (name, hits)
+        return hits[0].id, hits[0].country, hits[0].sector
+
+    assert code("ISWAP") == ("group:iswap", "NGA", "REB")
+    assert code("Boko Haram") == ("group:boko-haram", "NGA", "REB")
+    assert code("ISIS-K")[:2] == ("group:is-khorasan", "AFG")
+    assert code("Africa Corps") == ("group:africa-corps", "RUS", "MIL")
+    assert code("Wagner")[0] == "group:wagner"
+    assert code("Polisario") == ("group:polisario", "ESH", "REB")
+    assert code("CODECO")[1] == "COD" and code("Ansar Allah")[1] == "YEM" and code("RSF")[1] == "SDN"
+    assert code("UNAMA")[1:] == ("IGO", None)
+    assert kb.lookup("Western Sahara")[0].id == "country:ESH"
+
+
 def test_coverage(kb):
     kinds = {}
     for e in kb.entities():
