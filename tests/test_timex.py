@@ -171,8 +171,55 @@ def test_clock_time():
     assert (tx.text, tx.type, tx.value) == ("3 p.m.", "TIME", "2022-03-23T15:00")
 
 
-def test_later_relative_to_dct():
-    assert only("A week later the troops left.").value == "2022-W13"
+def test_later_is_a_duration_measured_in_the_story():
+    # "later" counts from an event in the story, not from the dct: TimeML marks the
+    # measure as a DURATION and leaves "later" out as a signal.
+    tx = only("A week later the troops left.")
+    assert (tx.text, tx.type, tx.value) == ("A week", "DURATION", "P1W")
+    tx = only("The rebels had withdrawn two days before.")
+    assert (tx.text, tx.type, tx.value) == ("two days", "DURATION", "P2D")
+    assert only("Exports were lower a year earlier.").value == "2021"  # a comparison period
+
+
+def test_ago_stays_relative_to_dct():
+    assert only("The envoy arrived three weeks ago.").value == "2022-W09"
+
+
+def test_rate_after_a_rejected_duration():
+    # "a year" is no duration here; the span still goes to the rate reading.
+    tx = only("The deal brings in $40 million a year.")
+    assert (tx.text, tx.type, tx.value) == ("a year", "SET", "P1Y")
+
+
+def test_clock_times_in_words_and_their_day():
+    tx = only("The convoy will set off at 5 in the morning.")
+    assert (tx.text, tx.type, tx.value) == ("5 in the morning", "TIME", "2022-03-23T05:00")
+    assert only("Polls close at 9 o'clock.").value == "2022-03-23T09:00"
+    raids = tag("Police held 4 in the morning raids.", DCT)  # a count, not a clock time
+    assert "4 in the morning" not in [t.text for t in raids]
+    found = tag("The bomb went off at about 9:40 a.m. (0640 GMT) Sunday, police said.", DCT)
+    assert [(t.text, t.value) for t in found] == [("9:40 a.m.", "2022-03-20T09:40"), ("Sunday", "2022-03-20")]
+
+
+def test_duration_phrases():
+    assert find("Shares slid for six trading days.", "six trading days").value == "P6D"
+    assert find("The dynasty ruled for almost a hundred years.", "almost a hundred years").value == "P100Y"
+    tx = only("The dam was built over a four-year period.")
+    assert (tx.text, tx.type, tx.value) == ("a four-year period", "DURATION", "P4Y")
+    tx = only("Over the years the village emptied.")
+    assert (tx.text, tx.type, tx.value) == ("the years", "DURATION", "PXY")
+
+
+def test_year_end_is_the_year():
+    tx = only("The mill will close by year's end.")
+    assert (tx.text, tx.value) == ("year's end", "2022")
+
+
+def test_present_and_future_refs():
+    assert only("We need the aid right now.").text == "right now"
+    tx = only("The rest will be paid at a later date.")
+    assert (tx.text, tx.value) == ("a later date", "FUTURE_REF")
+    assert only("Talks resume over the next month or so.").text == "the next month or so"
 
 
 def test_quarter():

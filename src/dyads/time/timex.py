@@ -15,7 +15,7 @@ Extents follow TimeML/TempEval-3 conventions: prepositions ("on", "in",
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Callable
 
@@ -89,7 +89,8 @@ _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUMWORD = r"(?:" + "|".join(sorted(list(SMALL_NUMBERS)[:-4] + list(TENS), key=len, reverse=True)) + r")"
 _NUM = (
     r"(?:\d+\s+1/2|\d+(?:\.\d+)?|" + _NUMWORD + r"(?:[- ]" + _NUMWORD + r")?(?:\s+and\s+a\s+half)?"
-    r"|a\s+couple\s+of|couple\s+of|a\s+few|several|few|many|some|numerous|a|an|a\s+half)"
+    r"|(?:a|one|two|three|four|five)\s+(?:hundred|thousand)|a\s+couple\s+of|couple\s+of|a\s+few|several|few|many|some"
+    r"|numerous|a|an|a\s+half)"
 )
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries|quarters?)"
 # Quantifying modifiers TimeBank keeps inside the extent ("nearly two years",
@@ -102,7 +103,10 @@ _DAYMOD = r"(?:early|late|earlier|later|mid-?|the\s+end\s+of|the\s+middle\s+of|t
 _PART = r"(?:morning|afternoon|evening|night)"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 _ORD = r"(?:st|nd|rd|th)"
-_CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.?|p\.m\.?|am\b|pm\b)|\d{1,2}:\d\d|noon|midnight|midday)"
+_CLOCK = (
+    r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.?|p\.m\.?|am\b|pm\b)|\d{1,2}(?::\d\d)?(?:\s+o'clock)?\s+(?:in\s+the\s+"
+    r"(?:morning|afternoon|evening)|at\s+night)|\d{1,2}(?::\d\d)?\s+o'clock|\d{1,2}:\d\d|noon|midnight|midday)"
+)
 _ZONE = r"(?:\s+(?-i:EST|EDT|CST|CDT|PST|PDT|GMT|UTC|ET))?"
 
 
@@ -122,7 +126,7 @@ PATTERNS: list[_Pattern] = [
     _p("iso", r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b", 5),
     _p("slash", r"(?<![\d/.$])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d\d))?(?![\d/%])", 1),
     _p("clock_date",
-       r"(?:(?:about|around|approximately|shortly\s+after|shortly\s+before)\s+)?(?P<clock>" + _CLOCK + r")" + _ZONE
+       r"(?P<clock>" + _CLOCK + r")" + _ZONE
        + r"(?:,?\s+(?:on\s+)?(?P<rest>(?:" + _WEEKDAY + r"|yesterday|today|tomorrow|tonight)(?:,?\s+" + _MONTH
        + r"\s+\d{1,2}" + _ORD + r"?(?:,?\s+" + _YEAR + r")?)?|" + _MONTH + r"\s+\d{1,2}" + _ORD + r"?(?:,?\s+"
        + _YEAR + r")?))?", 3),
@@ -172,7 +176,7 @@ PATTERNS: list[_Pattern] = [
        r"(?:(?P<mod>early|late|earlier|later|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|"
        r"the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of)\s+)?(?P<the>the\s+)?(?P<rel>last|this|next|past|coming|"
        r"current|previous|prior|following|latest|same|recent|year-ago|year-earlier|fiscal|current\s+fiscal|"
-       r"new)\s+(?P<unit>week|month|year|quarter|weekend|decade|century|period|fiscal\s+year|half)\b", 3),
+       r"new)\s+(?P<unit>week|month|year|quarter|weekend|decade|century|period|fiscal\s+year|half)\b(?:\s+or\s+so\b)?", 3),
     _p("quarter",
        r"(?:(?P<the>the)\s+)?(?:(?P<yr>" + _YEAR + r"|(?:this|last|next)\s+year's)\s+)?"
        r"(?:(?P<rel>latest|current|same|year-ago|year-earlier|fiscal|last|previous|past|comparable)\s+)?"
@@ -189,10 +193,15 @@ PATTERNS: list[_Pattern] = [
        r"(?:(?P<the>the)\s+)?(?:(?P<rel>past|last|next|coming|first|latest|previous|final|recent|following|"
        r"last\s+few|past\s+few|next\s+few|initial|entire|whole|full|same)\s+)?(?:(?P<approx>" + _APPROX
        + r")\s+)?(?:(?P<lo>\d+|" + _NUMWORD + r")\s+(?:to|or)\s+)?(?P<num>" + _NUM + r")\s+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+)?"
+       r"(?:(?:trading|business|working|calendar|school)\s+)?"
        r"(?P<unit>" + _UNIT + r")\b(?!\s+old\b)(?:\s+or\s+so\b|\s+or\s+(?:two|more)\b)?", 2),
     _p("duration_adj",
        r"(?P<num>\d+(?:\.\d+)?|" + _NUMWORD + r"(?:-" + _NUMWORD + r")?|several|multi|half)-(?P<unit>second|minute|hour|day|"
        r"week|month|year|decade|century)(?:-long)?\b(?!-old)", 2),
+    # "a three-year period", "the 18-month span": the whole noun phrase is the duration
+    _p("period_adj",
+       r"(?:(?:a|an|the)\s+)?(?P<num>\d+(?:\.\d+)?|" + _NUMWORD + r"(?:-" + _NUMWORD + r")?|several|half)-(?P<unit>second|"
+       r"minute|hour|day|week|month|year|decade)(?:-long)?\s+(?:period|span|stretch|interval|window)\b", 3),
     _p("vague_adj", r"(?P<unit>days|weeks|months|years|decades|centuries)-long\b", 2),
     _p("and_a_half", r"(?P<num>a|an|one)\s+(?P<unit>second|minute|hour|day|week|month|year)\s+and\s+a\s+half\b", 3),
     _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after))", 1),
@@ -206,17 +215,18 @@ PATTERNS: list[_Pattern] = [
     _p("vague_plural",
        r"(?:(?P<the>the)\s+)?(?P<rel>recent|coming|past|next|last|previous|ensuing|following)\s+(?:few\s+|several\s+)?"
        r"(?P<unit>days|weeks|months|years|decades|quarters)\b", 1),
-    _p("bare_plural", r"(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|before))", 0),
+    _p("bare_plural", r"(?:(?P<the>the)\s+)?(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|before))", 0),
     _p("set",
        r"(?P<q>every|each|per)\s+(?:(?P<num>other|" + _NUM + r")\s+)?(?P<unit>second|minute|hour|day|week|month|year|"
        r"quarter|night|morning|evening|afternoon|weekend|" + _WEEKDAY + r"|" + _MONTH + r"|(?:seconds|minutes|hours|days|weeks|months|years))\b", 3),
     _p("set_adv", r"\b(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly)\b", 2),
     _p("ref",
-       r"\b(?P<ref>now|currently|at\s+present|presently|nowadays|these\s+days|recently|lately|"
-       r"more\s+recently|the\s+past|the\s+future|the\s+near\s+future|the\s+distant\s+future|"
+       r"\b(?P<ref>(?:right\s+)?now|currently|at\s+present|presently|nowadays|these\s+days|recently|lately|"
+       r"more\s+recently|the\s+past|the\s+future|the\s+near\s+future|a\s+(?:later|future)\s+date|the\s+distant\s+future|"
        r"the\s+present|present-day|current|recent(?=\s+[a-z])|(?:in\s+)?years\s+past)\b", 0),
-    _p("clock", r"(?:(?:about|around|approximately)\s+)?(?P<clock>" + _CLOCK + r")" + _ZONE, 1),
-    _p("year_end", r"(?:(?:around|the)\s+)?(?P<w>year-end|year\s+end|yearend|end\s+of\s+the\s+year|end\s+of\s+the\s+month|end\s+of\s+the\s+week)", 1),
+    _p("clock", r"(?P<clock>" + _CLOCK + r")" + _ZONE, 1),
+    _p("year_end", r"(?:(?:around|the)\s+)?(?P<w>year-end|year\s+end|yearend|year's\s+end|end\s+of\s+the\s+year|end\s+of\s+the\s+month|"
+       r"month's\s+end|end\s+of\s+the\s+week)", 1),
 ]
 
 _PAST_WORDS = re.compile(
@@ -441,12 +451,14 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
     return not (before.isalnum() or after.isalnum())
 
 
-def _select(cands: list[_Candidate]) -> list[_Candidate]:
-    """Keep the longest (then highest-priority) non-overlapping candidates."""
+def _select(cands: list[_Candidate], accepts: Callable[[_Candidate], bool]) -> list[_Candidate]:
+    """Keep the longest (then highest-priority) non-overlapping candidates that
+    ``accepts``; a rejected one ("a year" that is no duration) leaves its span
+    to the next ("a year" as a rate)."""
     cands.sort(key=lambda c: (-(c.end - c.start), -c.pattern.priority, c.start))
     taken: list[_Candidate] = []
     for c in cands:
-        if all(c.end <= t.start or c.start >= t.end for t in taken):
+        if all(c.end <= t.start or c.start >= t.end for t in taken) and accepts(c):
             taken.append(c)
     return sorted(taken, key=lambda c: c.start)
 
@@ -462,6 +474,7 @@ class _Context:
     dct: date | None
     doc: "Doc | None"
     last_quarter: tuple[int, int] | None = None  # (year, quarter) last mentioned
+    floating_clocks: set[int] = field(default_factory=set)  # starts of clock times without a day
 
     def tense(self, start: int, end: int) -> str:
         return tense_at(self.text, start, end, self.doc)
@@ -489,7 +502,9 @@ def _number(raw: str) -> float | None:
         pass
     total = 0.0
     for part in re.split(r"[- ]+", raw):
-        if part in SMALL_NUMBERS:
+        if part in ("hundred", "thousand"):  # "a hundred years", "two thousand years"
+            total = (total or 1) * (100 if part == "hundred" else 1000)
+        elif part in SMALL_NUMBERS:
             total += SMALL_NUMBERS[part]
         elif part in TENS:
             total += TENS[part]
@@ -590,8 +605,9 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-# (type, value) or (type, value, characters to drop from the left of the extent)
-Result = tuple[str, str] | tuple[str, str, int] | None
+# (type, value), or (type, value, characters to drop from the left of the extent
+# [, characters to drop from its right]): "the third-quarter results", "three days later"
+Result = tuple[str, str] | tuple[str, str, int] | tuple[str, str, int, int] | None
 
 
 def _n_iso(c: _Candidate, ctx: _Context) -> Result:
@@ -836,24 +852,29 @@ def _granular(d: date, unit: str) -> str:
     return f"{d.year:04d}"
 
 
+# "three days later", "two weeks before": measured from a time in the story, not
+# from the dct, so TimeML marks "three days" as a DURATION and the rest as a signal.
+# "a year earlier" in a results story is the comparison period, a DATE.
+_NARRATIVE_DIRECTIONS = ("later", "after", "before", "previously")
+
+
 def _n_ago(c: _Candidate, ctx: _Context) -> Result:
     num = _number(c.match["num"])
     unit = c.match["unit"]
     direction = re.sub(r"\s+", " ", c.match["dir"].lower())
     sign = 1 if direction in ("later", "after", "from now", "hence") else -1
     key = _unit_key(unit)
+    if direction in _NARRATIVE_DIRECTIONS or (direction == "earlier" and key not in ("year", "quarter")):
+        signal = c.end - len(ctx.text[c.start:c.match.start("dir")].rstrip()) - c.start
+        return ("DURATION", _duration_value(num, unit), 0, signal)
     if key in ("hour", "minute", "second"):
-        return ("DURATION", _duration_value(num, unit)) if direction in ("earlier", "later", "before", "after") else (
-            "TIME", "PAST_REF" if sign < 0 else "FUTURE_REF")
-    if num is None:
+        return ("TIME", "PAST_REF" if sign < 0 else "FUTURE_REF")
+    if num is None or ctx.dct is None:
         return ("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
-    if ctx.dct is None:
-        return ("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
-    anchor = ctx.dct
     if key == "year" and num == 1 and ctx.last_quarter and direction in ("ago", "earlier"):
         year, quarter = ctx.last_quarter
         return ("DATE", f"{year - 1}-Q{quarter}")
-    return ("DATE", _granular(_shift(anchor, num, unit, sign), unit))
+    return ("DATE", _granular(_shift(ctx.dct, num, unit, sign), unit))
 
 
 def _n_relunit(c: _Candidate, ctx: _Context) -> Result:
@@ -1080,7 +1101,7 @@ _REFS = {
     "recently": "PAST_REF", "lately": "PAST_REF", "more recently": "PAST_REF", "previously": "PAST_REF",
     "formerly": "PAST_REF", "the past": "PAST_REF", "recent": "PAST_REF", "the distant future": "FUTURE_REF",
     "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "future": "FUTURE_REF", "soon": "FUTURE_REF",
-    "shortly": "FUTURE_REF",
+    "shortly": "FUTURE_REF", "a later date": "FUTURE_REF", "a future date": "FUTURE_REF",
 }
 
 
@@ -1094,21 +1115,29 @@ def _n_ref(c: _Candidate, ctx: _Context) -> Result:
     return ("DATE", value) if value else None
 
 
+_CLOCK_PARTS = {"morning": "am", "afternoon": "pm", "evening": "pm", "night": "night"}
+# "4 in the morning" needs a clock preposition before it ("killed 4 in the morning raid" does not)
+_CLOCK_LEFT = re.compile(r"\b(?:at|by|until|till|before|after|around|about|from|to|since|and|between)\s+$", re.I)
+
+
 def _clock_value(raw: str) -> str | None:
-    raw = raw.lower().replace(" ", "")
+    raw = re.sub(r"\s+", " ", raw.lower().strip())
     if raw in ("noon", "midday"):
         return "12:00"
     if raw == "midnight":
         return "24:00"
-    m = re.match(r"(\d{1,2})(?::(\d\d))?(a\.?m\.?|p\.?m\.?)?$", raw)
+    m = re.match(r"(\d{1,2})(?::(\d\d))?\s*(?:(a\.?m\.?|p\.?m\.?)|(?:o'clock)?\s*(?:in the |at )?(morning|afternoon|evening|night)?)$", raw)
     if not m:
         return None
     hour, minute = int(m[1]), int(m[2] or 0)
-    if hour > 24 or minute > 59 or (not m[3] and not m[2]):
+    half = m[3] or _CLOCK_PARTS.get(m[4] or "", "")
+    if half == "night":  # "11 at night" is 23:00, "2 at night" 02:00
+        half = "pm" if hour >= 6 else "am"
+    if hour > 24 or minute > 59 or (not half and not m[2] and "o'clock" not in raw):
         return None
-    if m[3] and m[3].startswith("p") and hour < 12:
+    if half.startswith("p") and hour < 12:
         hour += 12
-    if m[3] and m[3].startswith("a") and hour == 12:
+    if half.startswith("a") and hour == 12:
         hour = 0
     return f"{hour:02d}:{minute:02d}"
 
@@ -1129,12 +1158,16 @@ def _date_of_rest(rest: str, c: _Candidate, ctx: _Context) -> str | None:
 
 
 def _n_clock(c: _Candidate, ctx: _Context) -> Result:
-    clock = _clock_value(c.match["clock"])
+    raw = c.match["clock"]
+    if re.search(r"\s(?:in|at)\s", raw) and not _CLOCK_LEFT.search(ctx.text[max(0, c.start - 10):c.start]):
+        return None
+    clock = _clock_value(raw)
     if clock is None:
         return None
     rest = c.match.groupdict().get("rest")
     day = _date_of_rest(rest, c, ctx) if rest else None
     if day is None:
+        ctx.floating_clocks.add(c.start)  # dated later by a day named in its sentence
         day = ctx.dct.isoformat() if ctx.dct else "XXXX-XX-XX"
     return ("TIME", f"{day}T{clock}")
 
@@ -1281,7 +1314,7 @@ def _n_year_end(c: _Candidate, ctx: _Context) -> Result:
         return ("DATE", f"{last.year:04d}-{last.month:02d}")
     if "week" in w:
         return ("DATE", _iso_week(ctx.dct))
-    return ("DATE", f"{ctx.dct.year}-12-31" if w.startswith("year") else str(ctx.dct.year))
+    return ("DATE", str(ctx.dct.year))  # TimeML: the year itself, with mod END
 
 
 NORMALISERS: dict[str, Callable[[_Candidate, _Context], Result]] = {
@@ -1295,7 +1328,7 @@ NORMALISERS: dict[str, Callable[[_Candidate, _Context], Result]] = {
     "date_clock": _n_clock, "year_end": _n_year_end,
     "spelled_year": _n_spelled_year, "month_rel_year": _n_month_rel_year, "vague_adj": _n_vague_adj,
     "and_a_half": _n_and_a_half, "set_a": _n_set_a, "holiday": _n_holiday, "part_mod": _n_part_mod,
-    "the_part": _n_the_part, "term": _n_term,
+    "the_part": _n_the_part, "term": _n_term, "period_adj": _n_duration_adj,
 }
 
 
@@ -1313,6 +1346,10 @@ def _remember(value: str, ctx: _Context) -> None:
     if m:
         ctx.last_quarter = (int(m[1]), int(m[2]))
 
+
+# While choosing candidates, anaphoric quarters ("the quarter") are accepted as if
+# a quarter had been reported on; their real value is set in reading order.
+_PROBE_QUARTER = (2000, 1)
 
 _SINCE = re.compile(r"\b(?:since|from|starting|beginning|as\s+of)\s+(?:the\s+)?$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:to|until|till|through|-|–|and)\s+$", re.I)
@@ -1335,6 +1372,26 @@ def _apply_ranges(timexes: list[Timex], text: str) -> None:
             tx.until = None
 
 
+_DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_CLOCK_DAY_REACH = 60  # characters between a clock time and the day that dates it
+
+
+def _date_clock_times(timexes: list[Timex], text: str, floating: set[int]) -> None:
+    """'at 10:35 a.m. (0735 GMT) Friday', 'on Friday ... at 6 a.m.': a clock time
+    without its own day takes the day named next to it in its sentence, not the dct."""
+    days = [t for t in timexes if t.type == "DATE" and _DAY_VALUE.match(t.value)]
+    for tx in timexes:
+        if tx.start not in floating or tx.type != "TIME":
+            continue
+        lo, hi = _sentence_bounds(text, tx.start, tx.end)
+        near = [d for d in days if lo <= d.start and d.end <= hi
+                and min(abs(d.start - tx.end), abs(tx.start - d.end)) <= _CLOCK_DAY_REACH]
+        if near:
+            day = min(near, key=lambda d: min(abs(d.start - tx.end), abs(tx.start - d.end)))
+            tx.value = day.value + tx.value[tx.value.index("T"):]
+            tx.begin, tx.until = value_bounds(tx.value)
+
+
 def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
     """Temporal expressions in ``text`` with TIMEX3 values relative to ``dct``.
 
@@ -1343,18 +1400,25 @@ def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
     nearby words are used.
     """
     ctx = _Context(text=text, dct=dct, doc=doc)
+    # Candidates are chosen longest first, but normalised in reading order, since
+    # "the quarter" and "a year ago" refer back to the quarter last reported on.
+    probe = _Context(text=text, dct=dct, doc=doc, last_quarter=_PROBE_QUARTER)
+    chosen = _select(_candidates(text), lambda c: NORMALISERS[c.pattern.name](c, probe) is not None)
     timexes: list[Timex] = []
-    for cand in _select(_candidates(text)):
+    for cand in chosen:
         result = NORMALISERS[cand.pattern.name](cand, ctx)
         if result is None:
             continue
         kind, value = result[0], result[1]
         if len(result) > 2:
             cand.start += result[2]
+        if len(result) > 3:
+            cand.end -= result[3]
         if _states_current_quarter(cand):
             _remember(value, ctx)
         begin, until = value_bounds(value) if kind in ("DATE", "TIME") else (None, None)
         timexes.append(Timex(cand.start, cand.end, text[cand.start:cand.end], kind, value,
                              precision_of(value) if kind in ("DATE", "TIME") else "unknown", begin, until))
+    _date_clock_times(timexes, text, ctx.floating_clocks)
     _apply_ranges(timexes, text)
     return timexes
