@@ -187,6 +187,11 @@ PATTERNS: list[_Pattern] = [
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|(?P<y>(?:nineteen|twenty)[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
        r"seventeen|eighteen|nineteen|hundred)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?))\b", 2),
+    # "that year", "the following month", "the next morning": counted from the date
+    # the story last named, not from the dct.
+    _p("anaphoric",
+       r"(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+prior|the\s+next(?=\s+(?:day|morning|"
+       r"afternoon|evening|night)))\s+(?P<unit>day|week|month|year|morning|afternoon|evening|night)\b(?!\s+of\b)", 4),
     _p("the_unit", r"(?P<the>the)\s+(?:full\s+|entire\s+|whole\s+)?(?P<unit>week|month|year|quarter|weekend|period)\b(?!\s+(?:of|ago|earlier|later|before|after))", 0),
     _p("year_ago_adj", r"(?P<rel>year-ago|year-earlier|a\s+year\s+ago|a\s+year\s+earlier)(?:\s+(?P<unit>quarter|period|level|levels))?", 2),
     _p("duration",
@@ -474,6 +479,7 @@ class _Context:
     dct: date | None
     doc: "Doc | None"
     last_quarter: tuple[int, int] | None = None  # (year, quarter) last mentioned
+    last_date: Timex | None = None  # the last calendar date or time named, for "that day"
     floating_clocks: set[int] = field(default_factory=set)  # starts of clock times without a day
 
     def tense(self, start: int, end: int) -> str:
@@ -757,6 +763,11 @@ def _season_year(season: str, mod: str, ctx: _Context, start: int, end: int) -> 
     return current
 
 
+# "the summer" is a date after a preposition ("into the summer", "of the early
+# summer"); elsewhere it is often a name ("the Summer Palace").
+_SEASON_LEFT = re.compile(r"\b(?:in|during|over|since|until|till|by|into|through|throughout|of|from|for|before|after)\s+$", re.I)
+
+
 def _n_season(c: _Candidate, ctx: _Context) -> Result:
     season = SEASONS[c.match["s"].lower()]
     if c.match["y"]:
@@ -764,7 +775,7 @@ def _n_season(c: _Candidate, ctx: _Context) -> Result:
     mod = (c.match.groupdict().get("mod") or "").lower()
     if ctx.dct is None:
         return ("DATE", f"XXXX-{season}")
-    if mod.startswith("the") and not re.search(r"\b(?:in|during|over|since|until|by)\s+$", ctx.text[max(0, c.start - 10):c.start], re.I):
+    if mod.startswith("the") and not _SEASON_LEFT.search(ctx.text[max(0, c.start - 12):c.start]):
         return None
     return ("DATE", f"{_season_year(season, mod, ctx, c.start, c.end)}-{season}")
 
@@ -908,6 +919,8 @@ def _n_relunit(c: _Candidate, ctx: _Context) -> Result:
     if unit == "decade":
         return ("DURATION", "P10Y") if has_the or rel in ("past", "last") else ("DATE", str(dct.year // 10 + offset))
     if unit == "century":
+        if has_the and rel in ("past", "last"):
+            return ("DURATION", "P100Y")
         return ("DATE", f"{dct.year // 100 + offset:02d}")
     return ("DATE", str(dct.year + offset))
 
@@ -1301,6 +1314,36 @@ def _n_the_part(c: _Candidate, ctx: _Context) -> Result:
     return ("TIME", f"{ctx.dct.isoformat()}T{PARTS_OF_DAY[c.match['part'].lower()]}")
 
 
+_ANAPHORIC_SHIFT = {"following": 1, "next": 1, "previous": -1, "prior": -1}
+
+
+def _n_anaphoric(c: _Candidate, ctx: _Context) -> Result:
+    """'that year', 'the following month', 'the next morning': the unit of the date
+    last named (the dct when none was), shifted by one for following/previous."""
+    unit = c.match["unit"].lower()
+    shift = _ANAPHORIC_SHIFT.get(c.match["rel"].lower().split()[-1], 0)
+    anchor = ctx.last_date
+    if anchor is not None and anchor.begin is not None:
+        day, precision = anchor.begin, anchor.precision
+    elif ctx.dct is not None:
+        day, precision = ctx.dct, "day"
+    else:
+        return None
+    if unit == "year":
+        return ("DATE", str(day.year + shift))
+    if unit == "month" and precision in ("day", "week", "month"):
+        d = day + relativedelta(months=shift)
+        return ("DATE", f"{d.year:04d}-{d.month:02d}")
+    if unit == "week" and precision in ("day", "week"):
+        return ("DATE", _iso_week(day + timedelta(weeks=shift)))
+    if precision != "day":
+        return None
+    d = day + timedelta(days=shift)
+    if unit == "day":
+        return ("DATE", d.isoformat())
+    return ("TIME", f"{d.isoformat()}T{PARTS_OF_DAY[unit]}")
+
+
 def _n_term(c: _Candidate, ctx: _Context) -> Result:
     return ("DATE", "FUTURE_REF")  # "the near/short/long term" always looks ahead
 
@@ -1329,6 +1372,7 @@ NORMALISERS: dict[str, Callable[[_Candidate, _Context], Result]] = {
     "spelled_year": _n_spelled_year, "month_rel_year": _n_month_rel_year, "vague_adj": _n_vague_adj,
     "and_a_half": _n_and_a_half, "set_a": _n_set_a, "holiday": _n_holiday, "part_mod": _n_part_mod,
     "the_part": _n_the_part, "term": _n_term, "period_adj": _n_duration_adj,
+    "anaphoric": _n_anaphoric,
 }
 
 
@@ -1419,6 +1463,8 @@ def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
         begin, until = value_bounds(value) if kind in ("DATE", "TIME") else (None, None)
         timexes.append(Timex(cand.start, cand.end, text[cand.start:cand.end], kind, value,
                              precision_of(value) if kind in ("DATE", "TIME") else "unknown", begin, until))
+        if begin is not None:
+            ctx.last_date = timexes[-1]
     _date_clock_times(timexes, text, ctx.floating_clocks)
     _apply_ranges(timexes, text)
     return timexes
