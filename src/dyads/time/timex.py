@@ -1436,6 +1436,26 @@ def _date_clock_times(timexes: list[Timex], text: str, floating: set[int]) -> No
             tx.begin, tx.until = value_bounds(tx.value)
 
 
+_DAY_FRAME = re.compile(r"(?:\bthe\s+)?\b(?P<frame>week\s+of|day\s+before|day\s+after)\s+$", re.I)
+
+
+def _frame_days(timexes: list[Timex], text: str) -> None:
+    """'the week of March 6' is that ISO week; 'the day before Tuesday' the Monday:
+    the frame belongs to the expression (TimeML marks the whole phrase)."""
+    for tx in timexes:
+        if tx.type != "DATE" or not _DAY_VALUE.match(tx.value) or tx.begin is None:
+            continue
+        m = _DAY_FRAME.search(text, max(0, tx.start - 20), tx.start)
+        if not m or m.end() != tx.start:
+            continue
+        frame = re.sub(r"\s+", " ", m["frame"].lower())
+        day = tx.begin + timedelta(days={"day before": -1, "day after": 1}.get(frame, 0))
+        tx.value = _iso_week(day) if frame == "week of" else day.isoformat()
+        tx.start, tx.text = m.start(), text[m.start():tx.end]
+        tx.precision = precision_of(tx.value)
+        tx.begin, tx.until = value_bounds(tx.value)
+
+
 def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
     """Temporal expressions in ``text`` with TIMEX3 values relative to ``dct``.
 
@@ -1466,5 +1486,6 @@ def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
         if begin is not None:
             ctx.last_date = timexes[-1]
     _date_clock_times(timexes, text, ctx.floating_clocks)
+    _frame_days(timexes, text)
     _apply_ranges(timexes, text)
     return timexes
