@@ -400,3 +400,33 @@ def test_with_spacy_doc_planning_verbs_and_past_perfect():
     assert [t.value for t in tag(text, DCT, nlp(text))] == ["2022-03-25"]
     text = "The offer had been scheduled to expire Friday."
     assert [t.value for t in tag(text, DCT, nlp(text))] == ["2022-03-18"]
+
+
+def test_fiscal_years_and_quarter_shorthand():
+    assert only("Sales in fiscal year 2021 fell.").text == "fiscal year 2021"
+    tx = only("Output rose in the 2020 fiscal year.")
+    assert (tx.text, tx.value) == ("the 2020 fiscal year", "2020")
+    assert only("Growth slowed in Q3 2021.").value == "2021-Q3"
+    tx = only("Results for the second quarter of fiscal 2021 were weak.")
+    assert (tx.text, tx.value) == ("the second quarter of fiscal 2021", "2021-Q2")
+
+
+def test_two_digit_years_and_year_edges():
+    assert find("The deal was signed in 1998 and renewed in '05.", "'05").value == "2005"
+    assert find("Veterans of the class of '68 met.", "'68").value == "1968"
+    assert tag("He shouted 'stop' and '12 more' was the reply.", DCT) == []
+    assert only("By mid-year, prices had fallen.").value == "2022"
+    assert only("End-2021 figures show growth.").text == "End-2021"
+
+
+def test_frequency_and_fractions():
+    tx = only("Inspectors visit twice a week.")
+    assert (tx.text, tx.type, tx.value) == ("twice a week", "SET", "P1W")
+    assert find("It is the worst drought in half a century.", "half a century").value == "P50Y"
+    assert [t.text for t in tag("They will meet a week from Friday.", DCT)] == ["Friday"]
+
+
+def test_part_of_a_named_day():
+    found = tag("They met on the morning of March 3.", DCT)
+    assert [(t.text, t.type, t.value) for t in found] == [
+        ("the morning", "TIME", "2022-03-03TMO"), ("March 3", "DATE", "2022-03-03")]

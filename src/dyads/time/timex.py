@@ -89,7 +89,7 @@ _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUMWORD = r"(?:" + "|".join(sorted(list(SMALL_NUMBERS)[:-4] + list(TENS), key=len, reverse=True)) + r")"
 _NUM = (
     r"(?:\d+\s+1/2|\d+(?:\.\d+)?|" + _NUMWORD + r"(?:[- ]" + _NUMWORD + r")?(?:\s+and\s+a\s+half)?"
-    r"|(?:a|one|two|three|four|five)\s+(?:hundred|thousand)|a\s+couple\s+of|couple\s+of|a\s+few|several|few|many|some"
+    r"|(?:a|one|two|three|four|five)\s+(?:hundred|thousand)|half\s+an?|a\s+couple\s+of|couple\s+of|a\s+few|several|few|many|some"
     r"|numerous|a|an|a\s+half)"
 )
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries|quarters?)"
@@ -150,9 +150,15 @@ PATTERNS: list[_Pattern] = [
     _p("century",
        r"(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century(?!-)", 3),
     _p("year",
-       r"(?:(?P<mod>early|late|mid-?|fiscal|calendar|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|"
-       r"the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of)\s*)?(?<![$\d.,])(?P<y>"
+       r"(?:(?P<mod>early|late|mid-?|end-|start-|fiscal(?:\s+year)?|calendar(?:\s+year)?|the\s+end\s+of|the\s+beginning\s+of|"
+       r"the\s+start\s+of|the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of)\s*)?(?<![$\d.,])(?P<y>"
        + _YEAR + r")(?![\d,.]\d)(?!\s*(?:%|percent))(?![-/]\d)", 2),
+    # "the 2021 fiscal year": one year, whatever its months
+    _p("year_fiscal", r"(?:the\s+)?(?P<y>" + _YEAR + r")\s+(?:fiscal|financial|calendar|budget)\s+year\b", 3),
+    # "renewed in '05": a year written with two digits after a preposition
+    _p("short_year", r"'(?P<yy>\d\d)\b(?!s)", 2),
+    # "Q3 2021", "3Q 2021": the quarter shorthand of business news
+    _p("q_year", r"(?:Q(?P<q1>[1-4])|(?P<q2>[1-4])Q)\s*(?P<y>" + _YEAR + r")\b", 4),
     _p("season",
        r"(?:(?P<mod>last|this|next|early|late|the|past|coming|this\s+past|the\s+early|the\s+late)\s+)(?P<s>spring|summer|fall|autumn|winter)"
        r"(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b", 2),
@@ -181,7 +187,7 @@ PATTERNS: list[_Pattern] = [
        r"(?:(?P<the>the)\s+)?(?:(?P<yr>" + _YEAR + r"|(?:this|last|next)\s+year's)\s+)?"
        r"(?:(?P<rel>latest|current|same|year-ago|year-earlier|fiscal|last|previous|past|comparable)\s+)?"
        r"(?:fiscal\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])?(?P<unit>quarter|half|period)(?!-)"
-       r"(?:\s+of\s+(?P<y>" + _YEAR + r"))?", 3),
+       r"(?:\s+of\s+(?:fiscal\s+)?(?P<y>" + _YEAR + r"))?", 3),
     _p("month_rel_year", r"(?P<mon>" + _MONTH + r")\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b", 4),
     _p("spelled_year", r"(?:the\s+year\s+)?(?:(?P<sure>nineteen[- ](?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|(?P<y>(?:nineteen|twenty)[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -209,7 +215,9 @@ PATTERNS: list[_Pattern] = [
        r"minute|hour|day|week|month|year|decade)(?:-long)?\s+(?:period|span|stretch|interval|window)\b", 3),
     _p("vague_adj", r"(?P<unit>days|weeks|months|years|decades|centuries)-long\b", 2),
     _p("and_a_half", r"(?P<num>a|an|one)\s+(?P<unit>second|minute|hour|day|week|month|year)\s+and\s+a\s+half\b", 3),
-    _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after))", 1),
+    _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after|from))", 1),
+    _p("set_times", r"(?P<times>once|twice|thrice|(?:\d+|" + _NUMWORD + r"|several|many)\s+times)\s+(?:a|an|per|each|every)\s+"
+       r"(?P<unit>day|week|month|year|hour|night)\b", 3),
     _p("holiday",
        r"(?:(?P<mod>last|this|next|the\s+day\s+after|the\s+day\s+before)\s+)?(?P<h>(?-i:Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?|"
        r"New\s+Year's(?:\s+Day|\s+Eve)|Easter(?:\s+Sunday)?|Election\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|"
@@ -230,7 +238,7 @@ PATTERNS: list[_Pattern] = [
        r"more\s+recently|the\s+past|the\s+future|the\s+near\s+future|a\s+(?:later|future)\s+date|the\s+distant\s+future|"
        r"the\s+present|present-day|current|recent(?=\s+[a-z])|(?:in\s+)?years\s+past)\b", 0),
     _p("clock", r"(?P<clock>" + _CLOCK + r")" + _ZONE, 1),
-    _p("year_end", r"(?:(?:around|the)\s+)?(?P<w>year-end|year\s+end|yearend|year's\s+end|end\s+of\s+the\s+year|end\s+of\s+the\s+month|"
+    _p("year_end", r"(?:(?:around|the)\s+)?(?P<w>mid-?year|year-end|year\s+end|yearend|year's\s+end|end\s+of\s+the\s+year|end\s+of\s+the\s+month|"
        r"month's\s+end|end\s+of\s+the\s+week)", 1),
 ]
 
@@ -509,7 +517,7 @@ def _number(raw: str) -> float | None:
     half = 0.0
     if raw.endswith("and a half"):
         half, raw = 0.5, raw[: -len("and a half")].strip()
-    if raw == "a half":
+    if raw == "a half" or re.fullmatch(r"half\s+an?", raw):
         return 0.5
     raw = re.sub(r"\s+", " ", raw)
     if raw in ("a couple of", "couple of", "a couple"):
@@ -1270,6 +1278,35 @@ def _n_set_a(c: _Candidate, ctx: _Context) -> Result:
     return ("SET", "P1D" if unit == "night" else _duration_value(1, unit))
 
 
+def _n_set_times(c: _Candidate, ctx: _Context) -> Result:
+    """'twice a week': TimeML's SET P1W (how often goes in freq, not the value)."""
+    unit = c.match["unit"].lower()
+    return ("SET", "P1D" if unit == "night" else _duration_value(1, unit))
+
+
+def _n_year_fiscal(c: _Candidate, ctx: _Context) -> Result:
+    return ("DATE", c.match["y"])
+
+
+_SHORT_YEAR_LEFT = re.compile(r"\b(?:in|of|since|until|by|from|to|early|late|mid)\s+$", re.I)
+
+
+def _n_short_year(c: _Candidate, ctx: _Context) -> Result:
+    """''05' is the year of that century closest to the dct, not far ahead of it."""
+    if not _SHORT_YEAR_LEFT.search(ctx.text[max(0, c.start - 8):c.start]):
+        return None  # a closing quote before a number
+    yy = int(c.match["yy"])
+    ref = ctx.dct.year if ctx.dct else 2000
+    year = (ref // 100) * 100 + yy
+    if year > ref + 10:
+        year -= 100
+    return ("DATE", str(year))
+
+
+def _n_q_year(c: _Candidate, ctx: _Context) -> Result:
+    return ("DATE", f"{c.match['y']}-Q{c.match['q1'] or c.match['q2']}")
+
+
 def _holiday_date(name: str, year: int) -> date | None:
     """Fixed and rule-based (US) holidays; dateutil computes Easter."""
     from dateutil.easter import easter
@@ -1394,6 +1431,7 @@ NORMALISERS: dict[str, Callable[[_Candidate, _Context], Result]] = {
     "and_a_half": _n_and_a_half, "set_a": _n_set_a, "holiday": _n_holiday, "part_mod": _n_part_mod,
     "the_part": _n_the_part, "term": _n_term, "period_adj": _n_duration_adj,
     "anaphoric": _n_anaphoric,
+    "set_times": _n_set_times, "year_fiscal": _n_year_fiscal, "short_year": _n_short_year, "q_year": _n_q_year,
 }
 
 
@@ -1464,16 +1502,24 @@ def _between(text: str, a: Timex, b: Timex) -> str:
 
 
 _DAY_FRAME = re.compile(r"(?:\bthe\s+)?\b(?P<frame>week\s+of|day\s+before|day\s+after)\s+$", re.I)
+_PART_OF = re.compile(r"\s+of\s+$", re.I)
 
 
 def _frame_days(timexes: list[Timex], text: str) -> None:
-    """'the week of March 6' is that ISO week; 'the day before Tuesday' the Monday:
-    the frame belongs to the expression (TimeML marks the whole phrase)."""
-    for tx in timexes:
+    """'the week of March 6' is that ISO week, 'the day before Tuesday' the Monday:
+    the frame belongs to the expression (TimeML marks the whole phrase). In 'the
+    morning of March 3' the day stays its own DATE and gives the morning its day."""
+    for i, tx in enumerate(timexes):
         if tx.type != "DATE" or not _DAY_VALUE.match(tx.value) or tx.begin is None:
             continue
+        part = timexes[i - 1] if i else None
+        if part is not None and part.type == "TIME" and _PART_OF.fullmatch(text[part.end:tx.start]) \
+                and part.value[-3:-2] == "T" and part.value[-2:].isalpha():
+            part.value = tx.value + part.value[-3:]
+            part.begin, part.until = value_bounds(part.value)
+            continue
         m = _DAY_FRAME.search(text, max(0, tx.start - 20), tx.start)
-        if not m or m.end() != tx.start:
+        if not m:
             continue
         frame = re.sub(r"\s+", " ", m["frame"].lower())
         day = tx.begin + timedelta(days={"day before": -1, "day after": 1}.get(frame, 0))
