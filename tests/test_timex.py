@@ -430,3 +430,15 @@ def test_part_of_a_named_day():
     found = tag("They met on the morning of March 3.", DCT)
     assert [(t.text, t.type, t.value) for t in found] == [
         ("the morning", "TIME", "2022-03-03TMO"), ("March 3", "DATE", "2022-03-03")]
+
+
+def test_relative_year_after_quarter_or_day():
+    tx = only("Output fell in the first quarter of next year.")
+    assert (tx.text, tx.value) == ("the first quarter of next year", "2023-Q1")
+    tx = only("The attack took place on Feb. 24 last year.")
+    assert (tx.text, tx.value) == ("Feb. 24 last year", "2021-02-24")
+
+
+def test_hundreds_are_centuries():
+    assert only("The town was founded in the 1800s.").value == "18"
+    assert only("The boom of the 2000s ended.").value == "200"  # a decade

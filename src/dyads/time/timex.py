@@ -187,8 +187,9 @@ PATTERNS: list[_Pattern] = [
        r"(?:(?P<the>the)\s+)?(?:(?P<yr>" + _YEAR + r"|(?:this|last|next)\s+year's)\s+)?"
        r"(?:(?P<rel>latest|current|same|year-ago|year-earlier|fiscal|last|previous|past|comparable)\s+)?"
        r"(?:fiscal\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])?(?P<unit>quarter|half|period)(?!-)"
-       r"(?:\s+of\s+(?:fiscal\s+)?(?P<y>" + _YEAR + r"))?", 3),
-    _p("month_rel_year", r"(?P<mon>" + _MONTH + r")\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b", 4),
+       r"(?:\s+of\s+(?:(?:fiscal\s+)?(?P<y>" + _YEAR + r")|(?P<rel_y>this|last|next)\s+year\b))?", 3),
+    _p("month_rel_year", r"(?P<mon>" + _MONTH + r")\s+(?:(?P<d>[0-3]?\d)" + _ORD + r"?,?\s+)?(?:of\s+)?(?P<rel>this|last|next)"
+       r"\s+year\b", 4),
     _p("spelled_year", r"(?:the\s+year\s+)?(?:(?P<sure>nineteen[- ](?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|(?P<y>(?:nineteen|twenty)[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -742,6 +743,8 @@ def _n_decade(c: _Candidate, ctx: _Context) -> Result:
         if not c.match.group(0).lower().startswith("the"):
             return None  # "in his forties" is an age
         return ("DATE", f"19{words[c.match['w'].lower()]}")
+    if c.match["c"] and c.match["d"] == "0" and int(c.match["c"]) < 20:
+        return ("DATE", c.match["c"])  # "the 1800s" is the century, "the 2000s" a decade
     if c.match["c"]:
         return ("DATE", f"{c.match['c']}{c.match['d']}")
     return ("DATE", f"19{c.match['d2']}")
@@ -998,6 +1001,8 @@ def _n_quarter(c: _Candidate, ctx: _Context) -> Result:
         year = int(yr) if yr.isdigit() else ctx.dct.year + {"this": 0, "last": -1, "next": 1}[yr.split()[0]]
     elif c.match["y"]:
         year = int(c.match["y"])
+    elif c.match["rel_y"] and ctx.dct is not None:  # "the first quarter of next year"
+        year = ctx.dct.year + {"this": 0, "last": -1, "next": 1}[c.match["rel_y"].lower()]
     elif ctx.dct is None:
         year = None
     else:
@@ -1261,6 +1266,9 @@ def _n_month_rel_year(c: _Candidate, ctx: _Context) -> Result:
     if ctx.dct is None:
         return None
     year = ctx.dct.year + {"this": 0, "last": -1, "next": 1}[c.match["rel"].lower()]
+    if c.match["d"]:  # "Feb. 24 last year"
+        day = _safe_date(year, _month_number(c.match["mon"]), int(c.match["d"]))
+        return ("DATE", day.isoformat()) if day else None
     return ("DATE", f"{year:04d}-{_month_number(c.match['mon']):02d}")
 
 
