@@ -210,15 +210,9 @@ PATTERNS: list[_Pattern] = [
     _p("duration_adj",
        r"(?P<num>\d+(?:\.\d+)?|" + _NUMWORD + r"(?:-" + _NUMWORD + r")?|several|multi|half)-(?P<unit>second|minute|hour|day|"
        r"week|month|year|decade|century)(?:-long)?\b(?!-old)", 2),
-    # "a three-year period", "the 18-month span": the whole noun phrase is the duration
-    _p("period_adj",
-       r"(?:(?:a|an|the)\s+)?(?P<num>\d+(?:\.\d+)?|" + _NUMWORD + r"(?:-" + _NUMWORD + r")?|several|half)-(?P<unit>second|"
-       r"minute|hour|day|week|month|year|decade)(?:-long)?\s+(?:period|span|stretch|interval|window)\b", 3),
     _p("vague_adj", r"(?P<unit>days|weeks|months|years|decades|centuries)-long\b", 2),
     _p("and_a_half", r"(?P<num>a|an|one)\s+(?P<unit>second|minute|hour|day|week|month|year)\s+and\s+a\s+half\b", 3),
     _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after|from))", 1),
-    _p("set_times", r"(?P<times>once|twice|thrice|(?:\d+|" + _NUMWORD + r"|several|many)\s+times)\s+(?:a|an|per|each|every)\s+"
-       r"(?P<unit>day|week|month|year|hour|night)\b", 3),
     _p("holiday",
        r"(?:(?P<mod>last|this|next|the\s+day\s+after|the\s+day\s+before)\s+)?(?P<h>(?-i:Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?|"
        r"New\s+Year's(?:\s+Day|\s+Eve)|Easter(?:\s+Sunday)?|Election\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|"
@@ -646,7 +640,8 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 
 # (type, value), or (type, value, characters to drop from the left of the extent
-# [, characters to drop from its right]): "the third-quarter results", "three days later"
+# [, characters to drop from its right]): "the third-quarter results", "three days
+# later"; a negative count widens the extent ("twice a week", "a three-year period").
 Result = tuple[str, str] | tuple[str, str, int] | tuple[str, str, int, int] | None
 
 
@@ -1085,12 +1080,22 @@ def _duration_context(text: str, start: int) -> bool:
     return bool(_DURATION_LEFT.search(text[max(0, start - 12):start]))
 
 
+# "a three-year period", "the 18-month span": the whole noun phrase is the duration
+_PERIOD_LEFT = re.compile(r"\b(?:a|an|the)\s+$", re.I)
+_PERIOD_RIGHT = re.compile(r"\s+(?:period|span|stretch|interval|window)\b", re.I)
+
+
 def _n_duration_adj(c: _Candidate, ctx: _Context) -> Result:
     raw = c.match["num"].lower()
     num = None if raw in ("several", "multi") else _number(raw)
     if num is None and raw not in ("several", "multi"):
         return None
-    return ("DURATION", _duration_value(num, c.match["unit"]))
+    value = _duration_value(num, c.match["unit"])
+    noun = _PERIOD_RIGHT.match(ctx.text, c.end)
+    det = _PERIOD_LEFT.search(ctx.text, max(0, c.start - 5), c.start)
+    if noun and det:
+        return ("DURATION", value, -(c.start - det.start()), -(noun.end() - c.end))
+    return ("DURATION", value)
 
 
 def _n_vague_plural(c: _Candidate, ctx: _Context) -> Result:
@@ -1280,16 +1285,16 @@ def _n_and_a_half(c: _Candidate, ctx: _Context) -> Result:
     return ("DURATION", _duration_value(1.5, c.match["unit"]))
 
 
+_HOW_OFTEN = re.compile(r"\b(?:once|twice|thrice|(?:\d+|" + _NUMWORD + r"|several|many)\s+times)\s+$", re.I)
+
+
 def _n_set_a(c: _Candidate, ctx: _Context) -> Result:
-    """'$5 million a year', 'three meals a day': a rate, i.e. a SET."""
+    """'$5 million a year', 'three meals a day': a rate, i.e. a SET; 'twice a week'
+    keeps its count in the extent (TimeML puts it in freq, not in the value)."""
     unit = c.match["unit"].lower()
-    return ("SET", "P1D" if unit == "night" else _duration_value(1, unit))
-
-
-def _n_set_times(c: _Candidate, ctx: _Context) -> Result:
-    """'twice a week': TimeML's SET P1W (how often goes in freq, not the value)."""
-    unit = c.match["unit"].lower()
-    return ("SET", "P1D" if unit == "night" else _duration_value(1, unit))
+    value = "P1D" if unit == "night" else _duration_value(1, unit)
+    often = _HOW_OFTEN.search(ctx.text, max(0, c.start - 20), c.start)
+    return ("SET", value, -(c.start - often.start())) if often else ("SET", value)
 
 
 def _n_year_fiscal(c: _Candidate, ctx: _Context) -> Result:
@@ -1437,9 +1442,8 @@ NORMALISERS: dict[str, Callable[[_Candidate, _Context], Result]] = {
     "date_clock": _n_clock, "year_end": _n_year_end,
     "spelled_year": _n_spelled_year, "month_rel_year": _n_month_rel_year, "vague_adj": _n_vague_adj,
     "and_a_half": _n_and_a_half, "set_a": _n_set_a, "holiday": _n_holiday, "part_mod": _n_part_mod,
-    "the_part": _n_the_part, "term": _n_term, "period_adj": _n_duration_adj,
-    "anaphoric": _n_anaphoric,
-    "set_times": _n_set_times, "year_fiscal": _n_year_fiscal, "short_year": _n_short_year, "q_year": _n_q_year,
+    "the_part": _n_the_part, "term": _n_term,     "anaphoric": _n_anaphoric,
+    "year_fiscal": _n_year_fiscal, "short_year": _n_short_year, "q_year": _n_q_year,
 }
 
 
