@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Callable
 
+import yaml
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
@@ -41,39 +43,38 @@ __all__ = [
 # Vocabulary
 # --------------------------------------------------------------------------
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
-    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
-WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
-    "friday": 4, "saturday": 5, "sunday": 6,
-}
-SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
-PARTS_OF_DAY = {
-    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
-    "nights": "NI", "mornings": "MO", "evenings": "EV", "afternoons": "AF",
-}
+def _load_vocabulary() -> dict:
+    """The tagger's word lists, read once from data/time/vocabulary.yml."""
+    text = (resources.files("dyads") / "data" / "time" / "vocabulary.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+_VOCAB = _load_vocabulary()
+MONTHS: dict[str, int] = _VOCAB["months"]
+WEEKDAYS: dict[str, int] = _VOCAB["weekdays"]
+SEASONS: dict[str, str] = _VOCAB["seasons"]
+PARTS_OF_DAY: dict[str, str] = _VOCAB["parts_of_day"]
+# TIMEX3 duration letters, and whether the unit is written after "T" (PT3H).
 UNITS = {
     "second": ("S", True), "minute": ("M", True), "hour": ("H", True),
     "day": ("D", False), "week": ("W", False), "month": ("M", False),
     "year": ("Y", False), "decade": ("DE", False), "century": ("CE", False),
     "quarter": ("Q", False), "weekend": ("WE", False),
 }
-SMALL_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "a": 1, "an": 1, "single": 1, "half": 0.5,
-}
-TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-VAGUE_QUANTITIES = ("several", "a few", "few", "many", "some", "a couple of", "couple of", "a couple", "numerous")
+NUMBER_WORDS: dict[str, int] = _VOCAB["number_words"]
+SMALL_NUMBERS: dict[str, float] = {**NUMBER_WORDS, **_VOCAB["article_numbers"]}
+TENS: dict[str, int] = _VOCAB["tens"]
+ORDINALS: dict[str, int] = {str(k): v for k, v in _VOCAB["ordinals"].items()}
+VAGUE_QUANTITIES = tuple(_VOCAB["vague_quantities"])
+REFERENCES: dict[str, str] = _VOCAB["references"]
+FREQUENCY_ADVERBS: dict[str, str] = _VOCAB["frequency_adverbs"]
+FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {k: tuple(v) for k, v in _VOCAB["fixed_holidays"].items()}
+PLANNING_VERBS = frozenset(_VOCAB["planning_verbs"])
+
+
+def _words(keys) -> str:
+    """An alternation of phrases, longest first, spaces matching any whitespace."""
+    return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True))
 
 # --------------------------------------------------------------------------
 # Regex building blocks
@@ -85,8 +86,8 @@ _MONTH = (
     r"Oct\.?|Nov\.?|Dec\.?|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|"
     r"OCTOBER|NOVEMBER|DECEMBER)(?![a-z]))"
 )
-_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_NUMWORD = r"(?:" + "|".join(sorted(list(SMALL_NUMBERS)[:-4] + list(TENS), key=len, reverse=True)) + r")"
+_WEEKDAY = r"(?:" + _words(WEEKDAYS) + r")"
+_NUMWORD = r"(?:" + _words([*NUMBER_WORDS, *TENS]) + r")"
 _NUM = (
     r"(?:\d+\s+1/2|\d+(?:\.\d+)?|" + _NUMWORD + r"(?:[- ]" + _NUMWORD + r")?(?:\s+and\s+a\s+half)?"
     r"|(?:a|one|two|three|four|five)\s+(?:hundred|thousand)|half\s+an?|a\s+couple\s+of|couple\s+of|a\s+few|several|few|many|some"
@@ -214,9 +215,8 @@ PATTERNS: list[_Pattern] = [
     _p("and_a_half", r"(?P<num>a|an|one)\s+(?P<unit>second|minute|hour|day|week|month|year)\s+and\s+a\s+half\b", 3),
     _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after|from))", 1),
     _p("holiday",
-       r"(?:(?P<mod>last|this|next|the\s+day\s+after|the\s+day\s+before)\s+)?(?P<h>(?-i:Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?|"
-       r"New\s+Year's(?:\s+Day|\s+Eve)|Easter(?:\s+Sunday)?|Election\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|"
-       r"Veterans\s+Day|Halloween|Good\s+Friday|Easter\s+week|Valentine's\s+Day))", 2),
+       r"(?:(?P<mod>last|this|next|the\s+day\s+after|the\s+day\s+before)\s+)?(?P<h>(?-i:" + _words(FIXED_HOLIDAYS) + r"|Thanksgiving(?:\s+Day)?|"
+       r"Easter(?:\s+Sunday)?|Election\s+Day|Labor\s+Day|Memorial\s+Day|Good\s+Friday|Easter\s+week)\b)", 2),
     _p("part_mod", r"(?P<mod>mid[- ]?|early\s+|late\s+)(?P<part>morning|afternoon|evening)\b", 1),
     _p("the_part", r"(?P<the>the|this)\s+(?P<part>morning|afternoon|evening)\b|(?P<over>overnight)\b", 0),
     _p("term", r"the\s+(?P<t>near|short|long|medium)\s+term\b", 1),
@@ -227,11 +227,9 @@ PATTERNS: list[_Pattern] = [
     _p("set",
        r"(?P<q>every|each|per)\s+(?:(?P<num>other|" + _NUM + r")\s+)?(?P<unit>second|minute|hour|day|week|month|year|"
        r"quarter|night|morning|evening|afternoon|weekend|" + _WEEKDAY + r"|" + _MONTH + r"|(?:seconds|minutes|hours|days|weeks|months|years))\b", 3),
-    _p("set_adv", r"\b(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly)\b", 2),
+    _p("set_adv", r"\b(?P<adv>" + _words(FREQUENCY_ADVERBS) + r")\b", 2),
     _p("ref",
-       r"\b(?P<ref>(?:right\s+)?now|currently|at\s+present|presently|nowadays|these\s+days|recently|lately|"
-       r"more\s+recently|the\s+past|the\s+future|the\s+near\s+future|a\s+(?:later|future)\s+date|the\s+distant\s+future|"
-       r"the\s+present|present-day|current|recent(?=\s+[a-z])|(?:in\s+)?years\s+past)\b", 0),
+       r"\b(?P<ref>" + _words(REFERENCES) + r")\b", 0),
     _p("clock", r"(?P<clock>" + _CLOCK + r")" + _ZONE, 1),
     _p("year_end", r"(?:(?:around|the)\s+)?(?P<w>mid-?year|year-end|year\s+end|yearend|year's\s+end|end\s+of\s+the\s+year|end\s+of\s+the\s+month|"
        r"month's\s+end|end\s+of\s+the\s+week)", 1),
@@ -397,18 +395,6 @@ def _tense_from_doc(doc: "Doc", start: int, end: int) -> str:
     return _verb_tense(token)
 
 
-# Verbs whose "to" complement lies ahead ("is scheduled to meet Friday"), by form:
-# the tagger may run on a parse without lemmas.
-_PLANNING_FORMS = {
-    f"{stem}{end}" for stem, ends in (
-        ("plan", ("", "s", "ned", "ning")), ("expect", ("", "s", "ed", "ing")), ("schedul", ("e", "es", "ed", "ing")),
-        ("hop", ("e", "es", "ed", "ing")), ("intend", ("", "s", "ed", "ing")), ("aim", ("", "s", "ed", "ing")),
-        ("agree", ("", "s", "d", "ing")), ("set", ("", "s", "ting")), ("due", ("",)), ("going", ("",)),
-        ("prepar", ("e", "es", "ed", "ing")), ("vow", ("", "s", "ed", "ing")), ("promis", ("e", "es", "ed", "ing")),
-    ) for end in ends
-}
-
-
 def _verb_tense(verb) -> str:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     for aux in auxes:
@@ -416,7 +402,7 @@ def _verb_tense(verb) -> str:
             return "future"
     if verb.lower_ in ("will", "'ll", "shall"):
         return "future"
-    if any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children) and verb.head.lower_ in _PLANNING_FORMS:
+    if any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children) and verb.head.lower_ in PLANNING_VERBS:
         if any(c.lower_ == "had" for c in verb.head.children if c.dep_ in ("aux", "auxpass")):
             return "past"  # "had been scheduled to expire Friday": a plan already past
         return "future"
@@ -1136,34 +1122,20 @@ def _n_set(c: _Candidate, ctx: _Context) -> Result:
     return ("SET", _duration_value(num if num is not None else 1, unit))
 
 
-_ADVERB_SETS = {
-    "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
-    "hourly": "PT1H", "nightly": "P1D", "quarterly": "P3M", "biweekly": "P2W", "semiannually": "P6M",
-}
-
-
 def _n_set_adv(c: _Candidate, ctx: _Context) -> Result:
-    return ("SET", _ADVERB_SETS[c.match["adv"].lower()])
+    return ("SET", FREQUENCY_ADVERBS[c.match["adv"].lower()])
 
 
-_REFS = {
-    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
-    "presently": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "the present": "PRESENT_REF",
-    "present-day": "PRESENT_REF", "current": "PRESENT_REF", "today": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "more recently": "PAST_REF", "previously": "PAST_REF",
-    "formerly": "PAST_REF", "the past": "PAST_REF", "recent": "PAST_REF", "the distant future": "FUTURE_REF",
-    "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "future": "FUTURE_REF", "soon": "FUTURE_REF",
-    "shortly": "FUTURE_REF", "a later date": "FUTURE_REF", "a future date": "FUTURE_REF",
-}
+# Adjectives that are references only before the noun they date ("current market
+# conditions", not "the current" of a river).
+_REFERENCE_ADJECTIVES = ("current", "recent")
 
 
 def _n_ref(c: _Candidate, ctx: _Context) -> Result:
     ref = re.sub(r"\s+", " ", c.match["ref"].lower())
-    if ref == "today" and ctx.dct is not None:
-        return ("DATE", ctx.dct.isoformat())
-    if ref == "current" and not re.match(r"\s+[a-z]", ctx.text[c.end:c.end + 3]):
-        return None  # "current" as a noun (electric current) or predicate
-    value = _REFS.get(ref)
+    if ref in _REFERENCE_ADJECTIVES and not re.match(r"\s+[a-zA-Z]", ctx.text[c.end:c.end + 3]):
+        return None
+    value = REFERENCES.get(ref)
     return ("DATE", value) if value else None
 
 
@@ -1325,9 +1297,7 @@ def _holiday_date(name: str, year: int) -> date | None:
     from dateutil.easter import easter
 
     name = re.sub(r"\s+", " ", name.lower())
-    fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-             "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
-             "halloween": (10, 31), "veterans day": (11, 11), "valentine's day": (2, 14)}
+    fixed = {k.lower(): v for k, v in FIXED_HOLIDAYS.items()}
     if name in fixed:
         return date(year, *fixed[name])
     if name.startswith("easter"):
