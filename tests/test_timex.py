@@ -442,3 +442,23 @@ def test_relative_year_after_quarter_or_day():
 def test_hundreds_are_centuries():
     assert only("The town was founded in the 1800s.").value == "18"
     assert only("The boom of the 2000s ended.").value == "200"  # a decade
+
+
+def test_eval_conventions(tmp_path):
+    """TempEval-3: relaxed = any overlap, strict = same offsets; type and value are
+    scored over relaxed matches against all system and all gold expressions."""
+    from dyads.evaluate.timex_eval import evaluate_timex
+
+    text = "Troops withdrew early last week and left Kabul on Friday."
+    rec = {"doc_id": "d1", "dct": "2022-03-23", "text": text, "timex": [
+        {"start": 22, "end": 31, "text": "last week", "type": "DATE", "value": "2022-W11"},
+        {"start": 50, "end": 56, "text": "Friday", "type": "DATE", "value": "2022-03-11"},
+    ]}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(rec) + "\n")
+    result = evaluate_timex(gold, use_parse=False)
+    assert result["system"] == 2
+    assert result["strict"]["f1"] == 0.5  # "early last week" only overlaps "last week"
+    assert result["relaxed"]["f1"] == 1.0
+    assert result["value"]["f1"] == 0.5  # Friday resolves to the 18th, not the 11th
+    assert {e["kind"] for e in result["errors"]} == {"wrong"}
