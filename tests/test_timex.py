@@ -462,3 +462,16 @@ def test_eval_conventions(tmp_path):
     assert result["relaxed"]["f1"] == 1.0
     assert result["value"]["f1"] == 0.5  # Friday resolves to the 18th, not the 11th
     assert {e["kind"] for e in result["errors"]} == {"wrong"}
+
+
+TIMEX_WORDS = ("the following day week year ago later two thousand years a decade of March 3 Friday "
+               "night at 4 in the morning last next Christmas quarter 2021 '05 , .").split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TIMEX_WORDS), max_size=12), st.dates())
+def test_any_dct_any_words(words: list[str], dct: date):
+    # A dct at the edge of the calendar drops what cannot be dated; it never raises.
+    text = " ".join(words)
+    for tx in tag(text, dct):
+        assert text[tx.start:tx.end] == tx.text

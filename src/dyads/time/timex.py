@@ -320,7 +320,7 @@ def value_bounds(value: str) -> tuple[date | None, date | None]:
         m = re.match(r"^(\d{3})$", value)
         if m:
             return date(int(m[1]) * 10, 1, 1), date(int(m[1]) * 10 + 9, 12, 31)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None, None
     return None, None
 
@@ -1504,11 +1504,20 @@ def _frame_days(timexes: list[Timex], text: str) -> None:
         if not m:
             continue
         frame = re.sub(r"\s+", " ", m["frame"].lower())
+        if not date.min < tx.begin < date.max:
+            continue
         day = tx.begin + timedelta(days={"day before": -1, "day after": 1}.get(frame, 0))
         tx.value = _iso_week(day) if frame == "week of" else day.isoformat()
         tx.start, tx.text = m.start(), text[m.start():tx.end]
         tx.precision = precision_of(tx.value)
         tx.begin, tx.until = value_bounds(tx.value)
+
+
+def _normalise(cand: _Candidate, ctx: _Context) -> Result:
+    try:
+        return NORMALISERS[cand.pattern.name](cand, ctx)
+    except (ValueError, OverflowError):  # a date beyond the calendar ("two thousand years ago" from year 1)
+        return None
 
 
 def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
@@ -1522,10 +1531,10 @@ def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
     # Candidates are chosen longest first, but normalised in reading order, since
     # "the quarter" and "a year ago" refer back to the quarter last reported on.
     probe = _Context(text=text, dct=dct, doc=doc, last_quarter=_PROBE_QUARTER)
-    chosen = _select(_candidates(text), lambda c: NORMALISERS[c.pattern.name](c, probe) is not None)
+    chosen = _select(_candidates(text), lambda c: _normalise(c, probe) is not None)
     timexes: list[Timex] = []
     for cand in chosen:
-        result = NORMALISERS[cand.pattern.name](cand, ctx)
+        result = _normalise(cand, ctx)
         if result is None:
             continue
         kind, value = result[0], result[1]
