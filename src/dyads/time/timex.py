@@ -15,10 +15,12 @@ Extents follow TimeML/TempEval-3 conventions: prepositions ("on", "in",
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Callable
 
+import yaml
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
@@ -41,39 +43,38 @@ __all__ = [
 # Vocabulary
 # --------------------------------------------------------------------------
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
-    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
-WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
-    "friday": 4, "saturday": 5, "sunday": 6,
-}
-SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
-PARTS_OF_DAY = {
-    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
-    "nights": "NI", "mornings": "MO", "evenings": "EV", "afternoons": "AF",
-}
+def _load_vocabulary() -> dict:
+    """The tagger's word lists, read once from data/time/vocabulary.yml."""
+    text = (resources.files("dyads") / "data" / "time" / "vocabulary.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+_VOCAB = _load_vocabulary()
+MONTHS: dict[str, int] = _VOCAB["months"]
+WEEKDAYS: dict[str, int] = _VOCAB["weekdays"]
+SEASONS: dict[str, str] = _VOCAB["seasons"]
+PARTS_OF_DAY: dict[str, str] = _VOCAB["parts_of_day"]
+# TIMEX3 duration letters, and whether the unit is written after "T" (PT3H).
 UNITS = {
     "second": ("S", True), "minute": ("M", True), "hour": ("H", True),
     "day": ("D", False), "week": ("W", False), "month": ("M", False),
     "year": ("Y", False), "decade": ("DE", False), "century": ("CE", False),
     "quarter": ("Q", False), "weekend": ("WE", False),
 }
-SMALL_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "a": 1, "an": 1, "single": 1, "half": 0.5,
-}
-TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-VAGUE_QUANTITIES = ("several", "a few", "few", "many", "some", "a couple of", "couple of", "a couple", "numerous")
+NUMBER_WORDS: dict[str, int] = _VOCAB["number_words"]
+SMALL_NUMBERS: dict[str, float] = {**NUMBER_WORDS, **_VOCAB["article_numbers"]}
+TENS: dict[str, int] = _VOCAB["tens"]
+ORDINALS: dict[str, int] = {str(k): v for k, v in _VOCAB["ordinals"].items()}
+VAGUE_QUANTITIES = tuple(_VOCAB["vague_quantities"])
+REFERENCES: dict[str, str] = _VOCAB["references"]
+FREQUENCY_ADVERBS: dict[str, str] = _VOCAB["frequency_adverbs"]
+FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {k: tuple(v) for k, v in _VOCAB["fixed_holidays"].items()}
+PLANNING_VERBS = frozenset(_VOCAB["planning_verbs"])
+
+
+def _words(keys) -> str:
+    """An alternation of phrases, longest first, spaces matching any whitespace."""
+    return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True))
 
 # --------------------------------------------------------------------------
 # Regex building blocks
@@ -85,11 +86,12 @@ _MONTH = (
     r"Oct\.?|Nov\.?|Dec\.?|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|"
     r"OCTOBER|NOVEMBER|DECEMBER)(?![a-z]))"
 )
-_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_NUMWORD = r"(?:" + "|".join(sorted(list(SMALL_NUMBERS)[:-4] + list(TENS), key=len, reverse=True)) + r")"
+_WEEKDAY = r"(?:" + _words(WEEKDAYS) + r")"
+_NUMWORD = r"(?:" + _words([*NUMBER_WORDS, *TENS]) + r")"
 _NUM = (
     r"(?:\d+\s+1/2|\d+(?:\.\d+)?|" + _NUMWORD + r"(?:[- ]" + _NUMWORD + r")?(?:\s+and\s+a\s+half)?"
-    r"|a\s+couple\s+of|couple\s+of|a\s+few|several|few|many|some|numerous|a|an|a\s+half)"
+    r"|(?:a|one|two|three|four|five)\s+(?:hundred|thousand)|half\s+an?|a\s+couple\s+of|couple\s+of|a\s+few|several|few|many|some"
+    r"|numerous|a|an|a\s+half)"
 )
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries|quarters?)"
 # Quantifying modifiers TimeBank keeps inside the extent ("nearly two years",
@@ -102,7 +104,10 @@ _DAYMOD = r"(?:early|late|earlier|later|mid-?|the\s+end\s+of|the\s+middle\s+of|t
 _PART = r"(?:morning|afternoon|evening|night)"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 _ORD = r"(?:st|nd|rd|th)"
-_CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.?|p\.m\.?|am\b|pm\b)|\d{1,2}:\d\d|noon|midnight|midday)"
+_CLOCK = (
+    r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.?|p\.m\.?|am\b|pm\b)|\d{1,2}(?::\d\d)?(?:\s+o'clock)?\s+(?:in\s+the\s+"
+    r"(?:morning|afternoon|evening)|at\s+night)|\d{1,2}(?::\d\d)?\s+o'clock|\d{1,2}:\d\d|noon|midnight|midday)"
+)
 _ZONE = r"(?:\s+(?-i:EST|EDT|CST|CDT|PST|PDT|GMT|UTC|ET))?"
 
 
@@ -122,7 +127,7 @@ PATTERNS: list[_Pattern] = [
     _p("iso", r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b", 5),
     _p("slash", r"(?<![\d/.$])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d\d))?(?![\d/%])", 1),
     _p("clock_date",
-       r"(?:(?:about|around|approximately|shortly\s+after|shortly\s+before)\s+)?(?P<clock>" + _CLOCK + r")" + _ZONE
+       r"(?P<clock>" + _CLOCK + r")" + _ZONE
        + r"(?:,?\s+(?:on\s+)?(?P<rest>(?:" + _WEEKDAY + r"|yesterday|today|tomorrow|tonight)(?:,?\s+" + _MONTH
        + r"\s+\d{1,2}" + _ORD + r"?(?:,?\s+" + _YEAR + r")?)?|" + _MONTH + r"\s+\d{1,2}" + _ORD + r"?(?:,?\s+"
        + _YEAR + r")?))?", 3),
@@ -146,9 +151,15 @@ PATTERNS: list[_Pattern] = [
     _p("century",
        r"(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century(?!-)", 3),
     _p("year",
-       r"(?:(?P<mod>early|late|mid-?|fiscal|calendar|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|"
-       r"the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of)\s*)?(?<![$\d.,])(?P<y>"
+       r"(?:(?P<mod>early|late|mid-?|end-|start-|fiscal(?:\s+year)?|calendar(?:\s+year)?|the\s+end\s+of|the\s+beginning\s+of|"
+       r"the\s+start\s+of|the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of)\s*)?(?<![$\d.,])(?P<y>"
        + _YEAR + r")(?![\d,.]\d)(?!\s*(?:%|percent))(?![-/]\d)", 2),
+    # "the 2021 fiscal year": one year, whatever its months
+    _p("year_fiscal", r"(?:the\s+)?(?P<y>" + _YEAR + r")\s+(?:fiscal|financial|calendar|budget)\s+year\b", 3),
+    # "renewed in '05": a year written with two digits after a preposition
+    _p("short_year", r"'(?P<yy>\d\d)\b(?!s)", 2),
+    # "Q3 2021", "3Q 2021": the quarter shorthand of business news
+    _p("q_year", r"(?:Q(?P<q1>[1-4])|(?P<q2>[1-4])Q)\s*(?P<y>" + _YEAR + r")\b", 4),
     _p("season",
        r"(?:(?P<mod>last|this|next|early|late|the|past|coming|this\s+past|the\s+early|the\s+late)\s+)(?P<s>spring|summer|fall|autumn|winter)"
        r"(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b", 2),
@@ -172,51 +183,56 @@ PATTERNS: list[_Pattern] = [
        r"(?:(?P<mod>early|late|earlier|later|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|"
        r"the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of)\s+)?(?P<the>the\s+)?(?P<rel>last|this|next|past|coming|"
        r"current|previous|prior|following|latest|same|recent|year-ago|year-earlier|fiscal|current\s+fiscal|"
-       r"new)\s+(?P<unit>week|month|year|quarter|weekend|decade|century|period|fiscal\s+year|half)\b", 3),
+       r"new)\s+(?P<unit>week|month|year|quarter|weekend|decade|century|period|fiscal\s+year|half)\b(?:\s+or\s+so\b)?", 3),
     _p("quarter",
        r"(?:(?P<the>the)\s+)?(?:(?P<yr>" + _YEAR + r"|(?:this|last|next)\s+year's)\s+)?"
        r"(?:(?P<rel>latest|current|same|year-ago|year-earlier|fiscal|last|previous|past|comparable)\s+)?"
        r"(?:fiscal\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])?(?P<unit>quarter|half|period)(?!-)"
-       r"(?:\s+of\s+(?P<y>" + _YEAR + r"))?", 3),
-    _p("month_rel_year", r"(?P<mon>" + _MONTH + r")\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b", 4),
+       r"(?:\s+of\s+(?:(?:fiscal\s+)?(?P<y>" + _YEAR + r")|(?P<rel_y>this|last|next)\s+year\b))?", 3),
+    _p("month_rel_year", r"(?P<mon>" + _MONTH + r")\s+(?:(?P<d>[0-3]?\d)" + _ORD + r"?,?\s+)?(?:of\s+)?(?P<rel>this|last|next)"
+       r"\s+year\b", 4),
     _p("spelled_year", r"(?:the\s+year\s+)?(?:(?P<sure>nineteen[- ](?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|(?P<y>(?:nineteen|twenty)[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
        r"seventeen|eighteen|nineteen|hundred)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?))\b", 2),
+    # "that year", "the following month", "the next morning": counted from the date
+    # the story last named, not from the dct.
+    _p("anaphoric",
+       r"(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+prior|the\s+next(?=\s+(?:day|morning|"
+       r"afternoon|evening|night)))\s+(?P<unit>day|week|month|year|morning|afternoon|evening|night)\b(?!\s+of\b)", 4),
     _p("the_unit", r"(?P<the>the)\s+(?:full\s+|entire\s+|whole\s+)?(?P<unit>week|month|year|quarter|weekend|period)\b(?!\s+(?:of|ago|earlier|later|before|after))", 0),
     _p("year_ago_adj", r"(?P<rel>year-ago|year-earlier|a\s+year\s+ago|a\s+year\s+earlier)(?:\s+(?P<unit>quarter|period|level|levels))?", 2),
     _p("duration",
        r"(?:(?P<the>the)\s+)?(?:(?P<rel>past|last|next|coming|first|latest|previous|final|recent|following|"
        r"last\s+few|past\s+few|next\s+few|initial|entire|whole|full|same)\s+)?(?:(?P<approx>" + _APPROX
        + r")\s+)?(?:(?P<lo>\d+|" + _NUMWORD + r")\s+(?:to|or)\s+)?(?P<num>" + _NUM + r")\s+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+)?"
+       r"(?:(?:trading|business|working|calendar|school)\s+)?"
        r"(?P<unit>" + _UNIT + r")\b(?!\s+old\b)(?:\s+or\s+so\b|\s+or\s+(?:two|more)\b)?", 2),
     _p("duration_adj",
        r"(?P<num>\d+(?:\.\d+)?|" + _NUMWORD + r"(?:-" + _NUMWORD + r")?|several|multi|half)-(?P<unit>second|minute|hour|day|"
        r"week|month|year|decade|century)(?:-long)?\b(?!-old)", 2),
     _p("vague_adj", r"(?P<unit>days|weeks|months|years|decades|centuries)-long\b", 2),
     _p("and_a_half", r"(?P<num>a|an|one)\s+(?P<unit>second|minute|hour|day|week|month|year)\s+and\s+a\s+half\b", 3),
-    _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after))", 1),
+    _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after|from))", 1),
     _p("holiday",
-       r"(?:(?P<mod>last|this|next|the\s+day\s+after|the\s+day\s+before)\s+)?(?P<h>(?-i:Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?|"
-       r"New\s+Year's(?:\s+Day|\s+Eve)|Easter(?:\s+Sunday)?|Election\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|"
-       r"Veterans\s+Day|Halloween|Good\s+Friday|Easter\s+week|Valentine's\s+Day))", 2),
+       r"(?:(?P<mod>last|this|next|the\s+day\s+after|the\s+day\s+before)\s+)?(?P<h>(?-i:" + _words(FIXED_HOLIDAYS) + r"|Thanksgiving(?:\s+Day)?|"
+       r"Easter(?:\s+Sunday)?|Election\s+Day|Labor\s+Day|Memorial\s+Day|Good\s+Friday|Easter\s+week)\b)", 2),
     _p("part_mod", r"(?P<mod>mid[- ]?|early\s+|late\s+)(?P<part>morning|afternoon|evening)\b", 1),
     _p("the_part", r"(?P<the>the|this)\s+(?P<part>morning|afternoon|evening)\b|(?P<over>overnight)\b", 0),
     _p("term", r"the\s+(?P<t>near|short|long|medium)\s+term\b", 1),
     _p("vague_plural",
        r"(?:(?P<the>the)\s+)?(?P<rel>recent|coming|past|next|last|previous|ensuing|following)\s+(?:few\s+|several\s+)?"
        r"(?P<unit>days|weeks|months|years|decades|quarters)\b", 1),
-    _p("bare_plural", r"(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|before))", 0),
+    _p("bare_plural", r"(?:(?P<the>the)\s+)?(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|before))", 0),
     _p("set",
        r"(?P<q>every|each|per)\s+(?:(?P<num>other|" + _NUM + r")\s+)?(?P<unit>second|minute|hour|day|week|month|year|"
        r"quarter|night|morning|evening|afternoon|weekend|" + _WEEKDAY + r"|" + _MONTH + r"|(?:seconds|minutes|hours|days|weeks|months|years))\b", 3),
-    _p("set_adv", r"\b(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly)\b", 2),
+    _p("set_adv", r"\b(?P<adv>" + _words(FREQUENCY_ADVERBS) + r")\b", 2),
     _p("ref",
-       r"\b(?P<ref>now|currently|at\s+present|presently|nowadays|these\s+days|recently|lately|"
-       r"more\s+recently|the\s+past|the\s+future|the\s+near\s+future|the\s+distant\s+future|"
-       r"the\s+present|present-day|current|recent(?=\s+[a-z])|(?:in\s+)?years\s+past)\b", 0),
-    _p("clock", r"(?:(?:about|around|approximately)\s+)?(?P<clock>" + _CLOCK + r")" + _ZONE, 1),
-    _p("year_end", r"(?:(?:around|the)\s+)?(?P<w>year-end|year\s+end|yearend|end\s+of\s+the\s+year|end\s+of\s+the\s+month|end\s+of\s+the\s+week)", 1),
+       r"\b(?P<ref>" + _words(REFERENCES) + r")\b", 0),
+    _p("clock", r"(?P<clock>" + _CLOCK + r")" + _ZONE, 1),
+    _p("year_end", r"(?:(?:around|the)\s+)?(?P<w>mid-?year|year-end|year\s+end|yearend|year's\s+end|end\s+of\s+the\s+year|end\s+of\s+the\s+month|"
+       r"month's\s+end|end\s+of\s+the\s+week)", 1),
 ]
 
 _PAST_WORDS = re.compile(
@@ -225,8 +241,11 @@ _PAST_WORDS = re.compile(
 )
 _FUTURE_WORDS = re.compile(
     r"\b(?:will|shall|'ll|going\s+to|plans?\s+to|planned|expected\s+to|expects?\s+to|scheduled|due\s+to|"
-    r"next|tomorrow|coming|upcoming|would\s+be\s+held|to\s+be\s+held|is\s+to|are\s+to)\b", re.I
+    r"would\s+be\s+held|to\s+be\s+held|is\s+to|are\s+to)\b", re.I
 )
+# Words that point ahead only weakly: they often belong to another expression
+# ("was freed the next morning"), so a past-tense verb outweighs them.
+_WEAK_FUTURE_WORDS = re.compile(r"\b(?:next|tomorrow|coming|upcoming)\b", re.I)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z\"'])|\n\s*\n")
 _CLAUSE_WINDOW = 80
 
@@ -301,7 +320,7 @@ def value_bounds(value: str) -> tuple[date | None, date | None]:
         m = re.match(r"^(\d{3})$", value)
         if m:
             return date(int(m[1]) * 10, 1, 1), date(int(m[1]) * 10 + 9, 12, 31)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None, None
     return None, None
 
@@ -383,9 +402,9 @@ def _verb_tense(verb) -> str:
             return "future"
     if verb.lower_ in ("will", "'ll", "shall"):
         return "future"
-    if any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children) and verb.head.lemma_ in (
-        "plan", "expect", "schedule", "hope", "intend", "go", "due", "set", "agree", "aim"
-    ):
+    if any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children) and verb.head.lower_ in PLANNING_VERBS:
+        if any(c.lower_ == "had" for c in verb.head.children if c.dep_ in ("aux", "auxpass")):
+            return "past"  # "had been scheduled to expire Friday": a plan already past
         return "future"
     for tok in [verb, *auxes]:
         if "Past" in tok.morph.get("Tense"):
@@ -410,6 +429,8 @@ def _tense_from_words(text: str, start: int, end: int) -> str:
         return "future"
     if _PAST_WORDS.search(context):
         return "past"
+    if _WEAK_FUTURE_WORDS.search(context):
+        return "future"
     return "unknown"
 
 
@@ -441,12 +462,14 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
     return not (before.isalnum() or after.isalnum())
 
 
-def _select(cands: list[_Candidate]) -> list[_Candidate]:
-    """Keep the longest (then highest-priority) non-overlapping candidates."""
+def _select(cands: list[_Candidate], accepts: Callable[[_Candidate], bool]) -> list[_Candidate]:
+    """Keep the longest (then highest-priority) non-overlapping candidates that
+    ``accepts``; a rejected one ("a year" that is no duration) leaves its span
+    to the next ("a year" as a rate)."""
     cands.sort(key=lambda c: (-(c.end - c.start), -c.pattern.priority, c.start))
     taken: list[_Candidate] = []
     for c in cands:
-        if all(c.end <= t.start or c.start >= t.end for t in taken):
+        if all(c.end <= t.start or c.start >= t.end for t in taken) and accepts(c):
             taken.append(c)
     return sorted(taken, key=lambda c: c.start)
 
@@ -462,6 +485,8 @@ class _Context:
     dct: date | None
     doc: "Doc | None"
     last_quarter: tuple[int, int] | None = None  # (year, quarter) last mentioned
+    last_date: Timex | None = None  # the last calendar date or time named, for "that day"
+    floating_clocks: set[int] = field(default_factory=set)  # starts of clock times without a day
 
     def tense(self, start: int, end: int) -> str:
         return tense_at(self.text, start, end, self.doc)
@@ -473,7 +498,7 @@ def _number(raw: str) -> float | None:
     half = 0.0
     if raw.endswith("and a half"):
         half, raw = 0.5, raw[: -len("and a half")].strip()
-    if raw == "a half":
+    if raw == "a half" or re.fullmatch(r"half\s+an?", raw):
         return 0.5
     raw = re.sub(r"\s+", " ", raw)
     if raw in ("a couple of", "couple of", "a couple"):
@@ -489,7 +514,9 @@ def _number(raw: str) -> float | None:
         pass
     total = 0.0
     for part in re.split(r"[- ]+", raw):
-        if part in SMALL_NUMBERS:
+        if part in ("hundred", "thousand"):  # "a hundred years", "two thousand years"
+            total = (total or 1) * (100 if part == "hundred" else 1000)
+        elif part in SMALL_NUMBERS:
             total += SMALL_NUMBERS[part]
         elif part in TENS:
             total += TENS[part]
@@ -561,6 +588,10 @@ _WRONG_DIRECTION_DAYS = 366
 _WRONG_FUTURE_DAYS = 366
 
 
+# "the quarter ended Sept. 30": a reporting period that has closed
+_ENDED_LEFT = re.compile(r"\bended\s+$", re.I)
+
+
 def _year_for_month(month: int, day: int | None, ctx: _Context, start: int, end: int) -> int:
     """Year of a month (and day) written without one: the dct's year, moved one
     back for a past-tense clause when the date would lie after the dct, or one
@@ -569,12 +600,16 @@ def _year_for_month(month: int, day: int | None, ctx: _Context, start: int, end:
     assert dct is not None
     tense = ctx.tense(start, end)
 
+    if _ENDED_LEFT.search(ctx.text[max(0, start - 10):start]):
+        tense = "ended"
+    slack = _NEAR_FUTURE_DAYS if tense == "past" else 0
+
     def cost(year: int) -> int:
         when = _safe_date(year, month, day or 15) or date(year, month, 28)
         distance = abs((when - dct).days)
         if day is None and (year, month) == (dct.year, dct.month):
             return 0
-        if tense == "past" and (when - dct).days > _NEAR_FUTURE_DAYS:
+        if tense in ("past", "ended") and (when - dct).days > slack:
             distance += _WRONG_DIRECTION_DAYS
         if tense == "future" and when < dct:
             distance += _WRONG_FUTURE_DAYS
@@ -590,8 +625,10 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-# (type, value) or (type, value, characters to drop from the left of the extent)
-Result = tuple[str, str] | tuple[str, str, int] | None
+# (type, value), or (type, value, characters to drop from the left of the extent
+# [, characters to drop from its right]): "the third-quarter results", "three days
+# later"; a negative count widens the extent ("twice a week", "a three-year period").
+Result = tuple[str, str] | tuple[str, str, int] | tuple[str, str, int, int] | None
 
 
 def _n_iso(c: _Candidate, ctx: _Context) -> Result:
@@ -687,6 +724,8 @@ def _n_decade(c: _Candidate, ctx: _Context) -> Result:
         if not c.match.group(0).lower().startswith("the"):
             return None  # "in his forties" is an age
         return ("DATE", f"19{words[c.match['w'].lower()]}")
+    if c.match["c"] and c.match["d"] == "0" and int(c.match["c"]) < 20:
+        return ("DATE", c.match["c"])  # "the 1800s" is the century, "the 2000s" a decade
     if c.match["c"]:
         return ("DATE", f"{c.match['c']}{c.match['d']}")
     return ("DATE", f"19{c.match['d2']}")
@@ -741,6 +780,11 @@ def _season_year(season: str, mod: str, ctx: _Context, start: int, end: int) -> 
     return current
 
 
+# "the summer" is a date after a preposition ("into the summer", "of the early
+# summer"); elsewhere it is often a name ("the Summer Palace").
+_SEASON_LEFT = re.compile(r"\b(?:in|during|over|since|until|till|by|into|through|throughout|of|from|for|before|after)\s+$", re.I)
+
+
 def _n_season(c: _Candidate, ctx: _Context) -> Result:
     season = SEASONS[c.match["s"].lower()]
     if c.match["y"]:
@@ -748,7 +792,7 @@ def _n_season(c: _Candidate, ctx: _Context) -> Result:
     mod = (c.match.groupdict().get("mod") or "").lower()
     if ctx.dct is None:
         return ("DATE", f"XXXX-{season}")
-    if mod.startswith("the") and not re.search(r"\b(?:in|during|over|since|until|by)\s+$", ctx.text[max(0, c.start - 10):c.start], re.I):
+    if mod.startswith("the") and not _SEASON_LEFT.search(ctx.text[max(0, c.start - 12):c.start]):
         return None
     return ("DATE", f"{_season_year(season, mod, ctx, c.start, c.end)}-{season}")
 
@@ -829,11 +873,13 @@ def _granular(d: date, unit: str) -> str:
         return f"{d.year:04d}-{d.month:02d}"
     if key == "quarter":
         return f"{d.year:04d}-Q{_quarter_of(d)}"
-    if key == "decade":
-        return str(d.year // 10)
-    if key == "century":
-        return str(d.year // 100)
-    return f"{d.year:04d}"
+    return f"{d.year:04d}"  # "a decade ago" names about a year, not the decade before
+
+
+# "three days later", "two weeks before": measured from a time in the story, not
+# from the dct, so TimeML marks "three days" as a DURATION and the rest as a signal.
+# "a year earlier" in a results story is the comparison period, a DATE.
+_NARRATIVE_DIRECTIONS = ("later", "after", "before", "previously")
 
 
 def _n_ago(c: _Candidate, ctx: _Context) -> Result:
@@ -842,18 +888,17 @@ def _n_ago(c: _Candidate, ctx: _Context) -> Result:
     direction = re.sub(r"\s+", " ", c.match["dir"].lower())
     sign = 1 if direction in ("later", "after", "from now", "hence") else -1
     key = _unit_key(unit)
+    if direction in _NARRATIVE_DIRECTIONS or (direction == "earlier" and key not in ("year", "quarter")):
+        signal = c.end - len(ctx.text[c.start:c.match.start("dir")].rstrip()) - c.start
+        return ("DURATION", _duration_value(num, unit), 0, signal)
     if key in ("hour", "minute", "second"):
-        return ("DURATION", _duration_value(num, unit)) if direction in ("earlier", "later", "before", "after") else (
-            "TIME", "PAST_REF" if sign < 0 else "FUTURE_REF")
-    if num is None:
+        return ("TIME", "PAST_REF" if sign < 0 else "FUTURE_REF")
+    if num is None or ctx.dct is None:
         return ("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
-    if ctx.dct is None:
-        return ("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
-    anchor = ctx.dct
     if key == "year" and num == 1 and ctx.last_quarter and direction in ("ago", "earlier"):
         year, quarter = ctx.last_quarter
         return ("DATE", f"{year - 1}-Q{quarter}")
-    return ("DATE", _granular(_shift(anchor, num, unit, sign), unit))
+    return ("DATE", _granular(_shift(ctx.dct, num, unit, sign), unit))
 
 
 def _n_relunit(c: _Candidate, ctx: _Context) -> Result:
@@ -887,6 +932,8 @@ def _n_relunit(c: _Candidate, ctx: _Context) -> Result:
     if unit == "decade":
         return ("DURATION", "P10Y") if has_the or rel in ("past", "last") else ("DATE", str(dct.year // 10 + offset))
     if unit == "century":
+        if has_the and rel in ("past", "last"):
+            return ("DURATION", "P100Y")
         return ("DATE", f"{dct.year // 100 + offset:02d}")
     return ("DATE", str(dct.year + offset))
 
@@ -935,6 +982,8 @@ def _n_quarter(c: _Candidate, ctx: _Context) -> Result:
         year = int(yr) if yr.isdigit() else ctx.dct.year + {"this": 0, "last": -1, "next": 1}[yr.split()[0]]
     elif c.match["y"]:
         year = int(c.match["y"])
+    elif c.match["rel_y"] and ctx.dct is not None:  # "the first quarter of next year"
+        year = ctx.dct.year + {"this": 0, "last": -1, "next": 1}[c.match["rel_y"].lower()]
     elif ctx.dct is None:
         year = None
     else:
@@ -1017,12 +1066,22 @@ def _duration_context(text: str, start: int) -> bool:
     return bool(_DURATION_LEFT.search(text[max(0, start - 12):start]))
 
 
+# "a three-year period", "the 18-month span": the whole noun phrase is the duration
+_PERIOD_LEFT = re.compile(r"\b(?:a|an|the)\s+$", re.I)
+_PERIOD_RIGHT = re.compile(r"\s+(?:period|span|stretch|interval|window)\b", re.I)
+
+
 def _n_duration_adj(c: _Candidate, ctx: _Context) -> Result:
     raw = c.match["num"].lower()
     num = None if raw in ("several", "multi") else _number(raw)
     if num is None and raw not in ("several", "multi"):
         return None
-    return ("DURATION", _duration_value(num, c.match["unit"]))
+    value = _duration_value(num, c.match["unit"])
+    noun = _PERIOD_RIGHT.match(ctx.text, c.end)
+    det = _PERIOD_LEFT.search(ctx.text, max(0, c.start - 5), c.start)
+    if noun and det:
+        return ("DURATION", value, -(c.start - det.start()), -(noun.end() - c.end))
+    return ("DURATION", value)
 
 
 def _n_vague_plural(c: _Candidate, ctx: _Context) -> Result:
@@ -1063,52 +1122,46 @@ def _n_set(c: _Candidate, ctx: _Context) -> Result:
     return ("SET", _duration_value(num if num is not None else 1, unit))
 
 
-_ADVERB_SETS = {
-    "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
-    "hourly": "PT1H", "nightly": "P1D", "quarterly": "P3M", "biweekly": "P2W", "semiannually": "P6M",
-}
-
-
 def _n_set_adv(c: _Candidate, ctx: _Context) -> Result:
-    return ("SET", _ADVERB_SETS[c.match["adv"].lower()])
+    return ("SET", FREQUENCY_ADVERBS[c.match["adv"].lower()])
 
 
-_REFS = {
-    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF",
-    "presently": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "the present": "PRESENT_REF",
-    "present-day": "PRESENT_REF", "current": "PRESENT_REF", "today": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "more recently": "PAST_REF", "previously": "PAST_REF",
-    "formerly": "PAST_REF", "the past": "PAST_REF", "recent": "PAST_REF", "the distant future": "FUTURE_REF",
-    "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "future": "FUTURE_REF", "soon": "FUTURE_REF",
-    "shortly": "FUTURE_REF",
-}
+# Adjectives that are references only before the noun they date ("current market
+# conditions", not "the current" of a river).
+_REFERENCE_ADJECTIVES = ("current", "recent")
 
 
 def _n_ref(c: _Candidate, ctx: _Context) -> Result:
     ref = re.sub(r"\s+", " ", c.match["ref"].lower())
-    if ref == "today" and ctx.dct is not None:
-        return ("DATE", ctx.dct.isoformat())
-    if ref == "current" and not re.match(r"\s+[a-z]", ctx.text[c.end:c.end + 3]):
-        return None  # "current" as a noun (electric current) or predicate
-    value = _REFS.get(ref)
+    if ref in _REFERENCE_ADJECTIVES and not re.match(r"\s+[a-zA-Z]", ctx.text[c.end:c.end + 3]):
+        return None
+    value = REFERENCES.get(ref)
     return ("DATE", value) if value else None
 
 
+_CLOCK_PARTS = {"morning": "am", "afternoon": "pm", "evening": "pm", "night": "night"}
+# "4 in the morning" needs a clock preposition before it ("killed 4 in the morning raid" does not)
+_CLOCK_LEFT = re.compile(r"\b(?:at|by|until|till|before|after|around|about|from|to|since|and|between)\s+$", re.I)
+
+
 def _clock_value(raw: str) -> str | None:
-    raw = raw.lower().replace(" ", "")
+    raw = re.sub(r"\s+", " ", raw.lower().strip())
     if raw in ("noon", "midday"):
         return "12:00"
     if raw == "midnight":
         return "24:00"
-    m = re.match(r"(\d{1,2})(?::(\d\d))?(a\.?m\.?|p\.?m\.?)?$", raw)
+    m = re.match(r"(\d{1,2})(?::(\d\d))?\s*(?:(a\.?m\.?|p\.?m\.?)|(?:o'clock)?\s*(?:in the |at )?(morning|afternoon|evening|night)?)$", raw)
     if not m:
         return None
     hour, minute = int(m[1]), int(m[2] or 0)
-    if hour > 24 or minute > 59 or (not m[3] and not m[2]):
+    half = m[3] or _CLOCK_PARTS.get(m[4] or "", "")
+    if half == "night":  # "11 at night" is 23:00, "2 at night" 02:00
+        half = "pm" if hour >= 6 else "am"
+    if hour > 24 or minute > 59 or (not half and not m[2] and "o'clock" not in raw):
         return None
-    if m[3] and m[3].startswith("p") and hour < 12:
+    if half.startswith("p") and hour < 12:
         hour += 12
-    if m[3] and m[3].startswith("a") and hour == 12:
+    if half.startswith("a") and hour == 12:
         hour = 0
     return f"{hour:02d}:{minute:02d}"
 
@@ -1129,12 +1182,16 @@ def _date_of_rest(rest: str, c: _Candidate, ctx: _Context) -> str | None:
 
 
 def _n_clock(c: _Candidate, ctx: _Context) -> Result:
-    clock = _clock_value(c.match["clock"])
+    raw = c.match["clock"]
+    if re.search(r"\s(?:in|at)\s", raw) and not _CLOCK_LEFT.search(ctx.text[max(0, c.start - 10):c.start]):
+        return None
+    clock = _clock_value(raw)
     if clock is None:
         return None
     rest = c.match.groupdict().get("rest")
     day = _date_of_rest(rest, c, ctx) if rest else None
     if day is None:
+        ctx.floating_clocks.add(c.start)  # dated later by a day named in its sentence
         day = ctx.dct.isoformat() if ctx.dct else "XXXX-XX-XX"
     return ("TIME", f"{day}T{clock}")
 
@@ -1186,6 +1243,9 @@ def _n_month_rel_year(c: _Candidate, ctx: _Context) -> Result:
     if ctx.dct is None:
         return None
     year = ctx.dct.year + {"this": 0, "last": -1, "next": 1}[c.match["rel"].lower()]
+    if c.match["d"]:  # "Feb. 24 last year"
+        day = _safe_date(year, _month_number(c.match["mon"]), int(c.match["d"]))
+        return ("DATE", day.isoformat()) if day else None
     return ("DATE", f"{year:04d}-{_month_number(c.match['mon']):02d}")
 
 
@@ -1197,10 +1257,39 @@ def _n_and_a_half(c: _Candidate, ctx: _Context) -> Result:
     return ("DURATION", _duration_value(1.5, c.match["unit"]))
 
 
+_HOW_OFTEN = re.compile(r"\b(?:once|twice|thrice|(?:\d+|" + _NUMWORD + r"|several|many)\s+times)\s+$", re.I)
+
+
 def _n_set_a(c: _Candidate, ctx: _Context) -> Result:
-    """'$5 million a year', 'three meals a day': a rate, i.e. a SET."""
+    """'$5 million a year', 'three meals a day': a rate, i.e. a SET; 'twice a week'
+    keeps its count in the extent (TimeML puts it in freq, not in the value)."""
     unit = c.match["unit"].lower()
-    return ("SET", "P1D" if unit == "night" else _duration_value(1, unit))
+    value = "P1D" if unit == "night" else _duration_value(1, unit)
+    often = _HOW_OFTEN.search(ctx.text, max(0, c.start - 20), c.start)
+    return ("SET", value, -(c.start - often.start())) if often else ("SET", value)
+
+
+def _n_year_fiscal(c: _Candidate, ctx: _Context) -> Result:
+    return ("DATE", c.match["y"])
+
+
+_SHORT_YEAR_LEFT = re.compile(r"\b(?:in|of|since|until|by|from|to|early|late|mid)\s+$", re.I)
+
+
+def _n_short_year(c: _Candidate, ctx: _Context) -> Result:
+    """''05' is the year of that century closest to the dct, not far ahead of it."""
+    if not _SHORT_YEAR_LEFT.search(ctx.text[max(0, c.start - 8):c.start]):
+        return None  # a closing quote before a number
+    yy = int(c.match["yy"])
+    ref = ctx.dct.year if ctx.dct else 2000
+    year = (ref // 100) * 100 + yy
+    if year > ref + 10:
+        year -= 100
+    return ("DATE", str(year))
+
+
+def _n_q_year(c: _Candidate, ctx: _Context) -> Result:
+    return ("DATE", f"{c.match['y']}-Q{c.match['q1'] or c.match['q2']}")
 
 
 def _holiday_date(name: str, year: int) -> date | None:
@@ -1208,9 +1297,7 @@ def _holiday_date(name: str, year: int) -> date | None:
     from dateutil.easter import easter
 
     name = re.sub(r"\s+", " ", name.lower())
-    fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-             "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
-             "halloween": (10, 31), "veterans day": (11, 11), "valentine's day": (2, 14)}
+    fixed = {k.lower(): v for k, v in FIXED_HOLIDAYS.items()}
     if name in fixed:
         return date(year, *fixed[name])
     if name.startswith("easter"):
@@ -1268,6 +1355,36 @@ def _n_the_part(c: _Candidate, ctx: _Context) -> Result:
     return ("TIME", f"{ctx.dct.isoformat()}T{PARTS_OF_DAY[c.match['part'].lower()]}")
 
 
+_ANAPHORIC_SHIFT = {"following": 1, "next": 1, "previous": -1, "prior": -1}
+
+
+def _n_anaphoric(c: _Candidate, ctx: _Context) -> Result:
+    """'that year', 'the following month', 'the next morning': the unit of the date
+    last named (the dct when none was), shifted by one for following/previous."""
+    unit = c.match["unit"].lower()
+    shift = _ANAPHORIC_SHIFT.get(c.match["rel"].lower().split()[-1], 0)
+    anchor = ctx.last_date
+    if anchor is not None and anchor.begin is not None:
+        day, precision = anchor.begin, anchor.precision
+    elif ctx.dct is not None:
+        day, precision = ctx.dct, "day"
+    else:
+        return None
+    if unit == "year":
+        return ("DATE", str(day.year + shift))
+    if unit == "month" and precision in ("day", "week", "month"):
+        d = day + relativedelta(months=shift)
+        return ("DATE", f"{d.year:04d}-{d.month:02d}")
+    if unit == "week" and precision in ("day", "week"):
+        return ("DATE", _iso_week(day + timedelta(weeks=shift)))
+    if precision != "day":
+        return None
+    d = day + timedelta(days=shift)
+    if unit == "day":
+        return ("DATE", d.isoformat())
+    return ("TIME", f"{d.isoformat()}T{PARTS_OF_DAY[unit]}")
+
+
 def _n_term(c: _Candidate, ctx: _Context) -> Result:
     return ("DATE", "FUTURE_REF")  # "the near/short/long term" always looks ahead
 
@@ -1281,7 +1398,7 @@ def _n_year_end(c: _Candidate, ctx: _Context) -> Result:
         return ("DATE", f"{last.year:04d}-{last.month:02d}")
     if "week" in w:
         return ("DATE", _iso_week(ctx.dct))
-    return ("DATE", f"{ctx.dct.year}-12-31" if w.startswith("year") else str(ctx.dct.year))
+    return ("DATE", str(ctx.dct.year))  # TimeML: the year itself, with mod END
 
 
 NORMALISERS: dict[str, Callable[[_Candidate, _Context], Result]] = {
@@ -1295,7 +1412,8 @@ NORMALISERS: dict[str, Callable[[_Candidate, _Context], Result]] = {
     "date_clock": _n_clock, "year_end": _n_year_end,
     "spelled_year": _n_spelled_year, "month_rel_year": _n_month_rel_year, "vague_adj": _n_vague_adj,
     "and_a_half": _n_and_a_half, "set_a": _n_set_a, "holiday": _n_holiday, "part_mod": _n_part_mod,
-    "the_part": _n_the_part, "term": _n_term,
+    "the_part": _n_the_part, "term": _n_term,     "anaphoric": _n_anaphoric,
+    "year_fiscal": _n_year_fiscal, "short_year": _n_short_year, "q_year": _n_q_year,
 }
 
 
@@ -1313,6 +1431,10 @@ def _remember(value: str, ctx: _Context) -> None:
     if m:
         ctx.last_quarter = (int(m[1]), int(m[2]))
 
+
+# While choosing candidates, anaphoric quarters ("the quarter") are accepted as if
+# a quarter had been reported on; their real value is set in reading order.
+_PROBE_QUARTER = (2000, 1)
 
 _SINCE = re.compile(r"\b(?:since|from|starting|beginning|as\s+of)\s+(?:the\s+)?$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:to|until|till|through|-|–|and)\s+$", re.I)
@@ -1335,6 +1457,69 @@ def _apply_ranges(timexes: list[Timex], text: str) -> None:
             tx.until = None
 
 
+_DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_CLOCK_DAY_REACH = 60  # characters between a clock time and the day that dates it
+
+
+def _date_clock_times(timexes: list[Timex], text: str, floating: set[int]) -> None:
+    """'at 10:35 a.m. (0735 GMT) Friday', 'on Friday ... at 6 a.m.': a clock time
+    without its own day takes the day named next to it in its sentence, not the dct."""
+    days = [t for t in timexes if _DAY_VALUE.match(t.value[:10]) and t.start not in floating]
+    for tx in timexes:
+        if tx.start not in floating or tx.type != "TIME":
+            continue
+        near = [d for d in days if _gap(tx, d) <= _CLOCK_DAY_REACH and not _SENTENCE_BREAK.search(_between(text, tx, d))]
+        if near:
+            day = min(near, key=lambda d: _gap(tx, d))
+            tx.value = day.value[:10] + tx.value[tx.value.index("T"):]
+            tx.begin, tx.until = value_bounds(tx.value)
+
+
+def _gap(a: Timex, b: Timex) -> int:
+    return max(b.start - a.end, a.start - b.end)
+
+
+def _between(text: str, a: Timex, b: Timex) -> str:
+    return text[min(a.end, b.end):max(a.start, b.start)]
+
+
+_DAY_FRAME = re.compile(r"(?:\bthe\s+)?\b(?P<frame>week\s+of|day\s+before|day\s+after)\s+$", re.I)
+_PART_OF = re.compile(r"\s+of\s+$", re.I)
+
+
+def _frame_days(timexes: list[Timex], text: str) -> None:
+    """'the week of March 6' is that ISO week, 'the day before Tuesday' the Monday:
+    the frame belongs to the expression (TimeML marks the whole phrase). In 'the
+    morning of March 3' the day stays its own DATE and gives the morning its day."""
+    for i, tx in enumerate(timexes):
+        if tx.type != "DATE" or not _DAY_VALUE.match(tx.value) or tx.begin is None:
+            continue
+        part = timexes[i - 1] if i else None
+        if part is not None and part.type == "TIME" and _PART_OF.fullmatch(text[part.end:tx.start]) \
+                and part.value[-3:-2] == "T" and part.value[-2:].isalpha():
+            part.value = tx.value + part.value[-3:]
+            part.begin, part.until = value_bounds(part.value)
+            continue
+        m = _DAY_FRAME.search(text, max(0, tx.start - 20), tx.start)
+        if not m:
+            continue
+        frame = re.sub(r"\s+", " ", m["frame"].lower())
+        if not date.min < tx.begin < date.max:
+            continue
+        day = tx.begin + timedelta(days={"day before": -1, "day after": 1}.get(frame, 0))
+        tx.value = _iso_week(day) if frame == "week of" else day.isoformat()
+        tx.start, tx.text = m.start(), text[m.start():tx.end]
+        tx.precision = precision_of(tx.value)
+        tx.begin, tx.until = value_bounds(tx.value)
+
+
+def _normalise(cand: _Candidate, ctx: _Context) -> Result:
+    try:
+        return NORMALISERS[cand.pattern.name](cand, ctx)
+    except (ValueError, OverflowError):  # a date beyond the calendar ("two thousand years ago" from year 1)
+        return None
+
+
 def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
     """Temporal expressions in ``text`` with TIMEX3 values relative to ``dct``.
 
@@ -1343,18 +1528,28 @@ def tag(text: str, dct: date | None, doc: "Doc | None" = None) -> list[Timex]:
     nearby words are used.
     """
     ctx = _Context(text=text, dct=dct, doc=doc)
+    # Candidates are chosen longest first, but normalised in reading order, since
+    # "the quarter" and "a year ago" refer back to the quarter last reported on.
+    probe = _Context(text=text, dct=dct, doc=doc, last_quarter=_PROBE_QUARTER)
+    chosen = _select(_candidates(text), lambda c: _normalise(c, probe) is not None)
     timexes: list[Timex] = []
-    for cand in _select(_candidates(text)):
-        result = NORMALISERS[cand.pattern.name](cand, ctx)
+    for cand in chosen:
+        result = _normalise(cand, ctx)
         if result is None:
             continue
         kind, value = result[0], result[1]
         if len(result) > 2:
             cand.start += result[2]
+        if len(result) > 3:
+            cand.end -= result[3]
         if _states_current_quarter(cand):
             _remember(value, ctx)
         begin, until = value_bounds(value) if kind in ("DATE", "TIME") else (None, None)
         timexes.append(Timex(cand.start, cand.end, text[cand.start:cand.end], kind, value,
                              precision_of(value) if kind in ("DATE", "TIME") else "unknown", begin, until))
+        if begin is not None:
+            ctx.last_date = timexes[-1]
+    _date_clock_times(timexes, text, ctx.floating_clocks)
+    _frame_days(timexes, text)
     _apply_ranges(timexes, text)
     return timexes
