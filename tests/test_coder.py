@@ -12,11 +12,6 @@ from dyads.pipeline import Pipeline
 PUB = date(2022, 3, 23)  # a Wednesday
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 def code(pipeline: Pipeline, text: str, published: date = PUB, title: str = "") -> list:
     return pipeline.code_one(Article(id="t", title=title, text=text, published=published)).events
 
@@ -502,3 +497,13 @@ ASSERTED_NOT = [
 def test_construction_gives_the_dyad_and_not_the_embedded_type(pipeline, text, expected, absent):
     found = dyads_of(code(pipeline, text))
     assert expected in found and absent not in {t for t, _, _ in found}
+
+
+@pytest.mark.parametrize("text, sector", [
+    ("President Boris Yeltsin met the Chinese premier in Moscow.", "GOV"),  # the text's own title: his time in office
+    ("Former President Boris Yeltsin met the Chinese premier in Moscow.", "ELI"),
+    ("Boris Yeltsin met the Chinese premier in Moscow.", "ELI"),  # no title: the role on the article's date
+])
+def test_an_office_the_text_gives_outranks_the_articles_date(pipeline, text, sector):
+    event = only(code(pipeline, text, published=date(2010, 5, 1)), "CONSULT")
+    assert (event.actor.code, event.actor.sector) == ("RUS", sector)

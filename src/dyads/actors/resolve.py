@@ -46,11 +46,17 @@ class DocEntity:
     titles: set[str] = field(default_factory=set)
     members: tuple["DocEntity", ...] = ()
     certainty: float = 1.0
+    text_titles: set[str] = field(default_factory=set)  # titles the text itself gives ("President X")
 
     def actor(self, kb: KnowledgeBase, on: date | None, text: str, start: int, end: int) -> Actor:
         country, sector = self.country, self.sector
         if self.kb is not None and self.kb.kind == "person":
             country, sector = kb.code_on(self.kb, on)
+            if sector == "ELI" and self.text_titles:
+                # The text calls them by an office they held ("President Boris Yeltsin"): the
+                # report is from their time in it, whatever date the article carries.
+                role = next((r for r in self.kb.roles if _title_matches(r.title.lower(), self.text_titles)), None)
+                country, sector = (role.country, role.sector) if role else (country, sector)
             country, sector = country or self.country, sector or self.sector
         return Actor(
             code=country,
@@ -601,6 +607,7 @@ def _person_with_title(index: ActorIndex, before: int, country: str | None, titl
     return chosen[2]
 
 
+FORMER_WORDS = {"former", "ex", "ex-", "late", "erstwhile", "onetime", "one-time"}
 TITLE_SYNONYMS = {
     "premier": {"prime minister", "premier", "pm"},
     "pm": {"prime minister", "premier", "pm"},
@@ -629,7 +636,10 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
             start = i  # first word of a title: "Foreign Minister", "Defence Secretary"
         elif kb.sector_of_word(low) or kb.is_leader_title(low) or low == "prime":
             if kb.is_leader_title(low) or low in ("minister",):
-                de.titles.add(_compound_lemma_words(doc, i, span.start))
+                title = _compound_lemma_words(doc, i, span.start)
+                de.titles.add(title)
+                if not any(doc[j].lower_ in FORMER_WORDS for j in range(max(i - 2, 0), span.start)):
+                    de.text_titles.add(title)
             if de.sector is None and kb.sector_of_word(low):
                 de.sector = kb.sector_of_word(low)
             start = i

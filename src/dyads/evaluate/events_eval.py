@@ -172,8 +172,9 @@ def _read_plover(path: Path, cameo_to_iso) -> list[GoldDoc]:
         if etype in ("", "DOCUMENT"):
             continue
         etype = PLOVER05_TO_20.get(etype, etype)
-        when = _parse_day(rec.get("date"))
-        article = Article(id=rec["id"], text=normalise(rec.get("text", "")), published=when, origin=str(path))
+        # The file's dates are placeholders (one date for stories from decades apart): coded
+        # undated, so no one's role is judged on a day the story did not happen.
+        article = Article(id=rec["id"], text=normalise(rec.get("text", "")), published=None, origin=str(path))
         sources = _plover_actors(rec.get("source"), cameo_to_iso)
         targets = _plover_actors(rec.get("target"), cameo_to_iso)
         if len({c for c, _ in sources}) >= 2 and targets == [(None, None)]:
