@@ -507,3 +507,15 @@ def test_construction_gives_the_dyad_and_not_the_embedded_type(pipeline, text, e
 def test_an_office_the_text_gives_outranks_the_articles_date(pipeline, text, sector):
     event = only(code(pipeline, text, published=date(2010, 5, 1)), "CONSULT")
     assert (event.actor.code, event.actor.sector) == ("RUS", sector)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Israeli prime minister called the Ukrainian president on Tuesday.", ("CONSULT", "ISR", "UKR")),
+    ("The German chancellor called on Russia to pull its troops back.", ("REQUEST", "DEU", "RUS")),
+])
+def test_a_call_to_someone_is_a_phone_call_and_a_call_on_them_a_request(pipeline, text, expected):
+    events = code(pipeline, text)
+    assert expected in dyads_of(events)
+    assert {e.event for e in events if e.factuality == "asserted"} == {expected[0]}
+    if expected[0] == "CONSULT":
+        assert events[0].mode == "phone" and events[0].date == "2022-03-22"

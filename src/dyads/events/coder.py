@@ -721,8 +721,15 @@ def _pos_class(token: Token) -> str | None:
 
 
 def _has_particle(token: Token, particle: str) -> bool:
-    """spaCy tags many particles as prepositions or adverbs ("pulled out of", "stepped down")."""
-    return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ == particle for c in token.children)
+    """spaCy tags many particles as prepositions or adverbs ("pulled out of", "stepped down");
+    a preposition that only dates the act ("called Zelensky on Tuesday") is no particle."""
+    return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ == particle and not _dates_only(c)
+               for c in token.children)
+
+
+def _dates_only(prep: Token) -> bool:
+    objects = list(_pobjs(prep))
+    return bool(objects) and all(o.ent_type_ in ("DATE", "TIME") for o in objects)
 
 
 def _has_foreign_particle(token: Token) -> bool:
