@@ -227,9 +227,11 @@ GENERIC = {"give", "provide", "send", "make", "take", "hold", "call", "say", "op
 
 
 def test_generic_verbs_need_objects(lex):
+    # a bare generic verb ("gave", "called") would code every sentence that uses it: it must
+    # be held to a particle, a list of objects, or an object that is an actor ("called Zelensky")
     for e in lex.entries.values():
         if e.pos == "verb" and set(e.lemmas) & GENERIC and not e.particle:
-            assert e.objects, f"{e.id}: generic verb without an object list"
+            assert e.objects or e.object_must_be_actor, f"{e.id}: generic verb without an object constraint"
 
 
 def test_lookup(lex):
