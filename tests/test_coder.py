@@ -519,3 +519,33 @@ def test_a_call_to_someone_is_a_phone_call_and_a_call_on_them_a_request(pipeline
     assert {e.event for e in events if e.factuality == "asserted"} == {expected[0]}
     if expected[0] == "CONSULT":
         assert events[0].mode == "phone" and events[0].date == "2022-03-22"
+
+
+def test_a_refusal_conjoined_to_an_act_shares_its_recipient(pipeline):
+    events = code(pipeline, "Spain has sent medical supplies to Chile but has declined to supply weapons.")
+    assert ("AID", "ESP", "CHL") in dyads_of(events)
+    assert ("REJECT", "ESP", "CHL") in dyads_of(events)
+
+
+def test_a_second_act_with_its_own_object_keeps_it(pipeline):
+    events = code(pipeline, "Turkish troops shelled Syrian army posts and seized a Kurdish village.")
+    assert ("ASSAULT", "TUR", "SYR") in dyads_of(events)
+    assert not any("conj-recipient" in ev.path for e in events for ev in e.evidence)
+
+
+def test_the_two_sides_are_the_parties_not_the_venue(pipeline):
+    text = ("The Colombian government and the FARC signed an accord in Havana on Monday. "
+            "Norway mediated the talks between the two sides.")
+    e = only(code(pipeline, text), "CONSULT")
+    assert e.actor.code == "NOR" and e.recipient.code == "COL"  # not CUB, where they met
+
+
+@pytest.mark.parametrize("text, date_, source", [
+    ("Greece recalled its ambassador on Monday, two days after Turkish jets bombed a Greek island.", "2022-03-19", "text"),
+    ("Greece recalled its ambassador on Monday, a week before Turkish jets bombed a Greek island.", "2022-03-28", "text"),
+    ("Greece recalled its ambassador on Monday after Turkish jets bombed a Greek island.", "2022-03-23", "publication"),
+])
+def test_a_clause_dated_from_its_governor_by_the_gap_it_states(pipeline, text, date_, source):
+    e = only(code(pipeline, text), "ASSAULT")
+    assert (e.actor.code, e.recipient.code) == ("TUR", "GRC")
+    assert (e.date, e.date_source) == (date_, source)

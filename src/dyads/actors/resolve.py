@@ -26,6 +26,7 @@ PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "h
 THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 PAIR_WORDS = {"two", "both", "warring"}
+LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around"}
 SET_NOUNS = {"side": "country", "party": "country", "country": "country", "nation": "country", "leader": "person", "government": "country"}
 MILITARY_RANKS = {"gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "lieutenant", "brig", "brigadier", "adm", "admiral", "marshal", "sgt", "sergeant"}
 NAME_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "lt", "col", "maj", "capt", "sir"}
@@ -285,7 +286,7 @@ class ActorResolver:
             return
         if token.tag_ in ("NNS", "NNPS") and set_kind and _is_pair(token):
             members = self._conflict_sides(index, token) if lemma in ("side", "party") else []
-            members = members or _recent_distinct(index, token.i, set_kind, 2)
+            members = members or _recent_distinct(index, token.i, set_kind, 2, parties=lemma in ("side", "party"))
             if len(members) == 2:
                 de = DocEntity(key=f"set:{token.i}", name=token.text, kind="set", members=tuple(members), certainty=0.7)
                 index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "plural"))
@@ -659,32 +660,32 @@ def _compound_lemma_words(doc: Doc, i: int, stop: int) -> str:
     return "prime minister" if "prime" in text and "minister" in text else doc[i].lemma_.lower()
 
 
-def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int) -> list[DocEntity]:
-    """The n most recently mentioned distinct entities of a kind before a token."""
+def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties: bool = False) -> list[DocEntity]:
+    """The n most recently mentioned distinct entities of a kind before a token. Places ("signed
+    in Pretoria") are not parties; "the two sides" may be armed groups as well as countries."""
     found: list[DocEntity] = []
     for mention in sorted(index.mentions, key=lambda m: -m.start):
         if mention.start >= before:
             continue
         e = mention.entity
-        ok = e.kind == "person" if kind == "person" else e.kind in ("country", "metonym") or (
-            e.kind == "person" and kind == "country" and False
-        )
-        if kind == "country" and e.kind in ("person", "generic", "institution") and e.country:
-            ok = True
-        if not ok:
-            continue
-        country = e.country if kind == "country" else None
-        if kind == "country":
-            if e.kb is not None and e.kind == "person":
-                country = index.kb.code_on(e.kb, index.on)[0]
-            if not country or any(f.country == country for f in found):
-                continue
-            found.append(DocEntity(key=f"country:{country}", name=country, kind="country", country=country, certainty=0.7))
-        elif e not in found:
-            found.append(e)
+        if parties and e.kind in ("group", "generic", "institution") and not _is_place(index.doc[mention.head]):
+            if all(f.key != e.key for f in found):  # "the government and the TPLF": one country, two sides
+                found.append(e)
+        elif kind == "person":
+            if e.kind == "person" and e not in found:
+                found.append(e)
+        elif e.kind in ("country", "metonym", "person", "generic", "institution") and not _is_place(index.doc[mention.head]):
+            country = index.kb.code_on(e.kb, index.on)[0] if e.kb is not None and e.kind == "person" else e.country
+            if country and not any(f.country == country and f.kind == "country" for f in found):
+                found.append(DocEntity(key=f"country:{country}", name=country, kind="country", country=country, certainty=0.7))
         if len(found) == n:
             break
     return found
+
+
+def _is_place(token: Token) -> bool:
+    """A name as the object of a locative preposition ('in Pretoria') names where, not who."""
+    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPOSITIONS
 
 
 # Adjectives that say something of an agent ("it is willing to withdraw"); after others

@@ -192,6 +192,7 @@ class EventCoder:
         """After dating and locating: recipients that only the embedded event names,
         and sides that only the conflicts knowledge supplies."""
         self._complements(found)
+        _conjunct_recipients(found)
         self._recipients_in_phrase(found)
         self._intents(found)
         self._allegations(found)
@@ -1091,6 +1092,21 @@ def _list_members(token: Token, index: ActorIndex) -> list[Token]:
             if kind in ("country", "igo", "metonym"):
                 members += [child] + [c for c in child.conjuncts if c.i > child.i]
     return members
+
+
+def _conjunct_recipients(found: list[Candidate]) -> None:
+    """A second predicate that shares the first's subject and names no party of its own shares
+    its recipient too: 'sent aid to Ukraine but declined to supply weapons' (to Ukraine)."""
+    for cand in found:
+        if any(cand.recipients) or cand.trigger.dep_ != "conj" or "inherit:conj" not in cand.path:
+            continue
+        if any(c.dep_ in ("dobj", "dative", "prep") for c in cand.trigger.children if c.dep_ != "xcomp"):
+            continue  # "attacked Ukraine and seized the port": the second act has its own object
+        for other in found:
+            if other is not cand and cand.trigger.head in other.trigger_tokens and any(other.recipients):
+                cand.recipients = [_weaker(r, 0.8) for r in other.recipients if r is not None]
+                cand.path += "+conj-recipient"
+                break
 
 
 def _weaker(actor: Actor, factor: float) -> Actor:

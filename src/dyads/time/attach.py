@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from spacy.tokens import Doc, Token
 
 from dyads.models import Timex
-from dyads.time.timex import tag
+from dyads.time.timex import _number as number_of, tag
 
 # Dependencies a temporal expression climbs through to reach what it modifies.
 _CLIMB = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "quantmod", "det", "nmod", "appos", "advmod", "case", "pcomp", "nsubj"}
 _DATE_TYPES = ("DATE", "TIME")
+GAP_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
 ASPECTUAL = {"begin", "start", "continue", "erupt", "occur", "happen", "take", "break", "resume", "end"}
 
 
@@ -86,15 +88,55 @@ def _via_governor(noun: Token, by_anchor: dict[int, Timex]) -> Timex | None:
 
 
 def _inherited(token: Token, by_anchor: dict[int, Timex]) -> Timex | None:
-    """From the nearest governor in the same sentence that has its own expression."""
-    node = token
+    """From the nearest governor in the same sentence that has its own expression; shifted by
+    the gap a clause states ("on Friday, a day after troops invaded": the invasion was on
+    Thursday). A clause that only orders the two acts ("after troops invaded") is not dated."""
+    node, gap = token, None
     while node.head.i != node.i and node.head.sent.start == token.sent.start:
         if node.dep_ in ("ccomp",) and node.head.lemma_.lower() in ("say", "report", "tell", "add"):
             return None
+        order = _ordering_word(node)
+        if order is not None:
+            if gap is not None:
+                return None  # two ordering clauses: too far to count
+            gap = _stated_gap(node, order)
+            if gap is None:
+                return None
         node = node.head
         if node.i in by_anchor:
-            return by_anchor[node.i]
+            return by_anchor[node.i] if gap is None else _shift(by_anchor[node.i], gap)
     return None
+
+
+def _ordering_word(node: Token) -> Token | None:
+    """'after'/'before' introducing the clause or phrase of node ('after troops invaded',
+    'before invading')."""
+    if node.dep_ == "advcl":
+        return next((c for c in node.children if c.dep_ == "mark" and c.lower_ in ("after", "before")), None)
+    if node.dep_ == "pcomp" and node.head.lower_ in ("after", "before"):
+        return node.head
+    return None
+
+
+def _stated_gap(node: Token, order: Token) -> relativedelta | None:
+    """The gap 'a day', 'two weeks' before an ordering word, signed so that adding it to the
+    governor's date gives this clause's date; None when no gap is stated."""
+    for measure in (c for t in (node, order) for c in t.children if c.dep_ == "npadvmod"):
+        unit = GAP_UNITS.get(measure.lemma_.lower())
+        count_words = [c for c in measure.children if c.dep_ in ("nummod", "det")]
+        count = number_of(count_words[0].text) if count_words else None  # "a day", "two weeks"
+        if unit and count:
+            sign = -1 if order.lower_ == "after" else 1
+            return relativedelta(**{unit: sign * int(count)})
+    return None
+
+
+def _shift(timex: Timex, gap: relativedelta) -> Timex | None:
+    """A day-precise expression moved by the gap; coarser ones cannot be counted from."""
+    if timex.precision != "day" or timex.begin is None or timex.type != "DATE":
+        return None
+    day = timex.begin + gap
+    return Timex(timex.start, timex.end, timex.text, "DATE", day.isoformat(), "day", day, day)
 
 
 def date_fields(timex: Timex | None, published: date | None) -> dict:
