@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from dyads.ingest import IngestOptions, Skipped, read_file, read_inputs, read_stdin, screen
+from dyads.ingest import IngestOptions, Skipped, read_file, read_stdin, screen
 from dyads.ingest.encoding import decode_page
 from dyads.ingest.language import foreign_language
 from dyads.models import Article

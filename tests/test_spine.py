@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 
 import duckdb
 import pyarrow.parquet as pq
@@ -309,3 +308,16 @@ def test_headline_restating_the_lede_is_one_event(all_events):
         "Israeli troops detain protesters in Hebron",
         "Israeli troops arrested ten Palestinian protesters in Hebron on Monday.",
     }
+
+
+@pytest.mark.parametrize("args", [
+    ("code", "nothing.txt", "--published", "23/03/2022"),
+    ("explain", "Russia attacked Ukraine.", "--published", "2022-13-01"),
+    ("time", "on Monday", "--dct", "yesterday"),
+    ("actor", "Putin", "--date", "2020/01/01"),
+    ("events", "--since", "March"),
+])
+def test_a_date_option_that_is_no_date_is_a_usage_error(dyads, tmp_path, args):
+    proc = dyads(*args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "must be a date as YYYY-MM-DD" in proc.stderr_text and "Traceback" not in proc.stderr_text

@@ -12,6 +12,12 @@ class DyadsError(Exception):
     exit_code = 1
 
 
+class UsageError(DyadsError):
+    """An option value the command cannot use (a date that is not YYYY-MM-DD)."""
+
+    exit_code = 2
+
+
 class InputError(DyadsError):
     """A record or file that cannot be read; says where and why (``kind`` groups reasons in summaries)."""
 

@@ -7,10 +7,9 @@ them directly; ``event_records`` rebuilds the nested PLOVER-style records.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import duckdb
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, List, Optional
@@ -16,7 +15,7 @@ from rich.console import Console
 from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_errors
 from dyads.errors import EXIT_SKIPPED, DyadsError
 from dyads.export import FORMATS, write_records
-from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, ingest_options, skip_log_file
+from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, date_option, ingest_options, skip_log_file
 from dyads.ingest import read_inputs
 from dyads.parallel import ParallelCoder
 from dyads.pipeline import Pipeline, PipelineConfig
@@ -101,7 +100,7 @@ def code(
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Code news articles into events and store them (resumable: a re-run codes only what is new)."""
-    pub = _date_option(published, "--published")
+    pub = date_option(published, "--published")
     config = PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors), batch_size=batch_size)
     options = ingest_options(max_chars, languages)
     if (cluster is None) != (out_dir is None):
@@ -142,22 +141,13 @@ def attach(
     err.print(f"attached {directory}: " + ", ".join(f"{view} ({n} rows)" for view, n in counts.items()), highlight=False)
 
 
-def _date_option(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DyadsError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
-
-
 def filter_options(
     actor: Optional[str], recipient: Optional[str], types: List[str], since: Optional[str], until: Optional[str],
     min_confidence: float, all_factuality: bool,
 ) -> EventFilter:
     return EventFilter(
         actor=actor, recipient=recipient, type=[t.upper() for t in types],
-        since=_date_option(since, "--since"), until=_date_option(until, "--until"),
+        since=date_option(since, "--since"), until=date_option(until, "--until"),
         min_confidence=min_confidence, factuality=[] if all_factuality else ["asserted"],
     )
 

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from dyads.cli.app import app, err, out, user_errors
-from dyads.errors import KnowledgeBaseError
+from dyads.cli.options import date_option
 
 dict_app = typer.Typer(name="dict", help="Actor dictionaries: import PETRARCH/TABARI files.", no_args_is_help=True)
 app.add_typer(dict_app, name="dict")
@@ -34,15 +33,6 @@ def import_cmd(
     err.print(f"wrote {path} ({counts or 'nothing found'})", highlight=False)
 
 
-def _parse_date(text: Optional[str]) -> Optional[date]:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise KnowledgeBaseError(f"--date must be YYYY-MM-DD, not {text!r}") from None
-
-
 @app.command("actor")
 @user_errors
 def actor_cmd(
@@ -54,7 +44,7 @@ def actor_cmd(
     """Show what the actor knowledge base knows about NAME (and its code on --date)."""
     from dyads.actors.kb import KnowledgeBase
 
-    when = _parse_date(on)
+    when = date_option(on, "--date")
     kb = KnowledgeBase.load(kb_files)
     rows = []
     for ent in kb.lookup(name):

@@ -8,7 +8,8 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from dyads.cli.app import app, err, out, user_errors
+from dyads.cli.app import app, out, user_errors
+from dyads.cli.options import date_option
 from dyads.evaluate.events_eval import LEVELS, PARTS, EvalReport, evaluate
 from dyads.errors import DyadsError
 from dyads.pipeline import Pipeline, PipelineConfig
@@ -81,12 +82,10 @@ def explain(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Code a text and show why each event was coded (rule, parse path, factuality)."""
-    from datetime import date as _date
-
     from dyads.ingest import read_inputs
     from dyads.models import Article
 
-    pub = _date.fromisoformat(published) if published else None
+    pub = date_option(published, "--published")
     if text.startswith("@"):
         records = [r for r in read_inputs([text[1:]], pub)]
         article = next((r for r in records if isinstance(r, Article)), None)

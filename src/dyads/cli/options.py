@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from pathlib import Path
 from typing import IO, Iterator
 
 import typer
 
-from dyads.errors import DyadsError
+from dyads.errors import DyadsError, UsageError
 from dyads.ingest import IngestOptions
 from dyads.ingest.language import known_languages
 from dyads.ingest.screen import MAX_CHARS_CEILING
@@ -43,3 +44,13 @@ def skip_log_file(path: Path | None, mode: str = "w") -> Iterator[IO[str] | None
         raise DyadsError(f"--skip-log: cannot write {path}: {exc.strerror or exc}") from None
     with fh:
         yield fh
+
+
+def date_option(value: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD option value, or a user error naming the option."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None

@@ -46,7 +46,7 @@ def review_export(
     db: str = typer.Option(DEFAULT_DB, "--db", help="DuckDB file of the store."),
 ) -> None:
     """Write reviewed events as dyads gold JSONL (accepted and corrected; rejected left out)."""
-    from dyads.serve.reviews import ensure_schema, export_gold
+    from dyads.serve.reviews import export_gold
 
     if not Path(db).exists():
         raise DyadsError(f"no database at {db}")

@@ -2,22 +2,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 from dyads.cli.app import app, out, print_rows, user_errors
-from dyads.errors import InputError
-
-
-def _parse_dct(raw: str | None) -> date | None:
-    if raw is None:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(f"--dct must be YYYY-MM-DD, not {raw!r}") from None
+from dyads.cli.options import date_option
 
 
 @app.command("time")
@@ -36,7 +26,7 @@ def time_command(
         from dyads.nlp import load_pipeline
 
         doc = load_pipeline()(text)
-    found = tag(text, _parse_dct(dct), doc)
+    found = tag(text, date_option(dct, "--dct"), doc)
     if as_json:
         rows = [{**t.__dict__, "begin": t.begin and t.begin.isoformat(), "until": t.until and t.until.isoformat()}
                 for t in found]

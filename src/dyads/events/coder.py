@@ -593,7 +593,6 @@ class EventCoder:
         first = True
         edge = ""
         prev = token
-        prev_is_trigger_noun = False
         for _ in range(8):
             children = list(node.children)
             if not first:
@@ -637,7 +636,6 @@ class EventCoder:
             if parent.lemma_.lower() in REPORTING and node.dep_ in ("ccomp", "parataxis", "dep"):
                 break
             edge = node.dep_
-            prev_is_trigger_noun = first and token.pos_ in ("NOUN", "PROPN")  # "needs coordination"
             prev, node = node, parent
             first = False
         return "asserted", attempt, None
@@ -823,7 +821,7 @@ def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
             return index.actors(mention)
         code = index.kb.country_of_adjective(child.text)
         if code:
-            return [Actor(code=code, entity_text=child.text, name=code, start=child.idx, end=child.idx + len(child.text), certainty=0.7)]
+            return [_country_of_word(child, code, 0.7)]
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             for pobj in _pobjs(child):
@@ -836,6 +834,11 @@ def _owner_of(token: Token, index: ActorIndex) -> list[Actor]:
                 if found:
                     return found
     return []
+
+
+def _country_of_word(token: Token, code: str, certainty: float) -> Actor:
+    """A country an adjective names ("Syrian" in "a Syrian village")."""
+    return Actor(code=code, entity_text=token.text, name=code, start=token.idx, end=token.idx + len(token.text), certainty=certainty)
 
 
 def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
@@ -857,7 +860,7 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
         for mod in (c for c in token.lefts if c.dep_ in ("amod", "compound")):
             code = index.kb.country_of_adjective(mod.text)
             if code:
-                return [Actor(code=code, entity_text=mod.text, name=code, start=mod.idx, end=mod.idx + len(mod.text), certainty=0.6)]
+                return [_country_of_word(mod, code, 0.6)]
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "from"):
             for pobj in _pobjs(child):

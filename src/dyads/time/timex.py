@@ -904,7 +904,6 @@ def _n_ago(c: _Candidate, ctx: _Context) -> Result:
 def _n_relunit(c: _Candidate, ctx: _Context) -> Result:
     rel = re.sub(r"\s+", " ", c.match["rel"].lower())
     unit = re.sub(r"\s+", " ", c.match["unit"].lower())
-    mod = (c.match.groupdict().get("mod") or "").lower()
     has_the = bool(c.match.groupdict().get("the"))
     if unit == "fiscal year":
         unit = "year"
