@@ -549,3 +549,22 @@ def test_a_clause_dated_from_its_governor_by_the_gap_it_states(pipeline, text, d
     e = only(code(pipeline, text), "ASSAULT")
     assert (e.actor.code, e.recipient.code) == ("TUR", "GRC")
     assert (e.date, e.date_source) == (date_, source)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Saudi-led coalition bombed Houthi positions near Sanaa.", ("ASSAULT", "SAU")),  # led: the coalition acts for it
+    ("Iran-backed militias attacked a Saudi oil facility.", ("ASSAULT", None)),  # backed is not led
+])
+def test_a_body_led_by_a_country_acts_for_it(pipeline, text, expected):
+    e = only(code(pipeline, text), expected[0])
+    assert (e.actor.code if e.actor else None) == expected[1]
+
+
+def test_an_organisations_ministers_keep_the_organisation(pipeline):
+    e = only(code(pipeline, "EU foreign ministers froze the assets of Vladimir Putin."), "SANCTION")
+    assert (e.actor.code, e.actor.org, e.actor.sector, e.recipient.code) == ("IGO", "EU", "GOV", "RUS")
+
+
+def test_the_host_of_a_truce_is_not_a_party_to_it(pipeline):
+    events = code(pipeline, "Ethiopia and Tigray forces signed a truce in Pretoria.")
+    assert events and not any(e.recipient and e.recipient.code == "ZAF" for e in events)

@@ -263,7 +263,7 @@ def test_bad_published_value_is_a_one_line_error(dyads, tmp_path, fixtures_dir):
     proc = dyads("code", fixtures_dir / "hebron_arrests.txt", "--published", "last tuesday",
                  "--db", tmp_path / "p.duckdb", "--workers", 1)
     assert_no_traceback(proc)
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     lines = proc.stderr_text.strip().splitlines()
     assert len(lines) == 1 and "--published" in lines[0] and "YYYY-MM-DD" in lines[0], proc.stderr_text
 

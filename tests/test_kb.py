@@ -8,7 +8,7 @@ import pytest
 
 from dyads.actors.dictionaries import import_petrarch, write_yaml
 from dyads.actors.kb import Entity, KnowledgeBase
-from dyads.errors import KnowledgeBaseError
+from dyads.errors import KnowledgeBaseError, UsageError
 
 
 @pytest.fixture(scope="module")
@@ -428,7 +428,7 @@ def test_cli_actor_and_import(tmp_path):
     assert res.exit_code == 0, res.output
     assert '"code": "RUSGOV"' in res.output and "prime minister" in res.output
     res = runner.invoke(app, ["actor", "Putin", "--date", "yesterday"])
-    assert res.exit_code == KnowledgeBaseError.exit_code and "Traceback" not in res.output
+    assert res.exit_code == UsageError.exit_code and "Traceback" not in res.output
     src = tmp_path / "a.txt"
     src.write_text(PETRARCH, encoding="utf-8")
     res = runner.invoke(app, ["dict", "import", str(src), "-o", str(tmp_path / "o.yml")])

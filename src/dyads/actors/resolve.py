@@ -292,6 +292,8 @@ class ActorResolver:
                 index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "plural"))
             return
         if sector is None:
+            if self._led_by_country(index, entities, token):
+                return
             if not self._people_of_country(index, entities, token):
                 self._adjective_actor(index, entities, token)  # "Young Algerians"
             return
@@ -304,8 +306,11 @@ class ActorResolver:
                 return
         if country is None:
             return
-        key = f"generic:{country}:{sector}"
-        de = entities.setdefault(key, DocEntity(key=key, name=f"{country} {sector}", kind="generic", country=country, sector=sector, certainty=0.8))
+        cue = index.mention_at(cue_tokens[0]) if cue_tokens else None
+        org = cue.entity.org if cue is not None and country == "IGO" else None  # "EU foreign ministers"
+        key = f"generic:{org or country}:{sector}"
+        de = entities.setdefault(key, DocEntity(key=key, name=f"{org or country} {sector}", kind="generic", country=country,
+                                                sector=sector, org=org, certainty=0.8))
         index.add(ActorMention(start, token.i + 1, token.i, de, "descriptor"))
 
     def _coordinated_countries(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token, sector: str | None) -> bool:
@@ -394,11 +399,29 @@ class ActorResolver:
                     return True
         return False
 
+    def _led_by_country(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> bool:
+        """'the Saudi-led coalition', 'a US-led force': a body led by a country acts for it
+        (a 'US-backed' force does not: it is backed, not led)."""
+        if not self.kb.is_group_noun(token.lemma_.lower()):
+            return False
+        for led in (t for t in token.lefts if t.dep_ == "amod" and t.lower_ == "led"):
+            for cue in (c for c in led.children if c.dep_ in ("npadvmod", "compound", "nmod", "amod")):
+                code = self._modifier_country(index, cue)
+                if code:
+                    key = f"generic:{code}:"
+                    de = entities.setdefault(key, DocEntity(key=key, name=f"{cue.text}-led {token.text}", kind="generic",
+                                                            country=code, certainty=0.7))
+                    index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "descriptor"))
+                    return True
+        return False
+
     def _adjective_actor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
         """A bare demonym standing as a noun phrase ("the Israelis")."""
         modifier = ("amod", "compound", "nmod")
         if token.dep_ in modifier or token.dep_ == "conj" and token.head.dep_ in modifier:
             return  # "Beninese and Nigerien traders": modifiers of the head noun
+        if token.dep_ == "npadvmod" and token.head.lower_ == "led":
+            return  # "Saudi-led": the body it leads is the actor
         if token.pos_ != "PROPN" and token.tag_ not in ("NNPS", "NNS"):
             return
         words = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]  # "Sierra Leonean"

@@ -230,7 +230,9 @@ class EventCoder:
                     home = self._index.actors(mention)[0]
             else:
                 place = cand.place
-                if place is not None and place.country and (place.country not in codes or domestic) and any(cand.actors):
+                # A meeting or a truce is between parties, not with the country that hosts it.
+                if (place is not None and place.country and (place.country not in codes or domestic) and any(cand.actors)
+                        and not cand.entry.symmetric):
                     cand.recipients = [Actor(code=place.country, entity_text=place.text or place.name, name=place.name,
                                              start=place.start, end=place.end, certainty=0.5)]
                     cand.path += "+place"
