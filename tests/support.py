@@ -1,6 +1,8 @@
-"""Test support: a real web server on 127.0.0.1 whose pages the test sets, and reading the store."""
+"""Test support: real web servers on 127.0.0.1 (a site whose pages the test sets, and the
+workbench under uvicorn), and reading the store."""
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,3 +65,36 @@ class LocalSite:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Workbench:
+    """uvicorn serving the workbench in a thread; stop() releases the DuckDB file."""
+
+    def __init__(self, db, pipeline, token: str) -> None:
+        import uvicorn
+
+        from dyads.serve.app import create_app
+
+        self.port = _free_port()
+        app = create_app(db, token, pipeline_factory=lambda: pipeline)
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.time() + 20
+        while not self.server.started and time.time() < deadline:
+            time.sleep(0.05)
+        assert self.server.started, "uvicorn did not start"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)

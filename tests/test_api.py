@@ -228,3 +228,34 @@ def test_review_export_writes_gold_that_eval_reads(client, demo_db, dyads, tmp_p
     assert [json.loads(line)["id"] for line in served.text.splitlines()] == list(docs)
     scored = dyads("eval", gold, "--json")
     assert scored.returncode == 0, scored.stderr_text
+
+
+# -- dyads code --server: the CLI codes through a running workbench -------------------
+
+def test_code_through_a_running_server_stores_in_its_database(tmp_path, pipeline, dyads, fixtures_dir):
+    import httpx
+    from support import Workbench
+
+    server = Workbench(tmp_path / "served.duckdb", pipeline, TOKEN)
+    try:
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text('{"id": "ok-1", "title": "Talks", "text": "Greece and Turkey held talks in Athens.", '
+                       '"published": "2022-03-21"}\n{not json\n', encoding="utf-8")
+        proc = dyads("code", fixtures_dir / "putin_bennett_call.txt", bad, "--published", "2022-03-23",
+                     "--server", server.url, "--token", TOKEN)
+        assert proc.returncode == 3, proc.stderr_text  # one bad line, the rest coded
+        assert "bad.jsonl:2" in proc.stderr_text and "coded 2 articles" in proc.stderr_text
+        events = httpx.get(f"{server.url}/api/events", params={"actor": "RUS", "recipient": "ISR"}).json()["items"]
+        assert any(e["event"] == "CONSULT" and e["date"] == "2022-03-23" for e in events)
+        assert httpx.get(f"{server.url}/api/articles/ok-1").status_code == 200
+
+        wrong = dyads("code", bad, "--server", server.url, "--token", "not-the-token")
+        assert wrong.returncode == 1 and "403: wrong token" in wrong.stderr_text and "Traceback" not in wrong.stderr_text
+    finally:
+        server.stop()
+
+
+def test_code_through_a_server_needs_its_token(dyads, fixtures_dir, monkeypatch):
+    monkeypatch.delenv("DYADS_TOKEN", raising=False)
+    proc = dyads("code", fixtures_dir / "putin_bennett_call.txt", "--server", "http://127.0.0.1:9")
+    assert proc.returncode == 2 and "--token" in proc.stderr_text and "Traceback" not in proc.stderr_text

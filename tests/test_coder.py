@@ -568,3 +568,11 @@ def test_an_organisations_ministers_keep_the_organisation(pipeline):
 def test_the_host_of_a_truce_is_not_a_party_to_it(pipeline):
     events = code(pipeline, "Ethiopia and Tigray forces signed a truce in Pretoria.")
     assert events and not any(e.recipient and e.recipient.code == "ZAF" for e in events)
+
+
+def test_a_later_mention_of_the_call_gives_the_talk_its_mode(pipeline):
+    text = ("President Emmanuel Macron spoke with Chancellor Olaf Scholz on Wednesday. "
+            "Wednesday's call was their second this month, officials said.")
+    e = only(code(pipeline, text), "CONSULT")
+    assert (e.actor.code, e.recipient.code, e.date, e.mode) == ("FRA", "DEU", "2022-03-23", "phone")
+    assert len(e.evidence) == 2

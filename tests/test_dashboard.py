@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +13,7 @@ import pytest
 from dyads.cli.coding import RunSummary, code_into_store, demo_articles
 from dyads.ingest import read_inputs
 from dyads.store import Store
+from support import Workbench
 
 pytestmark = pytest.mark.browser
 
@@ -23,39 +21,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 TOKEN = "browser-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """uvicorn serving the workbench in a thread; stop() releases the DuckDB file."""
-
-    def __init__(self, db: Path, pipeline) -> None:
-        import uvicorn
-
-        from dyads.serve.app import create_app
-
-        self.port = _free_port()
-        app = create_app(db, TOKEN, pipeline_factory=lambda: pipeline)
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.time() + 20
-        while not self.server.started and time.time() < deadline:
-            time.sleep(0.05)
-        assert self.server.started, "uvicorn did not start"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +39,7 @@ def served(tmp_path, pipeline):
     db = tmp_path / "demo.duckdb"
     with Store(db) as store:
         code_into_store(pipeline, store, read_inputs(demo_articles()), RunSummary())
-    server = Server(db, pipeline)
+    server = Workbench(db, pipeline, TOKEN)
     yield server, db
     server.stop()
 

@@ -183,8 +183,8 @@ def _lede_end(article: Article) -> int:
 
 def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Article) -> None:
     """A nominal mention naming no one ("the invasion began on February 24", "Wednesday's
-    call") refers back to the article's event of that type: it adds evidence, and dates
-    it when that event had only the publication date."""
+    call") refers back to the article's event of that type: it adds evidence, dates it when
+    that event had only the publication date, and gives it a mode it lacked (a call: phone)."""
     for cand in orphans:
         if cand.trigger.pos_ not in ("NOUN", "PROPN") or cand.factuality != "asserted":
             continue
@@ -211,6 +211,7 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
         if target.date_source == "publication" and dates["date_source"] == "text":
             target.date, target.date_end = dates["date"], dates["date_end"]
             target.date_precision, target.date_source = dates["date_precision"], "text"
+        target.mode = target.mode or cand.mode
 
 
 def _annotations(actors: ActorIndex, timexes, places, events: list[Event]) -> list[dict]:

@@ -13,14 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.console import Console
 
 from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_errors
-from dyads.errors import EXIT_SKIPPED, DyadsError
+from dyads.errors import EXIT_SKIPPED, DyadsError, UsageError
 from dyads.export import FORMATS, write_records
 from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, date_option, ingest_options, skip_log_file
 from dyads.ingest import read_inputs
 from dyads.parallel import ParallelCoder
 from dyads.pipeline import Pipeline, PipelineConfig
 from dyads.query import EventFilter, event_records
-from dyads.run import Coder, RunSummary, code_records
+from dyads.run import Coder, RunSummary, articles_only, code_records
 from dyads.store import DEFAULT_DB, Store
 
 DbOption = typer.Option(DEFAULT_DB, "--db", help="DuckDB file of the store.")
@@ -95,6 +95,10 @@ def code(
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler address (tcp://host:8786) or 'local' "
                                           "(a LocalCluster of --workers processes); needs --out."),
     out_dir: Optional[str] = typer.Option(None, "--out", help="With --cluster: directory or fsspec URL for partitioned Parquet."),
+    server: Optional[str] = typer.Option(None, "--server", help="URL of a running `dyads serve`: code through it, "
+                                         "since it owns the store while it runs."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="DYADS_TOKEN",
+                                        help="With --server: its write token (default: $DYADS_TOKEN)."),
     progress: bool = typer.Option(False, "--progress", help="Show the progress bar even when stderr is not a terminal."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
@@ -114,11 +118,28 @@ def code(
                             options=options, summary=summary)
         else:
             records = read_inputs(paths, pub, options, exclude=[skip_log] if skip_log else [])
-            _code_locally(records, db, config, workers, resume, quiet, progress, summary)
+            if server is not None:
+                _code_through_server(records, server, token, summary)
+            else:
+                _code_locally(records, db, config, workers, resume, quiet, progress, summary)
         if not quiet or as_json:
             print_summary(summary, as_json)
     if summary.skipped_total:
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _code_through_server(records: Iterable, url: str, token: str | None, summary: RunSummary) -> None:
+    """Send the articles to the workbench, which codes and stores them (skipped inputs stay here)."""
+    from dyads.serve.client import submit
+
+    if not token:
+        raise UsageError("--server needs the server's write token: --token TOKEN or DYADS_TOKEN")
+    payload = ({"id": a.id, "title": a.title, "dek": a.dek, "text": a.text, "url": a.url, "source": a.source,
+                "published": a.published.isoformat() if a.published else None, **a.extra}
+               for a in articles_only(records, summary))
+    result = submit(url, token, payload)
+    summary.articles += result["articles"]
+    summary.events += result["events"]
 
 
 def _code_locally(records: Iterable, db: str, config: PipelineConfig, workers: int, resume: bool,
