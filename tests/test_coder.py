@@ -576,3 +576,13 @@ def test_a_later_mention_of_the_call_gives_the_talk_its_mode(pipeline):
     e = only(code(pipeline, text), "CONSULT")
     assert (e.actor.code, e.recipient.code, e.date, e.mode) == ("FRA", "DEU", "2022-03-23", "phone")
     assert len(e.evidence) == 2
+
+
+@pytest.mark.parametrize("text, mode", [
+    ("President Joe Biden spoke by phone with President Xi Jinping.", "phone"),
+    ("Sergei Lavrov spoke with Antony Blinken on the phone.", "phone"),
+    ("President Joe Biden met President Xi Jinping via video link.", "phone"),
+    ("President Joe Biden met President Xi Jinping on Monday.", None),
+])
+def test_a_means_phrase_gives_the_mode(pipeline, text, mode):
+    assert only(code(pipeline, text), "CONSULT").mode == mode

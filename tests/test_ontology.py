@@ -278,3 +278,13 @@ def test_nearest_cameo_preferred_codes(onto):
     # context still wins over the preferred code when it matches better
     assert onto.nearest_cameo("ACCUSE", "allege", ("crime",)).code == "1121"
     assert onto.nearest_cameo("COERCE", "restrict", ("military",)).code == "191"
+
+
+def test_modality_word_lists_keep_yaml_keywords_as_words():
+    from dyads.events.coder import Modality
+
+    modality = Modality.load()
+    lists = {name: value for name, value in vars(modality).items() if isinstance(value, frozenset)}
+    assert lists["means_prepositions"] >= {"on", "by"} and "no" in lists["negation_markers"]
+    for name, words in lists.items():
+        assert not words & {"true", "false"}, f"{name}: an unquoted on/off/yes/no became a boolean"

@@ -25,6 +25,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from dyads.actors.resolve import PLACE_NOUNS, ActorIndex
+from dyads.errors import LexiconError
 from dyads.events.lexicon import LexEntry, Lexicon
 from dyads.models import Actor
 
@@ -54,6 +55,7 @@ ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "t
 @dataclass
 class Modality:
     negating_governors: frozenset[str] = frozenset()
+    negation_markers: frozenset[str] = frozenset()
     hypothetical_governors: frozenset[str] = frozenset()
     request_governors: frozenset[str] = frozenset()
     future_markers: frozenset[str] = frozenset()
@@ -73,6 +75,8 @@ class Modality:
     domestic_place_types: frozenset[str] = frozenset()
     foreign_missions: frozenset[str] = frozenset()
     complement_modes: dict = field(default_factory=dict)
+    means_prepositions: frozenset[str] = frozenset()
+    means_modes: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Modality":
@@ -82,10 +86,14 @@ class Modality:
         for key, value in (data or {}).items():
             if key == "complement_modes":
                 values[key] = {k.upper(): {t.upper(): m for t, m in v.items()} for k, v in value.items()}
+            elif key == "means_modes":
+                values[key] = {k.upper(): {str(w).lower(): m for w, m in v.items()} for k, v in value.items()}
             elif key in ("actorless_types", "domestic_recipient_types", "domestic_place_types"):
                 values[key] = frozenset(str(w).upper() for w in value)
             elif key in cls.__dataclass_fields__:
                 values[key] = frozenset(str(w).lower() for w in value)
+            else:  # a list the coder would silently ignore
+                raise LexiconError(f"{path}: unknown key {key!r}")
         return cls(**values)
 
 
@@ -192,6 +200,7 @@ class EventCoder:
         """After dating and locating: recipients that only the embedded event names,
         and sides that only the conflicts knowledge supplies."""
         self._complements(found)
+        self._means(found)
         _conjunct_recipients(found)
         self._recipients_in_phrase(found)
         self._intents(found)
@@ -201,6 +210,18 @@ class EventCoder:
             for cand in found:
                 if cand.entry.conflict:
                     _complete_from_conflict(cand, conflicts, on, countries)
+
+    def _means(self, found: list[Candidate]) -> None:
+        """The mode a means phrase gives an event whose words give none ("spoke by phone")."""
+        for cand in found:
+            modes = self.modality.means_modes.get(cand.entry.type)
+            if cand.mode or not modes:
+                continue
+            # on the trigger, or misattached to its partner ("spoke with Blinken on the phone")
+            near = [cand.trigger, *(o for c in cand.trigger.children if c.dep_ == "prep" for o in _pobjs(c))]
+            preps = [c for t in near for c in t.children if c.dep_ == "prep" and c.lower_ in self.modality.means_prepositions]
+            cand.mode = next((modes[p.lemma_.lower()] for prep in preps for p in prep.children
+                              if p.dep_ == "pobj" and p.lemma_.lower() in modes), None)
 
     def _recipients_in_phrase(self, found: list[Candidate]) -> None:
         """No recipient found on the usual paths: the first other actor named inside the
@@ -602,7 +623,8 @@ class EventCoder:
                 if governed is not None:
                     return governed, attempt, node
             lowers = {c.lower_ for c in children}
-            if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ == "no" for c in children):
+            # "did not attack", "never met"; "no talks were held", "neither side withdrew"
+            if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ in m.negation_markers for c in children):
                 return "negated", attempt, None
             modal = next((c for c in children if c.dep_ == "aux" and c.lower_ in m.hypothetical_markers), None)
             if modal is not None:
