@@ -184,3 +184,15 @@ def _wait_for_progress(proc: subprocess.Popen, at_least: int, timeout: float = 1
         assert time.monotonic() < deadline, "no progress seen on stderr"
         time.sleep(0.01)
     return seen[0]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bench_times_both_passes_over_every_article(corpus: Path, pipeline, workers: int) -> None:
+    run = dyads("bench", str(corpus), "--workers", str(workers), "--json")
+    assert run.returncode == 0, run.stderr
+    figures = json.loads(run.stdout)
+    assert (figures["articles"], figures["workers"]) == (len(TEXTS), workers)
+    # both halves of the corpus are counted (the passes alternate over them)
+    assert figures["tokens"] == sum(len(pipeline.nlp.make_doc(text)) for text in TEXTS)
+    assert len(figures["peak_rss_mb"]) == workers and all(mb > 100 for mb in figures["peak_rss_mb"])
+    assert figures["ratio"] == round(figures["spacy_seconds"] / figures["dyads_seconds"], 3) > 0

@@ -4,7 +4,10 @@ In one run, over the same texts, with the same model, batch size and number of
 processes: (1) spaCy alone (``nlp.pipe``, token count only) and (2) the full
 dyads coding (``Pipeline.code``; store writes excluded). Both use the same
 worker machinery (``dyads.parallel``), timed after every worker has loaded its
-pipeline and coded one warm-up chunk. Peak RSS is each worker's high-water mark.
+pipeline and coded one warm-up chunk. The two passes alternate over the corpus's halves
+in the order spaCy, dyads, dyads, spaCy, so a machine that speeds up or slows down
+during the run (CPU boost, other work) weighs on both alike. Peak RSS is each worker's
+high-water mark.
 """
 from __future__ import annotations
 
@@ -96,14 +99,25 @@ def run_bench(corpus: str, config: PipelineConfig, workers: int = 1, limit: int 
     return _bench_pool(corpus, articles, config, workers)
 
 
+def _alternating(spacy_pass: Callable[[list[Article]], int], dyads_pass: Callable[[list[Article]], int],
+                 articles: list[Article], pids: list[int]) -> tuple[tuple[float, float, int], tuple[float, float, int]]:
+    """(wall, CPU, tokens) of each pass, timed over the halves in the order A B B A."""
+    half = len(articles) // 2
+    first, second = articles[:half], articles[half:]
+    s1 = _timed(lambda: spacy_pass(first), pids)
+    d1 = _timed(lambda: dyads_pass(first), pids)
+    d2 = _timed(lambda: dyads_pass(second), pids)
+    s2 = _timed(lambda: spacy_pass(second), pids)
+    return tuple(a + b for a, b in zip(s1, s2)), tuple(a + b for a, b in zip(d1, d2))
+
+
 def _bench_in_process(corpus: str, articles: list[Article], config: PipelineConfig) -> BenchResult:
     pipeline = Pipeline(config)
     list(pipeline.code(articles[: config.batch_size]))  # warm-up
     load = os.getloadavg()[0]
-    texts = [a.body for a in articles]
-    me = [os.getpid()]
-    spacy_s, spacy_cpu, tokens = _timed(lambda: sum(len(d) for d in pipeline.nlp.pipe(texts, batch_size=config.batch_size)), me)
-    dyads_s, dyads_cpu, _ = _timed(lambda: sum(c.tokens for c in pipeline.code(articles)), me)
+    (spacy_s, spacy_cpu, tokens), (dyads_s, dyads_cpu, _) = _alternating(
+        lambda part: sum(len(d) for d in pipeline.nlp.pipe((a.body for a in part), batch_size=config.batch_size)),
+        lambda part: sum(c.tokens for c in pipeline.code(part)), articles, [os.getpid()])
     return BenchResult(corpus, pipeline.model_name, 1, config.batch_size, len(articles), tokens, spacy_s, dyads_s,
                        [round(peak_rss_bytes() / 2**20, 1)], spacy_cpu, dyads_cpu, load)
 
@@ -115,10 +129,10 @@ def _bench_pool(corpus: str, articles: list[Article], config: PipelineConfig, wo
         size = config.batch_size
         list(pool.run("code", [articles[:size]] * workers))  # warm-up
         load = os.getloadavg()[0]
-        texts = [a.body for a in articles]
-        spacy_s, spacy_cpu, tokens = _timed(lambda: sum(pool.run("parse", chunked(texts, size))), pool.pids)
-        dyads_s, dyads_cpu, _ = _timed(
-            lambda: sum(c.tokens for chunk in pool.run("code", chunked(articles, size)) for c in chunk), pool.pids)
+        (spacy_s, spacy_cpu, tokens), (dyads_s, dyads_cpu, _) = _alternating(
+            lambda part: sum(pool.run("parse", chunked([a.body for a in part], size))),
+            lambda part: sum(c.tokens for chunk in pool.run("code", chunked(part, size)) for c in chunk),
+            articles, pool.pids)
     except BaseException:
         pool.terminate()
         raise

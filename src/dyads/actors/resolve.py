@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
+from dyads.nlp import text_of
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 THING_PRONOUNS = {"it", "its"}
@@ -817,5 +818,6 @@ _LETTER = re.compile(r"[A-Za-z]")
 def _mostly_lowercase(doc: Doc) -> bool:
     """Some corpora arrive lower-cased (a dateline may still be capitalised): fewer than
     one capital in 100 letters (normal English prose has about one in 30)."""
-    letters = len(_LETTER.findall(doc.text))
-    return letters > 0 and len(_UPPER.findall(doc.text)) / letters < 0.01
+    text = text_of(doc)
+    letters = len(_LETTER.findall(text))
+    return letters > 0 and len(_UPPER.findall(text)) / letters < 0.01

@@ -120,6 +120,7 @@ _EXPANSIONS = {"st": "saint", "ste": "sainte", "mt": "mount"}
 _SPELLED_LETTERS = re.compile(r"(\w )+\w")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for every candidate of every mention: names repeat
 def normalise(name: str) -> str:
     """Case-, diacritic-, punctuation-insensitive key: "St.-Étienne" -> "saint etienne"."""
     text = name

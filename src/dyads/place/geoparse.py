@@ -40,6 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dyads.models import Place
+from dyads.nlp import text_of
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise, own_name_key
 
 ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
@@ -133,7 +134,7 @@ class Geoparser:
     def parse(self, doc) -> list[Place]:
         """Places named in a spaCy Doc, each resolved to one gazetteer entry."""
         mentions = self.find_mentions(doc)
-        places = self.resolve_mentions(mentions, doc.text)
+        places = self.resolve_mentions(mentions, text_of(doc))
         return [p for p in places if p is not None and not _implausible(p)]
 
     def resolve(self, name: str, context_countries: set[str] | frozenset[str] = frozenset()) -> Place | None:
@@ -157,7 +158,7 @@ class Geoparser:
         mentions += self._after_prepositions(doc, {m.start for m in mentions})
         mentions += self._loose_demonyms(doc)
         taken = [(m.start, m.end) for m in mentions]
-        mentions += [m for m in self._datelines(doc.text)
+        mentions += [m for m in self._datelines(text_of(doc))
                      if not any(m.start < end and start < m.end for start, end in taken)]
         return sorted(mentions, key=lambda m: m.start)
 

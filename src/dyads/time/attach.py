@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from spacy.tokens import Doc, Token
 
 from dyads.models import Timex
+from dyads.nlp import text_of
 from dyads.time.timex import _number as number_of, tag
 
 # Dependencies a temporal expression climbs through to reach what it modifies.
@@ -26,7 +27,7 @@ ASPECTUAL = {"begin", "start", "continue", "erupt", "occur", "happen", "take", "
 def find_timexes(doc: Doc, published: date | None) -> list[tuple[Timex, Token]]:
     """Temporal expressions of the document, each with the token it attaches to."""
     found = []
-    for timex in tag(doc.text, published, doc=doc):
+    for timex in tag(text_of(doc), published, doc=doc):
         span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
         if span is None or timex.type not in _DATE_TYPES and not timex.value.startswith("P"):
             continue
