@@ -22,12 +22,12 @@ from spacy.tokens import Doc, Span, Token
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
 from dyads.nlp import text_of
+from dyads.place.attach import LOCATIVE
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 PAIR_WORDS = {"two", "both", "warring"}
-LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around"}
 SET_NOUNS = {"side": "country", "party": "country", "country": "country", "nation": "country", "leader": "person", "government": "country"}
 MILITARY_RANKS = {"gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "lieutenant", "brig", "brigadier", "adm", "admiral", "marshal", "sgt", "sergeant"}
 NAME_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "lt", "col", "maj", "capt", "sir"}
@@ -709,7 +709,7 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties:
 
 def _is_place(token: Token) -> bool:
     """A name as the object of a locative preposition ('in Pretoria') names where, not who."""
-    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPOSITIONS
+    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE
 
 
 # Adjectives that say something of an agent ("it is willing to withdraw"); after others

@@ -1127,7 +1127,7 @@ def _conjunct_recipients(found: list[Candidate]) -> None:
     for cand in found:
         if any(cand.recipients) or cand.trigger.dep_ != "conj" or "inherit:conj" not in cand.path:
             continue
-        if any(c.dep_ in ("dobj", "dative", "prep") for c in cand.trigger.children if c.dep_ != "xcomp"):
+        if any(c.dep_ in ("dobj", "dative", "prep") for c in cand.trigger.children):
             continue  # "attacked Ukraine and seized the port": the second act has its own object
         for other in found:
             if other is not cand and cand.trigger.head in other.trigger_tokens and any(other.recipients):

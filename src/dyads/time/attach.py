@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 
 from dyads.models import Timex
 from dyads.nlp import text_of
-from dyads.time.timex import _number as number_of, tag
+from dyads.time.timex import number_value, tag
 
 # Dependencies a temporal expression climbs through to reach what it modifies.
 _CLIMB = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "quantmod", "det", "nmod", "appos", "advmod", "case", "pcomp", "nsubj"}
@@ -125,7 +125,7 @@ def _stated_gap(node: Token, order: Token) -> relativedelta | None:
     for measure in (c for t in (node, order) for c in t.children if c.dep_ == "npadvmod"):
         unit = GAP_UNITS.get(measure.lemma_.lower())
         count_words = [c for c in measure.children if c.dep_ in ("nummod", "det")]
-        count = number_of(count_words[0].text) if count_words else None  # "a day", "two weeks"
+        count = number_value(count_words[0].text) if count_words else None  # "a day", "two weeks"
         if unit and count:
             sign = -1 if order.lower_ == "after" else 1
             return relativedelta(**{unit: sign * int(count)})

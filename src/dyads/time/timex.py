@@ -492,7 +492,7 @@ class _Context:
         return tense_at(self.text, start, end, self.doc)
 
 
-def _number(raw: str) -> float | None:
+def number_value(raw: str) -> float | None:
     """'nine' -> 9, 'twenty-four' -> 24, '3' -> 3, 'several' -> None (vague)."""
     raw = raw.lower().strip()
     half = 0.0
@@ -883,7 +883,7 @@ _NARRATIVE_DIRECTIONS = ("later", "after", "before", "previously")
 
 
 def _n_ago(c: _Candidate, ctx: _Context) -> Result:
-    num = _number(c.match["num"])
+    num = number_value(c.match["num"])
     unit = c.match["unit"]
     direction = re.sub(r"\s+", " ", c.match["dir"].lower())
     sign = 1 if direction in ("later", "after", "from now", "hence") else -1
@@ -1046,7 +1046,7 @@ def _n_duration(c: _Candidate, ctx: _Context) -> Result:
     det = (c.match.groupdict().get("the") or "").lower()
     rel = (c.match.groupdict().get("rel") or "").lower()
     approx = c.match.groupdict().get("approx")
-    num = _number(c.match["lo"] or raw_num)
+    num = number_value(c.match["lo"] or raw_num)
     if raw_num in ("a", "an") and not (det or rel or approx) and not _duration_context(ctx.text, c.start):
         return None
     if raw_num in ("some", "many") and not rel:
@@ -1072,7 +1072,7 @@ _PERIOD_RIGHT = re.compile(r"\s+(?:period|span|stretch|interval|window)\b", re.I
 
 def _n_duration_adj(c: _Candidate, ctx: _Context) -> Result:
     raw = c.match["num"].lower()
-    num = None if raw in ("several", "multi") else _number(raw)
+    num = None if raw in ("several", "multi") else number_value(raw)
     if num is None and raw not in ("several", "multi"):
         return None
     value = _duration_value(num, c.match["unit"])
@@ -1113,7 +1113,7 @@ def _n_set(c: _Candidate, ctx: _Context) -> Result:
     if num_raw == "other":
         num: float | None = 2
     elif num_raw:
-        num = _number(num_raw)
+        num = number_value(num_raw)
     else:
         num = 1
     if c.match["q"].lower() == "per" and num_raw:
