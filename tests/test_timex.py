@@ -475,3 +475,32 @@ def test_any_dct_any_words(words: list[str], dct: date):
     text = " ".join(words)
     for tx in tag(text, dct):
         assert text[tx.start:tx.end] == tx.text
+
+
+# Words of every pattern, glued modifiers, other scripts' digits and letters that fold to
+# ASCII under re.I ("K" Kelvin sign, "ſ" long s): the cue check must never skip a pattern
+# that would have matched.
+CUE_WORDS = TIMEX_WORDS + ("midJanuary midmorning mid-afternoon lateJune earlyFriday Monday's MONDAY tonight "
+                           "yesterday 1990s '90s nineties 21st century Q3 3Q 4/5 2022-03-23 ١٩٩٠ noon 10:30 p.m. "
+                           "every per daily nowadays these days the near future present-day recently "
+                           "Thanksgiving Day New Year's Eve Valentine's weekend fiscal half-year three-day "
+                           "days-long year-end yearend midyear overnight term WEEK ſpring Kelvin K ο").split()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CUE_WORDS), max_size=10), st.sampled_from(["", " ", "-", ",", "\n"]))
+def test_cue_check_never_loses_a_match(words: list[str], sep: str):
+    from dyads.time.timex import _candidates
+
+    text = (sep or " ").join(words)
+    def spans(cands):
+        return [(c.start, c.end, c.pattern.name) for c in cands]
+    assert spans(_candidates(text)) == spans(_candidates(text, every_pattern=True))
+
+
+def test_cue_check_skips_patterns_for_text_without_cues():
+    from dyads.time.timex import PATTERNS, _text_cues
+
+    cues = _text_cues("Rebels and soldiers clashed near the border, officials said.")
+    searched = [p.name for p in PATTERNS if p.cues is None or not p.cues.isdisjoint(cues)]
+    assert len(searched) < len(PATTERNS) // 4, searched

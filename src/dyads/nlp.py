@@ -27,6 +27,21 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """Give ``text_of`` the string the doc was parsed from: spaCy's tokenisation never
+    changes the text, so joining the tokens again would only rebuild it."""
+    doc.user_data["dyads.text"] = text
+
+
+def entities_of(doc: Doc) -> tuple:
+    """``doc.ents``, built once: spaCy makes new Span objects each time it is read, and the
+    actor and place stages read it several times."""
+    ents = doc.user_data.get("dyads.ents")
+    if ents is None:
+        ents = doc.user_data["dyads.ents"] = doc.ents
+    return ents
+
+
 @Language.component("dyads_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Headline, sub-headline and paragraph breaks are sentence boundaries.
@@ -59,3 +74,4 @@ def load_pipeline(name: str | None = None, disable: Iterable[str] = ()) -> Langu
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
     """Batched parsing (spaCy's nlp.pipe)."""
     yield from nlp.pipe(texts, batch_size=batch_size)
+

@@ -22,7 +22,7 @@ from dyads.events.lexicon import Lexicon
 from dyads.events.ontology import Ontology
 from dyads.merge import merge_article_events
 from dyads.models import Article, Event, Evidence
-from dyads.nlp import load_pipeline
+from dyads.nlp import load_pipeline, remember_text
 from dyads.place.attach import anchor_places, attach_places
 from dyads.place.gazetteer import load_gazetteer
 from dyads.place.geoparse import Geoparser
@@ -67,6 +67,7 @@ class Pipeline:
     def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
         pairs = ((article.body, article) for article in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.config.batch_size):
+            remember_text(doc, article.body)
             yield self.code_doc(doc, article)
 
     def code_one(self, article: Article) -> CodedArticle:

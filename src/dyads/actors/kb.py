@@ -90,8 +90,10 @@ class _Index:
     def __init__(self) -> None:
         self.exact: dict[str, list] = {}
         self.lower: dict[str, list] = {}
+        self._found: dict[str, tuple] = {}  # get's answers: every capitalised word is asked about
 
     def add(self, surface: str, value, exact: bool = False) -> None:
+        self._found.clear()
         for form in (surface, _strip_the(surface)):
             if not form:
                 continue
@@ -105,6 +107,14 @@ class _Index:
                 bucket.append(value)
 
     def get(self, text: str) -> list:
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) > 1 << 16:  # bounded: a long run meets endless words
+                self._found.clear()
+            found = self._found[text] = tuple(self._search(text))
+        return list(found)
+
+    def _search(self, text: str) -> list:
         f = _fold(text)
         hits = list(self.exact.get(f, ())) + list(self.lower.get(f.lower(), ()))
         if not hits:

@@ -129,6 +129,7 @@ class EventCoder:
         self.quad_class = quad_class or (lambda event_type: 0)  # ontology's quad class of a type
         self.modality = modality or Modality.load()
         self._index: ActorIndex | None = None  # the document being coded (set by find)
+        self._compound_heads = lexicon.compound_heads("noun")  # nouns worth testing for a compound entry
 
     # -- finding triggers ----------------------------------------------------------
     def find(self, doc: Doc, actors: ActorIndex) -> list[Candidate]:
@@ -391,25 +392,31 @@ class EventCoder:
 
     def _match(self, token: Token, pos: str, skip: set[str] = frozenset()) -> tuple[LexEntry | None, Token | None]:
         # A compound noun entry ("hunger strike", "air strike") beats its head word's.
-        for child in token.lefts:
-            if child.dep_ in ("compound", "amod") and pos == "noun":
-                compound = self.lexicon.lookup(f"{child.lemma_.lower()} {token.lemma_.lower()}", pos)
-                if compound:
-                    return compound[0], None
-        entries = self.lexicon.lookup(token.lemma_, pos)
-        if not entries and token.lower_ != token.lemma_.lower():
+        lemma = token.lemma_.lower()
+        if pos == "noun" and lemma in self._compound_heads:
+            for child in token.lefts:
+                if child.dep_ in ("compound", "amod"):
+                    compound = self.lexicon.lookup(f"{child.lemma_.lower()} {lemma}", pos)
+                    if compound:
+                        return compound[0], None
+        entries = self.lexicon.lookup(lemma, pos)
+        if not entries and token.lower_ != lemma:
             entries = self.lexicon.lookup(token.lower_, pos)
         if not entries:
             return None, None
         # Most specific first: particle, object and actor constraints beat a bare lemma.
         ranked = sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects) + bool(e.actor_sectors)), -e.weight))
+        foreign_particle = None  # asked once, only if an entry without a particle comes up
         for entry in ranked:
             if entry.id in skip:
                 continue
             if entry.particle and not _has_particle(token, entry.particle):
                 continue
-            if not entry.particle and pos == "verb" and _has_foreign_particle(token):
-                continue
+            if not entry.particle and pos == "verb":
+                if foreign_particle is None:
+                    foreign_particle = _has_foreign_particle(token)
+                if foreign_particle:
+                    continue
             if entry.objects:
                 obj = _object_with_lemma(token, entry.objects)
                 if obj is None:

@@ -140,5 +140,9 @@ class Lexicon:
         """Every single-word lemma with an entry of that part of speech."""
         return frozenset(lemma for lemma, p in self._index if p == pos and " " not in lemma)
 
+    def compound_heads(self, pos: str) -> frozenset[str]:
+        """The last word of every several-word lemma of that part of speech ("strike" of "hunger strike")."""
+        return frozenset(lemma.rsplit(" ", 1)[-1] for lemma, p in self._index if p == pos and " " in lemma)
+
     def types(self) -> set[str]:
         return {e.type for e in self.entries.values()}

@@ -40,7 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dyads.models import Place
-from dyads.nlp import text_of
+from dyads.nlp import entities_of, text_of
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise, own_name_key
 
 ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
@@ -129,6 +129,8 @@ class Geoparser:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
+        # _plausible's answers: a pure function of its arguments, asked again on every context pass
+        self._plausible_memo: dict[tuple, tuple[Candidate, ...]] = {}
 
     # -- public API ---------------------------------------------------------
     def parse(self, doc) -> list[Place]:
@@ -147,7 +149,7 @@ class Geoparser:
         """GPE/LOC/FAC/NORP entities, places inside or standing for organisations,
         capitalised names after locative prepositions, and datelines."""
         mentions = []
-        for ent in doc.ents:
+        for ent in entities_of(doc):
             if ent.label_ in ENTITY_LABELS or (ent.label_ in METONYMY_LABELS
                                                and self._metonymic(ent.text, ent.label_)):
                 mentions.append(Mention(ent.text, ent.start_char, ent.end_char, ent.label_))
@@ -165,8 +167,8 @@ class Geoparser:
     def _after_prepositions(self, doc, found: set[int]) -> list[Mention]:
         """"near Lviv": capitalised words after a locative preposition that the gazetteer
         knows, including a name spaCy took for a person or organisation ("in Kent")."""
-        starts = {e.start: e for e in doc.ents}
-        covered = {i for e in doc.ents for i in range(e.start, e.end)}
+        starts = {e.start: e for e in entities_of(doc)}
+        covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
         for tok in doc:
             if tok.lower_ not in LOCATIVE_PREPOSITIONS or tok.i + 1 >= len(doc):
@@ -188,7 +190,7 @@ class Geoparser:
 
     def _loose_demonyms(self, doc) -> list[Mention]:
         """Capitalised country demonyms NER left unlabelled ("Salvadoran migrants")."""
-        covered = {i for e in doc.ents for i in range(e.start, e.end)}
+        covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
         for tok in doc:
             if tok.i in covered or not tok.is_title or tok.pos_ not in ("ADJ", "PROPN", "NOUN"):
@@ -353,7 +355,12 @@ class Geoparser:
     def _ranked(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
                 admin_role: bool = False) -> list[tuple[float, Candidate]]:
         """Plausible candidates with their scores, best first."""
-        cands = self._plausible(name, container, label)
+        memo = (name, container, label)
+        cands = self._plausible_memo.get(memo)
+        if cands is None:
+            if len(self._plausible_memo) > 1 << 14:  # bounded: a long run meets endless names
+                self._plausible_memo.clear()
+            cands = self._plausible_memo[memo] = tuple(self._plausible(name, container, label))
         key = normalise(_TRAILING.sub("", name.strip()))
         acronym = _is_acronym(name)
         country_named = any(c.feature == "country" for c in cands)

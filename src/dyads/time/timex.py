@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import yaml
 from dateutil import parser as date_parser
@@ -116,123 +116,169 @@ class _Pattern:
     name: str
     regex: re.Pattern
     priority: int = 0
+    # Cue words: every match contains one of them as a whole word (DIGIT: any digit), so
+    # a text with none is not searched; None: always searched.
+    cues: frozenset[str] | None = None
 
 
-def _p(name: str, pattern: str, priority: int = 0) -> _Pattern:
+def _p(name: str, pattern: str, priority: int = 0, cues: Iterable[str] | None = None) -> _Pattern:
     # The leading look-behind lets the engine skip positions inside words quickly.
-    return _Pattern(name, re.compile(r"(?<!\w)(?:" + pattern + ")", re.I), priority)
+    return _Pattern(name, re.compile(r"(?<!\w)(?:" + pattern + ")", re.I), priority,
+                    None if cues is None else frozenset(cues))
+
+
+# Most texts lack most cues (a month name, a weekday, a unit, a digit), and 45 searches
+# of every text cost more than all of dyads's other work on it; a word set is cheap.
+DIGIT = "0"
+_RUN = re.compile(r"[a-z]+")
+
+
+def _runs(*phrases: Iterable[str]) -> set[str]:
+    """The letter runs of these phrases, as ``_text_cues`` cuts them."""
+    return {w for group in phrases for phrase in group for w in _RUN.findall(phrase.casefold())}
+
+
+def _longest_runs(phrases: Iterable[str]) -> set[str]:
+    """One cue per phrase, its longest word (the rarest, most likely): "the near future" -> future."""
+    return {max(_RUN.findall(phrase.casefold()), key=len) for phrase in phrases}
+
+
+def _text_cues(text: str) -> set[str]:
+    cues = set(_RUN.findall(text.casefold()))
+    if re.search(r"\d", text):  # \d as the patterns read it: any script's digits
+        cues.add(DIGIT)
+    return cues
+
+
+def _glued(cues: set[str]) -> set[str]:
+    """Cues with the modifiers some patterns allow without a space ("midJanuary", "midmorning")."""
+    prefixes = ("early", "late", "earlier", "later", "mid", "last", "this", "next", "past", "previous", "coming")
+    return cues | {p + c for p in prefixes for c in cues}
+
+
+_MONTH_CUES = _glued(_runs(["january february march april may june july august september october november december",
+                             "jan feb mar apr jun jul aug sept sep oct nov dec"]))
+_WEEKDAY_CUES = _runs(WEEKDAYS)
+_PART_CUES = _glued(_runs(["morning afternoon evening night"]))
+_SEASON_CUES = _runs(["spring summer fall autumn winter"])
+_RELDAY_CUES = _glued(_runs(["yesterday today tomorrow tonight"]))
+_CLOCK_CUES = {DIGIT, "noon", "midnight", "midday"}
+_UNIT_CUES = _runs(["second seconds minute minutes hour hours day days week weeks month months year years",
+                    "decade decades century centuries quarter quarters"])
+_PLURAL_UNIT_CUES = _runs(["seconds minutes hours days weeks months years decades centuries quarters"])
+_SINGULAR_UNIT_CUES = _UNIT_CUES - _PLURAL_UNIT_CUES
 
 
 PATTERNS: list[_Pattern] = [
-    _p("iso", r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b", 5),
-    _p("slash", r"(?<![\d/.$])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d\d))?(?![\d/%])", 1),
+    _p("iso", r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b", 5, cues={DIGIT}),
+    _p("slash", r"(?<![\d/.$])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d\d))?(?![\d/%])", 1, cues={DIGIT}),
     _p("clock_date",
        r"(?P<clock>" + _CLOCK + r")" + _ZONE
        + r"(?:,?\s+(?:on\s+)?(?P<rest>(?:" + _WEEKDAY + r"|yesterday|today|tomorrow|tonight)(?:,?\s+" + _MONTH
        + r"\s+\d{1,2}" + _ORD + r"?(?:,?\s+" + _YEAR + r")?)?|" + _MONTH + r"\s+\d{1,2}" + _ORD + r"?(?:,?\s+"
-       + _YEAR + r")?))?", 3),
+       + _YEAR + r")?))?", 3, cues=_CLOCK_CUES),
     _p("date_clock",
        r"(?P<rest>" + _WEEKDAY + r"|yesterday|today|tomorrow)(?:,)?\s+(?:at\s+)?(?P<clock>(?:noon|midnight|"
-       r"\d{1,2}(?::\d\d)?\s*(?:a\.m\.?|p\.m\.?)))" + _ZONE, 3),
+       r"\d{1,2}(?::\d\d)?\s*(?:a\.m\.?|p\.m\.?)))" + _ZONE, 3, cues=_CLOCK_CUES),
     _p("mdy",
        r"(?:(?P<mod>" + _DAYMOD + r")\s*)?(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?P<mon>" + _MONTH + r")\s+(?:the\s+)?"
-       r"(?P<d>[0-3]?\d)" + _ORD + r"?(?![\d:,]\d)(?:,?\s+(?P<y>" + _YEAR + r"))?(?!\d)", 4),
+       r"(?P<d>[0-3]?\d)" + _ORD + r"?(?![\d:,]\d)(?:,?\s+(?P<y>" + _YEAR + r"))?(?!\d)", 4, cues=_MONTH_CUES),
     _p("dmy",
        r"(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?:the\s+)?(?P<d>[0-3]?\d)" + _ORD + r"?\s+(?:of\s+)?(?P<mon>" + _MONTH
-       + r")(?:,?\s+(?P<y>" + _YEAR + r"))?(?!\d)", 4),
+       + r")(?:,?\s+(?P<y>" + _YEAR + r"))?(?!\d)", 4, cues=_MONTH_CUES),
     _p("month_year",
        r"(?:(?P<mod>" + _DAYMOD + r")\s*)?(?P<mon>" + _MONTH + r"),?\s+(?:of\s+)?(?P<y>" + _YEAR
-       + r"|(?:nineteen|twenty)[- ](?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\b", 3),
+       + r"|(?:nineteen|twenty)[- ](?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\b", 3, cues=_MONTH_CUES),
     _p("month",
-       r"(?:(?P<mod>" + _DAYMOD + r"|last|this|next|past|previous|coming)\s*)?(?P<mon>" + _MONTH + r")(?!\s*\d)", 1),
+       r"(?:(?P<mod>" + _DAYMOD + r"|last|this|next|past|previous|coming)\s*)?(?P<mon>" + _MONTH + r")(?!\s*\d)", 1, cues=_MONTH_CUES),
     _p("decade",
        r"(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0'?s|'(?P<d2>\d)0s|"
-       r"(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", 3),
+       r"(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", 3, cues={DIGIT} | _glued(_runs(["twenties thirties forties fifties sixties seventies eighties nineties"]))),
     _p("century",
-       r"(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century(?!-)", 3),
+       r"(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century(?!-)", 3, cues={DIGIT}),
     _p("year",
        r"(?:(?P<mod>early|late|mid-?|end-|start-|fiscal(?:\s+year)?|calendar(?:\s+year)?|the\s+end\s+of|the\s+beginning\s+of|"
        r"the\s+start\s+of|the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of)\s*)?(?<![$\d.,])(?P<y>"
-       + _YEAR + r")(?![\d,.]\d)(?!\s*(?:%|percent))(?![-/]\d)", 2),
+       + _YEAR + r")(?![\d,.]\d)(?!\s*(?:%|percent))(?![-/]\d)", 2, cues={DIGIT}),
     # "the 2021 fiscal year": one year, whatever its months
-    _p("year_fiscal", r"(?:the\s+)?(?P<y>" + _YEAR + r")\s+(?:fiscal|financial|calendar|budget)\s+year\b", 3),
+    _p("year_fiscal", r"(?:the\s+)?(?P<y>" + _YEAR + r")\s+(?:fiscal|financial|calendar|budget)\s+year\b", 3, cues={DIGIT}),
     # "renewed in '05": a year written with two digits after a preposition
-    _p("short_year", r"'(?P<yy>\d\d)\b(?!s)", 2),
+    _p("short_year", r"'(?P<yy>\d\d)\b(?!s)", 2, cues={DIGIT}),
     # "Q3 2021", "3Q 2021": the quarter shorthand of business news
-    _p("q_year", r"(?:Q(?P<q1>[1-4])|(?P<q2>[1-4])Q)\s*(?P<y>" + _YEAR + r")\b", 4),
+    _p("q_year", r"(?:Q(?P<q1>[1-4])|(?P<q2>[1-4])Q)\s*(?P<y>" + _YEAR + r")\b", 4, cues={DIGIT}),
     _p("season",
        r"(?:(?P<mod>last|this|next|early|late|the|past|coming|this\s+past|the\s+early|the\s+late)\s+)(?P<s>spring|summer|fall|autumn|winter)"
-       r"(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b", 2),
-    _p("season_year", r"(?P<s>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<y>" + _YEAR + r")\b", 2),
+       r"(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b", 2, cues=_SEASON_CUES),
+    _p("season_year", r"(?P<s>spring|summer|fall|autumn|winter)\s+(?:of\s+)?(?P<y>" + _YEAR + r")\b", 2, cues=_SEASON_CUES),
     _p("relday",
        r"(?:(?P<mod>early|late|earlier|later|mid-?)\s*)?(?P<rel>yesterday|today|tomorrow|tonight)"
-       r"(?:\s+(?P<part>" + _PART + r"))?(?!'s\s+(?:paper|edition))", 3),
+       r"(?:\s+(?P<part>" + _PART + r"))?(?!'s\s+(?:paper|edition))", 3, cues=_RELDAY_CUES),
     _p("partday_rel",
-       r"(?:(?P<mod>early|late|earlier|later|mid-?)\s*)?(?P<part>" + _PART + r")\s+(?P<rel>yesterday|today|tomorrow)", 3),
+       r"(?:(?P<mod>early|late|earlier|later|mid-?)\s*)?(?P<part>" + _PART + r")\s+(?P<rel>yesterday|today|tomorrow)", 3, cues=_RELDAY_CUES),
     _p("this_part",
-       r"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<rel>this|last|tomorrow|yesterday)\s+(?P<part>" + _PART + r")", 3),
+       r"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<rel>this|last|tomorrow|yesterday)\s+(?P<part>" + _PART + r")", 3, cues=_PART_CUES),
     _p("weekday",
        r"(?:(?P<mod>last|this|next|past|coming|early|late|earlier|later)\s+)?(?P<wd>" + _WEEKDAY + r")"
-       r"(?:\s+(?P<part>" + _PART + r"|mornings|nights|evenings))?", 2),
+       r"(?:\s+(?P<part>" + _PART + r"|mornings|nights|evenings))?", 2, cues=_WEEKDAY_CUES),
     _p("part_weekday",
-       r"(?:(?P<mod>early|late|mid-?)\s*)?(?P<part>" + _PART + r")\s+(?:of\s+)?(?P<wd>" + _WEEKDAY + r")\b", 2),
+       r"(?:(?P<mod>early|late|mid-?)\s*)?(?P<part>" + _PART + r")\s+(?:of\s+)?(?P<wd>" + _WEEKDAY + r")\b", 2, cues=_WEEKDAY_CUES),
     _p("ago",
        r"(?:(?P<approx>" + _APPROX + r")\s+)?(?P<num>" + _NUM + r")\s+(?:or\s+so\s+)?(?P<unit>" + _UNIT + r")"
-       r"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|(?:before|after)(?=\s*(?:[.,;:!?)\"']|$))|from\s+now|hence|previously)\b", 4),
+       r"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|(?:before|after)(?=\s*(?:[.,;:!?)\"']|$))|from\s+now|hence|previously)\b", 4, cues=_UNIT_CUES),
     _p("relunit",
        r"(?:(?P<mod>early|late|earlier|later|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|"
        r"the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of)\s+)?(?P<the>the\s+)?(?P<rel>last|this|next|past|coming|"
        r"current|previous|prior|following|latest|same|recent|year-ago|year-earlier|fiscal|current\s+fiscal|"
-       r"new)\s+(?P<unit>week|month|year|quarter|weekend|decade|century|period|fiscal\s+year|half)\b(?:\s+or\s+so\b)?", 3),
+       r"new)\s+(?P<unit>week|month|year|quarter|weekend|decade|century|period|fiscal\s+year|half)\b(?:\s+or\s+so\b)?", 3, cues=_runs(["week month year quarter weekend decade century period fiscal half"])),
     _p("quarter",
        r"(?:(?P<the>the)\s+)?(?:(?P<yr>" + _YEAR + r"|(?:this|last|next)\s+year's)\s+)?"
        r"(?:(?P<rel>latest|current|same|year-ago|year-earlier|fiscal|last|previous|past|comparable)\s+)?"
        r"(?:fiscal\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])?(?P<unit>quarter|half|period)(?!-)"
-       r"(?:\s+of\s+(?:(?:fiscal\s+)?(?P<y>" + _YEAR + r")|(?P<rel_y>this|last|next)\s+year\b))?", 3),
+       r"(?:\s+of\s+(?:(?:fiscal\s+)?(?P<y>" + _YEAR + r")|(?P<rel_y>this|last|next)\s+year\b))?", 3, cues=_runs(["quarter half period"])),
     _p("month_rel_year", r"(?P<mon>" + _MONTH + r")\s+(?:(?P<d>[0-3]?\d)" + _ORD + r"?,?\s+)?(?:of\s+)?(?P<rel>this|last|next)"
-       r"\s+year\b", 4),
+       r"\s+year\b", 4, cues=_MONTH_CUES),
     _p("spelled_year", r"(?:the\s+year\s+)?(?:(?P<sure>nineteen[- ](?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|(?P<y>(?:nineteen|twenty)[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-       r"seventeen|eighteen|nineteen|hundred)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?))\b", 2),
+       r"seventeen|eighteen|nineteen|hundred)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?))\b", 2, cues=_runs(["nineteen twenty thousand"])),
     # "that year", "the following month", "the next morning": counted from the date
     # the story last named, not from the dct.
     _p("anaphoric",
        r"(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+prior|the\s+next(?=\s+(?:day|morning|"
-       r"afternoon|evening|night)))\s+(?P<unit>day|week|month|year|morning|afternoon|evening|night)\b(?!\s+of\b)", 4),
-    _p("the_unit", r"(?P<the>the)\s+(?:full\s+|entire\s+|whole\s+)?(?P<unit>week|month|year|quarter|weekend|period)\b(?!\s+(?:of|ago|earlier|later|before|after))", 0),
-    _p("year_ago_adj", r"(?P<rel>year-ago|year-earlier|a\s+year\s+ago|a\s+year\s+earlier)(?:\s+(?P<unit>quarter|period|level|levels))?", 2),
+       r"afternoon|evening|night)))\s+(?P<unit>day|week|month|year|morning|afternoon|evening|night)\b(?!\s+of\b)", 4, cues=_runs(["day week month year morning afternoon evening night"])),
+    _p("the_unit", r"(?P<the>the)\s+(?:full\s+|entire\s+|whole\s+)?(?P<unit>week|month|year|quarter|weekend|period)\b(?!\s+(?:of|ago|earlier|later|before|after))", 0, cues=_runs(["week month year quarter weekend period"])),
+    _p("year_ago_adj", r"(?P<rel>year-ago|year-earlier|a\s+year\s+ago|a\s+year\s+earlier)(?:\s+(?P<unit>quarter|period|level|levels))?", 2, cues={"year"}),
     _p("duration",
        r"(?:(?P<the>the)\s+)?(?:(?P<rel>past|last|next|coming|first|latest|previous|final|recent|following|"
        r"last\s+few|past\s+few|next\s+few|initial|entire|whole|full|same)\s+)?(?:(?P<approx>" + _APPROX
        + r")\s+)?(?:(?P<lo>\d+|" + _NUMWORD + r")\s+(?:to|or)\s+)?(?P<num>" + _NUM + r")\s+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+)?"
        r"(?:(?:trading|business|working|calendar|school)\s+)?"
-       r"(?P<unit>" + _UNIT + r")\b(?!\s+old\b)(?:\s+or\s+so\b|\s+or\s+(?:two|more)\b)?", 2),
+       r"(?P<unit>" + _UNIT + r")\b(?!\s+old\b)(?:\s+or\s+so\b|\s+or\s+(?:two|more)\b)?", 2, cues=_UNIT_CUES),
     _p("duration_adj",
        r"(?P<num>\d+(?:\.\d+)?|" + _NUMWORD + r"(?:-" + _NUMWORD + r")?|several|multi|half)-(?P<unit>second|minute|hour|day|"
-       r"week|month|year|decade|century)(?:-long)?\b(?!-old)", 2),
-    _p("vague_adj", r"(?P<unit>days|weeks|months|years|decades|centuries)-long\b", 2),
-    _p("and_a_half", r"(?P<num>a|an|one)\s+(?P<unit>second|minute|hour|day|week|month|year)\s+and\s+a\s+half\b", 3),
-    _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after|from))", 1),
+       r"week|month|year|decade|century)(?:-long)?\b(?!-old)", 2, cues=_SINGULAR_UNIT_CUES),
+    _p("vague_adj", r"(?P<unit>days|weeks|months|years|decades|centuries)-long\b", 2, cues=_PLURAL_UNIT_CUES),
+    _p("and_a_half", r"(?P<num>a|an|one)\s+(?P<unit>second|minute|hour|day|week|month|year)\s+and\s+a\s+half\b", 3, cues=_SINGULAR_UNIT_CUES),
+    _p("set_a", r"(?<=[\w%$] )(?P<a>a|an|per)\s+(?P<unit>day|week|month|year|hour|night)\b(?!\s+(?:ago|earlier|later|or|before|after|from))", 1, cues=_runs(["day week month year hour night"])),
     _p("holiday",
        r"(?:(?P<mod>last|this|next|the\s+day\s+after|the\s+day\s+before)\s+)?(?P<h>(?-i:" + _words(FIXED_HOLIDAYS) + r"|Thanksgiving(?:\s+Day)?|"
-       r"Easter(?:\s+Sunday)?|Election\s+Day|Labor\s+Day|Memorial\s+Day|Good\s+Friday|Easter\s+week)\b)", 2),
-    _p("part_mod", r"(?P<mod>mid[- ]?|early\s+|late\s+)(?P<part>morning|afternoon|evening)\b", 1),
-    _p("the_part", r"(?P<the>the|this)\s+(?P<part>morning|afternoon|evening)\b|(?P<over>overnight)\b", 0),
-    _p("term", r"the\s+(?P<t>near|short|long|medium)\s+term\b", 1),
+       r"Easter(?:\s+Sunday)?|Election\s+Day|Labor\s+Day|Memorial\s+Day|Good\s+Friday|Easter\s+week)\b)", 2, cues=_longest_runs(FIXED_HOLIDAYS) | _runs(["thanksgiving easter election labor memorial friday"])),
+    _p("part_mod", r"(?P<mod>mid[- ]?|early\s+|late\s+)(?P<part>morning|afternoon|evening)\b", 1, cues=_PART_CUES),
+    _p("the_part", r"(?P<the>the|this)\s+(?P<part>morning|afternoon|evening)\b|(?P<over>overnight)\b", 0, cues=_PART_CUES | {"overnight"}),
+    _p("term", r"the\s+(?P<t>near|short|long|medium)\s+term\b", 1, cues={"term"}),
     _p("vague_plural",
        r"(?:(?P<the>the)\s+)?(?P<rel>recent|coming|past|next|last|previous|ensuing|following)\s+(?:few\s+|several\s+)?"
-       r"(?P<unit>days|weeks|months|years|decades|quarters)\b", 1),
-    _p("bare_plural", r"(?:(?P<the>the)\s+)?(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|before))", 0),
+       r"(?P<unit>days|weeks|months|years|decades|quarters)\b", 1, cues=_PLURAL_UNIT_CUES),
+    _p("bare_plural", r"(?:(?P<the>the)\s+)?(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|before))", 0, cues=_PLURAL_UNIT_CUES),
     _p("set",
        r"(?P<q>every|each|per)\s+(?:(?P<num>other|" + _NUM + r")\s+)?(?P<unit>second|minute|hour|day|week|month|year|"
-       r"quarter|night|morning|evening|afternoon|weekend|" + _WEEKDAY + r"|" + _MONTH + r"|(?:seconds|minutes|hours|days|weeks|months|years))\b", 3),
-    _p("set_adv", r"\b(?P<adv>" + _words(FREQUENCY_ADVERBS) + r")\b", 2),
+       r"quarter|night|morning|evening|afternoon|weekend|" + _WEEKDAY + r"|" + _MONTH + r"|(?:seconds|minutes|hours|days|weeks|months|years))\b", 3, cues={"every", "each", "per"}),
+    _p("set_adv", r"\b(?P<adv>" + _words(FREQUENCY_ADVERBS) + r")\b", 2, cues=_runs(FREQUENCY_ADVERBS)),
     _p("ref",
-       r"\b(?P<ref>" + _words(REFERENCES) + r")\b", 0),
-    _p("clock", r"(?P<clock>" + _CLOCK + r")" + _ZONE, 1),
+       r"\b(?P<ref>" + _words(REFERENCES) + r")\b", 0, cues=_longest_runs(REFERENCES)),
+    _p("clock", r"(?P<clock>" + _CLOCK + r")" + _ZONE, 1, cues=_CLOCK_CUES),
     _p("year_end", r"(?:(?:around|the)\s+)?(?P<w>mid-?year|year-end|year\s+end|yearend|year's\s+end|end\s+of\s+the\s+year|end\s+of\s+the\s+month|"
-       r"month's\s+end|end\s+of\s+the\s+week)", 1),
+       r"month's\s+end|end\s+of\s+the\s+week)", 1, cues=_runs(["year midyear yearend month week"])),
 ]
 
 _PAST_WORDS = re.compile(
@@ -447,9 +493,14 @@ class _Candidate:
     match: re.Match
 
 
-def _candidates(text: str) -> list[_Candidate]:
+def _candidates(text: str, every_pattern: bool = False) -> list[_Candidate]:
+    """Pattern matches bounded by non-word characters; ``every_pattern`` skips the cue
+    check (the tests compare both ways)."""
     found: list[_Candidate] = []
+    cues = _text_cues(text)
     for pattern in PATTERNS:
+        if not every_pattern and pattern.cues is not None and pattern.cues.isdisjoint(cues):
+            continue
         for m in pattern.regex.finditer(text):
             if m.end() > m.start() and _word_bounded(text, m.start(), m.end()):
                 found.append(_Candidate(m.start(), m.end(), pattern, m))
