@@ -297,3 +297,17 @@ def test_skip_report_keeps_a_long_path_on_one_line(dyads, tmp_path):
     proc, _ = _code(dyads, tmp_path, folder / "empty.txt")
     assert proc.returncode == 3
     assert any(str(folder / "empty.txt") in ln and "empty file" in ln for ln in proc.stderr_text.splitlines())
+
+
+def test_feed_with_corrupt_xml_declaration_is_refused_with_a_reason(tmp_path):
+    # a NUL or a stray byte inside <?xml ... encoding="..."?> used to escape feedparser as a traceback
+    from dyads.errors import InputError
+    from dyads.ingest.feeds import read_feed
+
+    for i, bad in enumerate((b'<?xml version="1.0" encoding="utf\x00-8"?><feed></feed>',
+                             b'<?xml version="1.0" encoding="\xd2tf-8"?><feed></feed>')):
+        path = tmp_path / f"bad{i}.atom"
+        path.write_bytes(bad)
+        with pytest.raises(InputError) as caught:
+            read_feed(str(path), 1.0, 100_000)
+        assert caught.value.kind == "feed" and "\n" not in caught.value.reason

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from dyads.errors import ModelNotFound
 
@@ -27,10 +27,22 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def span_text(span: Span) -> str:
+    """``span.text``, sliced from the cached document text instead of joined from tokens."""
+    return text_of(span.doc)[span.start_char:span.end_char]
+
+
 def remember_text(doc: Doc, text: str) -> None:
     """Give ``text_of`` the string the doc was parsed from: spaCy's tokenisation never
     changes the text, so joining the tokens again would only rebuild it."""
     doc.user_data["dyads.text"] = text
+
+
+def forget_cached(doc: Doc) -> None:
+    """Drop what ``text_of`` and ``entities_of`` kept: the cached Spans point back at the
+    doc, a cycle that would keep every parsed doc alive until the garbage collector runs."""
+    doc.user_data.pop("dyads.text", None)
+    doc.user_data.pop("dyads.ents", None)
 
 
 def entities_of(doc: Doc) -> tuple:

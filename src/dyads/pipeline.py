@@ -22,7 +22,7 @@ from dyads.events.lexicon import Lexicon
 from dyads.events.ontology import Ontology
 from dyads.merge import merge_article_events
 from dyads.models import Article, Event, Evidence
-from dyads.nlp import load_pipeline, remember_text
+from dyads.nlp import forget_cached, load_pipeline, remember_text, span_text
 from dyads.place.attach import anchor_places, attach_places
 from dyads.place.gazetteer import load_gazetteer
 from dyads.place.geoparse import Geoparser
@@ -90,11 +90,13 @@ class Pipeline:
         events = merge_article_events(events, _lede_end(article))
         _attach_orphans(events, orphans, article)
         annotations = _annotations(actors, timexes, places, events)
+        forget_cached(doc)
         return CodedArticle(article, events, sentences=sum(1 for _ in doc.sents), tokens=len(doc), annotations=annotations)
 
     def _events(self, cand: Candidate, article: Article) -> Iterator[Event]:
         entry = cand.entry
         sent = cand.trigger.sent
+        sent_text = span_text(sent)
         cameo = self.ontology.cameo(entry.cameo) if entry.cameo else None
         if cameo is None:
             cameo = self.ontology.nearest_cameo(entry.type, cand.mode, entry.context)
@@ -107,9 +109,9 @@ class Pipeline:
                 continue
             evidence = Evidence(
                 article_id=article.id,
-                sentence=sent.text.strip(),
+                sentence=sent_text.strip(),
                 sentence_start=sent.start_char,
-                sentence_end=sent.start_char + len(sent.text.rstrip()),
+                sentence_end=sent.start_char + len(sent_text.rstrip()),
                 trigger=trigger_span,
                 actor_span=(actor.start, actor.end) if actor and actor.start is not None else None,
                 recipient_span=(recipient.start, recipient.end) if recipient and recipient.start is not None else None,
@@ -134,7 +136,7 @@ class Pipeline:
                 factuality=cand.factuality,
                 confidence=cand.confidence,
                 event_text=" ".join(t.text for t in cand.trigger_tokens),
-                text=sent.text.strip(),
+                text=sent_text.strip(),
                 evidence=[evidence],
                 **dates,
             )
@@ -203,9 +205,10 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
         target = before[-1] if before else fitting[0]
         first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
         sent = cand.trigger.sent
+        sent_text = span_text(sent)
         target.evidence.append(Evidence(
-            article_id=article.id, sentence=sent.text.strip(), sentence_start=sent.start_char,
-            sentence_end=sent.start_char + len(sent.text.rstrip()), trigger=(first.idx, last.idx + len(last.text)),
+            article_id=article.id, sentence=sent_text.strip(), sentence_start=sent.start_char,
+            sentence_end=sent.start_char + len(sent_text.rstrip()), trigger=(first.idx, last.idx + len(last.text)),
             time_span=(cand.timex.start, cand.timex.end) if cand.timex is not None else None,
             rule=cand.entry.id, path="coreferent-mention",
         ))

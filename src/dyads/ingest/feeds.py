@@ -109,7 +109,10 @@ class Feed:
 def read_feed(source: str, timeout: float, max_bytes: int) -> Feed:
     """The items of an RSS or Atom feed; InputError (kind ``feed``/``fetch``) when it cannot be read."""
     fetched = fetch(source, timeout, max_bytes)
-    parsed = feedparser.parse(fetched.data, response_headers={"content-location": fetched.url})
+    try:
+        parsed = feedparser.parse(fetched.data, response_headers={"content-location": fetched.url})
+    except (ValueError, LookupError) as exc:  # feedparser's encoding sniffing trips on a corrupt XML declaration
+        raise InputError(f"malformed feed: {exc}".replace("\n", " ")[:200], source, kind="feed") from None
     items = [item for item in (_item(source, entry) for entry in parsed.entries) if item.url or item.content]
     malformed = parsed.get("bozo_exception") if isinstance(parsed.get("bozo_exception"), SAXParseException) else None
     if not items and (malformed or not parsed.get("version")):
