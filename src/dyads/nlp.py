@@ -86,4 +86,3 @@ def load_pipeline(name: str | None = None, disable: Iterable[str] = ()) -> Langu
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
     """Batched parsing (spaCy's nlp.pipe)."""
     yield from nlp.pipe(texts, batch_size=batch_size)
-

@@ -96,7 +96,7 @@ class Pipeline:
     def _events(self, cand: Candidate, article: Article) -> Iterator[Event]:
         entry = cand.entry
         sent = cand.trigger.sent
-        sent_text = span_text(sent)
+        sentence = _sentence_fields(sent)
         cameo = self.ontology.cameo(entry.cameo) if entry.cameo else None
         if cameo is None:
             cameo = self.ontology.nearest_cameo(entry.type, cand.mode, entry.context)
@@ -109,9 +109,7 @@ class Pipeline:
                 continue
             evidence = Evidence(
                 article_id=article.id,
-                sentence=sent_text.strip(),
-                sentence_start=sent.start_char,
-                sentence_end=sent.start_char + len(sent_text.rstrip()),
+                **sentence,
                 trigger=trigger_span,
                 actor_span=(actor.start, actor.end) if actor and actor.start is not None else None,
                 recipient_span=(recipient.start, recipient.end) if recipient and recipient.start is not None else None,
@@ -136,10 +134,17 @@ class Pipeline:
                 factuality=cand.factuality,
                 confidence=cand.confidence,
                 event_text=" ".join(t.text for t in cand.trigger_tokens),
-                text=sent_text.strip(),
+                text=sentence["sentence"],
                 evidence=[evidence],
                 **dates,
             )
+
+
+def _sentence_fields(sent) -> dict:
+    """A sentence's evidence fields: its text without surrounding space, and its offsets."""
+    text = span_text(sent)
+    return {"sentence": text.strip(), "sentence_start": sent.start_char,
+            "sentence_end": sent.start_char + len(text.rstrip())}
 
 
 def _informative(actor):
@@ -204,11 +209,8 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
         before = [e for e in fitting if e.evidence[0].trigger[0] <= cand.trigger.idx]
         target = before[-1] if before else fitting[0]
         first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
-        sent = cand.trigger.sent
-        sent_text = span_text(sent)
         target.evidence.append(Evidence(
-            article_id=article.id, sentence=sent_text.strip(), sentence_start=sent.start_char,
-            sentence_end=sent.start_char + len(sent_text.rstrip()), trigger=(first.idx, last.idx + len(last.text)),
+            article_id=article.id, **_sentence_fields(cand.trigger.sent), trigger=(first.idx, last.idx + len(last.text)),
             time_span=(cand.timex.start, cand.timex.end) if cand.timex is not None else None,
             rule=cand.entry.id, path="coreferent-mention",
         ))

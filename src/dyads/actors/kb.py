@@ -90,10 +90,11 @@ class _Index:
     def __init__(self) -> None:
         self.exact: dict[str, list] = {}
         self.lower: dict[str, list] = {}
-        self._found: dict[str, tuple] = {}  # get's answers: every capitalised word is asked about
+        # get's answers, remembered: every capitalised word of every article is asked about
+        self._found = functools.lru_cache(maxsize=1 << 16)(self._search)
 
     def add(self, surface: str, value, exact: bool = False) -> None:
-        self._found.clear()
+        self._found.cache_clear()
         for form in (surface, _strip_the(surface)):
             if not form:
                 continue
@@ -107,14 +108,9 @@ class _Index:
                 bucket.append(value)
 
     def get(self, text: str) -> list:
-        found = self._found.get(text)
-        if found is None:
-            if len(self._found) > 1 << 16:  # bounded: a long run meets endless words
-                self._found.clear()
-            found = self._found[text] = tuple(self._search(text))
-        return list(found)
+        return list(self._found(text))
 
-    def _search(self, text: str) -> list:
+    def _search(self, text: str) -> tuple:
         f = _fold(text)
         hits = list(self.exact.get(f, ())) + list(self.lower.get(f.lower(), ()))
         if not hits:
@@ -124,7 +120,7 @@ class _Index:
         seen: dict = {}
         for h in hits:
             seen.setdefault(getattr(h, "id", h), h)
-        return list(seen.values())
+        return tuple(seen.values())
 
 
 def _cache_dir() -> Path:

@@ -120,10 +120,10 @@ class ActorIndex:
 
     def actors(self, mention: ActorMention) -> list[Actor]:
         """One Actor per member (a plural mention yields each member)."""
-        doc = self.doc
-        last = doc[mention.end - 1]
-        start, end = doc[mention.start].idx, last.idx + len(last)  # the span's text, sliced rather than rebuilt
-        text = text_of(doc)[start:end]
+        # offsets from the tokens and text sliced from the document: a Span per call costs more
+        first, last = self.doc[mention.start], self.doc[mention.end - 1]
+        start, end = first.idx, last.idx + len(last)
+        text = text_of(self.doc)[start:end]
         entities = mention.entity.members or (mention.entity,)
         return [e.actor(self.kb, self.on, text, start, end) for e in entities]
 
@@ -810,8 +810,6 @@ def _modifies(token: Token, start: int, end: int) -> bool:
         if node.i < token.i:
             return False
     return False
-
-
 
 
 def _mostly_lowercase(doc: Doc) -> bool:

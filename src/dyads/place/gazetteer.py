@@ -194,7 +194,8 @@ class Gazetteer:
         self._by_id = by_id
         self._short_areas = short_areas or {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
-        self._demonym_memo: dict[tuple[str, bool], Candidate | None] = {}  # asked for most capitalised words
+        # demonym's answers, remembered: it is asked about most capitalised words
+        self._demonym = functools.lru_cache(maxsize=1 << 16)(self._find_demonym)
 
     def _parts(self) -> tuple:
         return self._entries, self._index, self._demonyms, self._by_id, self._short_areas
@@ -211,17 +212,14 @@ class Gazetteer:
     def demonym(self, word: str, plural: bool = True) -> Candidate | None:
         """The country (or region, or division) a demonym/adjective names:
         "Ukrainian" -> UKR, "European" -> Europe, "Texan" -> Texas."""
-        memo = (word, plural)
-        if memo in self._demonym_memo:
-            return self._demonym_memo[memo]
+        return self._demonym(word, plural)
+
+    def _find_demonym(self, word: str, plural: bool) -> Candidate | None:
         key = normalise(word)
         row = self._demonyms.get(key)
         if row is None and plural and key.endswith("s"):  # "Israelis", "Ukrainians"
             row = self._demonyms.get(key[:-1])
-        if len(self._demonym_memo) > 1 << 16:  # bounded: a long run meets endless capitalised words
-            self._demonym_memo.clear()
-        found = self._demonym_memo[memo] = None if row is None else self._candidate(row)
-        return found
+        return None if row is None else self._candidate(row)
 
     def by_geonameid(self, geonameid: int) -> Candidate | None:
         row = self._by_id.get(geonameid)

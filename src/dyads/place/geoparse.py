@@ -34,6 +34,7 @@ does not keep misleading the rest of an English article.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -129,8 +130,9 @@ class Geoparser:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        # _plausible's answers: a pure function of its arguments, asked again on every context pass
-        self._plausible_memo: dict[tuple, tuple[Candidate, ...]] = {}
+        # _plausible's answers, remembered: they depend on the gazetteer only, and every
+        # context pass asks again for every mention
+        self._plausible_readings = functools.lru_cache(maxsize=1 << 14)(lambda *key: tuple(self._plausible(*key)))
 
     # -- public API ---------------------------------------------------------
     def parse(self, doc) -> list[Place]:
@@ -355,12 +357,7 @@ class Geoparser:
     def _ranked(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
                 admin_role: bool = False) -> list[tuple[float, Candidate]]:
         """Plausible candidates with their scores, best first."""
-        memo = (name, container, label)
-        cands = self._plausible_memo.get(memo)
-        if cands is None:
-            if len(self._plausible_memo) > 1 << 14:  # bounded: a long run meets endless names
-                self._plausible_memo.clear()
-            cands = self._plausible_memo[memo] = tuple(self._plausible(name, container, label))
+        cands = self._plausible_readings(name, container, label)
         key = normalise(_TRAILING.sub("", name.strip()))
         acronym = _is_acronym(name)
         country_named = any(c.feature == "country" for c in cands)
