@@ -269,7 +269,7 @@ def test_bad_published_value_is_a_one_line_error(dyads, tmp_path, fixtures_dir):
 
 
 def _missing_model(dyads, tmp_path, fixtures_dir, workers):
-    proc = dyads("code", fixtures_dir / "hebron_arrests.txt", "--model", "not_a_model",
+    proc = dyads("code", fixtures_dir / "hebron_arrests.txt", "--spacy-model", "not_a_model",
                  "--db", tmp_path / "m.duckdb", "--workers", workers)
     assert_no_traceback(proc)
     return proc

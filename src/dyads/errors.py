@@ -48,3 +48,9 @@ class StoreError(DyadsError):
 
 class GoldFormatError(DyadsError):
     exit_code = 7
+
+
+class ModelError(DyadsError):
+    """A coder model directory that is missing, corrupt or made for another format."""
+
+    exit_code = 5

@@ -109,8 +109,9 @@ class Evidence:
     recipient_span: tuple[int, int] | None = None
     time_span: tuple[int, int] | None = None
     place_span: tuple[int, int] | None = None
-    rule: str = ""  # lexicon entry id that fired
-    path: str = ""  # how the arguments were found (nsubj, agent, poss, ...)
+    rule: str = ""  # lexicon entry id that fired (model.<type> when only the model found it)
+    path: str = ""  # how the arguments were found (nsubj, agent, poss, ...; "model" for the trained coder)
+    scores: dict | None = None  # the trained coder's probabilities (type, actor, recipient, factuality)
 
 
 @dataclass

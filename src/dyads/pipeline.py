@@ -18,6 +18,9 @@ from dyads.actors.conflicts import ConflictBook
 from dyads.actors.kb import KnowledgeBase
 from dyads.actors.resolve import ActorIndex, ActorResolver
 from dyads.events.coder import Candidate, EventCoder
+from dyads.events.features import DocContext
+from dyads.events.learned import code_events
+from dyads.events.model import CoderModel, load_shipped
 from dyads.events.lexicon import Lexicon
 from dyads.events.ontology import Ontology
 from dyads.merge import merge_article_events
@@ -31,10 +34,11 @@ from dyads.time.attach import attach_dates, date_fields, find_timexes
 
 @dataclass
 class PipelineConfig:
-    model: str | None = None
+    spacy_model: str | None = None  # the spaCy pipeline (None: en_core_web_sm)
     lexicons: tuple[Path, ...] = ()
     actor_files: tuple[Path, ...] = ()
     batch_size: int = 32
+    coder: str | None = None  # a trained coder model directory; None: the shipped one; "rules": no model
 
 
 @dataclass
@@ -49,7 +53,7 @@ class CodedArticle:
 class Pipeline:
     def __init__(self, config: PipelineConfig | None = None) -> None:
         self.config = config or PipelineConfig()
-        self.nlp = load_pipeline(self.config.model)
+        self.nlp = load_pipeline(self.config.spacy_model)
         self.kb = KnowledgeBase.load(self.config.actor_files)
         self.conflicts = ConflictBook.load(self.config.actor_files)
         gazetteer = load_gazetteer()
@@ -59,6 +63,7 @@ class Pipeline:
                                       event_nouns=self.lexicon.lemmas("noun"), place_country=_place_country(gazetteer))
         self.ontology = Ontology.load()
         self.coder = EventCoder(self.lexicon, quad_class=self.ontology.quad_class)
+        self.coder_model = _coder_model(self.config.coder)
 
     @property
     def model_name(self) -> str:
@@ -73,14 +78,30 @@ class Pipeline:
     def code_one(self, article: Article) -> CodedArticle:
         return next(self.code([article]))
 
-    def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
-        actors = self.resolver.resolve(doc, article.published)
-        candidates = self.coder.find(doc, actors)
-        timexes = find_timexes(doc, article.published)
-        attach_dates(candidates, timexes)
+    def analyse(self, doc: Doc, article: Article) -> Analysis:
+        """Everything the event coder reads about a parsed article: actor mentions, dates,
+        places and the rules' candidates (dated, located and completed)."""
         places = self.geoparser.parse(doc)
-        attach_places(candidates, anchor_places(doc, places))
-        self.coder.complete(candidates, self.conflicts, article.published, _document_countries(actors, self.kb))
+        actors = self.resolver.resolve(doc, article.published, places)
+        rules = self.coder.find(doc, actors)
+        timexes = find_timexes(doc, article.published)
+        attach_dates(rules, timexes)
+        anchors = anchor_places(doc, places)
+        attach_places(rules, anchors)
+        self.coder.complete(rules, self.conflicts, article.published, _document_countries(actors, self.kb))
+        context = DocContext(doc, actors, self.lexicon, rules,
+                             trigger_words=self.coder_model.trigger_words if self.coder_model else frozenset(),
+                             in_title=_title_end(doc, article))
+        return Analysis(context, timexes, places, anchors)
+
+    def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
+        analysis = self.analyse(doc, article)
+        actors, timexes, places = analysis.context.index, analysis.timexes, analysis.places
+        candidates = analysis.context.rules
+        if self.coder_model is not None:
+            candidates = code_events(analysis.context, self.coder_model)
+            attach_dates([c for c in candidates if c.timex is None], timexes)
+            attach_places([c for c in candidates if c.place is None], analysis.anchors)
         events, orphans = [], []
         for cand in candidates:
             made = [e for e in self._events(cand, article) if self.coder.keeps(e.event, e.actor is not None)]
@@ -117,6 +138,7 @@ class Pipeline:
                 place_span=(cand.place.start, cand.place.end) if cand.place is not None and cand.place.start is not None else None,
                 rule=entry.id,
                 path=cand.path,
+                scores=cand.extra.get("model"),
             )
             key = f"{article.id}|{trigger_span}|{entry.type}|{actor and actor.code}|{recipient and recipient.code}"
             yield Event(
@@ -138,6 +160,36 @@ class Pipeline:
                 evidence=[evidence],
                 **dates,
             )
+
+
+@dataclass
+class Analysis:
+    context: DocContext
+    timexes: list
+    places: list
+    anchors: dict
+
+
+def _coder_model(choice: str | None):
+    """The trained coder: a user's model directory, the shipped one, or none ("rules")."""
+    if choice == "rules":
+        return None
+    if choice:
+        return CoderModel.load(choice)
+    return load_shipped()
+
+
+def _title_end(doc: Doc, article: Article) -> int:
+    """Index of the headline's last token (-1 without a headline)."""
+    if not article.title:
+        return -1
+    end = len(article.title)
+    last = -1
+    for tok in doc:
+        if tok.idx >= end:
+            break
+        last = tok.i
+    return last
 
 
 def _sentence_fields(sent) -> dict:

@@ -160,7 +160,9 @@ class ActorResolver:
             self.lower_matcher.add(key, [tok(a) for a in aliases])
 
     # -- pass 1 -----------------------------------------------------------------
-    def resolve(self, doc: Doc, on: date | None) -> ActorIndex:
+    def resolve(self, doc: Doc, on: date | None, places: list = ()) -> ActorIndex:
+        """The document's actor mentions; ``places`` (the geoparser's, with offsets) lend
+        their countries to sector words that name none ("police" in a Kisumu story)."""
         index = ActorIndex(doc, self.kb, on, self.place_country)
         doc_entities: dict[str, DocEntity] = {}
         for span in self._kb_spans(doc):
@@ -179,6 +181,7 @@ class ActorResolver:
         self._second_pass(index, doc_entities)
         index.mentions.sort(key=lambda m: m.start)
         _countries_for_titled_strangers(index)
+        _countries_for_context_descriptors(index, _place_tokens(doc, places))
         return index
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
@@ -304,7 +307,13 @@ class ActorResolver:
             if person is not None and token.tag_ not in ("NNS", "NNPS"):
                 index.add(ActorMention(start, token.i + 1, token.i, person, "title"))
                 return
+        if country is None and (kb.is_leader_title(compound) or kb.is_leader_title(lemma)):
+            return  # "the first foreign leader to meet Putin": a title without its country names no one
         if country is None:
+            # "security forces", "protesters": the country comes from the context (see
+            # _countries_for_context_descriptors); the sector is known now.
+            de = DocEntity(key=f"generic:?:{sector}:{token.i}", name=sector, kind="generic", sector=sector, certainty=0.4)
+            index.add(ActorMention(start, token.i + 1, token.i, de, "sector"))
             return
         cue = index.mention_at(cue_tokens[0]) if cue_tokens else None
         org = cue.entity.org if cue is not None and country == "IGO" else None  # "EU foreign ministers"
@@ -785,6 +794,60 @@ def _countries_for_titled_strangers(index: ActorIndex) -> None:
         if code:
             e.country, e.certainty = code, min(e.certainty, 0.5)
             e.sector = e.sector or "GOV"
+
+
+def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int, int, str]] = ()) -> None:
+    """A sector word with no country in its phrase ("security forces opened fire",
+    "protesters marched") takes, in order of evidence: the country the same word has
+    elsewhere in the document ("Palestinian protesters" in the lede, "protesters" in the
+    headline); the nearest country, institution, person or place named before it in its
+    sentence, outside its own phrase ("In Kisumu, police fired ..."); the country the
+    document names most (places and the dateline included), when that one was named in an
+    earlier sentence or more than once. A country named only after it ("protesters
+    rallied outside the Chinese embassy") is no evidence; without any the mention keeps
+    its sector alone."""
+    pending = [m for m in index.mentions if m.how == "sector" and m.entity.country is None]
+    if not pending:
+        return
+    doc = index.doc
+    named = [(m.start, m.end, m.entity.country) for m in index.mentions if m.entity.country not in (None, "IGO", "NGO")
+             and m.entity.kind in ("country", "metonym", "institution", "person")]
+    # "Paris" is a metonym and a place, "Iranian" a place inside a mention: counted once
+    taken = {i for m in index.mentions for i in range(m.start, m.end)}
+    named = sorted(named + [p for p in places if p[2] and taken.isdisjoint(range(p[0], p[1]))])
+    placed: dict[str, list[ActorMention]] = {}  # "protesters" -> its mentions with a country cue
+    for m in index.mentions:
+        if m.how == "descriptor" and m.entity.country not in (None, "IGO", "NGO"):
+            placed.setdefault(doc[m.head].lemma_.lower(), []).append(m)
+    counts: dict[str, int] = {}
+    first_at: dict[str, int] = {}
+    for start, _, code in named + [(m.start, m.end, m.entity.country) for ms in placed.values() for m in ms]:
+        counts[code] = counts.get(code, 0) + 1
+        first_at[code] = min(first_at.get(code, start), start)
+    main = max(counts, key=lambda c: (counts[c], -first_at[c])) if counts else None
+    for mention in pending:
+        head = doc[mention.head]
+        sent = head.sent
+        same_word = placed.get(head.lemma_.lower())
+        before = [code for start, end, code in named if sent.start <= start and end <= head.left_edge.i]
+        if same_word:
+            mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country
+        elif before:
+            mention.entity.country = before[-1]
+        elif main and (counts[main] > 1 or first_at[main] < sent.start):
+            mention.entity.country = main
+
+
+def _place_tokens(doc: Doc, places) -> list[tuple[int, int, str]]:
+    """(first token, end token, country) of each located place of the document."""
+    found = []
+    for place in places:
+        if place.start is None or not place.country:
+            continue
+        span = doc.char_span(place.start, place.end, alignment_mode="expand")
+        if span is not None:
+            found.append((span.start, span.end, place.country))
+    return found
 
 
 def _first_country(index: ActorIndex, start: int, end: int) -> str | None:

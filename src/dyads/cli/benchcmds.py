@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from dyads.bench import BenchResult, run_bench
+from dyads.cli.options import CoderModelOption, SpacyModelOption
 from dyads.cli.app import app, err, out, user_errors
 from dyads.pipeline import PipelineConfig
 
@@ -20,12 +21,13 @@ def bench(
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (1 = in this process)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many articles."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Articles per spaCy batch and per worker chunk."),
-    model: Optional[str] = typer.Option(None, help="Any installed spaCy pipeline (default: en_core_web_sm)."),
+    spacy_model: Optional[str] = SpacyModelOption,
+    model: Optional[str] = CoderModelOption,
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Time dyads coding and spaCy's parse alone over the same texts; show throughput, ratio and peak memory."""
     err.print(f"benchmarking {corpus} with {workers} worker(s), batch size {batch_size} ...", highlight=False)
-    result = run_bench(corpus, PipelineConfig(model=model, batch_size=batch_size), workers=workers, limit=limit)
+    result = run_bench(corpus, PipelineConfig(spacy_model=spacy_model, coder=model, batch_size=batch_size), workers=workers, limit=limit)
     if as_json:
         out.print_json(json.dumps(result.as_dict()))
     else:

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.console import Console
 
+from dyads.cli.options import CoderModelOption, SpacyModelOption
 from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_errors
 from dyads.errors import EXIT_SKIPPED, DyadsError, UsageError
 from dyads.export import FORMATS, write_records
@@ -83,7 +84,8 @@ def code(
     max_chars: int = MaxCharsOption,
     languages: str = LanguagesOption,
     skip_log: Optional[Path] = SkipLogOption,
-    model: Optional[str] = typer.Option(None, help="Any installed spaCy pipeline (default: en_core_web_sm)."),
+    spacy_model: Optional[str] = SpacyModelOption,
+    model: Optional[str] = CoderModelOption,
     lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
     actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s) extending the knowledge base."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1,
@@ -105,7 +107,7 @@ def code(
 ) -> None:
     """Code news articles into events and store them (resumable: a re-run codes only what is new)."""
     pub = date_option(published, "--published")
-    config = PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors), batch_size=batch_size)
+    config = PipelineConfig(spacy_model=spacy_model, coder=model, lexicons=tuple(lexicon), actor_files=tuple(actors), batch_size=batch_size)
     options = ingest_options(max_chars, languages)
     if (cluster is None) != (out_dir is None):
         raise DyadsError("--cluster and --out go together: dyads code SHARDS --cluster local --out DIR")

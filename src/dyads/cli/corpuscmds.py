@@ -64,3 +64,38 @@ def stats_command(
         out.print(f"{key:36} {stats[key]}", highlight=False)
     for key in ("types", "factuality", "decades", "styles", "negative_kinds", "sentences_by_split"):
         out.print(f"{key:36} " + ", ".join(f"{k} {v}" for k, v in stats[key].items()), highlight=False)
+
+
+@corpus_app.command("agree")
+@user_errors
+def agree_command(
+    first: Path = typer.Argument(..., help="One annotation pass (corpus files or a folder)."),
+    second: Path = typer.Argument(..., help="The other pass over the same sentences."),
+    shared: Path = SharedOption,
+    disagreements: int = typer.Option(0, "--disagreements", help="List the first N sentences the passes code differently."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Agreement of two independent passes: kappa, F1 at three levels, sector agreement."""
+    from dyads.corpus.agreement import agreement
+    from dyads.events.ontology import Ontology
+
+    a, b = _read([first], shared), _read([second], shared)
+    for origin, reason in a.problems + b.problems:
+        err.print(f"{origin}: {reason} (skipped)", highlight=False, markup=False)
+    result = agreement(a.docs, b.docs, tuple(Ontology.load().types))
+    if not result["sentences"]:
+        raise DyadsError("the two passes share no sentence")
+    if as_json:
+        out.print_json(json.dumps({**result, "disagreements": result["disagreements"][:disagreements]}))
+        return
+    out.print(f"{result['sentences']} sentences in both passes", highlight=False)
+    out.print(f"kappa, event / no event per sentence   {result['kappa_event_sentence']}", highlight=False)
+    out.print(f"kappa, type present per sentence       {result['kappa_type_cells']}", highlight=False)
+    for level, f1 in result["f1"].items():
+        out.print(f"F1 {level:<36}{f1}", highlight=False)
+    out.print(f"F1 type, any factuality                {result['f1_type_all_factuality']}", highlight=False)
+    out.print(f"sector agreement (type-matched)        actor {result['sector_agreement']['actor']}, "
+              f"recipient {result['sector_agreement']['recipient']}", highlight=False)
+    for d in result["disagreements"][:disagreements]:
+        out.print(f"{d['doc']}@{d['start']}: {d['text']}\n   first only: {', '.join(d['first']) or '-'}\n   second only: {', '.join(d['second']) or '-'}",
+                  highlight=False, markup=False)

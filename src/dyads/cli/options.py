@@ -24,6 +24,10 @@ def ingest_options(max_chars: int, languages: str) -> IngestOptions:
     return IngestOptions(max_chars=max_chars, languages=() if "any" in codes else codes)
 
 
+SpacyModelOption = typer.Option(None, "--spacy-model", help="Any installed spaCy pipeline (default: en_core_web_sm).")
+CoderModelOption = typer.Option(None, "--model", help="The trained coder: a model directory made by `dyads train`, or "
+                                                     "'rules' for the rule coder alone (default: the model shipped with dyads).")
+
 MaxCharsOption = typer.Option(IngestOptions.max_chars, "--max-chars", min=1000, max=MAX_CHARS_CEILING,
                               help="Articles longer than this many characters are coded in parts (ID#part1, ...).")
 LanguagesOption = typer.Option(",".join(IngestOptions.languages), "--languages",

@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from dyads.cli.options import CoderModelOption, SpacyModelOption
 from dyads.cli.app import app, err, user_errors
 from dyads.cli.coding import DbOption
 from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, ingest_options, skip_log_file
@@ -26,7 +27,8 @@ def watch_command(
     polls: Optional[int] = typer.Option(None, "--polls", min=1, help="Stop after this many polls."),
     timeout: float = typer.Option(20.0, "--timeout", min=0.1, help="Seconds allowed for each feed or page."),
     db: str = DbOption,
-    model: Optional[str] = typer.Option(None, help="Any installed spaCy pipeline (default: en_core_web_sm)."),
+    spacy_model: Optional[str] = SpacyModelOption,
+    model: Optional[str] = CoderModelOption,
     lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
     actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s)."),
     max_chars: int = MaxCharsOption,
@@ -37,7 +39,7 @@ def watch_command(
     """Poll feeds, fetch and code each new item's page, store it; items seen before are not recoded.
     Quiet: only problems (feeds or pages that failed, items skipped) are printed, on stderr."""
     options = ingest_options(max_chars, languages)
-    config = PipelineConfig(model=model, lexicons=tuple(lexicon), actor_files=tuple(actors))
+    config = PipelineConfig(spacy_model=spacy_model, coder=model, lexicons=tuple(lexicon), actor_files=tuple(actors))
     with skip_log_file(skip_log, mode="a") as log, ParallelCoder(config, workers=1) as coder:
         watcher = Watcher(db, coder, timeout=timeout, options=options, skip_log=log)
         try:

@@ -304,7 +304,8 @@ def real_docs(records: list[tuple[dict, str]], shared: Path) -> Iterator[CorpusD
                 yield origin, str(exc)
         if sentences:
             sentences.sort(key=lambda s: s.start)
-            yield CorpusDoc(f"{corpus}:{doc_id}", article, sentences, group[0][1], {"corpus": corpus})
+            tasks = [rec.get("task", "") for rec, _ in group]
+            yield CorpusDoc(f"{corpus}:{doc_id}", article, sentences, group[0][1], {"corpus": corpus, "tasks": tasks})
 
 
 def real_sentence(rec: dict, source: dict, article: Article) -> AnnotatedSentence:

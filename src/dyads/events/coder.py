@@ -335,12 +335,15 @@ class EventCoder:
         ("fundamentalists continued their hunger strike to demand the resignation of the
         Algerian president") unless the protest happens in another country."""
         for cand in found:
-            if cand.entry.type in self.modality.domestic_recipient_types and not any(cand.actors):
+            if cand.entry.type in self.modality.domestic_recipient_types and not any(a.code for a in cand.actors if a is not None):
                 target = next((r for r in cand.recipients if r is not None and r.code not in (None, "IGO", "NGO")), None)
                 abroad = cand.place is not None and cand.place.country and target is not None and cand.place.country != target.code
                 envoy = target is not None and any(w in self.modality.foreign_missions for w in target.entity_text.lower().split())
                 if target is not None and target.sector in (None, "GOV") and not abroad and not envoy:
-                    cand.actors = [Actor(code=target.code, entity_text="", name=target.code, certainty=0.4)]
+                    # protesters the text does not place ("students", or no words at all) keep their sector
+                    known = [a for a in cand.actors if a is not None]
+                    cand.actors = [Actor(**{**a.__dict__, "code": target.code, "certainty": 0.4}) for a in known] or [
+                        Actor(code=target.code, entity_text="", name=target.code, certainty=0.4)]
                     cand.path += "+domestic-actor"
             if cand.entry.type not in self.modality.domestic_recipient_types or any(cand.recipients):
                 continue
@@ -1102,8 +1105,11 @@ def _complement_targets(trigger: Token, index: ActorIndex) -> list[Actor]:
     found: list[Actor] = []
     for tok in inside:
         role = tok.dep_
+        mention = index.mention_at(tok)
+        if mention is not None and mention.how == "sector" and role == "dobj":
+            continue  # "refused to deploy peacekeepers": what is sent, not to whom
         if role in ("dative", "dobj") and tok.head.pos_ == "VERB" or role == "pobj" and tok.head.lower_ in ("to", "for", "against", "with", "on"):
-            if index.mention_at(tok) is not None:
+            if mention is not None:
                 found += _actors_at(tok, index, deep=False)  # "blows to the United States and Israel": both
             else:
                 found += _owner_of(tok, index)

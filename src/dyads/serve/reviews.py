@@ -120,15 +120,25 @@ def gold_documents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     docs = []
     for aid in articles:
         records = attach_reviews(con, list(event_records(con, EventFilter(factuality=["asserted"], article_id=aid))))
-        events = []
+        events, rejected = [], []
         for rec in records:
             rv = rec["reviewed"]
             if rv is None:
-                events.append({**machine_values(rec), "required": False})
+                events.append({**machine_values(rec), "required": False, "evidence": _spans(rec)})
             elif rv["status"] != "rejected":
-                events.append({**{f: rv[f] for f in FIELDS}, "required": True})
-        docs.append(_gold_doc(con, aid, events))
+                events.append({**{f: rv[f] for f in FIELDS}, "required": True, "evidence": _spans(rec)})
+            else:
+                rejected.append({**machine_values(rec), "evidence": _spans(rec)})
+        docs.append({**_gold_doc(con, aid, events), "rejected": rejected})
     return docs
+
+
+def _spans(record: dict[str, Any]) -> dict[str, Any] | None:
+    """Where the event's first mention is, so that `dyads train --add` can learn from the review."""
+    evidence = (record.get("evidence") or [None])[0]
+    if not evidence:
+        return None
+    return {k: evidence.get(k) for k in ("sentence_start", "sentence_end", "trigger", "actor_span", "recipient_span")}
 
 
 def _gold_doc(con: duckdb.DuckDBPyConnection, article_id: str, events: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,0 +1,268 @@
+"""Features for the learned coder: what the trained models see of a word, a pair of
+words and the rules' reading of them.
+
+Three kinds of example, each a list of feature strings:
+
+* a **trigger candidate** (a verb, an event noun, a word the rules or training took as a
+  trigger): its words, its place in the parse, its arguments' sectors, what the lexicon
+  and the rules make of it;
+* a **role candidate** (an event's trigger and one actor mention of its sentence): the
+  dependency path between them, the mention's kind and sector, the rules' role for it;
+* the **factuality** and **mode** of an event: negation, modals, governing verbs, means.
+
+Features are strings so that models are readable and a user can see which ones carried
+a decision (``dyads explain``). The rule coder's output enters as features (``rule=…``):
+the rules stay, as evidence the models learn how far to trust.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from dyads.actors.resolve import ActorIndex, ActorMention
+from dyads.events.coder import Candidate
+from dyads.events.lexicon import Lexicon
+
+SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
+CHILD_DEPS = frozenset("dobj prt neg aux auxpass nsubj nsubjpass agent attr xcomp ccomp dative compound amod poss acomp oprd".split())
+ARG_DEPS = frozenset("nsubj nsubjpass dobj pobj dative agent poss attr appos conj compound nmod npadvmod".split())
+GOVERNING = frozenset("xcomp ccomp advcl acl relcl pcomp conj".split())
+MODALS = frozenset("will would could can may might must should shall wo 'll ca".split())
+MAX_PATH = 6
+
+
+@dataclass
+class DocContext:
+    """What every pass may read about one document: its parse, actor mentions, the rules'
+    candidates indexed by token, and the lexicon. Built once per document, passed
+    explicitly; nothing is kept between documents."""
+
+    doc: Doc
+    index: ActorIndex
+    lexicon: Lexicon
+    rules: list[Candidate]
+    trigger_words: frozenset[str] = frozenset()  # words seen as triggers in training
+    rule_at: dict[int, list[Candidate]] = field(default_factory=dict)
+    in_title: int = -1  # end (token index) of the headline, -1 when none
+
+    def __post_init__(self) -> None:
+        for cand in self.rules:
+            for tok in {t.i for t in cand.trigger_tokens} | {cand.trigger.i}:
+                self.rule_at.setdefault(tok, []).append(cand)
+
+
+def span_root(tokens: list[Token]) -> Token:
+    """The token of a span whose head lies outside it (a verb preferred): 'fired' of 'fired tear gas'."""
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    verbs = [t for t in roots if t.pos_ in ("VERB", "AUX")]
+    return (verbs or roots or tokens)[0]
+
+
+# -- trigger candidates ---------------------------------------------------------------------
+
+def is_trigger_candidate(tok: Token, ctx: DocContext) -> bool:
+    if tok.is_punct or tok.is_space or tok.like_num:
+        return False
+    if tok.pos_ == "VERB" or tok.i in ctx.rule_at:
+        return True
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+        lemma = tok.lemma_.lower()
+        return lemma in ctx.trigger_words or tok.lower_ in ctx.trigger_words or bool(ctx.lexicon.lookup(lemma, "noun"))
+    return tok.lower_ in ctx.trigger_words
+
+
+def trigger_features(tok: Token, ctx: DocContext) -> list[str]:
+    lemma, lower = tok.lemma_.lower(), tok.lower_
+    f = ["bias", f"w={lower}", f"l={lemma}", f"p={tok.pos_}", f"t={tok.tag_}", f"d={tok.dep_}",
+         f"l+p={lemma}|{tok.pos_}", f"hl={tok.head.lemma_.lower()}", f"d+hl={tok.dep_}|{tok.head.lemma_.lower()}"]
+    if tok.i <= ctx.in_title:
+        f.append("title")
+    doc = ctx.doc
+    prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
+    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
+    f += [f"w-1={prev}", f"w+1={nxt}", f"l+w+1={lemma}|{nxt}"]
+    for c in tok.children:
+        dep = c.dep_
+        if dep in CHILD_DEPS:
+            cl = c.lemma_.lower()
+            f.append(f"c:{dep}={cl}")
+            if dep in ("dobj", "prt", "compound", "amod", "attr"):
+                f.append(f"l+c:{dep}={lemma}|{cl}")
+            mention = ctx.index.mention_at(c)
+            if dep in ("nsubj", "nsubjpass", "dobj", "agent", "poss", "dative") or mention is not None:
+                f += _mention_features(f"c:{dep}", c, ctx)
+        elif dep == "prep":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    f.append(f"prep={c.lower_}|{o.lemma_.lower()}")
+                    f.append(f"l+prep={lemma}|{c.lower_}")
+                    f += _mention_features(f"pobj:{c.lower_}", o, ctx)
+    for entry in ctx.lexicon.lookup(lemma, "verb" if tok.pos_ in ("VERB", "AUX") else "noun")[:4]:
+        f.append(f"lex={entry.type}")
+    for cand in ctx.rule_at.get(tok.i, ()):
+        role = "root" if cand.trigger.i == tok.i else "part"
+        f += [f"rule={cand.entry.type}", f"rule:{role}={cand.entry.type}", f"rulefac={cand.factuality}",
+              f"ruleargs={int(any(cand.actors))}{int(any(cand.recipients))}"]
+    sent = tok.sent
+    f += _sentence_features(sent, ctx)
+    return f
+
+
+def _mention_features(prefix: str, tok: Token, ctx: DocContext) -> list[str]:
+    mention = ctx.index.mention_at(tok)
+    if mention is None:
+        return [f"{prefix}:ent={tok.ent_type_ or '-'}"]
+    entity = mention.entity
+    return [f"{prefix}:kind={entity.kind}", f"{prefix}:sector={entity.sector or '-'}", f"{prefix}:how={mention.how}"]
+
+
+def _sentence_features(sent, ctx: DocContext) -> list[str]:
+    """Whole-sentence cues, computed once per sentence: a score ('2-1'), money and percent
+    figures, and how many actors the sentence names."""
+    cache = ctx.doc.user_data.setdefault("dyads.sentfeats", {})
+    found = cache.get(sent.start)
+    if found is None:
+        found = []
+        if any(SCORE.match(t.text) for t in sent):
+            found.append("s:score")
+        labels = {t.ent_type_ for t in sent if t.ent_type_}
+        found += [f"s:ent={label}" for label in sorted(labels & {"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})]
+        n = len({ctx.index.mention_at(t).head for t in sent if ctx.index.mention_at(t) is not None})
+        found.append(f"s:actors={min(n, 3)}")
+        cache[sent.start] = found
+    return found
+
+
+# -- role candidates ------------------------------------------------------------------------
+
+def argument_candidates(trigger: Token, ctx: DocContext) -> list[ActorMention]:
+    """The actor mentions of the trigger's sentence, each once, the trigger's own words aside."""
+    sent = trigger.sent
+    seen, found = set(), []
+    for tok in sent:
+        mention = ctx.index.mention_at(tok)
+        if mention is None or id(mention) in seen or mention.start <= trigger.i < mention.end:
+            continue
+        seen.add(id(mention))
+        found.append(mention)
+    return found
+
+
+def dependency_path(a: Token, b: Token) -> tuple[str, int]:
+    """The path from token a to token b in the parse: up-steps ('^dep') to their lowest
+    common ancestor, then down-steps ('vdep', with the preposition's word for 'prep')."""
+    up_a, node = [], a
+    ancestors = {a.i: 0}
+    while node.head.i != node.i and len(up_a) < 12:
+        up_a.append(node)
+        node = node.head
+        ancestors[node.i] = len(up_a)
+    node, down = b, []
+    while node.i not in ancestors and node.head.i != node.i and len(down) < 12:
+        down.append(node)
+        node = node.head
+    if node.i not in ancestors:
+        return "far", 99
+    ups = up_a[: ancestors[node.i]]
+    steps = [f"^{t.dep_}" for t in ups] + [f"v{t.dep_}" + (f":{t.lower_}" if t.dep_ in ("prep", "agent") else "")
+                                            for t in reversed(down)]
+    length = len(steps)
+    if length > MAX_PATH:
+        return "long", length
+    return "".join(steps) or "self", length
+
+
+def role_features(trigger: Token, etype: str, mention: ActorMention, ctx: DocContext, rule_roles: dict) -> list[str]:
+    doc = ctx.doc
+    head = doc[mention.head]
+    path, length = dependency_path(trigger, head)
+    entity = mention.entity
+    lemma = trigger.lemma_.lower()
+    side = "before" if mention.head < trigger.i else "after"
+    gov = head.head
+    via = f"{head.dep_}:{gov.lower_}" if head.dep_ == "pobj" else head.dep_
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trigger.children)
+    f = ["bias", f"T={etype}", f"path={path}", f"T+path={etype}|{path}", f"l+path={lemma}|{path}",
+         f"len={min(length, 7)}", f"side={side}", f"T+side={etype}|{side}", f"via={via}", f"T+via={etype}|{via}",
+         f"kind={entity.kind}", f"how={mention.how}", f"sector={entity.sector or '-'}", f"T+sector={etype}|{entity.sector or '-'}",
+         f"hd={head.dep_}", f"pass={int(passive)}", f"pass+path={int(passive)}|{path}", f"ent={head.ent_type_ or '-'}"]
+    if entity.kind == "country" and head.dep_ == "pobj" and gov.lower_ in ("in", "at", "near", "inside", "across", "from"):
+        f.append("locative-place")
+    role = rule_roles.get(mention.head)
+    f.append(f"rule={role or 'none'}")
+    if role:
+        f.append(f"T+rule={etype}|{role}")
+    dist = abs(mention.head - trigger.i)
+    f.append(f"dist={min(dist, 10) if dist < 10 else '10+'}")
+    return f
+
+
+def rule_roles_for(trigger: Token, etype: str, ctx: DocContext) -> dict[int, str]:
+    """Token index of each actor mention head -> the role the rules gave it for this trigger."""
+    roles: dict[int, str] = {}
+    for cand in ctx.rule_at.get(trigger.i, ()):
+        for role, actors in (("actor", cand.actors), ("recipient", cand.recipients)):
+            for a in actors:
+                if a is None or a.start is None:
+                    continue
+                for tok in ctx.doc.char_span(a.start, a.end, alignment_mode="expand") or ():
+                    mention = ctx.index.mention_at(tok)
+                    if mention is not None:
+                        roles.setdefault(mention.head, role)
+    return roles
+
+
+# -- factuality and mode -----------------------------------------------------------------------
+
+def factuality_features(trigger: Token, etype: str, ctx: DocContext) -> list[str]:
+    f = ["bias", f"T={etype}", f"t={trigger.tag_}", f"l={trigger.lemma_.lower()}"]
+    node, depth = trigger, 0
+    while depth < 3:
+        for c in node.children:
+            if c.dep_ == "neg":
+                f.append(f"neg@{depth}")
+            elif c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS:
+                f.append(f"modal@{depth}={c.lower_}")
+            elif c.dep_ == "aux" and c.lower_ == "to":
+                f.append(f"to@{depth}")
+            elif c.dep_ == "mark":
+                f.append(f"mark@{depth}={c.lower_}")
+            elif c.dep_ == "advmod" and c.lower_ in ("not", "never", "no", "reportedly", "allegedly"):
+                f.append(f"adv@{depth}={c.lower_}")
+        if node.dep_ not in GOVERNING and not (node.dep_ in ("dobj", "pobj", "nsubj") and depth == 0 and node.pos_ == "NOUN"):
+            break
+        f.append(f"gov@{depth}={node.dep_}|{node.head.lemma_.lower()}")
+        node, depth = node.head, depth + 1
+    if trigger.pos_ == "NOUN":
+        for c in trigger.children:
+            if c.dep_ in ("amod", "compound") and c.lower_ in ("planned", "proposed", "possible", "future", "alleged", "failed", "new"):
+                f.append(f"nmod={c.lower_}")
+        det = next((c.lower_ for c in trigger.children if c.dep_ == "det"), "-")
+        f.append(f"det={det}")
+    for cand in ctx.rule_at.get(trigger.i, ()):
+        f.append(f"rulefac={cand.factuality}")
+    return f
+
+
+def mode_features(trigger: Token, etype: str, ctx: DocContext) -> list[str]:
+    lemma = trigger.lemma_.lower()
+    f = ["bias", f"T={etype}", f"T+l={etype}|{lemma}"]
+    for c in trigger.children:
+        if c.dep_ in ("dobj", "compound", "amod", "prt", "nsubjpass"):
+            f.append(f"T+{c.dep_}={etype}|{c.lemma_.lower()}")
+            for cc in c.children:
+                if cc.dep_ in ("compound", "amod"):
+                    f.append(f"T+{c.dep_}+mod={etype}|{cc.lemma_.lower()}")
+        elif c.dep_ == "prep":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    f.append(f"T+prep={etype}|{c.lower_}|{o.lemma_.lower()}")
+        elif c.dep_ in ("nsubj", "agent"):
+            f.append(f"T+subj={etype}|{c.lemma_.lower()}")
+    for cand in ctx.rule_at.get(trigger.i, ()):
+        if cand.mode:
+            f.append(f"T+rulemode={etype}|{cand.mode}")
+    return f

@@ -1,0 +1,134 @@
+"""The trained models of the learned coder, as plain weight tables.
+
+Each model is multinomial logistic regression over string features (trained with
+scikit-learn, see ``dyads.train``). It is stored as the list of its labels, its feature
+vocabulary and a weight matrix in a ``.npz`` file, and scored here with numpy alone, so
+that coding needs neither scikit-learn nor pickle (a model file can be read, inspected
+and shared safely). A model directory holds four such models and ``meta.json``:
+
+* ``trigger`` — a word's event type, or ``NONE``;
+* ``role`` — a mention's role for an event: ``actor``, ``recipient`` or ``none``;
+* ``factuality`` — asserted, negated, hypothetical or future;
+* ``mode`` — the event's PLOVER mode, or ``-``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from dyads.errors import ModelError
+
+FORMAT = "dyads-coder/1"
+PARTS = ("trigger", "role", "factuality", "mode")
+
+
+@dataclass
+class LinearModel:
+    labels: tuple[str, ...]
+    vocab: dict[str, int]
+    weights: np.ndarray  # (features, labels)
+    bias: np.ndarray  # (labels,)
+
+    def scores(self, examples: list[list[str]]) -> np.ndarray:
+        """Probabilities, one row per example (a list of feature strings)."""
+        if not examples:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        vocab = self.vocab
+        rows = [[vocab[f] for f in feats if f in vocab] for feats in examples]
+        logits = np.tile(self.bias, (len(rows), 1)).astype(np.float32)
+        for i, idx in enumerate(rows):
+            if idx:
+                logits[i] += self.weights[idx].sum(axis=0, dtype=np.float32)
+        logits -= logits.max(axis=1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        return logits
+
+    def contributions(self, features: list[str], label: str, top: int = 5) -> list[tuple[str, float]]:
+        """The features that pushed most towards ``label`` (for ``dyads explain``)."""
+        j = self.labels.index(label)
+        weighted = [(f, float(self.weights[self.vocab[f], j])) for f in set(features) if f in self.vocab]
+        return sorted(weighted, key=lambda fw: -fw[1])[:top]
+
+    def save(self, path: Path) -> None:
+        names = sorted(self.vocab, key=self.vocab.get)
+        np.savez_compressed(path, labels=np.array(self.labels), features=np.array(names),
+                            weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32))
+
+    @classmethod
+    def load(cls, path: Path) -> "LinearModel":
+        with np.load(path, allow_pickle=False) as data:
+            labels = tuple(str(x) for x in data["labels"])
+            names = [str(x) for x in data["features"]]
+            weights = data["weights"].astype(np.float32)
+            bias = data["bias"].astype(np.float32)
+        if weights.shape != (len(names), len(labels)) or bias.shape != (len(labels),):
+            raise ValueError(f"weights {weights.shape} do not fit {len(names)} features x {len(labels)} labels")
+        return cls(labels, {n: i for i, n in enumerate(names)}, weights, bias)
+
+
+@dataclass
+class CoderModel:
+    trigger: LinearModel
+    role: LinearModel
+    factuality: LinearModel
+    mode: LinearModel
+    meta: dict
+    path: str = ""
+
+    @property
+    def trigger_words(self) -> frozenset[str]:
+        return frozenset(self.meta.get("trigger_words", ()))
+
+    @property
+    def thresholds(self) -> dict:
+        return self.meta.get("thresholds", {})
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for part in PARTS:
+            getattr(self, part).save(folder / f"{part}.npz")
+        (folder / "meta.json").write_text(json.dumps({**self.meta, "format": FORMAT}, indent=1, sort_keys=True), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path | str) -> "CoderModel":
+        """A model directory, checked: a missing, corrupt or foreign one is a ModelError naming it."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ModelError(f"{folder}: no such model directory")
+        meta_path = folder / "meta.json"
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"{folder}: not a dyads model (no meta.json)") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{meta_path}: unreadable ({exc})") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            found = meta.get("format") if isinstance(meta, dict) else None
+            raise ModelError(f"{folder}: a model of format {found!r}; this dyads reads {FORMAT!r} (retrain with dyads train)")
+        parts = {}
+        for part in PARTS:
+            path = folder / f"{part}.npz"
+            try:
+                parts[part] = LinearModel.load(path)
+            except FileNotFoundError:
+                raise ModelError(f"{folder}: {part}.npz is missing") from None
+            except Exception as exc:  # a truncated or foreign .npz: zipfile, numpy and key errors alike
+                raise ModelError(f"{path}: corrupt ({type(exc).__name__}: {exc})") from None
+        return cls(meta=meta, path=str(folder), **parts)
+
+
+def shipped_model_path() -> Path:
+    return Path(str(resources.files("dyads") / "data" / "model"))
+
+
+@cache
+def load_shipped() -> CoderModel | None:
+    """The model shipped in the package, loaded once per process (None if not built)."""
+    path = shipped_model_path()
+    return CoderModel.load(path) if (path / "meta.json").is_file() else None

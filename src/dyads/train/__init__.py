@@ -1,0 +1,291 @@
+"""`dyads train`: the learned coder's models, trained from annotated documents.
+
+1. Each annotated document is analysed as the pipeline analyses it for coding (parse,
+   actors, dates, places, the rules' candidates): ``Pipeline.analyse``.
+2. ``examples_of`` turns its gold mentions into examples for the four models: every
+   trigger candidate with its gold type or NONE; every (gold trigger, actor mention)
+   pair with its gold role; every gold mention's factuality and mode.
+3. ``fit`` trains each model with scikit-learn's logistic regression (deterministic: no
+   sampling; the seed only orders ties) and ``choose_thresholds`` sets the trigger and
+   role cut-offs on the development documents.
+
+The written documents' train split trains, their dev split chooses; their test split and
+the real-text test set are never read here.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+from dyads.corpus.annotations import AnnotatedSentence, CorpusDoc, Mention
+from dyads.events.features import (DocContext, argument_candidates, factuality_features, is_trigger_candidate,
+                                   mode_features, role_features, rule_roles_for, span_root, trigger_features)
+from dyads.events.model import FORMAT, CoderModel, LinearModel
+
+PART_NAMES = ("trigger", "role", "factuality", "mode")
+
+
+@dataclass
+class Examples:
+    features: dict[str, list[list[str]]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
+    labels: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
+
+    def add(self, part: str, feats: list[str], label: str) -> None:
+        self.features[part].append(feats)
+        self.labels[part].append(label)
+
+    def extend(self, other: "Examples") -> None:
+        for p in PART_NAMES:
+            self.features[p] += other.features[p]
+            self.labels[p] += other.labels[p]
+
+
+def tokens_of(doc, span: tuple[int, int]):
+    found = doc.char_span(span[0], span[1], alignment_mode="expand")
+    return list(found) if found is not None and len(found) else []
+
+
+def gold_triggers(ctx: DocContext, sent: AnnotatedSentence) -> tuple[dict[int, Mention], set[int]]:
+    """Each gold mention's root token, and the other tokens of trigger spans (left out:
+    'talks' in 'held talks' is neither an event of its own nor a non-event)."""
+    roots: dict[int, Mention] = {}
+    inside: set[int] = set()
+    for m in sent.mentions:
+        toks = tokens_of(ctx.doc, m.trigger)
+        if not toks:
+            continue
+        root = span_root(toks)
+        roots.setdefault(root.i, m)
+        inside |= {t.i for t in toks}
+    return roots, inside - set(roots)
+
+
+def trigger_vocabulary(contexts: Iterable[tuple[DocContext, CorpusDoc]]) -> frozenset[str]:
+    """Words and lemmas of every gold trigger root: proposed as candidates when coding."""
+    words = set()
+    for ctx, doc in contexts:
+        for sent in doc.sentences:
+            for i in gold_triggers(ctx, sent)[0]:
+                tok = ctx.doc[i]
+                words |= {tok.lower_, tok.lemma_.lower()}
+    return frozenset(words)
+
+
+def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
+    ex = Examples()
+    for sent in doc.sentences:
+        roots, inside = gold_triggers(ctx, sent)
+        span = ctx.doc.char_span(sent.start, sent.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for tok in span:
+            if tok.i in inside:
+                continue
+            gold = roots.get(tok.i)
+            if gold is not None or is_trigger_candidate(tok, ctx):
+                ex.add("trigger", trigger_features(tok, ctx), gold.type if gold else "NONE")
+        for i, mention in roots.items():
+            trigger = ctx.doc[i]
+            ex.add("factuality", factuality_features(trigger, mention.type, ctx), mention.factuality)
+            ex.add("mode", mode_features(trigger, mention.type, ctx), mention.mode or "-")
+            rule_roles = {}
+            for tok in tokens_of(ctx.doc, mention.trigger):
+                rule_roles.update(rule_roles_for(tok, mention.type, ctx))
+            candidates = argument_candidates(trigger, ctx)
+            labels = role_labels(ctx, candidates, mention)
+            for cand, label in zip(candidates, labels):
+                ex.add("role", role_features(trigger, mention.type, cand, ctx, rule_roles), label)
+    return ex
+
+
+def role_labels(ctx: DocContext, candidates, mention: Mention) -> list[str]:
+    """A candidate mention takes a gold role when it covers the root of that role's span;
+    when no candidate covers it, the one overlapping the span most takes it."""
+    labels = ["none"] * len(candidates)
+    for role, args in (("actor", mention.actors), ("recipient", mention.recipients)):
+        for arg in args:
+            if arg.span is None:
+                continue
+            toks = tokens_of(ctx.doc, arg.span)
+            if not toks:
+                continue
+            root = span_root(toks).i
+            ids = {t.i for t in toks}
+            covering = [k for k, c in enumerate(candidates) if c.start <= root < c.end]
+            if not covering:
+                overlaps = [(len(ids & set(range(c.start, c.end))), k) for k, c in enumerate(candidates)]
+                overlaps = [o for o in overlaps if o[0] > 0]
+                covering = [max(overlaps)[1]] if overlaps else []
+            for k in covering:
+                if labels[k] == "none":
+                    labels[k] = role
+    return labels
+
+
+# -- fitting ---------------------------------------------------------------------------------
+
+def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: float) -> LinearModel:
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(f for feats in features for f in set(feats))
+    names = sorted(f for f, n in counts.items() if n >= min_count)
+    vocab = {f: i for i, f in enumerate(names)}
+    classes = sorted(set(labels))
+    rows, cols = [], []
+    for r, feats in enumerate(features):
+        idx = sorted({vocab[f] for f in feats if f in vocab})
+        rows += [r] * len(idx)
+        cols += idx
+    x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(features), len(names)))
+    if len(classes) == 1:  # nothing to learn: one label
+        return LinearModel(tuple(classes), vocab, np.zeros((len(names), 1), np.float32), np.zeros(1, np.float32))
+    clf = LogisticRegression(C=c, max_iter=300, tol=1e-4)
+    clf.fit(x, labels)
+    coef, bias = clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
+    if len(clf.classes_) == 2:  # a binary model: softmax over (0, w.x + b)
+        coef = np.hstack([np.zeros_like(coef), coef])
+        bias = np.array([0.0, bias[0]], dtype=np.float32)
+    return LinearModel(tuple(str(c) for c in clf.classes_), vocab, coef, bias)
+
+
+@dataclass
+class TrainSettings:
+    c: dict = field(default_factory=lambda: {"trigger": 0.5, "role": 1.0, "factuality": 1.0, "mode": 1.0})
+    min_count: int = 2
+    seed: int = 13
+
+
+def fit(examples: Examples, settings: TrainSettings, progress: Callable[[str], None] = lambda s: None) -> dict[str, LinearModel]:
+    models = {}
+    for part in PART_NAMES:
+        progress(part)
+        models[part] = fit_part(examples.features[part], examples.labels[part], settings.min_count, settings.c[part])
+    return models
+
+
+def choose_thresholds(models: dict[str, LinearModel], dev: Examples) -> dict:
+    """The trigger cut-off with the best event-word F1 on development examples; the role
+    cut-off likewise for actor and recipient picks."""
+    found = {"trigger": 0.5, "role": 0.5}
+    if dev.labels["trigger"]:
+        found["trigger"] = _best_cutoff(models["trigger"], dev.features["trigger"], dev.labels["trigger"], "NONE")
+    if dev.labels["role"]:
+        found["role"] = _best_cutoff(models["role"], dev.features["role"], dev.labels["role"], "none")
+    return found
+
+
+def _best_cutoff(model: LinearModel, features, labels, negative: str) -> float:
+    probs = model.scores(features)
+    best_label = [model.labels[j] for j in probs.argmax(axis=1)]
+    best_p = probs.max(axis=1)
+    best, best_f = 0.5, -1.0
+    for cut in np.arange(0.2, 0.85, 0.05):
+        tp = fp = fn = 0
+        for g, p, pr in zip(labels, best_label, best_p):
+            said = p if p != negative and pr >= cut else negative
+            if said != negative:
+                tp += said == g
+                fp += said != g
+            if g != negative and said != g:
+                fn += 1
+        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f > best_f + 1e-9:
+            best, best_f = float(round(cut, 2)), f
+    return best
+
+
+def build_model(models: dict[str, LinearModel], thresholds: dict, trigger_words: frozenset[str], info: dict) -> CoderModel:
+    from dyads.events.ontology import Ontology
+
+    ontology = Ontology.load()
+    meta = {
+        "format": FORMAT,
+        "thresholds": thresholds,
+        "trigger_words": sorted(trigger_words),
+        "modes": {t: sorted(p.modes) for t, p in ontology.types.items()},
+        "trained": info,
+    }
+    return CoderModel(meta=meta, **models)
+
+
+def timer():
+    start = time.perf_counter()
+    return lambda: round(time.perf_counter() - start, 1)
+
+
+# -- the whole run ------------------------------------------------------------------------------
+
+@dataclass
+class TrainResult:
+    model: CoderModel
+    counts: dict
+    seconds: dict
+    dev: dict | None = None
+
+
+def select(docs: list[CorpusDoc], extra: list[CorpusDoc]) -> tuple[list[CorpusDoc], list[CorpusDoc]]:
+    """Training and development documents: written train split, real-text training
+    annotations and the user's own documents train; the written dev split chooses the
+    cut-offs. Test documents never enter."""
+    train, dev = [], []
+    for d in docs:
+        if "corpus" in d.meta:
+            if any("-test-" in t for t in d.meta.get("tasks", ())):
+                raise ValueError(f"{d.origin}: real-text test annotations are never trained on")
+            train.append(d)
+        elif d.split == "train":
+            train.append(d)
+        elif d.split == "dev":
+            dev.append(d)
+    return train + extra, dev
+
+
+def analysed(pipeline, docs: list[CorpusDoc], progress=None):
+    """(DocContext, CorpusDoc) for each document, parsed and analysed as for coding."""
+    pairs = ((d.article.body, d) for d in docs)
+    for spacy_doc, d in pipeline.nlp.pipe(pairs, as_tuples=True, batch_size=pipeline.config.batch_size):
+        from dyads.nlp import remember_text
+
+        remember_text(spacy_doc, d.article.body)
+        ctx = pipeline.analyse(spacy_doc, d.article).context
+        if progress:
+            progress()
+        yield ctx, d
+
+
+def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], settings: TrainSettings,
+          progress: Callable[[str, int, int], None] = lambda stage, done, total: None) -> TrainResult:
+    clock, seconds = timer(), {}
+    total = len(train_docs) + len(dev_docs)
+    done = [0]
+
+    def step():
+        done[0] += 1
+        progress("analyse", done[0], total)
+
+    train_ctx = list(analysed(pipeline, train_docs, step))
+    dev_ctx = list(analysed(pipeline, dev_docs, step))
+    seconds["analyse"] = clock()
+    words = trigger_vocabulary(train_ctx)
+    examples, dev_examples = Examples(), Examples()
+    for ctx, d in train_ctx:
+        ctx.trigger_words = words
+        examples.extend(examples_of(ctx, d))
+    for ctx, d in dev_ctx:
+        ctx.trigger_words = words
+        dev_examples.extend(examples_of(ctx, d))
+    fitted = fit(examples, settings, lambda part: progress(f"fit {part}", PART_NAMES.index(part), len(PART_NAMES)))
+    thresholds = choose_thresholds(fitted, dev_examples)
+    seconds["fit"] = clock() - seconds["analyse"]
+    counts = {"train_documents": len(train_docs), "dev_documents": len(dev_docs),
+              "train_sentences": sum(len(d.sentences) for d in train_docs),
+              **{f"{p}_examples": len(examples.labels[p]) for p in PART_NAMES}}
+    info = {"settings": {"c": settings.c, "min_count": settings.min_count, "seed": settings.seed}, **counts,
+            "spacy_model": pipeline.model_name}
+    model = build_model(fitted, thresholds, words, info)
+    return TrainResult(model, counts, seconds)
