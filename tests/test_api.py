@@ -228,6 +228,16 @@ def test_review_export_writes_gold_that_eval_reads(client, demo_db, dyads, tmp_p
     assert [json.loads(line)["id"] for line in served.text.splitlines()] == list(docs)
     scored = dyads("eval", gold, "--json")
     assert scored.returncode == 0, scored.stderr_text
+    # the same file trains: reviewed events carry their sentence and trigger offsets
+    from dyads.train.gold import read_review_gold
+
+    trained_on, problems = read_review_gold(gold)
+    assert problems == []
+    [visit_doc] = [d for d in trained_on if d.id == "demo-04-bennett-moscow-visit"]
+    mentions = [m for s in visit_doc.sentences for m in s.mentions]
+    assert [m.type for m in mentions] == [keep["event"]]
+    assert list(mentions[0].trigger) == list(keep["evidence"][0]["trigger"])  # where the reviewed event's first mention is
+    assert visit_doc.article.body[slice(*mentions[0].trigger)].strip()
 
 
 # -- dyads code --server: the CLI codes through a running workbench -------------------

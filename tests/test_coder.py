@@ -1,5 +1,7 @@
-"""Event coding constructions, actor resolution, dating and locating, on sentences
-written for these tests, through the real spaCy pipeline."""
+"""The rule coder's constructions, actor resolution, dating and locating, on sentences
+written for these tests, through the real spaCy pipeline. The rules are what the learned
+coder reads as features and what `--model rules` codes with; tests/test_learned.py tests
+the trained models."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,9 +9,14 @@ from datetime import date
 import pytest
 
 from dyads.models import Article
-from dyads.pipeline import Pipeline
+from dyads.pipeline import Pipeline, PipelineConfig
 
 PUB = date(2022, 3, 23)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline(PipelineConfig(coder="rules"))
 
 
 def code(pipeline: Pipeline, text: str, published: date = PUB, title: str = "") -> list:

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from dyads.actors.conflicts import ConflictBook
 from dyads.actors.kb import KnowledgeBase
-from dyads.actors.resolve import ActorIndex, ActorResolver
+from dyads.actors.resolve import ActorIndex, ActorResolver, main_country
 from dyads.events.coder import Candidate, EventCoder
 from dyads.events.features import DocContext
 from dyads.events.learned import code_events
@@ -24,6 +24,7 @@ from dyads.events.model import CoderModel, load_shipped
 from dyads.events.lexicon import Lexicon
 from dyads.events.ontology import Ontology
 from dyads.merge import merge_article_events
+from dyads.ingest.wire import wire_openings
 from dyads.models import Article, Event, Evidence
 from dyads.nlp import forget_cached, load_pipeline, remember_text, span_text
 from dyads.place.attach import anchor_places, attach_places
@@ -82,7 +83,8 @@ class Pipeline:
         """Everything the event coder reads about a parsed article: actor mentions, dates,
         places and the rules' candidates (dated, located and completed)."""
         places = self.geoparser.parse(doc)
-        actors = self.resolver.resolve(doc, article.published, places)
+        quiet = [(w.start, w.end) for w in wire_openings(article.title, article.body)]
+        actors = self.resolver.resolve(doc, article.published, places, quiet)
         rules = self.coder.find(doc, actors)
         timexes = find_timexes(doc, article.published)
         attach_dates(rules, timexes)
@@ -91,7 +93,7 @@ class Pipeline:
         self.coder.complete(rules, self.conflicts, article.published, _document_countries(actors, self.kb))
         context = DocContext(doc, actors, self.lexicon, rules,
                              trigger_words=self.coder_model.trigger_words if self.coder_model else frozenset(),
-                             in_title=_title_end(doc, article))
+                             in_title=_title_end(doc, article), main_country=main_country(actors, places), places=anchors)
         return Analysis(context, timexes, places, anchors)
 
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:

@@ -90,10 +90,11 @@ class ActorIndex:
         self.place_country = place_country or (lambda name: None)  # "Karachi" -> PAK (gazetteer)
         self.mentions: list[ActorMention] = []
         self._by_token: dict[int, ActorMention] = {}
+        self.quiet: set[int] = set()  # tokens that name no actor (a dateline, an agency tag)
 
     def add(self, mention: ActorMention) -> None:
         """Add a mention; a descriptor whose cue words are already mentions keeps only its own words."""
-        if mention.head in self._by_token:
+        if mention.head in self._by_token or mention.head in self.quiet:
             return
         covered = [i for i in range(mention.start, mention.head) if i in self._by_token]
         if covered:  # "The US commander": the descriptor keeps the words after "US"
@@ -160,10 +161,15 @@ class ActorResolver:
             self.lower_matcher.add(key, [tok(a) for a in aliases])
 
     # -- pass 1 -----------------------------------------------------------------
-    def resolve(self, doc: Doc, on: date | None, places: list = ()) -> ActorIndex:
+    def resolve(self, doc: Doc, on: date | None, places: list = (), quiet: list[tuple[int, int]] = ()) -> ActorIndex:
         """The document's actor mentions; ``places`` (the geoparser's, with offsets) lend
-        their countries to sector words that name none ("police" in a Kisumu story)."""
+        their countries to sector words that name none ("police" in a Kisumu story);
+        ``quiet`` character spans (datelines, agency tags) name no actor."""
         index = ActorIndex(doc, self.kb, on, self.place_country)
+        for start, end in quiet:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                index.quiet.update(range(span.start, span.end))
         doc_entities: dict[str, DocEntity] = {}
         for span in self._kb_spans(doc):
             entity = self._entities[doc.vocab.strings[span.label]]
@@ -801,41 +807,83 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
     "protesters marched") takes, in order of evidence: the country the same word has
     elsewhere in the document ("Palestinian protesters" in the lede, "protesters" in the
     headline); the nearest country, institution, person or place named before it in its
-    sentence, outside its own phrase ("In Kisumu, police fired ..."); the country the
-    document names most (places and the dateline included), when that one was named in an
-    earlier sentence or more than once. A country named only after it ("protesters
-    rallied outside the Chinese embassy") is no evidence; without any the mention keeps
-    its sector alone."""
-    pending = [m for m in index.mentions if m.how == "sector" and m.entity.country is None]
+    sentence, outside its own phrase ("In Kisumu, police fired ..."); the place its own
+    clause happens in ("police arrested twenty students in Nairobi"); the document's main
+    country (``main_country``). A person the knowledge base does not know, whose name
+    comes with no country, is taken the same way (news names a country's own people
+    without saying whose they are). A country named only after it ("protesters rallied outside
+    the Chinese embassy") is no evidence; without any the mention keeps its sector alone."""
+    pending = [m for m in index.mentions if m.entity.country is None
+               and (m.how == "sector" or m.how == "ner" and m.entity.kind == "person" and m.entity.kb is None)]
     if not pending:
         return
     doc = index.doc
+    named, placed = _named_countries(index, places)
+    main = main_country(index, places)
+    for mention in pending:
+        head = doc[mention.head]
+        same_word = placed.get(head.lemma_.lower())
+        before = [code for start, end, code in named if head.sent.start <= start and end <= head.left_edge.i]
+        where = _where_it_acts(head, named)
+        if same_word:
+            mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country
+        elif before:
+            mention.entity.country = before[-1]
+        elif where:
+            mention.entity.country = where
+        elif main and main[1] < head.sent.start:
+            mention.entity.country = main[0]
+
+
+def _where_it_acts(head: Token, named: list[tuple[int, int, str]]) -> str | None:
+    """The country of the place where the mention's own clause happens: 'police arrested
+    twenty students in Nairobi' (police of the place they act in)."""
+    verb = head.head if head.dep_ in ("nsubj", "nsubjpass", "dobj") else None
+    if verb is None:
+        return None
+    starts = {start: code for start, _, code in named}
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "at", "near", "across", "throughout", "inside"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    for tok in pobj.subtree:
+                        if tok.i in starts:
+                            return starts[tok.i]
+    return None
+
+
+def _named_countries(index: ActorIndex, places) -> tuple[list[tuple[int, int, str]], dict[str, list[ActorMention]]]:
+    """(start, end, country) of every country, institution, person and place the document
+    names, in order; and the descriptors with a country cue by their head word."""
     named = [(m.start, m.end, m.entity.country) for m in index.mentions if m.entity.country not in (None, "IGO", "NGO")
              and m.entity.kind in ("country", "metonym", "institution", "person")]
     # "Paris" is a metonym and a place, "Iranian" a place inside a mention: counted once
     taken = {i for m in index.mentions for i in range(m.start, m.end)}
     named = sorted(named + [p for p in places if p[2] and taken.isdisjoint(range(p[0], p[1]))])
-    placed: dict[str, list[ActorMention]] = {}  # "protesters" -> its mentions with a country cue
+    placed: dict[str, list[ActorMention]] = {}
     for m in index.mentions:
         if m.how == "descriptor" and m.entity.country not in (None, "IGO", "NGO"):
-            placed.setdefault(doc[m.head].lemma_.lower(), []).append(m)
+            placed.setdefault(index.doc[m.head].lemma_.lower(), []).append(m)
+    return named, placed
+
+
+def main_country(index: ActorIndex, places=()) -> tuple[str, int] | None:
+    """The country the document names most (places and the dateline included), and the
+    token where it is first named; a country named once counts only from the next sentence
+    on (returned with that sentence's start)."""
+    if places and not isinstance(next(iter(places)), tuple):
+        places = _place_tokens(index.doc, places)
+    named, placed = _named_countries(index, places)
     counts: dict[str, int] = {}
     first_at: dict[str, int] = {}
     for start, _, code in named + [(m.start, m.end, m.entity.country) for ms in placed.values() for m in ms]:
         counts[code] = counts.get(code, 0) + 1
         first_at[code] = min(first_at.get(code, start), start)
-    main = max(counts, key=lambda c: (counts[c], -first_at[c])) if counts else None
-    for mention in pending:
-        head = doc[mention.head]
-        sent = head.sent
-        same_word = placed.get(head.lemma_.lower())
-        before = [code for start, end, code in named if sent.start <= start and end <= head.left_edge.i]
-        if same_word:
-            mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country
-        elif before:
-            mention.entity.country = before[-1]
-        elif main and (counts[main] > 1 or first_at[main] < sent.start):
-            mention.entity.country = main
+    if not counts:
+        return None
+    code = max(counts, key=lambda c: (counts[c], -first_at[c]))
+    valid_from = -1 if counts[code] > 1 else index.doc[first_at[code]].sent.end
+    return code, valid_from
 
 
 def _place_tokens(doc: Doc, places) -> list[tuple[int, int, str]]:

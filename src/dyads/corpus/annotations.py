@@ -55,6 +55,7 @@ class Mention:
     symmetric: bool = False
     date: str | None = None
     place: tuple[int, int] | None = None
+    derived: str | None = None  # "intent": an AGREE derived from a stated future act (docs/annotation.md §5)
 
 
 @dataclass
@@ -123,6 +124,8 @@ def check_event_fields(ev: dict, where: str) -> None:
         raise AnnotationProblem(f"{where}: date {date!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
     if not isinstance(ev.get("symmetric", False), bool):
         raise AnnotationProblem(f"{where}: symmetric must be true or false")
+    if ev.get("derived") not in (None, "intent"):
+        raise AnnotationProblem(f"{where}: derived {ev.get('derived')!r} is not 'intent'")
 
 
 def check_argument(arg: dict, where: str) -> None:
@@ -192,7 +195,7 @@ def quoted_mention(ev: dict, sentence: str, offset: int, where: str) -> Mention:
         trigger=span(ev.get("trigger"), ev.get("trigger_n", 1)),
         type=ev["type"], mode=ev.get("mode"), actors=arguments("actor"), recipients=arguments("recipient"),
         factuality=ev.get("factuality", "asserted"), symmetric=bool(ev.get("symmetric", False)),
-        date=ev.get("date"), place=span(place, 1, "place") if isinstance(place, str) else None,
+        date=ev.get("date"), place=span(place, 1, "place") if isinstance(place, str) else None, derived=ev.get("derived"),
     )
 
 
@@ -331,6 +334,9 @@ def real_sentence(rec: dict, source: dict, article: Article) -> AnnotatedSentenc
         words = normalise(raw[s:e]).replace("\n\n", " ")
         guess = len(normalise(raw[start:s] + "x").replace("\n\n", " ")) - 1
         at = _nearest(sentence_norm, words, guess)
+        if at < 0:  # a quote cut inside a mojibake sequence ("shiv senaÂ"): its clean core
+            words = re.sub(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "", words)
+            at = _nearest(sentence_norm, words, guess) if words else -1
         if at < 0:
             raise AnnotationProblem(f"{what} {raw[s:e]!r} not found in the normalised sentence")
         return base + at, base + at + len(words)
@@ -346,7 +352,7 @@ def real_sentence(rec: dict, source: dict, article: Article) -> AnnotatedSentenc
             trigger=mapped(tuple(ev["trigger"]), "trigger"), type=ev["type"], mode=ev.get("mode"),
             actors=args["actor"], recipients=args["recipient"], factuality=ev.get("factuality", "asserted"),
             symmetric=bool(ev.get("symmetric", False)), date=ev.get("date"),
-            place=mapped(ev.get("place") and tuple(ev["place"]), "place"),
+            place=mapped(ev.get("place") and tuple(ev["place"]), "place"), derived=ev.get("derived"),
         ))
     return AnnotatedSentence(base, base + len(sentence_norm), mentions, rec.get("negative"))
 
@@ -456,6 +462,8 @@ def anchor_annotation(task: dict, annotation: dict) -> dict:
                                   **{k: arg.get(k) for k in ("code", "sector", "org") if arg.get(k) is not None}})
         made.update(factuality=ev.get("factuality", "asserted"), symmetric=bool(ev.get("symmetric", False)), date=ev.get("date"),
                     place=span(ev["place"], 1, "place") if isinstance(ev.get("place"), str) else None)
+        if ev.get("derived"):
+            made["derived"] = ev["derived"]
         events.append(made)
     negative = annotation.get("negative")
     if negative is not None and negative not in NEGATIVE_KINDS:

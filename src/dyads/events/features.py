@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Token
 from dyads.actors.resolve import ActorIndex, ActorMention
 from dyads.events.coder import Candidate
 from dyads.events.lexicon import Lexicon
+from dyads.models import Actor
 
 SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 CHILD_DEPS = frozenset("dobj prt neg aux auxpass nsubj nsubjpass agent attr xcomp ccomp dative compound amod poss acomp oprd".split())
@@ -31,6 +32,7 @@ ARG_DEPS = frozenset("nsubj nsubjpass dobj pobj dative agent poss attr appos con
 GOVERNING = frozenset("xcomp ccomp advcl acl relcl pcomp conj".split())
 MODALS = frozenset("will would could can may might must should shall wo 'll ca".split())
 MAX_PATH = 6
+CONTENT = frozenset(("NOUN", "VERB", "ADJ", "PROPN"))
 
 
 @dataclass
@@ -46,6 +48,8 @@ class DocContext:
     trigger_words: frozenset[str] = frozenset()  # words seen as triggers in training
     rule_at: dict[int, list[Candidate]] = field(default_factory=dict)
     in_title: int = -1  # end (token index) of the headline, -1 when none
+    main_country: tuple[str, int] | None = None  # the country the document names most, and from which token it counts
+    places: dict = field(default_factory=dict)  # token index -> Place the geoparser anchored there
 
     def __post_init__(self) -> None:
         for cand in self.rules:
@@ -132,6 +136,11 @@ def _sentence_features(sent, ctx: DocContext) -> list[str]:
         found += [f"s:ent={label}" for label in sorted(labels & {"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})]
         n = len({ctx.index.mention_at(t).head for t in sent if ctx.index.mention_at(t) is not None})
         found.append(f"s:actors={min(n, 3)}")
+        # the sentence's and the headline's content words: what the story is about
+        # ("goalkeeper", "wickets", "snowfall" make a sports or weather story of "fired", "shuts")
+        found += sorted({f"sw={t.lemma_.lower()}" for t in sent if t.pos_ in CONTENT and not t.is_stop})
+        if ctx.in_title >= 0 and sent.start > ctx.in_title:
+            found += sorted({f"tw={t.lemma_.lower()}" for t in ctx.doc[: ctx.in_title + 1] if t.pos_ in CONTENT and not t.is_stop})
         cache[sent.start] = found
     return found
 
@@ -265,4 +274,58 @@ def mode_features(trigger: Token, etype: str, ctx: DocContext) -> list[str]:
     for cand in ctx.rule_at.get(trigger.i, ()):
         if cand.mode:
             f.append(f"T+rulemode={etype}|{cand.mode}")
+    return f
+
+
+# -- implicit arguments ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Implicit:
+    """An argument no words of the sentence give: where it comes from, and who it is."""
+
+    source: str  # rule | actor-home | main | place | previous-actor | previous-recipient
+    actor: Actor
+
+
+def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Actor], rule: Candidate | None,
+                        previous: list[tuple[list[Actor], list[Actor]]], ctx: DocContext) -> list[Implicit]:
+    """Who an unnamed actor or recipient may be: the rules' reading of the event, the
+    actor's own government (protests, demands), the document's main country, the country
+    of the event's place, or a side of the events just before it."""
+    found: list[Implicit] = []
+    if rule is not None:
+        for a in (rule.actors if role == "actor" else rule.recipients):
+            if a is not None and a.code:
+                found.append(Implicit("rule", a))
+    if role == "recipient":
+        home = next((a.code for a in actors if a.code and a.code not in ("IGO", "NGO")), None)
+        if home:
+            found.append(Implicit("actor-home", Actor(code=home, sector="GOV", entity_text="", name=home, certainty=0.4)))
+        place = next((ctx.places[t.i] for t in trigger.subtree if t.i in ctx.places), None)
+        if place is not None and place.country:
+            found.append(Implicit("place", Actor(code=place.country, entity_text=place.text or place.name, name=place.name, certainty=0.4)))
+    main = ctx.main_country
+    if main is not None and main[1] <= trigger.i:
+        found.append(Implicit("main", Actor(code=main[0], sector="GOV", entity_text="", name=main[0], certainty=0.3)))
+    for i, (prev_actors, prev_recipients) in enumerate(previous[-2:][::-1]):
+        for which, group in (("previous-actor", prev_actors), ("previous-recipient", prev_recipients)):
+            for a in group[:2]:
+                if a.code:
+                    found.append(Implicit(f"{which}{i}", a))
+    return found
+
+
+def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, actors: list[Actor], explicit: int,
+                      ctx: DocContext) -> list[str]:
+    a = cand.actor
+    src = cand.source
+    same_as_actor = any(x.code == a.code for x in actors)
+    f = ["bias", f"R={role}", f"R+src={role}|{src}", f"R+T+src={role}|{etype}|{src}", f"R+l+src={role}|{trigger.lemma_.lower()}|{src}",
+         f"R+sector={role}|{a.sector or '-'}", f"R+src+same={role}|{src}|{int(same_as_actor)}", f"R+explicit={role}|{min(explicit, 3)}",
+         f"R+T+same={role}|{etype}|{int(same_as_actor)}", f"R+IGO={role}|{int(a.code in ('IGO', 'NGO'))}"]
+    if trigger.i <= ctx.in_title:
+        f.append(f"R+title+src={role}|{src}")
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trigger.children)
+    f.append(f"R+pass+src={role}|{int(passive)}|{src}")
+    f.append(f"R+p+src={role}|{trigger.pos_}|{src}")
     return f

@@ -8,12 +8,16 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
 3. ``fold_one_event``    — words of one event phrase ("held" + "talks") become one event;
 4. ``assign_roles``      — the role model picks the actor and recipient among the
    sentence's actor mentions;
-5. ``fill_from_rules``   — an argument no mention of the sentence gives (an inherited
-   subject, the protesters' own government, a side of a known conflict) comes from the
-   rules' reading of the same event;
-6. ``judge_factuality``  — asserted, negated, hypothetical or future;
-7. ``choose_modes``      — the PLOVER mode;
-8. ``user_overrides``    — events from a user's ``--lexicon`` entries are coded as the
+5. ``prefer_rule_arguments`` — where the rules read the same event and the role model
+   is unsure, the rules' actor and recipient stand;
+6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
+   subject, the protesters' own government, a side of the event before) is chosen among
+   implicit candidates by the implicit model;
+7. ``judge_factuality``  — asserted, negated, hypothetical or future;
+8. ``derive_intents``    — an actor's own future cooperative act is also its AGREE,
+   its own future hostile act its THREATEN (PLOVER's stated intention);
+9. ``choose_modes``      — the PLOVER mode;
+10. ``user_overrides``    — events from a user's ``--lexicon`` entries are coded as the
    user wrote them, whatever the models say.
 
 The result is the same ``Candidate`` the rule coder makes, so dating, locating, merging
@@ -27,8 +31,9 @@ from spacy.tokens import Token
 
 from dyads.actors.resolve import ActorMention
 from dyads.events.coder import Candidate
-from dyads.events.features import (DocContext, argument_candidates, factuality_features, is_trigger_candidate,
-                                   mode_features, role_features, rule_roles_for, trigger_features)
+from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
+                                   implicit_features, is_trigger_candidate, mode_features, role_features, rule_roles_for,
+                                   trigger_features)
 from dyads.events.lexicon import LexEntry
 from dyads.events.model import CoderModel
 from dyads.models import Actor
@@ -61,10 +66,16 @@ def type_triggers(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     probs = model.trigger.scores([trigger_features(e.trigger, ctx) for e in events])
     labels = model.trigger.labels
     floor = model.thresholds.get("trigger", 0.5)
+    # A type the rules read on the word needs less evidence from the model (the rules' prior).
+    rule_floor = model.thresholds.get("rule_trigger", floor)
     kept = []
     for event, row in zip(events, probs):
         best = int(row.argmax())
-        if labels[best] == "NONE" or row[best] < floor:
+        ruled = [labels.index(c.entry.type) for c in ctx.rule_at.get(event.trigger.i, ()) if c.entry.type in labels]
+        backed = max(ruled, key=lambda j: row[j], default=None)
+        if backed is not None and row[backed] >= rule_floor and (labels[best] == "NONE" or row[best] < floor or best == backed):
+            best = backed
+        elif labels[best] == "NONE" or row[best] < floor:
             continue
         event.type, event.probability = labels[best], float(row[best])
         event.scores["type"] = {labels[j]: round(float(row[j]), 3) for j in row.argsort()[::-1][:3]}
@@ -125,6 +136,26 @@ def assign_roles(events: list[Proposed], ctx: DocContext, model: CoderModel) -> 
     return events
 
 
+def prefer_rule_arguments(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """Where the rules read the same event (same words, same type) and the role model is
+    less sure of its own pick than the ``rule_arguments`` cut-off, the rules' actor and
+    recipient stand (they follow constructions the role model sees too rarely)."""
+    cut = model.thresholds.get("rule_arguments", 0.0)
+    if cut <= 0:
+        return events
+    for event in events:
+        rule = event.rule
+        if rule is None:
+            continue
+        for role, mine, theirs in (("actor", event.actors, rule.actors), ("recipient", event.recipients, rule.recipients)):
+            theirs = [a for a in theirs if a is not None]
+            if theirs and event.scores.get(role, 0.0) < cut:
+                mine[:] = theirs
+                event.scores[f"{role}_from_rules"] = True
+        _no_self_dyad(event)
+    return events
+
+
 def _conjoined(a: ActorMention, b: ActorMention, ctx: DocContext) -> bool:
     """'Russia and China vetoed': mention a is coordinated with mention b."""
     head_a, head_b = ctx.doc[a.head], ctx.doc[b.head]
@@ -137,18 +168,30 @@ def _no_self_dyad(event: Proposed) -> None:
     event.recipients = [r for r in event.recipients if (r.start, r.end) not in spans]
 
 
-def fill_from_rules(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
-    """Arguments the sentence's mentions cannot give — an inherited subject, a default
-    domestic target, a side from the conflicts knowledge — come from the rules' reading."""
-    for event in events:
-        rule = event.rule
-        if rule is None:
-            continue
-        if not event.actors:
-            event.actors = [a for a in rule.actors if a is not None]
-        if not event.recipients:
-            event.recipients = [r for r in rule.recipients if r is not None]
-            _no_self_dyad(event)
+def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """An actor or recipient no words of the sentence name ("talks resumed", "protesters
+    demanded the release of ...") is chosen among the implicit candidates — the rules'
+    reading, the actor's own government, the document's main country, the event's place,
+    the sides of the events before it — when the implicit model finds one likely enough."""
+    floor = model.thresholds.get("implicit", 0.5)
+    yes = model.implicit.labels.index("yes") if "yes" in model.implicit.labels else None
+    previous: list[tuple[list[Actor], list[Actor]]] = []
+    for event in sorted(events, key=lambda e: e.trigger.i):
+        for role in ("actor", "recipient"):
+            if yes is None or (event.actors if role == "actor" else event.recipients):
+                continue
+            explicit = len(argument_candidates(event.trigger, ctx))
+            cands = implicit_candidates(role, event.trigger, event.type, event.actors, event.rule, previous, ctx)
+            if not cands:
+                continue
+            probs = model.implicit.scores([implicit_features(role, c, event.trigger, event.type, event.actors, explicit, ctx)
+                                           for c in cands])
+            best = int(probs[:, yes].argmax())
+            if probs[best, yes] >= floor:
+                (event.actors if role == "actor" else event.recipients).append(cands[best].actor)
+                event.scores[f"{role}_implicit"] = f"{cands[best].source} {probs[best, yes]:.2f}"
+        _no_self_dyad(event)
+        previous.append((event.actors, event.recipients))
     return events
 
 
@@ -159,6 +202,30 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
         event.factuality = model.factuality.labels[best]
         event.scores["factuality"] = round(float(row[best]), 3)
     return events
+
+
+INTENT_OF = {**dict.fromkeys(("CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"), "AGREE"),
+             **dict.fromkeys(("PROTEST", "SANCTION", "COERCE", "ASSAULT"), "THREATEN")}
+
+
+def derive_intents(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """PLOVER's stated intention: an actor's own future cooperative act ("Finland will give
+    Tanzania a grant") is also an AGREE of that actor, asserted, and its own future hostile
+    act ("they would blockade Paris") a THREATEN, unless the sentence already has one of that
+    actor ("pledged to send aid": the pledge is the AGREE)."""
+    derived = []
+    for event in events:
+        intent = INTENT_OF.get(event.type)
+        if intent is None or event.factuality != "future" or not event.actors:
+            continue
+        codes = {a.code for a in event.actors}
+        sent = event.trigger.sent
+        if any(e.type == intent and e.trigger.sent == sent and codes & {a.code for a in e.actors} for e in events + derived):
+            continue
+        derived.append(Proposed(trigger=event.trigger, type=intent, probability=event.probability, tokens=list(event.tokens),
+                                actors=list(event.actors), recipients=list(event.recipients), factuality="asserted",
+                                rule=None, scores={**event.scores, "derived": f"intent of {event.type}"}))
+    return events + derived
 
 
 def choose_modes(events: list[Proposed], ctx: DocContext, model: CoderModel, modes_of=None) -> list[Proposed]:
@@ -187,7 +254,8 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
     return kept
 
 
-PASSES = (propose_triggers, type_triggers, fold_one_event, assign_roles, fill_from_rules, judge_factuality, choose_modes, user_overrides)
+PASSES = (propose_triggers, type_triggers, fold_one_event, assign_roles, prefer_rule_arguments, fill_implicit, judge_factuality, derive_intents,
+          choose_modes, user_overrides)
 
 
 def code_events(ctx: DocContext, model: CoderModel) -> list[Candidate]:

@@ -9,7 +9,9 @@ and shared safely). A model directory holds four such models and ``meta.json``:
 * ``trigger`` — a word's event type, or ``NONE``;
 * ``role`` — a mention's role for an event: ``actor``, ``recipient`` or ``none``;
 * ``factuality`` — asserted, negated, hypothetical or future;
-* ``mode`` — the event's PLOVER mode, or ``-``.
+* ``mode`` — the event's PLOVER mode, or ``-``;
+* ``implicit`` — whether an argument no words name is a given candidate (the actor's own
+  government, the document's main country, a side of the event before, ...): ``yes``/``no``.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import numpy as np
 from dyads.errors import ModelError
 
 FORMAT = "dyads-coder/1"
-PARTS = ("trigger", "role", "factuality", "mode")
+PARTS = ("trigger", "role", "factuality", "mode", "implicit")
 
 
 @dataclass
@@ -78,6 +80,7 @@ class CoderModel:
     role: LinearModel
     factuality: LinearModel
     mode: LinearModel
+    implicit: LinearModel
     meta: dict
     path: str = ""
 

@@ -1,5 +1,5 @@
-"""What every reader's Articles pass through before coding: the size limits and the
-language check. Over-long articles are coded in parts; articles in other languages are
+"""What every reader's Articles pass through before coding: the size limits, the
+language check and the wire agency as source. Over-long articles are coded in parts; articles in other languages are
 ``Skipped`` with the language named."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 
 from dyads.ingest.language import foreign_language
 from dyads.ingest.records import Record, Skipped
+from dyads.ingest.wire import wire_openings
 from dyads.models import Article
 
 # spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with length.
@@ -31,7 +32,15 @@ def screen(records: Iterable[Record], options: IngestOptions) -> Iterator[Record
         if lang:
             yield Skipped(rec.origin or rec.id, f"language: {lang} (not {', '.join(options.languages)})", "language")
         else:
-            yield from split_long(rec, options.max_chars)
+            yield from split_long(with_wire_source(rec), options.max_chars)
+
+
+def with_wire_source(article: Article) -> Article:
+    """The agency of a wire story's dateline or headline tag is its source when none was given."""
+    if article.source:
+        return article
+    agency = next((d.agency for d in wire_openings(article.title, article.body) if d.agency), None)
+    return replace(article, source=agency) if agency else article
 
 
 def split_long(article: Article, max_chars: int) -> Iterator[Article]:

@@ -22,11 +22,13 @@ from typing import Callable, Iterable
 import numpy as np
 
 from dyads.corpus.annotations import AnnotatedSentence, CorpusDoc, Mention
-from dyads.events.features import (DocContext, argument_candidates, factuality_features, is_trigger_candidate,
-                                   mode_features, role_features, rule_roles_for, span_root, trigger_features)
+from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
+                                   implicit_features, is_trigger_candidate, mode_features, role_features, rule_roles_for,
+                                   span_root, trigger_features)
+from dyads.models import Actor
 from dyads.events.model import FORMAT, CoderModel, LinearModel
 
-PART_NAMES = ("trigger", "role", "factuality", "mode")
+PART_NAMES = ("trigger", "role", "factuality", "mode", "implicit")
 
 
 @dataclass
@@ -55,6 +57,8 @@ def gold_triggers(ctx: DocContext, sent: AnnotatedSentence) -> tuple[dict[int, M
     roots: dict[int, Mention] = {}
     inside: set[int] = set()
     for m in sent.mentions:
+        if m.derived:
+            continue  # made by the coder's derive_intents pass, not read off a word
         toks = tokens_of(ctx.doc, m.trigger)
         if not toks:
             continue
@@ -77,15 +81,19 @@ def trigger_vocabulary(contexts: Iterable[tuple[DocContext, CorpusDoc]]) -> froz
 
 def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
     ex = Examples()
+    previous: list[tuple[list[Actor], list[Actor]]] = []
     for sent in doc.sentences:
         roots, inside = gold_triggers(ctx, sent)
         span = ctx.doc.char_span(sent.start, sent.end, alignment_mode="expand")
         if span is None:
             continue
+        types_here = {m.type for m in roots.values()}
         for tok in span:
             if tok.i in inside:
                 continue
             gold = roots.get(tok.i)
+            if gold is None and types_here and _restates(tok, types_here, ctx):
+                continue  # "opened fire, killing three": one event named twice, annotated once
             if gold is not None or is_trigger_candidate(tok, ctx):
                 ex.add("trigger", trigger_features(tok, ctx), gold.type if gold else "NONE")
         for i, mention in roots.items():
@@ -99,7 +107,32 @@ def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
             labels = role_labels(ctx, candidates, mention)
             for cand, label in zip(candidates, labels):
                 ex.add("role", role_features(trigger, mention.type, cand, ctx, rule_roles), label)
+            actors = [_gold_actor(a) for a in mention.actors]
+            recipients = [_gold_actor(a) for a in mention.recipients]
+            rule = next((c for c in ctx.rule_at.get(i, ()) if c.entry.type == mention.type), None)
+            for role, args in (("actor", mention.actors), ("recipient", mention.recipients)):
+                if any(a.span is not None for a in args):
+                    continue  # named in the sentence: the role model's business
+                wanted = {a.code for a in args if a.code}
+                for cand in implicit_candidates(role, trigger, mention.type, actors, rule, previous, ctx):
+                    ex.add("implicit", implicit_features(role, cand, trigger, mention.type, actors, len(candidates), ctx),
+                           "yes" if cand.actor.code in wanted else "no")
+            previous.append((actors, recipients))
     return ex
+
+
+def _gold_actor(arg) -> Actor:
+    return Actor(code=arg.code, sector=arg.sector, entity_text="", org=arg.org)
+
+
+def _restates(tok, types: set[str], ctx: DocContext) -> bool:
+    """Could this unannotated word name an event its sentence already has a mention of?
+    (The guidelines annotate an event named twice in one sentence once.) Such words are
+    left out of training rather than taught as non-events."""
+    lemma = tok.lemma_.lower()
+    known = {e.type for e in ctx.lexicon.lookup(lemma, "verb" if tok.pos_ in ("VERB", "AUX") else "noun")}
+    known |= {c.entry.type for c in ctx.rule_at.get(tok.i, ())}
+    return bool(known & types)
 
 
 def role_labels(ctx: DocContext, candidates, mention: Mention) -> list[str]:
@@ -144,7 +177,7 @@ def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: fl
     x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(features), len(names)))
     if len(classes) == 1:  # nothing to learn: one label
         return LinearModel(tuple(classes), vocab, np.zeros((len(names), 1), np.float32), np.zeros(1, np.float32))
-    clf = LogisticRegression(C=c, max_iter=300, tol=1e-4)
+    clf = LogisticRegression(C=c, max_iter=1000, tol=1e-4)
     clf.fit(x, labels)
     coef, bias = clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
     if len(clf.classes_) == 2:  # a binary model: softmax over (0, w.x + b)
@@ -155,7 +188,7 @@ def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: fl
 
 @dataclass
 class TrainSettings:
-    c: dict = field(default_factory=lambda: {"trigger": 0.5, "role": 1.0, "factuality": 1.0, "mode": 1.0})
+    c: dict = field(default_factory=lambda: {"trigger": 1.0, "role": 1.0, "factuality": 1.0, "mode": 1.0, "implicit": 1.0})
     min_count: int = 2
     seed: int = 13
 
@@ -171,11 +204,10 @@ def fit(examples: Examples, settings: TrainSettings, progress: Callable[[str], N
 def choose_thresholds(models: dict[str, LinearModel], dev: Examples) -> dict:
     """The trigger cut-off with the best event-word F1 on development examples; the role
     cut-off likewise for actor and recipient picks."""
-    found = {"trigger": 0.5, "role": 0.5}
-    if dev.labels["trigger"]:
-        found["trigger"] = _best_cutoff(models["trigger"], dev.features["trigger"], dev.labels["trigger"], "NONE")
-    if dev.labels["role"]:
-        found["role"] = _best_cutoff(models["role"], dev.features["role"], dev.labels["role"], "none")
+    found = {"trigger": 0.5, "role": 0.5, "implicit": 0.5}
+    for part, negative in (("trigger", "NONE"), ("role", "none"), ("implicit", "no")):
+        if dev.labels[part] and len(models[part].labels) > 1:
+            found[part] = _best_cutoff(models[part], dev.features[part], dev.labels[part], negative)
     return found
 
 

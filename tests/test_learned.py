@@ -1,0 +1,209 @@
+"""The learned coder: its passes alone on hand-built parses, its model files, `dyads train`."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from dyads.actors.resolve import ActorIndex
+from dyads.errors import ModelError
+from dyads.events.coder import Candidate
+from dyads.events.features import DocContext, dependency_path, is_trigger_candidate, span_root
+from dyads.events.learned import Proposed, _no_self_dyad, fold_one_event, user_overrides
+from dyads.events.lexicon import LexEntry, Lexicon
+from dyads.events.model import CoderModel, LinearModel, load_shipped, shipped_model_path
+from dyads.models import Actor
+
+REPO = Path(__file__).parent.parent
+VOCAB = spacy.blank("en").vocab  # English lexical attributes (lower case, ...) without a trained pipeline
+
+
+def parsed(words, heads, deps, pos):
+    """A Doc built by hand, as spaCy's own tests do: heads are absolute token indices."""
+    return Doc(VOCAB, words=words, heads=heads, deps=deps, pos=pos)
+
+
+def context(doc, rules=(), words=frozenset()):
+    return DocContext(doc, ActorIndex(doc, None, None), Lexicon(), list(rules), trigger_words=words)
+
+
+POLICE = dict(words=["Police", "fired", "tear", "gas", "at", "students"], heads=[1, 1, 3, 1, 1, 4],
+              deps=["nsubj", "ROOT", "compound", "dobj", "prep", "pobj"], pos=["NOUN", "VERB", "NOUN", "NOUN", "ADP", "NOUN"])
+TALKS = dict(words=["Rebels", "held", "talks", "in", "Doha"], heads=[1, 1, 1, 1, 3],
+             deps=["nsubj", "ROOT", "dobj", "prep", "pobj"], pos=["NOUN", "VERB", "NOUN", "ADP", "PROPN"])
+
+
+def test_span_root_is_the_word_whose_head_lies_outside():
+    doc = parsed(**POLICE)
+    assert span_root(list(doc[1:4])).text == "fired"  # "fired tear gas"
+    assert span_root(list(doc[2:4])).text == "gas"
+
+
+def test_dependency_path_names_the_preposition():
+    doc = parsed(**POLICE)
+    assert dependency_path(doc[1], doc[0]) == ("vnsubj", 1)
+    assert dependency_path(doc[1], doc[5]) == ("vprep:atvpobj", 2)
+    assert dependency_path(doc[0], doc[5]) == ("^nsubjvprep:atvpobj", 3)
+
+
+def test_trigger_candidates_are_verbs_and_known_trigger_words():
+    doc = parsed(**TALKS)
+    ctx = context(doc, words=frozenset({"talks"}))
+    assert [t.text for t in doc if is_trigger_candidate(t, ctx)] == ["held", "talks"]
+    assert [t.text for t in doc if is_trigger_candidate(t, context(doc))] == ["held"]
+
+
+def test_one_phrase_is_one_event():
+    doc = parsed(**TALKS)
+    held = Proposed(doc[1], "CONSULT", 0.6, [doc[1]])
+    talks = Proposed(doc[2], "CONSULT", 0.9, [doc[2]])
+    [kept] = fold_one_event([held, talks], context(doc), model=None)
+    assert kept is talks and [t.text for t in kept.tokens] == ["held", "talks"]
+    # different types stay two events
+    other = Proposed(doc[1], "ASSAULT", 0.6, [doc[1]])
+    assert len(fold_one_event([other, Proposed(doc[2], "CONSULT", 0.9, [doc[2]])], context(doc), model=None)) == 2
+
+
+def test_one_mention_is_never_both_sides():
+    doc = parsed(**TALKS)
+    rebels = Actor(code="SDN", sector="REB", start=0, end=6)
+    event = Proposed(doc[1], "CONSULT", 0.9, [doc[1]], actors=[rebels], recipients=[rebels, Actor(code="QAT", start=20, end=24)])
+    _no_self_dyad(event)
+    assert [r.code for r in event.recipients] == ["QAT"]
+
+
+def test_a_users_lexicon_entry_forces_its_code():
+    doc = parsed(**POLICE)
+    mine = LexEntry(id="my.teargas", type="COERCE", lemmas=("fire",), source="my_lexicon.yml")
+    builtin = LexEntry(id="assault.fire", type="ASSAULT", lemmas=("fire",), source="dyads/data/lexicon/assault.yml")
+    police = Actor(code="KEN", sector="COP", start=0, end=6)
+    forced = Candidate(entry=mine, trigger=doc[1], trigger_tokens=[doc[1]], actors=[police], recipients=[None])
+    modelled = Proposed(doc[1], "ASSAULT", 0.97, [doc[1]])
+    [event] = user_overrides([modelled], context(doc, [forced]), model=None)
+    assert event.type == "COERCE" and event.forced and event.actors == [police]
+    # the built-in lexicon only advises: the model's reading stands
+    advised = Candidate(entry=builtin, trigger=doc[1], trigger_tokens=[doc[1]], actors=[police], recipients=[None])
+    assert user_overrides([modelled], context(doc, [advised]), model=None) == [modelled]
+
+
+# -- model files ------------------------------------------------------------------------------
+
+def tiny_model() -> LinearModel:
+    return LinearModel(("NONE", "ASSAULT"), {"bias": 0, "l=attack": 1}, np.array([[0.0, -2.0], [0.0, 4.0]], np.float32),
+                       np.zeros(2, np.float32))
+
+
+def test_linear_model_scores_and_round_trips(tmp_path):
+    model = tiny_model()
+    probs = model.scores([["bias", "l=attack"], ["bias", "l=unknown-word"]])
+    assert probs.shape == (2, 2) and np.allclose(probs.sum(axis=1), 1.0)
+    assert probs[0, 1] > 0.8 and probs[1, 1] < 0.2
+    assert model.contributions(["bias", "l=attack"], "ASSAULT")[0] == ("l=attack", 4.0)
+    model.save(tmp_path / "m.npz")
+    again = LinearModel.load(tmp_path / "m.npz")
+    assert again.labels == model.labels and again.vocab == model.vocab
+    assert np.allclose(again.scores([["bias", "l=attack"]]), probs[:1], atol=1e-3)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> CoderModel:
+    model = load_shipped()
+    assert model is not None, "the package ships no coder model (run: dyads train -o src/dyads/data/model)"
+    return model
+
+
+def test_the_shipped_model_is_small_and_loaded_once(shipped):
+    size = sum(p.stat().st_size for p in shipped_model_path().iterdir())
+    assert size < 60 * 1024 * 1024
+    assert load_shipped() is shipped  # once per process
+    assert set(shipped.trigger.labels) >= {"NONE", "ASSAULT", "CONSULT", "PROTEST"}
+    assert shipped.meta["trained"]["train_documents"] >= 500
+
+
+def broken_copies(shipped: CoderModel, root: Path) -> dict[str, tuple[Path, str]]:
+    made = {}
+    for name in ("no-meta", "wrong-format", "corrupt", "missing-part", "bad-meta"):
+        folder = root / name
+        shutil.copytree(shipped.path, folder)
+        made[name] = folder
+    (made["no-meta"] / "meta.json").unlink()
+    meta = json.loads((made["wrong-format"] / "meta.json").read_text())
+    (made["wrong-format"] / "meta.json").write_text(json.dumps({**meta, "format": "dyads-coder/0"}))
+    (made["corrupt"] / "trigger.npz").write_bytes(b"PK\x03\x04 truncated")
+    (made["missing-part"] / "role.npz").unlink()
+    (made["bad-meta"] / "meta.json").write_text("{not json")
+    expected = {"no-meta": "no meta.json", "wrong-format": "dyads-coder/0", "corrupt": "trigger.npz: corrupt",
+                "missing-part": "role.npz is missing", "bad-meta": "unreadable"}
+    return {name: (made[name], expected[name]) for name in made}
+
+
+def test_a_broken_model_directory_is_one_line_and_exit_5(shipped, tmp_path, dyads, fixtures_dir):
+    with pytest.raises(ModelError, match="no such model directory"):
+        CoderModel.load(tmp_path / "absent")
+    for name, (folder, says) in broken_copies(shipped, tmp_path).items():
+        with pytest.raises(ModelError, match=says):
+            CoderModel.load(folder)
+        proc = dyads("code", fixtures_dir / "hebron_arrests.txt", "--model", folder, "--db", tmp_path / f"{name}.duckdb")
+        assert proc.returncode == 5, (name, proc.stderr_text)
+        assert says in proc.stderr_text and "Traceback" not in proc.stderr_text
+        assert len(proc.stderr_text.strip().splitlines()) == 1
+
+
+# -- training ------------------------------------------------------------------------------------
+
+SLICE = sorted((REPO / "corpus" / "written").glob("w01-b0[1-4].jsonl"))
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A small model trained end to end by the real command on a slice of the corpus."""
+    from conftest import run_dyads
+
+    root = tmp_path_factory.mktemp("train")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for path in SLICE:
+        shutil.copy(path, corpus / path.name)
+    bad = corpus / "zz-bad.jsonl"
+    bad.write_text(SLICE[0].read_text(encoding="utf-8").splitlines()[0].replace('"id": "w01-0001"', '"id": "zz-1"') + "\n{broken\n",
+                   encoding="utf-8")
+    runs = []
+    for name in ("a", "b"):
+        proc = run_dyads("train", "--corpus", corpus, "-o", root / name, "--json", "--seed", "7")
+        runs.append(proc)
+    return root, runs
+
+
+def test_train_builds_a_model_that_codes(trained, dyads):
+    root, (first, _) = trained
+    assert first.returncode == 3, first.stderr_text  # trained, but a bad line was skipped
+    assert "zz-bad.jsonl:2: not JSON" in first.stderr_text and "Traceback" not in first.stderr_text
+    report = json.loads(first.stdout_text)
+    assert report["train_documents"] >= 40 and report["skipped"] == 1
+    assert {p.name for p in (root / "a").iterdir()} == {"meta.json", "trigger.npz", "role.npz", "factuality.npz", "mode.npz", "implicit.npz"}
+    proc = dyads("explain", "Police arrested twenty opposition supporters in Nairobi on Monday.", "--published", "1997-07-08",
+                 "--model", root / "a", "--json")
+    assert proc.returncode == 0, proc.stderr_text
+    events = json.loads(proc.stdout_text)
+    coerce = [e for e in events if e["event"] == "COERCE"]
+    assert coerce and coerce[0]["actor"]["code"] == "KEN"
+    assert coerce[0]["evidence"][0]["scores"]["type"]["COERCE"] > 0.5  # explain shows the model's scores
+
+
+def test_training_is_deterministic_for_a_seed(trained):
+    root, _ = trained
+    a, b = CoderModel.load(root / "a"), CoderModel.load(root / "b")
+    for part in ("trigger", "role", "factuality", "mode", "implicit"):
+        ma, mb = getattr(a, part), getattr(b, part)
+        assert ma.labels == mb.labels and ma.vocab == mb.vocab and np.array_equal(ma.weights, mb.weights)
+    assert a.thresholds == b.thresholds
+
+
+def test_train_without_a_corpus_says_so(dyads, tmp_path):
+    proc = dyads("train", "--corpus", tmp_path / "nothing-here", "-o", tmp_path / "m")
+    assert proc.returncode == 1 and "no such file or folder" in proc.stderr_text
