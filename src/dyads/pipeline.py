@@ -97,11 +97,18 @@ class Pipeline:
         return Analysis(context, timexes, places, anchors)
 
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
-        analysis = self.analyse(doc, article)
+        coded = self.events_of(self.analyse(doc, article), article, self.coder_model)
+        forget_cached(doc)
+        return coded
+
+    def events_of(self, analysis: Analysis, article: Article, model: CoderModel | None) -> CodedArticle:
+        """The events of an analysed article, coded by ``model`` (the rules alone when None),
+        dated, located and merged. Training calls it again with each model it weighs."""
+        doc = analysis.context.doc
         actors, timexes, places = analysis.context.index, analysis.timexes, analysis.places
         candidates = analysis.context.rules
-        if self.coder_model is not None:
-            candidates = code_events(analysis.context, self.coder_model)
+        if model is not None:
+            candidates = code_events(analysis.context, model)
             attach_dates([c for c in candidates if c.timex is None], timexes)
             attach_places([c for c in candidates if c.place is None], analysis.anchors)
         events, orphans = [], []
@@ -113,7 +120,6 @@ class Pipeline:
         events = merge_article_events(events, _lede_end(article))
         _attach_orphans(events, orphans, article)
         annotations = _annotations(actors, timexes, places, events)
-        forget_cached(doc)
         return CodedArticle(article, events, sentences=sum(1 for _ in doc.sents), tokens=len(doc), annotations=annotations)
 
     def _events(self, cand: Candidate, article: Article) -> Iterator[Event]:

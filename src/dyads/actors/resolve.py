@@ -96,6 +96,8 @@ class ActorIndex:
         """Add a mention; a descriptor whose cue words are already mentions keeps only its own words."""
         if mention.head in self._by_token or mention.head in self.quiet:
             return
+        while mention.start < mention.head and mention.start in self.quiet:  # "AFP - Sudanese rebels": the rebels only
+            mention.start += 1
         covered = [i for i in range(mention.start, mention.head) if i in self._by_token]
         if covered:  # "The US commander": the descriptor keeps the words after "US"
             mention.start = max(covered) + 1
@@ -321,6 +323,8 @@ class ActorResolver:
             de = DocEntity(key=f"generic:?:{sector}:{token.i}", name=sector, kind="generic", sector=sector, certainty=0.4)
             index.add(ActorMention(start, token.i + 1, token.i, de, "sector"))
             return
+        if sector == "NGO":
+            country = "NGO"  # "a British charity": non-governmental organisations are coded NGO (docs/annotation.md)
         cue = index.mention_at(cue_tokens[0]) if cue_tokens else None
         org = cue.entity.org if cue is not None and country == "IGO" else None  # "EU foreign ministers"
         key = f"generic:{org or country}:{sector}"
@@ -433,6 +437,9 @@ class ActorResolver:
     def _adjective_actor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
         """A bare demonym standing as a noun phrase ("the Israelis")."""
         modifier = ("amod", "compound", "nmod")
+        if token.dep_ in modifier and token.head.lemma_.lower() in self.event_nouns:
+            self._country_of_event(index, entities, token)  # "an Israeli airstrike": the country acts
+            return
         if token.dep_ in modifier or token.dep_ == "conj" and token.head.dep_ in modifier:
             return  # "Beninese and Nigerien traders": modifiers of the head noun
         if token.dep_ == "npadvmod" and token.head.lower_ == "led":
@@ -454,6 +461,16 @@ class ActorResolver:
             de = entities.setdefault(key, DocEntity(key=key, name=token.text, kind="generic", country=country, sector=sector, certainty=0.7))
             start = words[0].i if words and self.kb.country_of_adjective(" ".join(t.text for t in [*words, token])) else token.i
             index.add(ActorMention(start, token.i + 1, token.i, de, "descriptor"))
+
+    def _country_of_event(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
+        """A demonym modifying an event noun names the country that acts ("an Israeli
+        airstrike", "Russian shelling", "the U.S.-led invasion" aside)."""
+        country = self.kb.country_of_adjective(token.text)
+        if not country:
+            return
+        key = f"country-of-event:{country}"
+        de = entities.setdefault(key, DocEntity(key=key, name=token.text, kind="country", country=country, certainty=0.7))
+        index.add(ActorMention(token.i, token.i + 1, token.i, de, "descriptor"))
 
     def _pronoun(self, index: ActorIndex, token: Token) -> None:
         low = token.lower_
@@ -822,8 +839,16 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
     main = main_country(index, places)
     for mention in pending:
         head = doc[mention.head]
+        if mention.entity.sector == "NGO":  # "aid workers", "a charity": non-governmental, whatever their country
+            mention.entity.country = "NGO"
+            continue
         same_word = placed.get(head.lemma_.lower())
-        before = [code for start, end, code in named if head.sent.start <= start and end <= head.left_edge.i]
+        # A country named before in the sentence, unless it is another side of the same act
+        # ("Israel killed two militants": the militants are not Israel's).
+        sides = {c.i for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent", "dative")} \
+            if head.dep_ in ("dobj", "nsubjpass", "pobj", "dative") else set()
+        before = [code for start, end, code in named if head.sent.start <= start and end <= head.left_edge.i
+                  and not any(start <= i < end for i in sides)]
         where = _where_it_acts(head, named)
         if same_word:
             mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country

@@ -66,12 +66,17 @@ class CorpusReport:
 
 
 def evaluate_corpus(docs: list[CorpusDoc], pipeline) -> CorpusReport:
+    """Code the documents with the pipeline and score them sentence by sentence."""
+    by_id = {d.article.id: d for d in docs}
+    return score_coded((by_id[coded.article.id], coded) for coded in pipeline.code(d.article for d in docs))
+
+
+def score_coded(pairs) -> CorpusReport:
+    """Score (annotated document, coded article) pairs sentence by sentence."""
     units: list[GoldDoc] = []
     predictions: dict[str, list[Predicted]] = {}
-    by_id = {d.article.id: d for d in docs}
     no_event = fa_no_event = 0
-    for coded in pipeline.code(d.article for d in docs):
-        doc = by_id[coded.article.id]
+    for doc, coded in pairs:
         for sent in doc.sentences:
             uid = f"{doc.id}@{sent.start}"
             text = doc.article.body[sent.start:sent.end]

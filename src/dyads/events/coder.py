@@ -19,6 +19,7 @@ found and how sure the actor resolution is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -31,7 +32,6 @@ from dyads.models import Actor
 
 SUBJECTS = ("nsubj", "csubj")
 CLAUSE_LINKS = ("xcomp", "ccomp", "advcl", "conj", "acl", "relcl", "pcomp", "dobj", "pobj", "prep", "attr", "oprd", "appos", "npadvmod", "nsubj", "nsubjpass", "dep", "agent", "dative", "advmod")
-REPORTING = {"say", "report", "tell", "announce", "add", "state", "claim", "write", "quote", "note", "cite"}
 LIGHT_VERB_ROLES = ("dobj", "attr", "nsubjpass", "oprd")
 # A governing word ("refuse", "plan", "requests") scopes over what it takes as a complement.
 COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
@@ -43,13 +43,6 @@ THREAT_ENTRY = LexEntry(id="threaten.intent", type="THREATEN", lemmas=(), cameo=
 # The REQUEST made from "X said Y must ..." (see EventCoder._deontic_requests).
 BLAME_ENTRY = LexEntry(id="accuse.held-responsible", type="ACCUSE", lemmas=(), cameo="112", mode="allege", weight=0.6, source="coder")
 DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="100", weight=0.6, source="coder")
-# Nouns that only frame the event their compound names ("aid deliveries", "mediation efforts").
-GENERIC_HEADS = {"delivery", "shipment", "program", "programme", "effort", "package", "convoy", "flow", "operation",
-                 "process", "initiative", "campaign", "mission", "project", "scheme"}
-ABOUT_PREPS = {"on", "of", "for", "against", "over", "about", "to"}
-ORDINALS = {"first", "second", "third", "last", "only", "latest", "next"}
-QUANTITY_NOUNS = {"handful", "number", "series", "round", "couple", "lot", "dozen", "string", "wave", "spate", "flurry", "set"}
-ASPECTUAL = {"begin", "start", "continue", "end", "erupt", "occur", "happen", "take", "resume"}
 
 
 @dataclass
@@ -65,7 +58,15 @@ class Modality:
     intent_governors: frozenset[str] = frozenset()
     deontic_markers: frozenset[str] = frozenset()
     blame_predicates: frozenset[str] = frozenset()
+    judgement_verbs: frozenset[str] = frozenset()
     reporting_verbs: frozenset[str] = frozenset()
+    generic_heads: frozenset[str] = frozenset()
+    about_prepositions: frozenset[str] = frozenset()
+    ordinals: frozenset[str] = frozenset()
+    quantity_nouns: frozenset[str] = frozenset()
+    modal_auxiliaries: frozenset[str] = frozenset()
+    factuality_adverbs: frozenset[str] = frozenset()
+    factuality_noun_modifiers: frozenset[str] = frozenset()
     object_control_verbs: frozenset[str] = frozenset()
     allegation_governors: frozenset[str] = frozenset()
     failure_governors: frozenset[str] = frozenset()
@@ -79,6 +80,7 @@ class Modality:
     means_modes: dict = field(default_factory=dict)
 
     @classmethod
+    @cache
     def load(cls) -> "Modality":
         path = resources.files("dyads") / "data" / "lexicon" / "_modality.yml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -164,8 +166,9 @@ class EventCoder:
                 if cand is not None:
                     found.append(cand)
                 break
-        found = _fold_verbs_into_subject_nouns(_fold_nouns_into_verbs(_drop_objects_of_events(found)))
-        found = _fold_demands_into_protests(found)
+        words = self.modality
+        found = _fold_verbs_into_subject_nouns(_fold_nouns_into_verbs(_drop_objects_of_events(found, words.about_prepositions), words.quantity_nouns))
+        found = _fold_demands_into_protests(found, self.modality.quantity_nouns)
         found += self._deontic_requests(doc, actors, found)
         return found
 
@@ -183,7 +186,7 @@ class EventCoder:
             else:
                 continue
             report = verb.head
-            if verb.dep_ != "ccomp" or report.lemma_.lower() not in self.modality.reporting_verbs or report.i in taken:
+            if verb.dep_ != "ccomp" or report.lemma_.lower() not in self.modality.judgement_verbs or report.i in taken:
                 continue
             speakers = [a for c in report.children if c.dep_ in SUBJECTS for a in _actors_at(c, index)]
             addressees = [a for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for a in _actors_at(c, index, deep=False)]
@@ -421,7 +424,7 @@ class EventCoder:
                 if foreign_particle:
                     continue
             if entry.objects:
-                obj = _object_with_lemma(token, entry.objects)
+                obj = _object_with_lemma(token, entry.objects, self.modality.generic_heads)
                 if obj is None:
                     continue
                 return entry, obj
@@ -553,7 +556,7 @@ class EventCoder:
         return actors, recipients, "+".join(path)
 
     def _noun_arguments(self, noun: Token, entry: LexEntry, index: ActorIndex):
-        if noun.dep_ == "compound" and noun.head.lemma_.lower() in GENERIC_HEADS:
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() in self.modality.generic_heads:
             # "launched a mediation effort between X and Y": the frame noun carries the arguments
             actors, recipients, path = self._noun_arguments(noun.head, entry, index)
             return actors, recipients, f"frame:{noun.head.lemma_}" + (f"({path})" if path else "")
@@ -587,7 +590,7 @@ class EventCoder:
                 if targets:
                     path.append(f"prep:{prep}")
         if not actors:
-            gov = _light_verb(noun)
+            gov = _light_verb(noun, self.modality.quantity_nouns)
             if gov is not None:
                 sub_actors, sub_recipients, sub_path = self._verb_arguments(gov, entry, noun, index)
                 actors += sub_actors
@@ -615,7 +618,7 @@ class EventCoder:
         if factuality == "future" and cue.dep_ == "aux":
             return cue
         if cue.dep_ == "aux" and cue.lower_ == "would" and cue.head.dep_ == "ccomp" \
-                and cue.head.head.lemma_.lower() in self.modality.reporting_verbs:
+                and cue.head.head.lemma_.lower() in self.modality.judgement_verbs:
             return cue  # "said they would boycott": future in the past
         return cue if cue.lemma_.lower() in self.modality.intent_governors else None
 
@@ -667,7 +670,7 @@ class EventCoder:
             parent = node.head
             if parent.lemma_.lower() in m.allegation_governors and node.dep_ == "ccomp":
                 return "hypothetical", attempt, parent  # "claimed that ISIL had attacked": alleged
-            if parent.lemma_.lower() in REPORTING and node.dep_ in ("ccomp", "parataxis", "dep"):
+            if parent.lemma_.lower() in m.reporting_verbs and node.dep_ in ("ccomp", "parataxis", "dep"):
                 break
             edge = node.dep_
             prev, node = node, parent
@@ -682,7 +685,7 @@ class EventCoder:
         m = self.modality
         if edge == "acl" and prev.tag_ == "VB" and node.pos_ in ("NOUN", "PROPN") and any(
                 c.dep_ in ("aux", "mark") and c.lower_ == "to" for c in prev.children) and not any(
-                c.lower_ in ORDINALS or c.tag_ == "JJS" for c in node.children):  # "the first leader to meet Putin" did
+                c.lower_ in m.ordinals or c.tag_ == "JJS" for c in node.children):  # "the first leader to meet Putin" did
             return "hypothetical"
         if node.lemma_.lower() in m.allegation_governors and edge == "prep" and prev.lower_ in ("for", "of", "with", "over"):
             return "hypothetical"
@@ -770,11 +773,11 @@ def _has_foreign_particle(token: Token) -> bool:
     return any(c.dep_ == "prt" and c.lower_ not in ("up",) for c in token.children)
 
 
-def _object_with_lemma(token: Token, lemmas: tuple[str, ...]) -> Token | None:
+def _object_with_lemma(token: Token, lemmas: tuple[str, ...], generic_heads: frozenset[str]) -> Token | None:
     for child in token.children:
         if child.dep_ in LIGHT_VERB_ROLES and _lemma_in(child, lemmas):
             return child
-        if child.dep_ in LIGHT_VERB_ROLES and child.lemma_.lower() in GENERIC_HEADS and any(
+        if child.dep_ in LIGHT_VERB_ROLES and child.lemma_.lower() in generic_heads and any(
                 c.dep_ == "compound" and _lemma_in(c, lemmas) for c in child.children):
             return child  # "suspended aid deliveries", "ended mediation efforts"
         if child.dep_ in LIGHT_VERB_ROLES:  # "25,000 tons of food aid", "a package of sanctions"
@@ -953,20 +956,20 @@ def _inherited_subject(verb: Token, index: ActorIndex, object_control: frozenset
     return [], ""
 
 
-def _light_verb(noun: Token) -> Token | None:
+def _light_verb(noun: Token, quantity_nouns: frozenset[str]) -> Token | None:
     """The verb a nominal event is the object of: 'held talks', 'launched an attack',
     'held a handful of calls'."""
     if noun.dep_ == "pobj" and noun.head.lower_ == "of" and (
-        noun.head.head.lemma_.lower() in QUANTITY_NOUNS or noun.head.head.dep_ == "dobj" and noun.head.head.like_num is False
+        noun.head.head.lemma_.lower() in quantity_nouns or noun.head.head.dep_ == "dobj" and noun.head.head.like_num is False
         and any(c.dep_ == "nummod" for c in noun.head.head.children)
     ):
-        return _light_verb(noun.head.head)  # "held a handful of calls", "sent 25,000 tons of aid"
+        return _light_verb(noun.head.head, quantity_nouns)  # "held a handful of calls", "sent 25,000 tons of aid"
     if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
         return noun.head
     if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB" and noun.head.lower_ in ("in", "to", "into", "under"):
         return noun.head.head  # "took part in talks", "agreed to talks", "put under house arrest"
     if noun.dep_ == "conj":
-        return _light_verb(noun.head)
+        return _light_verb(noun.head, quantity_nouns)
     return None
 
 
@@ -1000,7 +1003,7 @@ def _confidence(entry: LexEntry, cand: Candidate, path: str, attempt: bool) -> f
     return round(max(0.05, min(0.99, score)), 3)
 
 
-def _drop_objects_of_events(found: list[Candidate]) -> list[Candidate]:
+def _drop_objects_of_events(found: list[Candidate], about_prepositions: frozenset[str]) -> list[Candidate]:
     """'lamented the support from Jerusalem' is one ACCUSE, not also a SUPPORT: a nominal
     event that is the direct object of another event's verb belongs to that event."""
     verbs = {c.trigger.i for c in found if c.entry.pos == "verb"}
@@ -1009,7 +1012,7 @@ def _drop_objects_of_events(found: list[Candidate]) -> list[Candidate]:
         if t.dep_ == "dobj" and t.head.i in verbs:
             return True
         # "reneged on its commitment", "protested against the occupation": what the verb is about
-        if t.dep_ == "pobj" and t.head.lower_ in ABOUT_PREPS and t.head.head.i in verbs:
+        if t.dep_ == "pobj" and t.head.lower_ in about_prepositions and t.head.head.i in verbs:
             return True
         # "blocked the EU sanctions package": a compound inside the object
         return t.dep_ == "compound" and t.head.dep_ == "dobj" and t.head.head.i in verbs
@@ -1154,13 +1157,13 @@ def _weaker(actor: Actor, factor: float) -> Actor:
     return Actor(**{**actor.__dict__, "certainty": round(actor.certainty * factor, 3)})
 
 
-def _fold_nouns_into_verbs(found: list[Candidate]) -> list[Candidate]:
+def _fold_nouns_into_verbs(found: list[Candidate], quantity_nouns: frozenset[str]) -> list[Candidate]:
     """'discuss Ukraine in a phone call': a nominal event on a verb event of the same type is
     that event; it lends its mode and words instead of making a second event."""
     verbs = {c.trigger.i: c for c in found if c.entry.pos == "verb"}
     kept = []
     for cand in found:
-        gov = _light_verb(cand.trigger) if cand.entry.pos == "noun" else None
+        gov = _light_verb(cand.trigger, quantity_nouns) if cand.entry.pos == "noun" else None
         host = verbs.get(gov.i) if gov is not None else None
         if host is not None and host.entry.type == cand.entry.type:
             host.mode = host.mode or cand.mode
@@ -1191,14 +1194,14 @@ def _fold_verbs_into_subject_nouns(found: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-def _fold_demands_into_protests(found: list[Candidate]) -> list[Candidate]:
+def _fold_demands_into_protests(found: list[Candidate], quantity_nouns: frozenset[str]) -> list[Candidate]:
     """'staged demonstrations to demand reforms', 'demonstrated ... calling for independence':
     the demand is what the protest is for, one PROTEST event; it lends its target."""
     anchors: dict[int, Candidate] = {}
     for cand in found:
         if cand.entry.type == "PROTEST":
             anchors[cand.trigger.i] = cand
-            gov = _light_verb(cand.trigger) if cand.entry.pos == "noun" else None
+            gov = _light_verb(cand.trigger, quantity_nouns) if cand.entry.pos == "noun" else None
             if gov is not None:
                 anchors.setdefault(gov.i, cand)
     kept = []

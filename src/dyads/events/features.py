@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from dyads.actors.resolve import ActorIndex, ActorMention
-from dyads.events.coder import Candidate
+from dyads.events.coder import Candidate, Modality
 from dyads.events.lexicon import Lexicon
 from dyads.models import Actor
 
@@ -30,7 +30,6 @@ SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 CHILD_DEPS = frozenset("dobj prt neg aux auxpass nsubj nsubjpass agent attr xcomp ccomp dative compound amod poss acomp oprd".split())
 ARG_DEPS = frozenset("nsubj nsubjpass dobj pobj dative agent poss attr appos conj compound nmod npadvmod".split())
 GOVERNING = frozenset("xcomp ccomp advcl acl relcl pcomp conj".split())
-MODALS = frozenset("will would could can may might must should shall wo 'll ca".split())
 MAX_PATH = 6
 CONTENT = frozenset(("NOUN", "VERB", "ADJ", "PROPN"))
 
@@ -227,19 +226,20 @@ def rule_roles_for(trigger: Token, etype: str, ctx: DocContext) -> dict[int, str
 # -- factuality and mode -----------------------------------------------------------------------
 
 def factuality_features(trigger: Token, etype: str, ctx: DocContext) -> list[str]:
+    words = Modality.load()  # the word lists of data/lexicon/_modality.yml
     f = ["bias", f"T={etype}", f"t={trigger.tag_}", f"l={trigger.lemma_.lower()}"]
     node, depth = trigger, 0
     while depth < 3:
         for c in node.children:
             if c.dep_ == "neg":
                 f.append(f"neg@{depth}")
-            elif c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS:
+            elif c.dep_ in ("aux", "auxpass") and c.lower_ in words.modal_auxiliaries:
                 f.append(f"modal@{depth}={c.lower_}")
             elif c.dep_ == "aux" and c.lower_ == "to":
                 f.append(f"to@{depth}")
             elif c.dep_ == "mark":
                 f.append(f"mark@{depth}={c.lower_}")
-            elif c.dep_ == "advmod" and c.lower_ in ("not", "never", "no", "reportedly", "allegedly"):
+            elif c.dep_ == "advmod" and c.lower_ in words.factuality_adverbs:
                 f.append(f"adv@{depth}={c.lower_}")
         if node.dep_ not in GOVERNING and not (node.dep_ in ("dobj", "pobj", "nsubj") and depth == 0 and node.pos_ == "NOUN"):
             break
@@ -247,7 +247,7 @@ def factuality_features(trigger: Token, etype: str, ctx: DocContext) -> list[str
         node, depth = node.head, depth + 1
     if trigger.pos_ == "NOUN":
         for c in trigger.children:
-            if c.dep_ in ("amod", "compound") and c.lower_ in ("planned", "proposed", "possible", "future", "alleged", "failed", "new"):
+            if c.dep_ in ("amod", "compound") and c.lower_ in words.factuality_noun_modifiers:
                 f.append(f"nmod={c.lower_}")
         det = next((c.lower_ for c in trigger.children if c.dep_ == "det"), "-")
         f.append(f"det={det}")

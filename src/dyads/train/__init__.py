@@ -35,15 +35,19 @@ PART_NAMES = ("trigger", "role", "factuality", "mode", "implicit")
 class Examples:
     features: dict[str, list[list[str]]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
     labels: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
+    weights: dict[str, list[float]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
+    weight: float = 1.0  # of the examples added next
 
     def add(self, part: str, feats: list[str], label: str) -> None:
         self.features[part].append(feats)
         self.labels[part].append(label)
+        self.weights[part].append(self.weight)
 
-    def extend(self, other: "Examples") -> None:
+    def extend(self, other: "Examples", weight: float = 1.0) -> None:
         for p in PART_NAMES:
             self.features[p] += other.features[p]
             self.labels[p] += other.labels[p]
+            self.weights[p] += [w * weight for w in other.weights[p]]
 
 
 def tokens_of(doc, span: tuple[int, int]):
@@ -161,7 +165,7 @@ def role_labels(ctx: DocContext, candidates, mention: Mention) -> list[str]:
 
 # -- fitting ---------------------------------------------------------------------------------
 
-def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: float) -> LinearModel:
+def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: float, weights: list[float] | None = None) -> LinearModel:
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -178,7 +182,7 @@ def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: fl
     if len(classes) == 1:  # nothing to learn: one label
         return LinearModel(tuple(classes), vocab, np.zeros((len(names), 1), np.float32), np.zeros(1, np.float32))
     clf = LogisticRegression(C=c, max_iter=1000, tol=1e-4)
-    clf.fit(x, labels)
+    clf.fit(x, labels, sample_weight=np.asarray(weights, dtype=np.float64) if weights else None)
     coef, bias = clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
     if len(clf.classes_) == 2:  # a binary model: softmax over (0, w.x + b)
         coef = np.hstack([np.zeros_like(coef), coef])
@@ -191,13 +195,15 @@ class TrainSettings:
     c: dict = field(default_factory=lambda: {"trigger": 1.0, "role": 1.0, "factuality": 1.0, "mode": 1.0, "implicit": 1.0})
     min_count: int = 2
     seed: int = 13
+    real_weight: float = 1.0  # real news counts this many times a written document's sentence
 
 
 def fit(examples: Examples, settings: TrainSettings, progress: Callable[[str], None] = lambda s: None) -> dict[str, LinearModel]:
     models = {}
     for part in PART_NAMES:
         progress(part)
-        models[part] = fit_part(examples.features[part], examples.labels[part], settings.min_count, settings.c[part])
+        models[part] = fit_part(examples.features[part], examples.labels[part], settings.min_count, settings.c[part],
+                                examples.weights[part])
     return models
 
 
@@ -261,33 +267,31 @@ class TrainResult:
 
 
 def select(docs: list[CorpusDoc], extra: list[CorpusDoc]) -> tuple[list[CorpusDoc], list[CorpusDoc]]:
-    """Training and development documents: written train split, real-text training
-    annotations and the user's own documents train; the written dev split chooses the
-    cut-offs. Test documents never enter."""
+    """Training and development documents: the written documents' train split, the
+    real-text training annotations and the user's own documents train; the dev split of
+    both (by document id) chooses the cut-offs. Test documents never enter."""
     train, dev = [], []
     for d in docs:
-        if "corpus" in d.meta:
-            if any("-test-" in t for t in d.meta.get("tasks", ())):
-                raise ValueError(f"{d.origin}: real-text test annotations are never trained on")
-            train.append(d)
-        elif d.split == "train":
-            train.append(d)
-        elif d.split == "dev":
+        if "corpus" in d.meta and any("-test-" in t for t in d.meta.get("tasks", ())):
+            raise ValueError(f"{d.origin}: real-text test annotations are never trained on")
+        if d.split == "dev":
             dev.append(d)
+        elif d.split == "train" or "corpus" in d.meta:  # real text has its own test set: its test bucket trains
+            train.append(d)
     return train + extra, dev
 
 
 def analysed(pipeline, docs: list[CorpusDoc], progress=None):
-    """(DocContext, CorpusDoc) for each document, parsed and analysed as for coding."""
+    """(Analysis, CorpusDoc) for each document, parsed and analysed as for coding."""
+    from dyads.nlp import remember_text
+
     pairs = ((d.article.body, d) for d in docs)
     for spacy_doc, d in pipeline.nlp.pipe(pairs, as_tuples=True, batch_size=pipeline.config.batch_size):
-        from dyads.nlp import remember_text
-
         remember_text(spacy_doc, d.article.body)
-        ctx = pipeline.analyse(spacy_doc, d.article).context
+        analysis = pipeline.analyse(spacy_doc, d.article)
         if progress:
             progress()
-        yield ctx, d
+        yield analysis, d
 
 
 def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], settings: TrainSettings,
@@ -300,24 +304,53 @@ def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], sett
         done[0] += 1
         progress("analyse", done[0], total)
 
-    train_ctx = list(analysed(pipeline, train_docs, step))
-    dev_ctx = list(analysed(pipeline, dev_docs, step))
+    train_an = list(analysed(pipeline, train_docs, step))
+    dev_an = list(analysed(pipeline, dev_docs, step))
     seconds["analyse"] = clock()
-    words = trigger_vocabulary(train_ctx)
+    words = trigger_vocabulary((a.context, d) for a, d in train_an)
     examples, dev_examples = Examples(), Examples()
-    for ctx, d in train_ctx:
-        ctx.trigger_words = words
-        examples.extend(examples_of(ctx, d))
-    for ctx, d in dev_ctx:
-        ctx.trigger_words = words
-        dev_examples.extend(examples_of(ctx, d))
+    for group, into in ((train_an, examples), (dev_an, dev_examples)):
+        for analysis, d in group:
+            analysis.context.trigger_words = words
+            into.extend(examples_of(analysis.context, d), settings.real_weight if "corpus" in d.meta else 1.0)
+    del train_an  # the parses are no longer needed
     fitted = fit(examples, settings, lambda part: progress(f"fit {part}", PART_NAMES.index(part), len(PART_NAMES)))
-    thresholds = choose_thresholds(fitted, dev_examples)
     seconds["fit"] = clock() - seconds["analyse"]
     counts = {"train_documents": len(train_docs), "dev_documents": len(dev_docs),
               "train_sentences": sum(len(d.sentences) for d in train_docs),
               **{f"{p}_examples": len(examples.labels[p]) for p in PART_NAMES}}
-    info = {"settings": {"c": settings.c, "min_count": settings.min_count, "seed": settings.seed}, **counts,
+    info = {"settings": {"c": settings.c, "min_count": settings.min_count, "seed": settings.seed,
+                         "real_weight": settings.real_weight}, **counts,
             "spacy_model": pipeline.model_name}
-    model = build_model(fitted, thresholds, words, info)
+    model = build_model(fitted, choose_thresholds(fitted, dev_examples), words, info)
+    if dev_an:
+        model.meta["thresholds"], dev_scores = tune_decoding(pipeline, model, dev_an, progress)
+        model.meta["trained"]["dev"] = dev_scores
+    seconds["tune"] = clock() - seconds["analyse"] - seconds["fit"]
     return TrainResult(model, counts, seconds)
+
+
+def tune_decoding(pipeline, model: CoderModel, dev: list, progress=lambda *a: None) -> tuple[dict, dict]:
+    """The decoding cut-offs that code the development documents best (type + dyad F1,
+    sentence by sentence): the trigger cut-off around the one chosen word by word, how far
+    the rules' reading of a word lowers it, and when the rules' actor and recipient stand."""
+    from dyads.evaluate.corpus_eval import score_coded
+
+    base = model.meta["thresholds"]
+    t0 = base["trigger"]
+    grid = [{**base, "trigger": round(t, 2), "rule_trigger": rt if rt is not None else round(t, 2), "rule_arguments": ra}
+            for t in (t0 - 0.1, t0, t0 + 0.1) if 0.05 < t < 0.95
+            for rt in (None, 0.1, 0.2) for ra in (0.0, 0.7, 1.01)]
+    best, best_key, best_scores = base, None, {}
+    for n, thresholds in enumerate(grid):
+        progress("tune", n, len(grid))
+        model.meta["thresholds"] = thresholds
+        report = score_coded((d, pipeline.events_of(a, d.article, model)) for a, d in dev)
+        f1 = report.report.overall["type+dyad"]["f1"]
+        key = (round(f1, 4), -report.false_alarms_per_100)
+        if best_key is None or key > best_key:
+            best, best_key = dict(thresholds), key
+            best_scores = {lvl: report.report.overall[lvl]["f1"] for lvl in report.report.overall}
+            best_scores["false_alarms_per_100_no_event"] = report.false_alarms_per_100
+    model.meta["thresholds"] = best
+    return best, best_scores
