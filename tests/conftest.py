@@ -21,6 +21,16 @@ def pipeline():
 
 
 @pytest.fixture(scope="session")
+def rules_pipeline():
+    """The rule coder alone (`--model rules`): tests of the lexicon and of the stages after
+    coding (merging, clusters, queries, the API) read the demo articles as the rules code
+    them, a fixed reading that does not move when the trained models are rebuilt."""
+    from dyads.pipeline import Pipeline, PipelineConfig
+
+    return Pipeline(PipelineConfig(coder="rules"))
+
+
+@pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
 

@@ -23,6 +23,11 @@ SEED = ["demo-01-putin-bennett-call", "demo-02-kremlin-readout", "demo-03-jerusa
         "demo-04-bennett-moscow-visit"]
 
 
+
+@pytest.fixture(scope="module")
+def pipeline(rules_pipeline):
+    return rules_pipeline  # the stages after coding, on the rules' fixed reading (conftest.rules_pipeline)
+
 @pytest.fixture(scope="module")
 def db(pipeline, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("analysis") / "seed.duckdb"

@@ -17,6 +17,11 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CALL = "demo-01-putin-bennett-call"
 
 
+
+@pytest.fixture(scope="module")
+def pipeline(rules_pipeline):
+    return rules_pipeline  # the stages after coding, on the rules' fixed reading (conftest.rules_pipeline)
+
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, pipeline) -> Path:
     db = tmp_path_factory.mktemp("api") / "demo.duckdb"

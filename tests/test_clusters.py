@@ -44,6 +44,11 @@ def membership(con) -> list[tuple]:
     return con.execute("SELECT id, cluster_id FROM events ORDER BY id").fetchall()
 
 
+
+@pytest.fixture(scope="module")
+def pipeline(rules_pipeline):
+    return rules_pipeline  # the stages after coding, on the rules' fixed reading (conftest.rules_pipeline)
+
 @pytest.fixture(scope="module")
 def seed_store(pipeline, tmp_path_factory):
     store = code_incrementally(pipeline, tmp_path_factory.mktemp("seed") / "seed.duckdb", demo_articles(SEED))

@@ -207,3 +207,87 @@ def test_training_is_deterministic_for_a_seed(trained):
 def test_train_without_a_corpus_says_so(dyads, tmp_path):
     proc = dyads("train", "--corpus", tmp_path / "nothing-here", "-o", tmp_path / "m")
     assert proc.returncode == 1 and "no such file or folder" in proc.stderr_text
+
+
+# -- passes that need no model ---------------------------------------------------------------------
+
+def test_a_stated_future_act_is_also_an_agree_or_a_threat():
+    from dyads.events.learned import derive_intents
+
+    doc = parsed(words=["Finland", "will", "give", "Tanzania", "aid"], heads=[2, 2, 2, 2, 2],
+                 deps=["nsubj", "aux", "ROOT", "dative", "dobj"], pos=["PROPN", "AUX", "VERB", "PROPN", "NOUN"])
+    fin, tza = Actor(code="FIN", start=0, end=7), Actor(code="TZA", start=18, end=26)
+    aid = Proposed(doc[2], "AID", 0.9, [doc[2]], actors=[fin], recipients=[tza], factuality="future")
+    events = derive_intents([aid], context(doc), model=None)
+    assert [(e.type, e.factuality) for e in events] == [("AID", "future"), ("AGREE", "asserted")]
+    assert events[1].actors == [fin] and events[1].recipients == [tza]
+    # a hostile act announced is a threat; an act that happened derives nothing
+    blockade = Proposed(doc[2], "COERCE", 0.9, [doc[2]], actors=[fin], factuality="future")
+    assert [e.type for e in derive_intents([blockade], context(doc), model=None)] == ["COERCE", "THREATEN"]
+    done = Proposed(doc[2], "AID", 0.9, [doc[2]], actors=[fin], factuality="asserted")
+    assert derive_intents([done], context(doc), model=None) == [done]
+
+
+def test_countries_and_organisations_named_as_sides_act_as_states():
+    from dyads.events.learned import state_sectors
+
+    doc = parsed(**TALKS)
+    event = Proposed(doc[1], "CONSULT", 0.9, [doc[1]], actors=[Actor(code="CHN", kb_id="country:CHN")],
+                     recipients=[Actor(code="IGO", org="EU"), Actor(code="SDN", sector="REB")])
+    [event] = state_sectors([event], context(doc), model=None)
+    assert [a.sector for a in event.actors + event.recipients] == ["GOV", "GOV", "REB"]
+
+
+def test_a_definite_noun_after_its_event_is_a_mention_of_it():
+    from dyads.events.learned import corefer_definite_mentions
+
+    doc = parsed(words=["Troops", "arrested", "ten", "men", "before", "the", "arrests"], heads=[1, 1, 3, 1, 1, 6, 4],
+                 deps=["nsubj", "ROOT", "nummod", "dobj", "prep", "det", "pobj"],
+                 pos=["NOUN", "VERB", "NUM", "NOUN", "ADP", "DET", "NOUN"])
+    first = Proposed(doc[1], "COERCE", 0.9, [doc[1]], actors=[Actor(code="ISR")], recipients=[Actor(code="PSE")],
+                     scores={"actor": 0.9, "recipient": 0.9})
+    again = Proposed(doc[6], "COERCE", 0.8, [doc[6]], actors=[Actor(code="ISR")], recipients=[Actor(code="PSE")],
+                     scores={"actor_implicit": "previous-actor0 0.60"})
+    corefer_definite_mentions([first, again], context(doc), model=None)
+    assert first.actors and again.actors == [] and again.recipients == []  # merged later as evidence of the arrest
+
+
+# -- the shipped coder, end to end -----------------------------------------------------------------
+
+def coded(pipeline, text: str) -> set[tuple]:
+    from datetime import date
+
+    from dyads.models import Article
+
+    events = pipeline.code_one(Article(id="t", text=text, published=date(2022, 3, 23))).events
+    return {(e.event, e.actor.code if e.actor else None, e.recipient.code if e.recipient else None)
+            for e in events if e.factuality == "asserted"}
+
+
+@pytest.mark.parametrize("text", [
+    "Brazil beat Argentina 2-1 in a World Cup qualifier on Tuesday.",
+    "The dollar rose against the yen as oil prices surged.",
+    "A storm battered the coast of Mozambique, killing 12 people.",
+    "Locusts invaded farmland in northern Kenya.",
+    "Manchester United attacked down the left and stormed to a 3-0 win.",
+    "Russia did not attack Ukraine on Tuesday.",
+])
+def test_hard_negatives_code_nothing(pipeline, text):
+    assert coded(pipeline, text) == set()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Police arrested 20 opposition supporters in Nairobi on Monday.", ("COERCE", "KEN", "KEN")),
+    ("CAIRO, May 3 (Reuters) - Egypt's foreign minister met his Sudanese counterpart on Sunday.", ("CONSULT", "EGY", "SDN")),
+    ("Finland will give Tanzania a grant of 64 million dollars.", ("AGREE", "FIN", "TZA")),
+])
+def test_the_shipped_coder_finds_who_did_what_to_whom(pipeline, text, expected):
+    assert expected in coded(pipeline, text)
+
+
+def test_the_reference_article_keeps_its_required_events(dyads):
+    proc = dyads("eval", REPO.parent / "shared" / "seed" / "gold.jsonl", "--json")
+    assert proc.returncode == 0, proc.stderr_text
+    report = json.loads(proc.stdout_text)
+    assert report["overall"]["type"]["recall"] == 1.0  # all 10 required events found
+    assert report["overall"]["type+dyad"]["recall"] >= 0.9  # at least 9 of them with both sides right

@@ -15,8 +15,8 @@ PUB = date(2022, 3, 23)
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
+def pipeline(rules_pipeline) -> Pipeline:
+    return rules_pipeline  # the lexicon is the rules'; the learned coder is tested in test_learned.py
 
 
 def asserted(pipeline: Pipeline, text: str) -> set[tuple]:

@@ -93,7 +93,8 @@ class Pipeline:
         self.coder.complete(rules, self.conflicts, article.published, _document_countries(actors, self.kb))
         context = DocContext(doc, actors, self.lexicon, rules,
                              trigger_words=self.coder_model.trigger_words if self.coder_model else frozenset(),
-                             in_title=_title_end(doc, article), main_country=main_country(actors, places), places=anchors)
+                             in_title=_title_end(doc, article), main_country=main_country(actors, places), places=anchors,
+                             rule_factuality=self.coder.factuality_of)
         return Analysis(context, timexes, places, anchors)
 
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:

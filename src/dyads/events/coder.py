@@ -365,7 +365,7 @@ class EventCoder:
         cue = self._factuality_with_cue(cand.trigger)[2]
         if cand.entry.type == "AGREE" and cue is not None and cue.lemma_.lower() in self.modality.failure_governors:
             # "failed to reach agreement": PLOVER's REJECT of the other side
-            pairs = cand.pairs or (_reciprocal_pairs([a for a in cand.actors if a is not None]) if len({a.code for a in cand.actors if a is not None}) >= 2 else None)
+            pairs = cand.pairs or (reciprocal_pairs([a for a in cand.actors if a is not None]) if len({a.code for a in cand.actors if a is not None}) >= 2 else None)
             return Candidate(entry=REFUSAL_ENTRY, trigger=cue, trigger_tokens=sorted({cue.i: cue, cand.trigger.i: cand.trigger}.values(), key=lambda t: t.i),
                              actors=cand.actors, recipients=cand.recipients, pairs=pairs or None, factuality="asserted",
                              confidence=round(cand.confidence * 0.9, 3), path=cand.path + f"+failed:{cand.entry.id}",
@@ -442,10 +442,10 @@ class EventCoder:
             path += "+reversed"
         pairs = None
         if entry.symmetric and not recipients and len(actors) >= 2:  # "A, B and C met": every pair
-            pairs = _reciprocal_pairs(actors)
+            pairs = reciprocal_pairs(actors)
             path += "+reciprocal"
         elif entry.symmetric and not actors and len(recipients) >= 2:  # "talks between the sides"
-            pairs = _reciprocal_pairs(recipients)
+            pairs = reciprocal_pairs(recipients)
             path += "+reciprocal"
         if entry.own_action and not _clause_about_actor(token, actors, index):
             return None
@@ -609,6 +609,10 @@ class EventCoder:
         """asserted | negated | hypothetical | future, and whether it is an attempt."""
         factuality, attempt, _ = self._factuality_with_cue(token)
         return factuality, attempt
+
+    def factuality_of(self, token: Token) -> str:
+        """Asserted, negated, hypothetical or future, as the rules read the word's clause."""
+        return self._factuality_with_cue(token)[0]
 
     def intent_cue(self, token: Token) -> Token | None:
         """The word expressing the actor's intent to do this ('will', 'offered', 'willing')."""
@@ -1065,7 +1069,7 @@ def _clause_about_actor(verb: Token, actors: list[Actor], index: ActorIndex) -> 
     return False
 
 
-def _reciprocal_pairs(members: list[Actor]) -> list[tuple[Actor, Actor]]:
+def reciprocal_pairs(members: list[Actor]) -> list[tuple[Actor, Actor]]:
     """Each unordered pair of distinct members once (A->B stands for either direction)."""
     pairs = []
     for i, a in enumerate(members):

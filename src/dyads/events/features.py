@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from spacy.tokens import Doc, Token
 
@@ -48,6 +49,7 @@ class DocContext:
     rule_at: dict[int, list[Candidate]] = field(default_factory=dict)
     in_title: int = -1  # end (token index) of the headline, -1 when none
     main_country: tuple[str, int] | None = None  # the country the document names most, and from which token it counts
+    rule_factuality: Callable[[Token], str] | None = None  # the rules' reading of any word's factuality
     places: dict = field(default_factory=dict)  # token index -> Place the geoparser anchored there
 
     def __post_init__(self) -> None:
@@ -205,6 +207,8 @@ def role_features(trigger: Token, etype: str, mention: ActorMention, ctx: DocCon
         f.append(f"T+rule={etype}|{role}")
     dist = abs(mention.head - trigger.i)
     f.append(f"dist={min(dist, 10) if dist < 10 else '10+'}")
+    word = head.lemma_.lower()
+    f += [f"ml={word}", f"T+ml={etype}|{word}", f"T+via+sector={etype}|{via}|{entity.sector or '-'}"]
     return f
 
 
@@ -253,6 +257,9 @@ def factuality_features(trigger: Token, etype: str, ctx: DocContext) -> list[str
         f.append(f"det={det}")
     for cand in ctx.rule_at.get(trigger.i, ()):
         f.append(f"rulefac={cand.factuality}")
+    if ctx.rule_factuality is not None:
+        reading = ctx.rule_factuality(trigger)
+        f += [f"rulereading={reading}", f"T+rulereading={etype}|{reading}"]
     return f
 
 

@@ -13,11 +13,13 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
-7. ``judge_factuality``  — asserted, negated, hypothetical or future;
-8. ``derive_intents``    — an actor's own future cooperative act is also its AGREE,
+7. ``state_sectors``     — a country or an IGO named as a side acts as a state (GOV);
+8. ``judge_factuality``  — asserted, negated, hypothetical or future;
+9. ``corefer_definite_mentions`` — "the arrests" after an arrest is a mention of it;
+10. ``derive_intents``    — an actor's own future cooperative act is also its AGREE,
    its own future hostile act its THREATEN (PLOVER's stated intention);
-9. ``choose_modes``      — the PLOVER mode;
-10. ``user_overrides``    — events from a user's ``--lexicon`` entries are coded as the
+11. ``choose_modes``      — the PLOVER mode;
+12. ``user_overrides``    — events from a user's ``--lexicon`` entries are coded as the
    user wrote them, whatever the models say.
 
 The result is the same ``Candidate`` the rule coder makes, so dating, locating, merging
@@ -25,12 +27,12 @@ and storing work unchanged; each keeps the model's scores for ``dyads explain``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
 from dyads.actors.resolve import ActorMention
-from dyads.events.coder import Candidate
+from dyads.events.coder import Candidate, reciprocal_pairs
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, role_features, rule_roles_for,
                                    trigger_features)
@@ -39,6 +41,7 @@ from dyads.events.model import CoderModel
 from dyads.models import Actor
 
 BUILTIN_LEXICON = "dyads/data/lexicon/"
+RECIPROCAL = frozenset({"CONSULT", "COOPERATE", "AGREE"})  # done with each other when no recipient is named
 
 
 @dataclass
@@ -68,15 +71,21 @@ def type_triggers(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     floor = model.thresholds.get("trigger", 0.5)
     # A type the rules read on the word needs less evidence from the model (the rules' prior).
     rule_floor = model.thresholds.get("rule_trigger", floor)
+    novel_floor = model.thresholds.get("novel_trigger", floor)
+    keep_rule_types = model.thresholds.get("keep_rule_types", 0) > 0
     kept = []
     for event, row in zip(events, probs):
         best = int(row.argmax())
         ruled = [labels.index(c.entry.type) for c in ctx.rule_at.get(event.trigger.i, ()) if c.entry.type in labels]
         backed = max(ruled, key=lambda j: row[j], default=None)
-        if backed is not None and row[backed] >= rule_floor and (labels[best] == "NONE" or row[best] < floor or best == backed):
+        if backed is not None and keep_rule_types and row[backed] >= rule_floor:
+            best = backed  # the model keeps or drops the rules' reading, never changes its type
+        elif backed is not None and row[backed] >= rule_floor and (labels[best] == "NONE" or row[best] < floor or best == backed):
             best = backed
         elif labels[best] == "NONE" or row[best] < floor:
             continue
+        elif not ctx.rule_at.get(event.trigger.i) and row[best] < novel_floor:
+            continue  # a word the rules do not read as an event needs more evidence
         event.type, event.probability = labels[best], float(row[best])
         event.scores["type"] = {labels[j]: round(float(row[j]), 3) for j in row.argsort()[::-1][:3]}
         event.tokens = [event.trigger]
@@ -164,8 +173,9 @@ def _conjoined(a: ActorMention, b: ActorMention, ctx: DocContext) -> bool:
 
 def _no_self_dyad(event: Proposed) -> None:
     """One mention cannot be both sides; a recipient that is the actor itself is dropped."""
-    spans = {(a.start, a.end) for a in event.actors}
-    event.recipients = [r for r in event.recipients if (r.start, r.end) not in spans]
+    spans = {(a.start, a.end) for a in event.actors if a.start is not None}
+    names = {(a.code, a.name, a.kb_id) for a in event.actors if a.kb_id}
+    event.recipients = [r for r in event.recipients if (r.start, r.end) not in spans and (r.code, r.name, r.kb_id) not in names]
 
 
 def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
@@ -195,12 +205,49 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     return events
 
 
+def state_sectors(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """A country or an international organisation named as a side acts as a state:
+    "China condemned ..." is CHN GOV, "the EU imposed ..." IGO GOV (docs/annotation.md §4)."""
+    for event in events:
+        for group in (event.actors, event.recipients):
+            for k, a in enumerate(group):
+                if a.sector is None and (a.code == "IGO" or (a.kb_id or "").startswith("country:")):
+                    group[k] = replace(a, sector="GOV")
+    return events
+
+
 def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
     probs = model.factuality.scores([factuality_features(e.trigger, e.type, ctx) for e in events])
+    trust_rules = model.thresholds.get("rule_factuality", 0.0) > 0
     for event, row in zip(events, probs):
         best = int(row.argmax())
         event.factuality = model.factuality.labels[best]
         event.scores["factuality"] = round(float(row[best]), 3)
+        # The rules read negation, conditions and governing verbs clause by clause: a
+        # negation they find ("did not expel") always stands; their other readings ("if he
+        # helps") stand when the dev documents showed that they help.
+        reading = ctx.rule_factuality(event.trigger) if ctx.rule_factuality is not None else "asserted"
+        if reading == "negated" or trust_rules and reading != "asserted" and event.factuality == "asserted":
+            if event.factuality != reading:
+                event.factuality = reading
+                event.scores["factuality_from_rules"] = True
+    return events
+
+
+def corefer_definite_mentions(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """'Israeli troops arrested ten protesters ... before the arrests, witnesses said': a
+    definite event noun whose sides no words of its sentence name refers back to an event
+    already coded; it loses its implicit sides, so that merging adds it as a mention of that
+    event instead of making a second one."""
+    seen: set[str] = set()
+    for event in sorted(events, key=lambda e: e.trigger.i):
+        tok = event.trigger
+        definite = tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in tok.children)
+        explicit = "actor" in event.scores or "recipient" in event.scores or event.forced
+        if definite and not explicit and event.type in seen:
+            event.actors, event.recipients = [], []
+            event.scores["refers_back"] = True
+        seen.add(event.type)
     return events
 
 
@@ -232,10 +279,16 @@ def choose_modes(events: list[Proposed], ctx: DocContext, model: CoderModel, mod
     probs = model.mode.scores([mode_features(e.trigger, e.type, ctx) for e in events])
     labels = model.mode.labels
     valid = model.meta.get("modes", {})
+    floor = model.thresholds.get("mode", 0.7)
     for event, row in zip(events, probs):
+        # The rules' mode comes from the trigger's own lexicon entry or a means phrase
+        # ("spoke by phone"): when they read the same event, it stands.
+        if event.rule is not None and event.rule.entry.type == event.type and event.rule.mode:
+            event.mode = event.rule.mode
+            continue
         allowed = [j for j, label in enumerate(labels) if label == "-" or label in valid.get(event.type, ())]
         best = max(allowed, key=lambda j: row[j]) if allowed else None
-        event.mode = labels[best] if best is not None and labels[best] != "-" else None
+        event.mode = labels[best] if best is not None and labels[best] != "-" and row[best] >= floor else None
     return events
 
 
@@ -254,8 +307,8 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
     return kept
 
 
-PASSES = (propose_triggers, type_triggers, fold_one_event, assign_roles, prefer_rule_arguments, fill_implicit, judge_factuality, derive_intents,
-          choose_modes, user_overrides)
+PASSES = (propose_triggers, type_triggers, fold_one_event, assign_roles, prefer_rule_arguments, fill_implicit, state_sectors,
+          judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
 
 def code_events(ctx: DocContext, model: CoderModel) -> list[Candidate]:
@@ -278,6 +331,9 @@ def to_candidate(event: Proposed) -> Candidate:
         confidence=round(event.probability * (0.5 + 0.5 * event.scores.get("actor", 0.5)), 3),
         path="forced:" + entry.id if event.forced else "model" + (f"; rule via {rule.path}" if rule is not None else ""), mode=event.mode,
     )
+    if len(event.actors) >= 2 and not event.recipients and event.type in RECIPROCAL:
+        # "the two leaders talked", "Russia and China agreed": each with the other
+        cand.pairs = reciprocal_pairs(event.actors) or None
     cand.extra["model"] = event.scores
     if rule is not None and event.rule is rule and rule.entry.type == event.type:
         cand.timex, cand.place = rule.timex, rule.place

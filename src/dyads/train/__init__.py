@@ -192,7 +192,7 @@ def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: fl
 
 @dataclass
 class TrainSettings:
-    c: dict = field(default_factory=lambda: {"trigger": 1.0, "role": 1.0, "factuality": 1.0, "mode": 1.0, "implicit": 1.0})
+    c: dict = field(default_factory=lambda: {"trigger": 1.0, "role": 1.0, "factuality": 3.0, "mode": 1.0, "implicit": 1.0})
     min_count: int = 2
     seed: int = 13
     real_weight: float = 1.0  # real news counts this many times a written document's sentence
@@ -333,14 +333,16 @@ def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], sett
 def tune_decoding(pipeline, model: CoderModel, dev: list, progress=lambda *a: None) -> tuple[dict, dict]:
     """The decoding cut-offs that code the development documents best (type + dyad F1,
     sentence by sentence): the trigger cut-off around the one chosen word by word, how far
-    the rules' reading of a word lowers it, and when the rules' actor and recipient stand."""
+    the rules' reading of a word lowers it, when the rules' actor and recipient stand, and
+    whether the rules' finding that an event did not happen overrules the model."""
     from dyads.evaluate.corpus_eval import score_coded
 
     base = model.meta["thresholds"]
     t0 = base["trigger"]
-    grid = [{**base, "trigger": round(t, 2), "rule_trigger": rt if rt is not None else round(t, 2), "rule_arguments": ra}
+    grid = [{**base, "trigger": round(t, 2), "rule_trigger": rt if rt is not None else round(t, 2), "rule_arguments": ra,
+             "rule_factuality": rf}
             for t in (t0 - 0.1, t0, t0 + 0.1) if 0.05 < t < 0.95
-            for rt in (None, 0.1, 0.2) for ra in (0.0, 0.7, 1.01)]
+            for rt in (None, 0.2) for ra in (0.0, 0.7, 1.01) for rf in (0, 1)]
     best, best_key, best_scores = base, None, {}
     for n, thresholds in enumerate(grid):
         progress("tune", n, len(grid))
