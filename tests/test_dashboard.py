@@ -24,6 +24,11 @@ TOKEN = "browser-token"
 
 
 @pytest.fixture(scope="module")
+def pipeline(rules_pipeline):
+    return rules_pipeline  # the workbench on the rules' fixed reading of the demo articles (conftest.rules_pipeline)
+
+
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); browser tests skipped")

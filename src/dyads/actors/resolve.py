@@ -121,6 +121,9 @@ class ActorIndex:
     def mention_at(self, token: Token) -> ActorMention | None:
         return self._by_token.get(token.i)
 
+    def mention_at_index(self, i: int) -> ActorMention | None:
+        return self._by_token.get(i)
+
     def actors(self, mention: ActorMention) -> list[Actor]:
         """One Actor per member (a plural mention yields each member)."""
         # offsets from the tokens and text sliced from the document: a Span per call costs more

@@ -33,6 +33,7 @@ ARG_DEPS = frozenset("nsubj nsubjpass dobj pobj dative agent poss attr appos con
 GOVERNING = frozenset("xcomp ccomp advcl acl relcl pcomp conj".split())
 MAX_PATH = 6
 CONTENT = frozenset(("NOUN", "VERB", "ADJ", "PROPN"))
+MEASURE_LABELS = frozenset(("MONEY", "PERCENT", "QUANTITY", "ORDINAL"))
 
 
 @dataclass
@@ -52,10 +53,41 @@ class DocContext:
     rule_factuality: Callable[[Token], str] | None = None  # the rules' reading of any word's factuality
     places: dict = field(default_factory=dict)  # token index -> Place the geoparser anchored there
 
+    sentence_cues: dict = field(default_factory=dict)  # sentence start -> its cue features (built once)
+    sentence_mentions: dict = field(default_factory=dict)  # sentence start -> its actor mentions
+    _title: list[str] | None = None
+    _readings: dict = field(default_factory=dict)
+    _sent_at: list | None = None
+
     def __post_init__(self) -> None:
         for cand in self.rules:
             for tok in {t.i for t in cand.trigger_tokens} | {cand.trigger.i}:
                 self.rule_at.setdefault(tok, []).append(cand)
+
+    def sent_of(self, token: Token):
+        """The token's sentence (spaCy's ``token.sent`` walks the parse at every call)."""
+        if self._sent_at is None:
+            self._sent_at = [None] * len(self.doc)
+            for sent in self.doc.sents:
+                for i in range(sent.start, sent.end):
+                    self._sent_at[i] = sent
+        return self._sent_at[token.i]
+
+    def factuality_reading(self, token: Token) -> str | None:
+        """The rules' reading of the word's factuality, once per word."""
+        if self.rule_factuality is None:
+            return None
+        found = self._readings.get(token.i)
+        if found is None:
+            found = self._readings[token.i] = self.rule_factuality(token)
+        return found
+
+    def title_cues(self) -> list[str]:
+        """The headline's content words, as features of every later sentence."""
+        if self._title is None:
+            self._title = sorted({f"tw={t.lemma_.lower()}" for t in self.doc[: self.in_title + 1]
+                                  if t.pos_ in CONTENT and not t.is_stop})
+        return self._title
 
 
 def span_root(tokens: list[Token]) -> Token:
@@ -69,17 +101,23 @@ def span_root(tokens: list[Token]) -> Token:
 # -- trigger candidates ---------------------------------------------------------------------
 
 def is_trigger_candidate(tok: Token, ctx: DocContext) -> bool:
+    """A word the models should weigh: one the rules read as an event, a word of the
+    lexicon, or a word seen as a trigger in training (every verb, before there is one)."""
+    if tok.i in ctx.rule_at:
+        return True
     if tok.is_punct or tok.is_space or tok.like_num:
         return False
-    if tok.pos_ == "VERB" or tok.i in ctx.rule_at:
+    lemma = tok.lemma_.lower()
+    if lemma in ctx.trigger_words or tok.lower_ in ctx.trigger_words:
         return True
-    if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
-        lemma = tok.lemma_.lower()
-        return lemma in ctx.trigger_words or tok.lower_ in ctx.trigger_words or bool(ctx.lexicon.lookup(lemma, "noun"))
-    return tok.lower_ in ctx.trigger_words
+    if tok.pos_ == "VERB":
+        return not ctx.trigger_words or bool(ctx.lexicon.lookup(lemma, "verb"))
+    return tok.pos_ in ("NOUN", "PROPN", "ADJ") and bool(ctx.lexicon.lookup(lemma, "noun"))
 
 
-def trigger_features(tok: Token, ctx: DocContext) -> list[str]:
+def trigger_features(tok: Token, ctx: DocContext, sentence: bool = True) -> list[str]:
+    """The word's features; with ``sentence`` its sentence's cues too (coding adds their
+    weights once per sentence instead, see ``learned.type_triggers``)."""
     lemma, lower = tok.lemma_.lower(), tok.lower_
     f = ["bias", f"w={lower}", f"l={lemma}", f"p={tok.pos_}", f"t={tok.tag_}", f"d={tok.dep_}",
          f"l+p={lemma}|{tok.pos_}", f"hl={tok.head.lemma_.lower()}", f"d+hl={tok.dep_}|{tok.head.lemma_.lower()}"]
@@ -111,8 +149,8 @@ def trigger_features(tok: Token, ctx: DocContext) -> list[str]:
         role = "root" if cand.trigger.i == tok.i else "part"
         f += [f"rule={cand.entry.type}", f"rule:{role}={cand.entry.type}", f"rulefac={cand.factuality}",
               f"ruleargs={int(any(cand.actors))}{int(any(cand.recipients))}"]
-    sent = tok.sent
-    f += _sentence_features(sent, ctx)
+    if sentence:
+        f += sentence_features(ctx.sent_of(tok), ctx)
     return f
 
 
@@ -124,25 +162,30 @@ def _mention_features(prefix: str, tok: Token, ctx: DocContext) -> list[str]:
     return [f"{prefix}:kind={entity.kind}", f"{prefix}:sector={entity.sector or '-'}", f"{prefix}:how={mention.how}"]
 
 
-def _sentence_features(sent, ctx: DocContext) -> list[str]:
+def sentence_features(sent, ctx: DocContext) -> list[str]:
     """Whole-sentence cues, computed once per sentence: a score ('2-1'), money and percent
-    figures, and how many actors the sentence names."""
-    cache = ctx.doc.user_data.setdefault("dyads.sentfeats", {})
-    found = cache.get(sent.start)
-    if found is None:
-        found = []
-        if any(SCORE.match(t.text) for t in sent):
-            found.append("s:score")
-        labels = {t.ent_type_ for t in sent if t.ent_type_}
-        found += [f"s:ent={label}" for label in sorted(labels & {"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})]
-        n = len({ctx.index.mention_at(t).head for t in sent if ctx.index.mention_at(t) is not None})
-        found.append(f"s:actors={min(n, 3)}")
-        # the sentence's and the headline's content words: what the story is about
-        # ("goalkeeper", "wickets", "snowfall" make a sports or weather story of "fired", "shuts")
-        found += sorted({f"sw={t.lemma_.lower()}" for t in sent if t.pos_ in CONTENT and not t.is_stop})
-        if ctx.in_title >= 0 and sent.start > ctx.in_title:
-            found += sorted({f"tw={t.lemma_.lower()}" for t in ctx.doc[: ctx.in_title + 1] if t.pos_ in CONTENT and not t.is_stop})
-        cache[sent.start] = found
+    figures, how many actors the sentence names, and the sentence's and the headline's
+    content words — what the story is about ("goalkeeper", "wickets", "snowfall" make a
+    sports or weather story of "fired", "shuts")."""
+    found = ctx.sentence_cues.get(sent.start)
+    if found is not None:
+        return found
+    score, labels, heads, words = False, set(), set(), set()
+    for t in sent:
+        score = score or (t.like_num is False and "-" in t.text and SCORE.match(t.text) is not None)
+        if t.ent_type_:
+            labels.add(t.ent_type_)
+        mention = ctx.index.mention_at(t)
+        if mention is not None:
+            heads.add(mention.head)
+        if t.pos_ in CONTENT and not t.is_stop:
+            words.add(t.lemma_.lower())
+    found = (["s:score"] if score else []) + [f"s:ent={label}" for label in sorted(labels & MEASURE_LABELS)]
+    found.append(f"s:actors={min(len(heads), 3)}")
+    found += [f"sw={w}" for w in sorted(words)]
+    if 0 <= ctx.in_title < sent.start:
+        found += ctx.title_cues()
+    ctx.sentence_cues[sent.start] = found
     return found
 
 
@@ -150,15 +193,17 @@ def _sentence_features(sent, ctx: DocContext) -> list[str]:
 
 def argument_candidates(trigger: Token, ctx: DocContext) -> list[ActorMention]:
     """The actor mentions of the trigger's sentence, each once, the trigger's own words aside."""
-    sent = trigger.sent
-    seen, found = set(), []
-    for tok in sent:
-        mention = ctx.index.mention_at(tok)
-        if mention is None or id(mention) in seen or mention.start <= trigger.i < mention.end:
-            continue
-        seen.add(id(mention))
-        found.append(mention)
-    return found
+    sent = ctx.sent_of(trigger)
+    found = ctx.sentence_mentions.get(sent.start)
+    if found is None:
+        seen, found = set(), []
+        for i in range(sent.start, sent.end):
+            mention = ctx.index.mention_at_index(i)
+            if mention is not None and id(mention) not in seen:
+                seen.add(id(mention))
+                found.append(mention)
+        ctx.sentence_mentions[sent.start] = found
+    return [m for m in found if not m.start <= trigger.i < m.end]
 
 
 def dependency_path(a: Token, b: Token) -> tuple[str, int]:
@@ -257,8 +302,8 @@ def factuality_features(trigger: Token, etype: str, ctx: DocContext) -> list[str
         f.append(f"det={det}")
     for cand in ctx.rule_at.get(trigger.i, ()):
         f.append(f"rulefac={cand.factuality}")
-    if ctx.rule_factuality is not None:
-        reading = ctx.rule_factuality(trigger)
+    reading = ctx.factuality_reading(trigger)
+    if reading is not None:
         f += [f"rulereading={reading}", f"T+rulereading={etype}|{reading}"]
     return f
 

@@ -29,15 +29,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from spacy.tokens import Token
 
 from dyads.actors.resolve import ActorMention
 from dyads.events.coder import Candidate, reciprocal_pairs
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, role_features, rule_roles_for,
-                                   trigger_features)
+                                   sentence_features, trigger_features)
 from dyads.events.lexicon import LexEntry
-from dyads.events.model import CoderModel
+from dyads.events.model import CoderModel, softmax
 from dyads.models import Actor
 
 BUILTIN_LEXICON = "dyads/data/lexicon/"
@@ -66,7 +67,15 @@ def propose_triggers(events: list[Proposed], ctx: DocContext, model: CoderModel)
 
 
 def type_triggers(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
-    probs = model.trigger.scores([trigger_features(e.trigger, ctx) for e in events])
+    # Sentence cues are the same for every word of a sentence: their weights are added once.
+    logits = model.trigger.logits([trigger_features(e.trigger, ctx, sentence=False) for e in events])
+    shared: dict[int, np.ndarray] = {}
+    for k, event in enumerate(events):
+        sent = ctx.sent_of(event.trigger)
+        if sent.start not in shared:
+            shared[sent.start] = model.trigger.weight_of(sentence_features(sent, ctx))
+        logits[k] += shared[sent.start]
+    probs = softmax(logits)
     labels = model.trigger.labels
     floor = model.thresholds.get("trigger", 0.5)
     # A type the rules read on the word needs less evidence from the model (the rules' prior).
@@ -226,7 +235,7 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
         # The rules read negation, conditions and governing verbs clause by clause: a
         # negation they find ("did not expel") always stands; their other readings ("if he
         # helps") stand when the dev documents showed that they help.
-        reading = ctx.rule_factuality(event.trigger) if ctx.rule_factuality is not None else "asserted"
+        reading = ctx.factuality_reading(event.trigger) or "asserted"
         if reading == "negated" or trust_rules and reading != "asserted" and event.factuality == "asserted":
             if event.factuality != reading:
                 event.factuality = reading
@@ -266,8 +275,8 @@ def derive_intents(events: list[Proposed], ctx: DocContext, model: CoderModel) -
         if intent is None or event.factuality != "future" or not event.actors:
             continue
         codes = {a.code for a in event.actors}
-        sent = event.trigger.sent
-        if any(e.type == intent and e.trigger.sent == sent and codes & {a.code for a in e.actors} for e in events + derived):
+        sent = ctx.sent_of(event.trigger)
+        if any(e.type == intent and ctx.sent_of(e.trigger) == sent and codes & {a.code for a in e.actors} for e in events + derived):
             continue
         derived.append(Proposed(trigger=event.trigger, type=intent, probability=event.probability, tokens=list(event.tokens),
                                 actors=list(event.actors), recipients=list(event.recipients), factuality="asserted",

@@ -29,6 +29,13 @@ FORMAT = "dyads-coder/1"
 PARTS = ("trigger", "role", "factuality", "mode", "implicit")
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    logits = logits - logits.max(axis=1, keepdims=True)
+    np.exp(logits, out=logits)
+    logits /= logits.sum(axis=1, keepdims=True)
+    return logits
+
+
 @dataclass
 class LinearModel:
     labels: tuple[str, ...]
@@ -38,17 +45,29 @@ class LinearModel:
 
     def scores(self, examples: list[list[str]]) -> np.ndarray:
         """Probabilities, one row per example (a list of feature strings)."""
+        return softmax(self.logits(examples))
+
+    def weight_of(self, features: list[str]) -> np.ndarray:
+        """The summed weights of some features (no bias): a part many examples share."""
+        index = [i for i in map(self.vocab.get, features) if i is not None]
+        return self.weights[index].sum(axis=0) if index else np.zeros(len(self.labels), dtype=np.float32)
+
+    def logits(self, examples: list[list[str]]) -> np.ndarray:
+        """Bias plus summed feature weights, one row per example."""
         if not examples:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        vocab = self.vocab
-        rows = [[vocab[f] for f in feats if f in vocab] for feats in examples]
-        logits = np.tile(self.bias, (len(rows), 1)).astype(np.float32)
-        for i, idx in enumerate(rows):
-            if idx:
-                logits[i] += self.weights[idx].sum(axis=0, dtype=np.float32)
-        logits -= logits.max(axis=1, keepdims=True)
-        np.exp(logits, out=logits)
-        logits /= logits.sum(axis=1, keepdims=True)
+        get = self.vocab.get
+        index, starts = [], []
+        for feats in examples:  # one flat index list and where each example's part starts
+            starts.append(len(index))
+            index.extend([i for i in map(get, feats) if i is not None])
+        logits = np.tile(self.bias, (len(examples), 1))
+        if index:
+            sums = np.add.reduceat(self.weights[index], starts, axis=0)
+            # reduceat gives an empty example the next one's first row: keep only real sums
+            ends = starts[1:] + [len(index)]
+            filled = np.array([e > s for s, e in zip(starts, ends)])
+            logits[filled] += sums[filled]
         return logits
 
     def contributions(self, features: list[str], label: str, top: int = 5) -> list[tuple[str, float]]:
