@@ -389,6 +389,17 @@ def jsonl_records(path: Path) -> Iterator[tuple[dict | None, str, str | None]]:
                 yield None, origin, f"not JSON ({exc.msg} at column {exc.colno})"
 
 
+def first_record(path: Path) -> dict | None:
+    """The first JSON object of a JSONL file (None when it has none): what kind of file it is."""
+    with open(path, encoding="utf-8") as fh:
+        first = next((line for line in fh if line.strip()), "")
+    try:
+        rec = json.loads(first)
+    except json.JSONDecodeError:
+        return None
+    return rec if isinstance(rec, dict) else None
+
+
 def corpus_files(paths: list[Path]) -> list[Path]:
     files = []
     for path in paths:

@@ -8,11 +8,10 @@ and F1 at three levels, it reports false alarms per 100 sentences without any ev
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from dyads.corpus.annotations import CorpusDoc, Mention
+from dyads.corpus.annotations import CorpusDoc, Mention, first_record
 from dyads.evaluate.events_eval import EvalReport, GoldDoc, GoldEvent, Predicted, _distinct, _org_class, score
 from dyads.models import Article
 
@@ -23,13 +22,8 @@ def is_corpus(path: Path) -> bool:
         return True
     if path.suffix != ".jsonl" or not path.is_file():
         return False
-    with open(path, encoding="utf-8") as fh:
-        first = next((line for line in fh if line.strip()), "")
-    try:
-        rec = json.loads(first)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(rec, dict) and ("paragraphs" in rec or "corpus" in rec)
+    rec = first_record(path)
+    return rec is not None and ("paragraphs" in rec or "corpus" in rec)
 
 
 def gold_events(mention_list: list[Mention]) -> list[GoldEvent]:

@@ -11,10 +11,11 @@ Two kinds of file are read:
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from dyads.corpus.annotations import AnnotatedSentence, Argument, CorpusDoc, Mention, check_code, AnnotationProblem, read_corpus
+from dyads.corpus.annotations import (AnnotatedSentence, AnnotationProblem, Argument, CorpusDoc, Mention, check_code,
+                                      first_record, jsonl_records, read_corpus)
+from dyads.errors import DyadsError
 from dyads.ingest.records import article_from_record
 
 
@@ -34,37 +35,28 @@ def read_additions(paths: list[Path], shared: Path) -> tuple[list[CorpusDoc], li
 
 
 def _is_review_gold(path: Path) -> bool:
-    with open(path, encoding="utf-8") as fh:
-        first = next((line for line in fh if line.strip()), "")
-    try:
-        rec = json.loads(first)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(rec, dict) and "events" in rec and "paragraphs" not in rec and "corpus" not in rec
+    rec = first_record(path)
+    return rec is not None and "events" in rec and "paragraphs" not in rec and "corpus" not in rec
 
 
 def read_review_gold(path: Path) -> tuple[list[CorpusDoc], list[tuple[str, str]]]:
     docs, problems = [], []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            origin = f"{path}:{lineno}"
-            try:
-                doc = review_doc(json.loads(line), origin)
-            except json.JSONDecodeError as exc:
-                problems.append((origin, f"not JSON ({exc.msg} at column {exc.colno})"))
-                continue
-            except (AnnotationProblem, KeyError, TypeError, ValueError) as exc:
-                problems.append((origin, f"not a reviewed gold document ({exc})"))
-                continue
-            except Exception as exc:  # the record's own fields (InputError from ingest)
-                problems.append((origin, str(exc)))
-                continue
-            if doc is None:
-                problems.append((origin, "no event carries evidence offsets (export it again with this dyads)"))
-            elif doc.sentences:
-                docs.append(doc)
+    for rec, origin, error in jsonl_records(path):
+        if error:
+            problems.append((origin, error))
+            continue
+        try:
+            doc = review_doc(rec, origin)
+        except (AnnotationProblem, KeyError, TypeError, ValueError, AttributeError) as exc:
+            problems.append((origin, f"not a reviewed gold document ({exc})"))
+            continue
+        except DyadsError as exc:  # the record's own fields (an InputError from ingest)
+            problems.append((origin, str(exc)))
+            continue
+        if doc is None:
+            problems.append((origin, "no event carries evidence offsets (export it again with this dyads)"))
+        elif doc.sentences:
+            docs.append(doc)
     return docs, problems
 
 
