@@ -19,6 +19,7 @@ from datetime import date
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from dyads.actors.organisations import sector_of_name
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
 from dyads.nlp import entities_of, text_of
@@ -49,6 +50,8 @@ class DocEntity:
     members: tuple["DocEntity", ...] = ()
     certainty: float = 1.0
     text_titles: set[str] = field(default_factory=set)  # titles the text itself gives ("President X")
+    country_from: str = ""  # why the entity has its country, when the context gave it (dyads actor --context)
+    how_typed: str = ""  # why it has its sector, when its name gave it
 
     def actor(self, kb: KnowledgeBase, on: date | None, text: str, start: int, end: int) -> Actor:
         country, sector = self.country, self.sector
@@ -175,8 +178,19 @@ class ActorResolver:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None:
                 index.quiet.update(range(span.start, span.end))
+        # Organisations typed by their names come before the knowledge base's shorter
+        # names inside them ("Congress" in "Zimbabwe Congress of Trade Unions").
+        named_orgs = []
+        for ent in entities_of(doc):
+            if ent.label_ in ("ORG", "FAC", "NORP"):
+                first = next((i for i in range(ent.start, ent.end) if i not in index.quiet and doc[i].dep_ != "det"), ent.end)
+                span = doc[first:ent.end] if first < ent.end else None  # "KAMPALA - The Uganda Law Society": the society
+                if span is not None and sector_of_name(span.text):
+                    named_orgs.append(span)
         doc_entities: dict[str, DocEntity] = {}
         for span in self._kb_spans(doc):
+            if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in named_orgs):
+                continue
             entity = self._entities[doc.vocab.strings[span.label]]
             if self._foreign_modifier(span, entity):
                 continue
@@ -189,10 +203,15 @@ class ActorResolver:
                 continue  # NER calls some towns and demonyms people ("Bosnian Croats")
             if ent.label_ == "PERSON" and not any(index.mention_at(t) for t in ent):
                 self._add_unknown_person(index, doc_entities, ent)
+        for org in named_orgs:
+            if not any(index.mention_at(t) for t in org):
+                self._add_named_organisation(index, doc_entities, org)
         self._second_pass(index, doc_entities)
         index.mentions.sort(key=lambda m: m.start)
         _countries_for_titled_strangers(index)
-        _countries_for_context_descriptors(index, _place_tokens(doc, places))
+        place_tokens = _place_tokens(doc, places)
+        _local_institutions(index, place_tokens)
+        _countries_for_context_descriptors(index, place_tokens)
         return index
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
@@ -225,6 +244,12 @@ class ActorResolver:
             if code:
                 return code != entity.country
             i -= 1
+        # "Peru's Congress": a possessor country that is not the institution's own
+        for child in span.root.children:
+            if child.dep_ == "poss" and child.i < span.start:
+                code = self.kb.country_of_name(child.text) or self.kb.country_of_adjective(child.text)
+                if code:
+                    return code != entity.country
         return False
 
     def _inside_longer_name(self, span: Span) -> bool:
@@ -259,6 +284,25 @@ class ActorResolver:
                     de.sector = de.sector or ("GOV" if mention.entity.kind in ("igo", "country") else mention.entity.sector)
                     break
         index.add(ActorMention(span.start, span.end, ent.root.i, de, "ner"))
+
+    def _add_named_organisation(self, index: ActorIndex, entities: dict[str, DocEntity], ent: Span) -> None:
+        """An organisation the knowledge base lacks, typed by its name (data/actors/organisations.yml);
+        its country is a country word of the name, else the context's (_countries_for_context_descriptors)."""
+        pattern = sector_of_name(ent.text)
+        if pattern is None:
+            return
+        words = [t.text for t in ent] + [f"{a.text} {b.text}" for a, b in zip(ent, ent[1:])]  # "South African"
+        country = next((code for w in words for code in (self.kb.country_of_adjective(w), self.kb.country_of_name(w)) if code), None)
+        if country is None:  # "Brazil's Workers' Party", "the Workers' Party of Brazil"
+            country = _country_cue(index, ent.root)[0]
+        if pattern.sector == "NGO":
+            country = "NGO"
+        key = f"org:{ent.text.lower()}"
+        de = entities.setdefault(key, DocEntity(key=key, name=ent.text, kind="institution", country=country,
+                                                sector=pattern.sector, certainty=0.7))
+        de.country_from = de.country_from or (f"the name's word ({country})" if country else "")
+        de.how_typed = f"name {pattern.at} with '{pattern.words}'"
+        index.add(ActorMention(ent.start, ent.end, ent.root.i, de, "name"))
 
     # -- pass 2 -----------------------------------------------------------------
     def _second_pass(self, index: ActorIndex, entities: dict[str, DocEntity]) -> None:
@@ -822,6 +866,26 @@ def _countries_for_titled_strangers(index: ActorIndex) -> None:
             e.sector = e.sector or "GOV"
 
 
+def _local_institutions(index: ActorIndex, places: list[tuple[int, int, str]]) -> None:
+    """'LIMA -- Congress voted ...': an institution the knowledge base knows by a common name
+    ("Congress", "Parliament", "the Supreme Court") belongs to the story's own country when
+    the story is about another one and never names the knowledge base's country."""
+    main = main_country(index, places)
+    if main is None:
+        return
+    named = {m.entity.country for m in index.mentions if m.entity.kind != "institution"} | {p[2] for p in places}
+    for mention in index.mentions:
+        e = mention.entity
+        if mention.how != "kb" or e.kind != "institution" or e.country in (None, main[0]) or e.country in named:
+            continue
+        words = index.doc[mention.start:mention.end].text.lower().removeprefix("the ").strip()
+        sector = index.kb.sector_of_word(words)
+        if sector is None:
+            continue  # a proper name ("the Knesset", "the Pentagon") keeps its country
+        mention.entity = DocEntity(key=f"generic:{main[0]}:{sector}", name=words, kind="generic", country=main[0],
+                                   sector=sector, certainty=0.6, country_from="the story's own country")
+
+
 def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int, int, str]] = ()) -> None:
     """A sector word with no country in its phrase ("security forces opened fire",
     "protesters marched") takes, in order of evidence: the country the same word has
@@ -834,7 +898,7 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
     without saying whose they are). A country named only after it ("protesters rallied outside
     the Chinese embassy") is no evidence; without any the mention keeps its sector alone."""
     pending = [m for m in index.mentions if m.entity.country is None
-               and (m.how == "sector" or m.how == "ner" and m.entity.kind == "person" and m.entity.kb is None)]
+               and (m.how in ("sector", "name") or m.how == "ner" and m.entity.kind == "person" and m.entity.kb is None)]
     if not pending:
         return
     doc = index.doc
@@ -855,12 +919,16 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         where = _where_it_acts(head, named)
         if same_word:
             mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country
+            mention.entity.country_from = "the same word elsewhere in the document"
         elif before:
             mention.entity.country = before[-1]
+            mention.entity.country_from = "the country named before it in its sentence"
         elif where:
             mention.entity.country = where
+            mention.entity.country_from = "the place its clause happens in"
         elif main and main[1] < head.sent.start:
             mention.entity.country = main[0]
+            mention.entity.country_from = "the document's main country"
 
 
 def _where_it_acts(head: Token, named: list[tuple[int, int, str]]) -> str | None:

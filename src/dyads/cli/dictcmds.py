@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import List, Optional
 
@@ -9,6 +10,7 @@ import typer
 
 from dyads.cli.app import app, err, out, user_errors
 from dyads.cli.options import date_option
+from dyads.errors import DyadsError
 
 dict_app = typer.Typer(name="dict", help="Actor dictionaries: import PETRARCH/TABARI files.", no_args_is_help=True)
 app.add_typer(dict_app, name="dict")
@@ -40,11 +42,17 @@ def actor_cmd(
     on: Optional[str] = typer.Option(None, "--date", help="Code the actor as of this date (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     kb_files: List[Path] = typer.Option([], "--kb", help="Extra knowledge-base YAML files (repeatable)."),
+    context: Optional[str] = typer.Option(None, "--context", help="A text holding NAME: show how the mention is "
+                                                                   "resolved there, and why."),
 ) -> None:
-    """Show what the actor knowledge base knows about NAME (and its code on --date)."""
+    """Show what the actor knowledge base knows about NAME (and its code on --date), or
+    with --context how NAME is resolved in a text."""
     from dyads.actors.kb import KnowledgeBase
 
     when = date_option(on, "--date")
+    if context is not None:
+        show_in_context(name, context, when, kb_files, as_json)
+        return
     kb = KnowledgeBase.load(kb_files)
     rows = []
     for ent in kb.lookup(name):
@@ -84,3 +92,42 @@ def actor_cmd(
     if extra["sector_of_word"]:
         out.print(f"sector word: {extra['sector_of_word']}" + (" (leader title)" if extra["leader_title"] else ""),
                   highlight=False)
+
+
+def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: bool) -> None:
+    """The actor mentions of TEXT that overlap NAME: code, kind, and the evidence for both."""
+    from dyads.models import Article
+    from dyads.nlp import remember_text
+    from dyads.pipeline import Pipeline, PipelineConfig
+
+    where = [m.start() for m in re.finditer(re.escape(name), text, re.I)]
+    if not where:
+        raise DyadsError(f"--context: {name!r} does not occur in the text")
+    pipeline = Pipeline(PipelineConfig(actor_files=tuple(kb_files), coder="rules"))
+    article = Article(id="context", text=text, published=when)
+    doc = pipeline.nlp(article.body)
+    remember_text(doc, article.body)
+    index = pipeline.analyse(doc, article).context.index
+    rows = []
+    for mention in index.mentions:
+        span = doc[mention.start:mention.end]
+        if not any(span.start_char < w + len(name) and w < span.end_char for w in where):
+            continue
+        e = mention.entity
+        for actor in index.actors(mention):
+            rows.append({"text": span.text, "code": actor.full_code or None, "country": actor.code, "sector": actor.sector,
+                         "kind": e.kind, "found_by": mention.how, "kb_id": actor.kb_id,
+                         "country_from": e.country_from or ("knowledge base" if e.kb is not None else ""),
+                         "sector_from": e.how_typed or ("knowledge base" if e.kb is not None else "")})
+    if as_json:
+        out.print_json(json.dumps({"query": name, "context": text, "mentions": rows}))
+        return
+    if not rows:
+        err.print(f"{name!r} is no actor mention in this text", highlight=False)
+        raise typer.Exit(1)
+    for r in rows:
+        out.print(f"{r['text']}  ->  {r['code'] or '-'}  ({r['kind']}, found by {r['found_by']})", highlight=False, markup=False)
+        if r["country_from"]:
+            out.print(f"    country from {r['country_from']}", highlight=False, markup=False)
+        if r["sector_from"]:
+            out.print(f"    sector from {r['sector_from']}", highlight=False, markup=False)

@@ -1,0 +1,117 @@
+"""Domestic and unknown actors, and wire-story conventions (datelines, agency tags)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dyads.actors.organisations import sector_of_name
+from dyads.ingest.screen import with_wire_source
+from dyads.ingest.wire import wire_openings
+from dyads.models import Article
+from dyads.nlp import remember_text
+
+
+def mentions(pipeline, text: str) -> list[tuple[str, str | None, str | None, str]]:
+    article = Article(id="t", text=text)
+    doc = pipeline.nlp(article.body)
+    remember_text(doc, article.body)
+    index = pipeline.analyse(doc, article).context.index
+    return [(doc[m.start:m.end].text, m.entity.country, m.entity.sector, m.how) for m in index.mentions]
+
+
+def code_of(pipeline, text: str, words: str) -> tuple[str | None, str | None]:
+    found = [(c, s) for t, c, s, _ in mentions(pipeline, text) if words in t]
+    assert found, f"no mention of {words!r} in {mentions(pipeline, text)}"
+    return found[0]
+
+
+@pytest.mark.parametrize("name,sector", [
+    ("Zimbabwe Congress of Trade Unions", "LAB"),
+    ("the Oromo Liberation Front", "REB"),
+    ("Kenya African National Union", "PTY"),
+    ("Movement for Democratic Change", "PTY"),
+    ("Ministry of Interior", "GOV"),
+    ("Kenya Police Service", "COP"),
+    ("Makerere University", "EDU"),
+    ("Lahore High Court", "JUD"),
+    ("Uganda Law Society", "CVL"),
+    ("Standard Chartered Bank", "BUS"),
+    ("National Union of Mineworkers", "LAB"),
+])
+def test_organisations_are_typed_by_their_names(name, sector):
+    assert sector_of_name(name).sector == sector
+
+
+def test_a_bare_sector_word_is_no_name():
+    assert sector_of_name("the Party") is None and sector_of_name("Parliament") is None
+    assert sector_of_name("Reuters") is None
+
+
+@pytest.mark.parametrize("text,words,expected", [
+    ("The Zimbabwe Congress of Trade Unions called a strike on Monday.", "Trade Unions", ("ZWE", "LAB")),
+    ("KAMPALA - The Uganda Law Society condemned the arrests.", "Law Society", ("UGA", "CVL")),
+    ("Brazil's Workers' Party won the vote.", "Party", ("BRA", "PTY")),
+    ("In Kisumu, police fired tear gas at students.", "police", ("KEN", "COP")),
+    ("Police arrested twenty students in Nairobi on Monday.", "Police", ("KEN", "COP")),
+    ("LIMA -- Congress voted to remove the president.", "Congress", ("PER", "LEG")),
+    ("Peru's Congress voted to remove the president.", "Congress", ("PER", "LEG")),
+    ("WASHINGTON - Congress passed the budget.", "Congress", ("USA", "LEG")),
+    ("Two employees were killed when aid workers came under fire in Darfur.", "aid workers", ("NGO", "NGO")),
+])
+def test_domestic_actors_get_their_country(rules_pipeline, text, words, expected):
+    assert code_of(rules_pipeline, text, words) == expected
+
+
+def test_the_other_side_of_an_act_lends_no_country(rules_pipeline):
+    # "Israel Kills Two Militants": the militants are not Israel's
+    assert code_of(rules_pipeline, "Israel killed two militants during a raid.", "militants")[0] != "ISR"
+
+
+# -- wire conventions ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,place,agency", [
+    ("BAGHDAD (Reuters) - A car bomb exploded.", "BAGHDAD", "Reuters"),
+    ("NAIROBI, June 4 (AFP) -- Police fired.", "NAIROBI", "AFP"),
+    ("Canadian Press - VANCOUVER (CP) - The sister of a man died.", "VANCOUVER", "CP"),
+    ("JAKARTA (Antara): The ministry said.", "JAKARTA", "Antara"),
+    ("KABUL, Afghanistan - Gunmen attacked.", "KABUL, Afghanistan", None),
+    ("AP - The man who claims.", None, "AP"),
+    ("UPDATE 2-LIMA, March 3 (Reuters) - Peru's congress voted.", "LIMA", "Reuters"),
+    ("lucknow: the committee has sought a ban.", "lucknow", None),
+])
+def test_datelines_and_agency_tags_are_found(text, place, agency):
+    body = f"A headline\n\n{text}"
+    [opening] = wire_openings("A headline", body)
+    assert (opening.place, opening.agency) == (place, agency)
+    assert body[opening.end:][:1].isalnum() or body[opening.end:][:1] in "\"'"
+
+
+@pytest.mark.parametrize("text", ["BREAKING: The president resigned.", "Police fired tear gas - witnesses said.",
+                                  "The minister said: we will fight."])
+def test_openings_that_are_no_dateline_stay_text(text):
+    assert wire_openings("", text) == []
+
+
+def test_a_headline_agency_tag_and_the_source(rules_pipeline):
+    article = Article(id="a", title="Explosions echo in Baghdad (AP)", text="AP - Two explosions shook Baghdad.")
+    assert with_wire_source(article).source == "AP"
+    assert with_wire_source(Article(id="b", text="AP - x", source="Wire")).source == "Wire"  # a given source stays
+
+
+def test_a_dateline_city_is_never_an_actor(rules_pipeline):
+    found = mentions(rules_pipeline, "CAIRO, May 3 (Reuters) - Police arrested twenty students on Monday.")
+    assert all("CAIRO" not in text and "Reuters" not in text for text, *_ in found)
+    assert ("Police", "EGY", "COP", "sector") in found  # the dateline still says where the story is
+
+
+def test_actor_command_explains_a_mention_in_context(dyads):
+    proc = dyads("actor", "Congress", "--context", "LIMA -- Congress voted to remove the president.", "--json")
+    assert proc.returncode == 0, proc.stderr_text
+    [row] = json.loads(proc.stdout_text)["mentions"]
+    assert row["code"] == "PERLEG" and row["country_from"] == "the story's own country"
+    proc = dyads("actor", "Congress of South African Trade Unions", "--context",
+                 "JOHANNESBURG - The Congress of South African Trade Unions called a general strike.")
+    assert proc.returncode == 0 and "ZAFLAB" in proc.stdout_text and "trade unions" in proc.stdout_text
+    proc = dyads("actor", "nobody", "--context", "Police fired tear gas.")
+    assert proc.returncode == 1 and "does not occur" in proc.stderr_text and "Traceback" not in proc.stderr_text
