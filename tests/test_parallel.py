@@ -132,7 +132,9 @@ def test_dask_local_cluster_over_three_shards(corpus: Path, reference: Path, tmp
 
 def test_killed_run_resumes_and_codes_each_article_exactly_once(corpus: Path, reference: Path, tmp_path: Path) -> None:
     n = 400
-    copies = [{**article(i % len(TEXTS), TEXTS[i % len(TEXTS)]), "id": f"fx-{i:04d}"} for i in range(n)]
+    # each copy in its own month, so the resumed run's clustering touches none of the killed run's blocks
+    copies = [{**article(i % len(TEXTS), TEXTS[i % len(TEXTS)]), "id": f"fx-{i:04d}",
+               "published": f"{1990 + i // 12}-{i % 12 + 1:02d}-15"} for i in range(n)]
     big = write_jsonl(tmp_path / "big.jsonl", copies)
     db = tmp_path / "killed.duckdb"
     proc = subprocess.Popen([*DYADS, "code", str(big), "--db", str(db), "--workers", "2", "--progress", "--batch-size", "4"],
@@ -161,6 +163,17 @@ def test_killed_run_resumes_and_codes_each_article_exactly_once(corpus: Path, re
     copies_of = Counter(f"fx-{i % len(TEXTS):04d}" for i in range(n))
     # every article has exactly the events of the article it repeats, as many times as it has them
     assert coded == Counter({key: count * copies_of[key[0]] for key, count in expected.items()})
+    # and the store equals a clean run's, clusters included (the kill came before any clustering pass)
+    clean = tmp_path / "clean.duckdb"
+    assert dyads("code", str(big), "--db", str(clean), "--workers", "2").returncode == 0
+    assert clustered(db) == clustered(clean)
+    assert not any(cluster is None for *_, cluster in clustered(db)[0])
+
+
+def clustered(db: Path) -> tuple[list[tuple], ...]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return tuple(con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+                     for table in ("(SELECT id, cluster_id FROM events)", "cluster_members", "clusters"))
 
 
 _COUNT = re.compile(r"(\d+)/\?")
@@ -197,3 +210,33 @@ def test_bench_times_both_passes_over_every_article(corpus: Path, pipeline, work
     assert figures["tokens"] == sum(len(pipeline.nlp.make_doc(text)) for text in TEXTS)
     assert len(figures["peak_rss_mb"]) == workers and all(mb > 100 for mb in figures["peak_rss_mb"])
     assert figures["ratio"] == round(figures["spacy_seconds"] / figures["dyads_seconds"], 3) > 0
+
+
+def test_a_killed_worker_is_replaced_and_its_articles_reported(corpus: Path, tmp_path: Path) -> None:
+    n = 200
+    big = write_jsonl(tmp_path / "big.jsonl",
+                      [{**article(i % len(TEXTS), TEXTS[i % len(TEXTS)]), "id": f"w-{i:04d}"} for i in range(n)])
+    db, log = tmp_path / "w.duckdb", tmp_path / "skips.jsonl"
+    proc = subprocess.Popen([*DYADS, "code", str(big), "--db", str(db), "--workers", "2", "--batch-size", "4",
+                             "--progress", "--json", "--skip-log", str(log)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_progress(proc, at_least=20)
+    workers = [c for c in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(c.cmdline())]
+    assert len(workers) == 2
+    workers[0].send_signal(signal.SIGKILL)
+    out = proc.stdout.read()
+    assert proc.wait(timeout=300) == 3, "a run that lost articles exits 3"
+    summary = json.loads(out)
+    lost = [json.loads(line) for line in log.read_text().splitlines()]
+    assert lost and summary["skipped_by_kind"] == {"worker": len(lost)}
+    assert summary["articles"] + len(lost) == n, "the other articles are all coded"
+    for entry in lost:  # id and file:line of each article the dead worker held
+        line = int(entry["input"].rsplit(":", 1)[1])
+        assert entry["input"] == f"{big}:{line}" and f"article w-{line - 1:04d}" in entry["reason"]
+        assert "killed by SIGKILL" in entry["reason"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = {r[0] for r in con.execute("SELECT id FROM articles").fetchall()}
+    assert len(stored) == n - len(lost)
+    again = dyads("code", str(big), "--db", str(db), "--workers", "2", "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["articles"] == len(lost), "a re-run codes what the dead worker held"

@@ -15,14 +15,14 @@ import itertools
 import os
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import psutil
 
 from dyads.errors import DyadsError
 from dyads.ingest import Skipped, read_inputs
 from dyads.models import Article
-from dyads.parallel import WorkerPool, chunked, peak_rss_bytes
+from dyads.parallel import LostChunk, WorkerPool, chunked, peak_rss_bytes
 from dyads.pipeline import Pipeline, PipelineConfig
 
 
@@ -122,6 +122,14 @@ def _bench_in_process(corpus: str, articles: list[Article], config: PipelineConf
                        [round(peak_rss_bytes() / 2**20, 1)], spacy_cpu, dyads_cpu, load)
 
 
+def _answered(results: Iterable) -> Iterator:
+    """A benchmark's figures mean nothing if a worker died on the way: stop with the reason."""
+    for result in results:
+        if isinstance(result, LostChunk):
+            raise DyadsError(f"{result.reason}: the benchmark stops")
+        yield result
+
+
 def _bench_pool(corpus: str, articles: list[Article], config: PipelineConfig, workers: int) -> BenchResult:
     pool = WorkerPool(config, workers)
     try:
@@ -130,8 +138,9 @@ def _bench_pool(corpus: str, articles: list[Article], config: PipelineConfig, wo
         list(pool.run("code", [articles[:size]] * workers))  # warm-up
         load = os.getloadavg()[0]
         (spacy_s, spacy_cpu, tokens), (dyads_s, dyads_cpu, _) = _alternating(
-            lambda part: sum(pool.run("parse", chunked([a.body for a in part], size))),
-            lambda part: sum(c.tokens for chunk in pool.run("code", chunked(part, size)) for c in chunk),
+            lambda part: sum(_answered(pool.run("parse", chunked([a.body for a in part], size)))),
+            lambda part: sum(c.tokens for chunk in _answered(pool.run("code", chunked(part, size))) for c in chunk
+                             if not isinstance(c, Skipped)),
             articles, pool.pids)
     except BaseException:
         pool.terminate()

@@ -38,7 +38,8 @@ class PipelineConfig:
     spacy_model: str | None = None  # the spaCy pipeline (None: en_core_web_sm)
     lexicons: tuple[Path, ...] = ()
     actor_files: tuple[Path, ...] = ()
-    batch_size: int = 32
+    batch_size: int = 32  # articles parsed together
+    batch_chars: int = 100_000  # and at most about this many characters: the parser's memory grows with them
     coder: str | None = None  # a trained coder model directory; None: the shipped one; "rules": no model
 
 
@@ -71,10 +72,11 @@ class Pipeline:
         return f"{self.nlp.meta.get('lang', 'xx')}_{self.nlp.meta.get('name', '?')}-{self.nlp.meta.get('version', '?')}"
 
     def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
-        pairs = ((article.body, article) for article in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.config.batch_size):
-            remember_text(doc, article.body)
-            yield self.code_doc(doc, article)
+        for batch in bounded_batches(articles, self.config.batch_size, self.config.batch_chars):
+            pairs = ((article.body, article) for article in batch)
+            for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=len(batch)):
+                remember_text(doc, article.body)
+                yield self.code_doc(doc, article)
 
     def code_one(self, article: Article) -> CodedArticle:
         return next(self.code([article]))
@@ -177,6 +179,22 @@ class Analysis:
     timexes: list
     places: list
     anchors: dict
+
+
+def bounded_batches(articles: Iterable[Article], max_articles: int, max_chars: int) -> Iterator[list[Article]]:
+    """Articles in batches of at most ``max_articles`` and, unless one article alone is longer,
+    ``max_chars`` characters. (spaCy's batchers bound one measure; the parser's memory needs both.)"""
+    batch: list[Article] = []
+    chars = 0
+    for article in articles:
+        size = len(article.body)
+        if batch and (len(batch) >= max_articles or chars + size > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(article)
+        chars += size
+    if batch:
+        yield batch
 
 
 def _coder_model(choice: str | None):

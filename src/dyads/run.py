@@ -62,7 +62,7 @@ class Coder(Protocol):
 
     model_name: str
 
-    def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]: ...
+    def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle | Skipped]: ...
 
 
 def articles_only(records: Iterable, summary: RunSummary) -> Iterator[Article]:
@@ -98,6 +98,9 @@ def code_records(coder: Coder, store: Store, records: Iterable, summary: RunSumm
     todo = _new_articles(store, articles, summary, fresh) if skip_unchanged else articles
     saved: list[str] = []  # clustered a batch at a time (one clustering pass costs as much as many saves)
     for coded in coder.code(todo):
+        if isinstance(coded, Skipped):  # its worker died, or its coding failed: reported, the run goes on
+            summary.skip(coded)
+            continue
         new = coded.article.id in fresh
         fresh.discard(coded.article.id)
         store.save(coded, model=coder.model_name, replace=not new)
@@ -108,5 +111,6 @@ def code_records(coder: Coder, store: Store, records: Iterable, summary: RunSumm
         summary.add(coded)
         if on_saved is not None:
             on_saved(coded)
+    saved += store.unclustered_articles()  # saved by an earlier run that was killed before clustering them
     if saved:
         update_clusters(store.con, saved)

@@ -170,6 +170,12 @@ class Store:
             "SELECT id, content_hash FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]
         ).fetchall())
 
+    def unclustered_articles(self) -> list[str]:
+        """Articles with events not yet clustered (a run killed between its saves and its
+        clustering pass leaves them so)."""
+        return [r[0] for r in self.con.execute(
+            "SELECT DISTINCT article_id FROM events WHERE cluster_id IS NULL ORDER BY article_id").fetchall()]
+
     def counts(self) -> dict[str, int]:
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "events", "mentions")}
 

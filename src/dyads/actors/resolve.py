@@ -11,6 +11,7 @@ become generic actors.
 """
 from __future__ import annotations
 
+import bisect
 import string
 
 from dataclasses import dataclass, field
@@ -94,6 +95,14 @@ class ActorIndex:
         self.mentions: list[ActorMention] = []
         self._by_token: dict[int, ActorMention] = {}
         self.quiet: set[int] = set()  # tokens that name no actor (a dateline, an agency tag)
+        self._sent_starts: list[int] | None = None
+
+    @property
+    def sent_starts(self) -> list[int]:
+        """Token index of each sentence's start (computed once: doc.sents walks the whole parse)."""
+        if self._sent_starts is None:
+            self._sent_starts = [s.start for s in self.doc.sents]
+        return self._sent_starts
 
     def add(self, mention: ActorMention) -> None:
         """Add a mention; a descriptor whose cue words are already mentions keeps only its own words."""
@@ -814,8 +823,7 @@ def _clause_subject(index: ActorIndex, token: Token) -> str | None:
 
 def _salient(index: ActorIndex, token: Token, want: set[str], gender: str | None, exclude: str | None = None) -> DocEntity | None:
     """Most salient earlier entity: recency, grammatical role and repetition."""
-    sent_starts = [s.start for s in index.doc.sents]
-    sent_of = _sentence_number(sent_starts)
+    sent_of = _sentence_number(index.sent_starts)
     here = sent_of(token.i)
     scores: dict[str, tuple[float, DocEntity]] = {}
     counts: dict[str, int] = {}
@@ -842,8 +850,6 @@ def _salient(index: ActorIndex, token: Token, want: set[str], gender: str | None
 
 
 def _sentence_number(starts: list[int]):
-    import bisect
-
     def number(i: int) -> int:
         return bisect.bisect_right(starts, i) - 1
 
@@ -914,8 +920,10 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         # ("Israel killed two militants": the militants are not Israel's).
         sides = {c.i for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent", "dative")} \
             if head.dep_ in ("dobj", "nsubjpass", "pobj", "dative") else set()
-        before = [code for start, end, code in named if head.sent.start <= start and end <= head.left_edge.i
-                  and not any(start <= i < end for i in sides)]
+        sent_start = head.sent.start  # Token.sent walks the parse: once per mention, not per name
+        first = bisect.bisect_left(named, (sent_start,))  # named is sorted by start
+        before = [code for start, end, code in named[first:bisect.bisect_left(named, (head.left_edge.i,))]
+                  if end <= head.left_edge.i and not any(start <= i < end for i in sides)]
         where = _where_it_acts(head, named)
         if same_word:
             mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country
@@ -926,7 +934,7 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         elif where:
             mention.entity.country = where
             mention.entity.country_from = "the place its clause happens in"
-        elif main and main[1] < head.sent.start:
+        elif main and main[1] < sent_start:
             mention.entity.country = main[0]
             mention.entity.country_from = "the document's main country"
 
