@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 
 from dyads.errors import InputError
-from dyads.ingest.feeds import read_feed
+from dyads.ingest.feeds import AddressPolicy, read_feed
 from dyads.watch import Watcher, watch
 from newsfixtures import FRENCH, STORIES, atom, page, rss, story_page
 from support import Page, db_rows as rows
 
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
+LOCAL = AddressPolicy(allow_private=True)  # the test site is on 127.0.0.1, refused by default
 
 
 def events_of(db) -> set[tuple]:
@@ -32,7 +33,7 @@ def publish(site, *keys: str) -> None:
 
 @pytest.fixture
 def watcher(pipeline, tmp_path):
-    return Watcher(str(tmp_path / "watch.duckdb"), pipeline, timeout=1.0)
+    return Watcher(str(tmp_path / "watch.duckdb"), pipeline, timeout=1.0, addresses=LOCAL)
 
 
 def test_feeds_change_and_fail_between_polls(site, watcher, pipeline, tmp_path):
@@ -81,8 +82,8 @@ def test_a_restart_does_not_recode(site, pipeline, tmp_path):
     publish(site, "defence")
     site.pages["/f.rss"] = Page(rss([rss_item(site, "defence")]), content_type=RSS)
     db = str(tmp_path / "w.duckdb")
-    assert Watcher(db, pipeline).poll([site.url("/f.rss")]).articles == 1
-    again = Watcher(db, pipeline).poll([site.url("/f.rss")])  # a new process: only the store remembers
+    assert Watcher(db, pipeline, addresses=LOCAL).poll([site.url("/f.rss")]).articles == 1
+    again = Watcher(db, pipeline, addresses=LOCAL).poll([site.url("/f.rss")])  # a new process: only the store remembers
     assert (again.seen_items, again.new_items, again.articles) == (1, 0, 0)
     assert site.requests.count("/news/defence") == 1
 
@@ -134,16 +135,16 @@ def test_feed_reader_errors_are_one_line_input_errors(site):
     site.pages["/html"] = Page("<html><body><p>Not a feed</p></body></html>")
     for path, expected in [("/html", "not an RSS or Atom feed"), ("/nothing", "HTTP 404 Not Found")]:
         with pytest.raises(InputError) as err:
-            read_feed(site.url(path), 1.0, 10_000)
+            read_feed(site.url(path), 1.0, 10_000, policy=LOCAL)
         assert err.value.reason == expected and "\n" not in str(err.value)
     # Malformed XML from which items can still be recovered: the items, and the problem reported.
     site.pages["/amp.rss"] = Page('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>'
                                   '<title>A & B</title><link>http://127.0.0.1/1</link></item></channel></rss>')
-    feed = read_feed(site.url("/amp.rss"), 1.0, 10_000)
+    feed = read_feed(site.url("/amp.rss"), 1.0, 10_000, policy=LOCAL)
     assert [i.url for i in feed.items] == ["http://127.0.0.1/1"]
     assert feed.problem.startswith("malformed feed (1 items recovered)")
     with pytest.raises(InputError) as err:
-        read_feed("http://127.0.0.1:9/closed.rss", 1.0, 10_000)  # nothing listens on port 9
+        read_feed("http://127.0.0.1:9/closed.rss", 1.0, 10_000, policy=LOCAL)  # nothing listens on port 9
     assert err.value.kind == "fetch" and "refused" in err.value.reason.lower()
 
 
@@ -175,7 +176,8 @@ def test_watch_command_json_lines_exit_status_and_cron_rerun(dyads, site, tmp_pa
     db, log = tmp_path / "w.duckdb", tmp_path / "skips.jsonl"
     broken = site.url("/broken.rss")
     site.pages["/broken.rss"] = Page("<rss><channel><item><title>never closed", content_type=RSS)
-    proc = dyads("watch", site.url("/f.atom"), broken, "--once", "--json", "--db", db, "--skip-log", log)
+    proc = dyads("watch", site.url("/f.atom"), broken, "--once", "--json", "--db", db, "--skip-log", log,
+                 "--allow-private")
     assert "Traceback" not in proc.stderr_text, proc.stderr_text
     assert proc.returncode == 3  # the broken feed
     [summary] = [json.loads(line) for line in proc.stdout_text.splitlines()]
@@ -186,7 +188,7 @@ def test_watch_command_json_lines_exit_status_and_cron_rerun(dyads, site, tmp_pa
     assert {(site.url("/news/diplomats"), "SANCTION", "PAK"), (site.url("/news/call"), "CONSULT", "TUR")} <= events_of(db)
 
     # The next cron run: the feed unchanged, the broken one gone; nothing recoded, exit 0, quiet.
-    proc = dyads("watch", site.url("/f.atom"), "--once", "--db", db, "--skip-log", log)
+    proc = dyads("watch", site.url("/f.atom"), "--once", "--db", db, "--skip-log", log, "--allow-private")
     assert proc.returncode == 0, proc.stderr_text
     assert proc.stdout_text == "" and proc.stderr_text == ""
     assert len(log.read_text().splitlines()) == 1  # appended to, not overwritten
@@ -197,6 +199,6 @@ def test_watch_reads_a_feed_file(dyads, site, tmp_path):
     publish(site, "borno")
     feed = tmp_path / "saved.rss"
     feed.write_text(rss([rss_item(site, "borno")]), encoding="utf-8")
-    proc = dyads("watch", feed, "--once", "--json", "--db", tmp_path / "f.duckdb")
+    proc = dyads("watch", feed, "--once", "--json", "--db", tmp_path / "f.duckdb", "--allow-private")
     assert proc.returncode == 0, proc.stderr_text
     assert json.loads(proc.stdout_text)["articles"] == 1

@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS feed_items (
     key VARCHAR PRIMARY KEY, feed VARCHAR, content_hash VARCHAR, article_id VARCHAR,
     status VARCHAR, reason VARCHAR, attempts INTEGER, seen_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS feed_validators (
+    feed VARCHAR PRIMARY KEY, etag VARCHAR, last_modified VARCHAR, seen_at TIMESTAMP
+);
 CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
 CREATE INDEX IF NOT EXISTS mentions_event ON mentions(event_id);
 """
@@ -203,4 +206,18 @@ class Store:
                  article_id = excluded.article_id, status = excluded.status, reason = excluded.reason,
                  attempts = feed_items.attempts + 1, seen_at = excluded.seen_at""",
             [key, feed, content_hash, article_id, status, reason, datetime.now(timezone.utc).replace(tzinfo=None)],
+        )
+
+    def feed_validators(self, feed: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified the feed's server last sent (None, None when unknown)."""
+        row = self.con.execute("SELECT etag, last_modified FROM feed_validators WHERE feed = ?", [feed]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def remember_feed_validators(self, feed: str, etag: str | None, last_modified: str | None) -> None:
+        """What to send the feed's server next time (If-None-Match / If-Modified-Since)."""
+        self.con.execute(
+            """INSERT INTO feed_validators VALUES (?, ?, ?, ?)
+               ON CONFLICT (feed) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+                 seen_at = excluded.seen_at""",
+            [feed, etag, last_modified, datetime.now(timezone.utc).replace(tzinfo=None)],
         )

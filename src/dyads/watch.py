@@ -3,7 +3,12 @@ codes them into the store and remembers each item (by link, and by content hash 
 same story under another link is not coded twice) in the store's ``feed_items`` table, so
 a restart or the next cron run does not recode. A feed that times out, fails or is
 malformed is reported and the others are still read; an item whose page cannot be
-fetched is tried again on later polls, up to ``MAX_ATTEMPTS`` times."""
+fetched is tried again on later polls, up to ``MAX_ATTEMPTS`` times.
+
+Fetching trusts the network no further than ``dyads.ingest.web`` allows: a deadline per
+fetch, public addresses only (unless allowed), a size cap. A feed's ETag and
+Last-Modified are kept in the store's ``feed_validators`` table and sent on the next
+poll; a 304 answer means nothing new (``feeds_unchanged``)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +18,7 @@ from typing import IO, Callable, Iterable, Iterator
 
 from dyads.errors import InputError
 from dyads.ingest import IngestOptions, Skipped, screen
-from dyads.ingest.feeds import FeedItem, item_record, read_feed
+from dyads.ingest.feeds import MAX_RESPONSE_BYTES, AddressPolicy, FeedItem, Validators, item_record, read_feed
 from dyads.models import Article
 from dyads.run import Coder, RunSummary, code_records
 from dyads.store import Store
@@ -25,55 +30,81 @@ MAX_ATTEMPTS = 3  # polls on which an item whose page failed is fetched again
 class PollSummary(RunSummary):
     poll: int = 0
     feeds_read: int = 0
+    feeds_unchanged: int = 0  # answered 304 Not Modified
     feeds_failed: int = 0
     new_items: int = 0
     seen_items: int = 0
     duplicates: int = 0
 
     def as_dict(self) -> dict:
-        counts = ("poll", "feeds_read", "feeds_failed", "new_items", "seen_items", "duplicates")
+        counts = ("poll", "feeds_read", "feeds_unchanged", "feeds_failed", "new_items", "seen_items", "duplicates")
         return {**{k: getattr(self, k) for k in counts}, **super().as_dict()}
+
+
+@dataclass
+class _Poll:
+    """What one poll keeps while it reads the feeds and codes their items."""
+
+    store: Store
+    summary: PollSummary
+    origin: dict[str, tuple[FeedItem, str]] = field(default_factory=dict)  # article (or part) id -> item, hash
+    hashes: set[str] = field(default_factory=set)  # of this poll's articles: a story in two feeds is coded once
+    validators: dict[str, Validators] = field(default_factory=dict)  # feed -> what to send on the next poll
+
+    def item_failed(self, item: FeedItem) -> None:
+        # The item is to be fetched again next poll, so its feed must be read again: a 304 would hide the item.
+        self.validators[item.feed] = Validators()
+
+    def remember_validators(self) -> None:
+        for feed, validators in self.validators.items():
+            self.store.remember_feed_validators(feed, validators.etag, validators.last_modified)
 
 
 @dataclass
 class Watcher:
     db: str
     coder: Coder
-    timeout: float = 20.0
+    timeout: float = 20.0  # seconds for each feed or page, in all
     options: IngestOptions = field(default_factory=IngestOptions)
     skip_log: IO[str] | None = None
+    max_bytes: int = MAX_RESPONSE_BYTES  # larger feeds and pages are not read
+    addresses: AddressPolicy = field(default_factory=AddressPolicy)  # public addresses only, by default
 
     def poll(self, sources: Iterable[str], number: int = 1) -> PollSummary:
         """Read every feed once and code the new items."""
         summary = PollSummary(poll=number, skip_log=self.skip_log)
         with Store(self.db) as store:
-            origin: dict[str, tuple[FeedItem, str]] = {}  # article (or part) id -> its item and whole-article hash
+            state = _Poll(store, summary)
 
             def mark_coded(coded) -> None:
-                item, content_hash = origin[coded.article.id]
+                item, content_hash = state.origin[coded.article.id]
                 store.mark_item(item.key, item.feed, "coded", content_hash, coded.article.id)
 
-            articles = self._new_articles(store, sources, summary, origin)
-            code_records(self.coder, store, articles, summary, on_saved=mark_coded)
+            code_records(self.coder, store, self._new_articles(state, sources), summary, on_saved=mark_coded)
+            state.remember_validators()  # only now: a poll that stops half-way reads its feeds whole next time
         return summary
 
-    def _new_articles(self, store: Store, sources: Iterable[str], summary: PollSummary,
-                      origin: dict[str, tuple[FeedItem, str]]) -> Iterator[Article]:
-        hashes: set[str] = set()  # of this poll's articles: the same story in two feeds is coded once
+    def _new_articles(self, state: _Poll, sources: Iterable[str]) -> Iterator[Article]:
         for source in sources:
-            for item in self._unseen_items(store, source, summary):
-                for article, content_hash in self._item_articles(store, item, summary, hashes):
-                    origin[article.id] = (item, content_hash)
+            for item in self._unseen_items(state, source):
+                for article, content_hash in self._item_articles(state, item):
+                    state.origin[article.id] = (item, content_hash)
                     yield article
 
-    def _unseen_items(self, store: Store, source: str, summary: PollSummary) -> list[FeedItem]:
+    def _unseen_items(self, state: _Poll, source: str) -> list[FeedItem]:
+        store, summary = state.store, state.summary
         try:
-            feed = read_feed(source, self.timeout, self.options.max_bytes)
+            feed = read_feed(source, self.timeout, self.max_bytes, policy=self.addresses,
+                             validators=Validators(*store.feed_validators(source)))
         except InputError as exc:
             summary.feeds_failed += 1
             summary.skip(Skipped.from_error(exc, source))
             return []
+        if feed.not_modified:
+            summary.feeds_unchanged += 1
+            return []
         summary.feeds_read += 1
+        state.validators[source] = feed.validators
         if feed.problem:
             summary.skip(Skipped(source, feed.problem, "feed"))
         items = feed.items
@@ -83,20 +114,23 @@ class Watcher:
         summary.new_items += len(unseen)
         return unseen
 
-    def _item_articles(self, store: Store, item: FeedItem, summary: PollSummary,
-                       hashes: set[str]) -> Iterator[tuple[Article, str]]:
+    def _item_articles(self, state: _Poll, item: FeedItem) -> Iterator[tuple[Article, str]]:
         """The item's article (or its parts) with the whole article's content hash."""
-        record = item_record(item, self.timeout, self.options.max_bytes)
+        store, summary = state.store, state.summary
+        record = item_record(item, self.timeout, self.max_bytes, policy=self.addresses)
         if isinstance(record, Skipped):
             summary.skip(record)
-            store.mark_item(item.key, item.feed, "failed" if record.kind == "fetch" else "skipped", reason=record.reason)
+            failed = record.kind == "fetch"
+            if failed:
+                state.item_failed(item)
+            store.mark_item(item.key, item.feed, "failed" if failed else "skipped", reason=record.reason)
             return
         content_hash = text_hash(record)
-        if content_hash in hashes or store.item_with_hash(content_hash):
+        if content_hash in state.hashes or store.item_with_hash(content_hash):
             summary.duplicates += 1
             store.mark_item(item.key, item.feed, "duplicate", content_hash, reason="same text as an item already seen")
             return
-        hashes.add(content_hash)
+        state.hashes.add(content_hash)
         for part in screen([record], self.options):
             if isinstance(part, Skipped):
                 summary.skip(part)

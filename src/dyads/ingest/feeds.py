@@ -1,19 +1,20 @@
 """RSS and Atom feeds (feedparser) and fetching the pages their items link to.
 
-Fetching uses the standard library with a time limit for the whole response and a size
-limit; every failure (time-out, HTTP error, refused connection, malformed XML, a page
-that is not HTML) is an ``InputError`` with kind ``feed`` or ``fetch`` and a one-line reason.
-An item whose page cannot be used falls back to the text the feed itself carries.
+Web feeds and pages are fetched by ``dyads.ingest.web`` (one deadline per fetch, public
+addresses only unless allowed, at most 5 redirects and only to http(s), a size cap,
+conditional GET); feed files and a local feed's ``file://`` links are read from disk.
+Every failure (time-out, HTTP error, refused address, malformed XML, a page that is not
+HTML) is an ``InputError`` with a kind (``feed``, ``fetch``, ``refused``, ``too large``,
+``link``) and a one-line reason. An item whose page cannot be used falls back to the text
+the feed itself carries.
 """
 from __future__ import annotations
 
-import http.client
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 from xml.sax import SAXParseException
 
 import feedparser
@@ -22,18 +23,13 @@ import lxml.html
 from dyads.errors import InputError
 from dyads.ingest.html import article_from_html, has_prose
 from dyads.ingest.records import Record, Skipped, article_from_record
+from dyads.ingest.web import (MAX_RESPONSE_BYTES, PUBLIC_ONLY, USER_AGENT, AddressPolicy, Fetched, Validators,
+                              fetch_url, is_web_url)
 
-USER_AGENT = "dyads/0.1 (political event coder)"
-CHUNK = 65536
+__all__ = ["MAX_RESPONSE_BYTES", "USER_AGENT", "AddressPolicy", "Feed", "FeedItem", "Fetched", "Validators",
+           "fetch", "is_url", "item_record", "read_feed"]
+
 _BLOCKS = ("p", "br", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "tr")
-
-
-@dataclass
-class Fetched:
-    data: bytes
-    url: str  # after redirects
-    content_type: str
-    charset: str | None
 
 
 @dataclass
@@ -52,43 +48,20 @@ class FeedItem:
 
 
 def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
+    """An http(s) URL (anything else is a local file: a path or a ``file://`` URL)."""
+    return is_web_url(source)
 
 
-def fetch(source: str, timeout: float, max_bytes: int) -> Fetched:
-    """The bytes of a URL (whole response within ``timeout`` seconds) or of a local file."""
-    if not is_url(source):
-        return _read_local(source, max_bytes)
-    request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:
-            data = _read_limited(resp, time.monotonic() + timeout, max_bytes, source)
-            return Fetched(data, resp.geturl(), resp.headers.get_content_type(), resp.headers.get_content_charset())
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"HTTP {exc.code} {exc.reason}", source, kind="fetch") from None
-    except urllib.error.URLError as exc:
-        reason = "timed out" if isinstance(exc.reason, TimeoutError) else str(exc.reason)
-        raise InputError(f"cannot fetch: {reason}", source, kind="fetch") from None
-    except TimeoutError:
-        raise InputError(f"timed out after {timeout:g} s", source, kind="fetch") from None
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise InputError(f"cannot fetch: {type(exc).__name__}: {exc}", source, kind="fetch") from None
-
-
-def _read_limited(resp, deadline: float, max_bytes: int, source: str) -> bytes:
-    chunks, size = [], 0
-    while chunk := resp.read(CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            raise InputError(f"larger than {max_bytes:,} bytes", source, kind="too large")
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        chunks.append(chunk)
-    return b"".join(chunks)
+def fetch(source: str, timeout: float, max_bytes: int, *, policy: AddressPolicy = PUBLIC_ONLY,
+          validators: Validators = Validators()) -> Fetched:
+    """The bytes of a URL (see ``dyads.ingest.web.fetch_url``) or of a local file."""
+    if is_url(source):
+        return fetch_url(source, timeout, max_bytes, policy=policy, validators=validators)
+    return _read_local(source, max_bytes)
 
 
 def _read_local(source: str, max_bytes: int) -> Fetched:
-    path = Path(source.removeprefix("file://"))
+    path = _local_path(source)
     try:
         with open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)
@@ -100,15 +73,31 @@ def _read_local(source: str, max_bytes: int) -> Fetched:
     return Fetched(data, path.resolve().as_uri(), "text/html" if html else "application/octet-stream", None)
 
 
+def _local_path(source: str) -> Path:
+    """The file a path or a ``file://`` URL names (percent-escapes decoded: file:///a%20b.html)."""
+    parts = urlsplit(source)
+    if parts.scheme.lower() != "file":
+        return Path(source)
+    if parts.netloc not in ("", "localhost"):
+        raise InputError(f"a file on another host ({parts.netloc}) cannot be read", source, kind="link")
+    return Path(url2pathname(parts.path))
+
+
 @dataclass
 class Feed:
     items: list[FeedItem]
     problem: str | None = None  # malformed XML from which feedparser still recovered items
+    validators: Validators = Validators()  # the server's ETag / Last-Modified, to send on the next poll
+    not_modified: bool = False  # the server answered 304 to the validators sent: no items read
 
 
-def read_feed(source: str, timeout: float, max_bytes: int) -> Feed:
-    """The items of an RSS or Atom feed; InputError (kind ``feed``/``fetch``) when it cannot be read."""
-    fetched = fetch(source, timeout, max_bytes)
+def read_feed(source: str, timeout: float, max_bytes: int, *, policy: AddressPolicy = PUBLIC_ONLY,
+              validators: Validators = Validators()) -> Feed:
+    """The items of an RSS or Atom feed; InputError (kind ``feed``/``fetch``/...) when it cannot be read.
+    With ``validators`` from an earlier read, a server may answer that nothing changed (``not_modified``)."""
+    fetched = fetch(source, timeout, max_bytes, policy=policy, validators=validators)
+    if fetched.not_modified:
+        return Feed([], validators=fetched.validators, not_modified=True)
     try:
         parsed = feedparser.parse(fetched.data, response_headers={"content-location": fetched.url})
     except (ValueError, LookupError) as exc:  # feedparser's encoding sniffing trips on a corrupt XML declaration
@@ -119,7 +108,7 @@ def read_feed(source: str, timeout: float, max_bytes: int) -> Feed:
         reason = f"malformed feed: {malformed}" if malformed else "not an RSS or Atom feed"
         raise InputError(reason[:200], source, kind="feed")
     problem = f"malformed feed ({len(items)} items recovered): {malformed}"[:200] if malformed else None
-    return Feed(items, problem)
+    return Feed(items, problem, fetched.validators)
 
 
 def _item(feed: str, entry) -> FeedItem:
@@ -127,10 +116,19 @@ def _item(feed: str, entry) -> FeedItem:
     stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     content = entry.get("content") or [{}]
     return FeedItem(
-        feed=feed, url=entry.get("link") or None, guid=entry.get("id") or None,
+        feed=feed, url=_link(entry), guid=entry.get("id") or None,
         title=fragment_text(entry.get("title") or ""), published=date(*stamp[:3]) if stamp else None,
         content=fragment_text(content[0].get("value") or entry.get("summary") or ""),
     )
+
+
+def _link(entry) -> str | None:
+    link = entry.get("link") or None
+    # feedparser strips the slashes after "file://" from a link (file:///news/a.html becomes
+    # file://news/a.html, a host "news"): put them back
+    if link and link[:7].lower() == "file://" and not link[7:].startswith("/") and not link[7:17].lower() == "localhost/":
+        link = "file:///" + link[7:]
+    return link
 
 
 def fragment_text(fragment: str) -> str:
@@ -146,14 +144,11 @@ def fragment_text(fragment: str) -> str:
     return root.text_content()
 
 
-def item_record(item: FeedItem, timeout: float, max_bytes: int) -> Record:
+def item_record(item: FeedItem, timeout: float, max_bytes: int, *, policy: AddressPolicy = PUBLIC_ONLY) -> Record:
     """The item's article from its page; else from the feed's own text; else Skipped with both reasons."""
     try:
-        if not item.url:
-            raise InputError("the item has no link", item.key, kind="link")
-        if is_url(item.feed) and not is_url(item.url):  # a web feed must not make dyads read local files
-            raise InputError("a web feed's item links outside the web", item.url, kind="link")
-        page = fetch(item.url, timeout, max_bytes)
+        _check_link(item)
+        page = fetch(item.url, timeout, max_bytes, policy=policy)
         if page.content_type not in ("text/html", "application/xhtml+xml"):
             raise InputError(f"not an HTML page ({page.content_type})", item.url, kind="fetch")
         return article_from_html(page.data, item.url, item.key, item.published, url=item.url, charset=page.charset)
@@ -163,3 +158,16 @@ def item_record(item: FeedItem, timeout: float, max_bytes: int) -> Record:
                       "url": item.url, "feed": item.feed, "text_from": f"feed ({exc.reason})"}
             return article_from_record(record, item.key, item.key)
         return Skipped(item.key, f"{exc.reason}; the feed has no text for it either", exc.kind)
+
+
+def _check_link(item: FeedItem) -> None:
+    """An item's page is a web page, or (for a feed file only) a local file."""
+    if not item.url:
+        raise InputError("the item has no link", item.key, kind="link")
+    if is_url(item.url):
+        return
+    if is_url(item.feed):  # a web feed must not make dyads read local files
+        raise InputError("a web feed's item links outside the web", item.url, kind="link")
+    scheme = urlsplit(item.url).scheme.lower()
+    if scheme not in ("", "file") and len(scheme) > 1:  # one letter: a Windows drive letter
+        raise InputError(f"a link that is neither a web page nor a file ({scheme}:)", item.url, kind="link")
