@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -35,7 +36,8 @@ def client(demo_db, pipeline):
     from dyads.serve.app import create_app
 
     app = create_app(demo_db, TOKEN, pipeline_factory=lambda: pipeline)
-    with TestClient(app) as c:
+    # Host: localhost, as a browser on this machine sends it (the app refuses other hosts)
+    with TestClient(app, base_url="http://localhost") as c:
         yield c
 
 
@@ -200,9 +202,9 @@ def test_malformed_and_oversize_articles(client):
     assert client.post("/api/articles", json=[], headers=AUTH).status_code == 422
     assert client.post("/api/articles", json={"text": "x", "published": "not a date"}, headers=AUTH).status_code == 422
     assert client.post("/api/articles", content=b"{broken", headers={**AUTH, "Content-Type": "application/json"}).status_code == 422
-    huge_article = client.post("/api/articles", json={"id": "big", "text": "word " * 50_000}, headers=AUTH)
-    assert huge_article.status_code == 413 and "limit" in huge_article.json()["detail"]
-    huge_body = json.dumps([{"text": "word " * 30_000}] * 20).encode()
+    too_many = client.post("/api/articles", json=[{"text": "x"}] * 101, headers=AUTH)
+    assert too_many.status_code == 413 and "at most 100" in too_many.json()["detail"]
+    huge_body = json.dumps([{"id": "big", "text": "word " * 30_000}] * 20).encode()
     assert len(huge_body) > 2 * 1024 * 1024
     resp = client.post("/api/articles", content=huge_body, headers={**AUTH, "Content-Type": "application/json"})
     assert resp.status_code == 413 and "larger than" in resp.json()["detail"]
@@ -274,3 +276,139 @@ def test_code_through_a_server_needs_its_token(dyads, fixtures_dir, monkeypatch)
     monkeypatch.delenv("DYADS_TOKEN", raising=False)
     proc = dyads("code", fixtures_dir / "putin_bennett_call.txt", "--server", "http://127.0.0.1:9")
     assert proc.returncode == 2 and "--token" in proc.stderr_text and "Traceback" not in proc.stderr_text
+
+
+# -- edges: no client input gives a 500 (issue 15) -------------------------------------
+
+def test_paging_out_of_range_is_422(client):
+    from dyads.serve.limits import MAX_OFFSET
+
+    for path, params in (("/api/events", {"offset": 2**63}), ("/api/articles", {"offset": 2**63}),
+                         ("/api/events", {"offset": 2**64 + 1}), ("/api/articles", {"offset": -1}),
+                         ("/api/events", {"limit": 1001}), ("/api/network", {"min_weight": 2**63}),
+                         ("/api/events", {"min_confidence": "nan"}), ("/api/events", {"min_confidence": "inf"})):
+        resp = client.get(path, params=params)
+        assert resp.status_code == 422, (path, params, resp.text)
+        assert resp.json()["detail"][0]["loc"][-1] in params
+    last = client.get("/api/articles", params={"offset": MAX_OFFSET})
+    assert last.status_code == 200 and last.json()["items"] == []
+    assert client.get("/api/events", params={"offset": MAX_OFFSET}).json()["items"] == []
+
+
+_PARAMS = ("limit", "offset", "min_weight", "min_confidence", "since", "until", "actor", "recipient", "type",
+           "factuality", "all", "search", "article_id", "sort", "desc", "by", "a", "b")
+_GETS = ("/api/events", "/api/articles", "/api/actors", "/api/dyad", "/api/contacts", "/api/stats",
+         "/api/network", "/api/events/{}", "/api/articles/{}")
+
+
+def _query_value():
+    from hypothesis import strategies as st
+
+    return st.one_of(st.integers(min_value=-2**70, max_value=2**70).map(str), st.text(max_size=40),
+                     st.sampled_from(["nan", "inf", "-inf", "1e309", "", "0", "RUS", "ISR", "2022-03-01", "9999-12-31",
+                                      "0001-01-01", "%", "_", "'", "true", "month", "asserted", CALL]))
+
+
+def test_query_parameters_never_give_500(client):
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(path=st.sampled_from(_GETS), segment=_query_value(),
+           params=st.lists(st.tuples(st.sampled_from(_PARAMS), _query_value()), max_size=6))
+    def probe(path, segment, params):
+        url = path.format(quote(segment, safe="") or "x")
+        resp = client.get(url, params=params)
+        assert resp.status_code < 500, (url, params, resp.text[:300])
+
+    probe()
+
+
+def test_nan_and_infinity_in_a_posted_body_become_null(client):
+    raw = b'[{"id": "api-nan", "text": "Greece and Turkey held talks in Athens.", "score": NaN, ' \
+          b'"nested": {"values": [1.5, Infinity, -Infinity]}}, {"id": "api-fine", "text": "Spain met Italy.", "n": 2}]'
+    resp = client.post("/api/articles", content=raw, headers={**AUTH, "Content-Type": "application/json"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["articles"] == 2
+    con = client.app.state.bench.store.con
+    stored = dict(con.execute("SELECT id, extra FROM articles WHERE id IN ('api-nan', 'api-fine')").fetchall())
+
+    def strict(text):  # a JSON reader that refuses NaN/Infinity, as browsers' and DuckDB's do
+        return json.loads(text, parse_constant=lambda word: pytest.fail(f"{word} stored"))
+
+    assert strict(stored["api-nan"]) == {"score": None, "nested": {"values": [1.5, None, None]}}
+    assert strict(stored["api-fine"]) == {"n": 2}
+
+
+def test_host_header_must_name_this_server(client):
+    evil = client.get("/api/types", headers={"Host": "rebound.example.com"})
+    assert evil.status_code == 400 and "--allow-host" in evil.json()["detail"]
+    assert client.post("/api/articles", json={"text": "x"}, headers={**AUTH, "Host": "evil:80"}).status_code == 400
+    for host in ("localhost", "LOCALHOST:8000", "127.0.0.1:8000", "[::1]:8000", "localhost."):
+        assert client.get("/api/types", headers={"Host": host}).status_code == 200, host
+
+
+def test_long_texts_are_coded_in_passes_of_bounded_size(client, pipeline, monkeypatch):
+    """Memory per request follows the characters in one pass of the pipeline: longer
+    texts are coded in parts (as `dyads code --max-chars` does) and short ones grouped
+    up to the same size, never the whole body at once."""
+    import dyads.serve.app as served
+
+    passes: list[int] = []
+
+    class Counting:  # the real pipeline, with the size of every pass it is given noted
+        model_name = pipeline.model_name
+
+        def code(self, articles):
+            articles = list(articles)
+            passes.append(sum(len(a.body) for a in articles))
+            return pipeline.code(articles)
+
+    monkeypatch.setattr(served, "MAX_TEXT", 2000)
+    monkeypatch.setattr(client.app.state.bench, "_pipeline", Counting())
+    talks = "Greece and Turkey held talks in Athens on Monday. "
+    body = [{"id": f"api-short-{n}", "text": talks * 15} for n in range(3)] + [{"id": "api-long", "text": talks * 110}]
+    resp = client.post("/api/articles", json=body, headers=AUTH)
+    assert resp.status_code == 200, resp.text
+    ids = [item["id"] for item in resp.json()["items"]]
+    assert ids[:3] == [f"api-short-{n}" for n in range(3)]
+    assert ids[3:] == [f"api-long#part{n}" for n in (1, 2, 3)]  # 5,500 characters in parts of at most 2,000
+    assert len(passes) >= 4 and max(passes) <= 2000 and sum(passes) >= 3 * 700 + 5000
+    assert client.get("/api/articles/api-long#part2".replace("#", "%23")).json()["text"].startswith("Greece")
+
+
+def test_passes_keep_to_the_budget():
+    from dyads.models import Article
+    from dyads.serve.app import passes
+
+    articles = [Article(id=str(n), text="x" * size) for n, size in enumerate([300, 300, 500, 1000, 50, 50])]
+    runs = [[a.id for a in run] for run in passes(articles, 1000)]
+    assert runs == [["0", "1"], ["2"], ["3"], ["4", "5"]]
+    assert list(passes([], 1000)) == []
+
+
+_NASTY_BODIES = {
+    "NaN as the text": b'{"text": NaN}',
+    "Infinity as the id": b'{"id": Infinity, "text": "Greece met Turkey."}',
+    "lone surrogate in the title": b'{"title": "\\udc00 x", "text": "Greece met Turkey."}',
+    "lone surrogate in the id": b'{"id": "\\ud800", "text": "Greece met Turkey."}',
+    "lone surrogate as a field name": b'{"text": "Greece met Turkey.", "\\ud800": 1}',
+    "nesting past the recursion limit": b'{"text": "Greece met Turkey.", "e": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    "a number of 5000 digits": b'{"text": "Greece met Turkey.", "e": ' + b"9" * 5000 + b"}",
+    "bytes that are not UTF-8": b'{"text": "Greece met Turkey \xff\xfe."}',
+    "a list of nulls": b"[null, null]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_NASTY_BODIES))
+def test_malformed_bodies_are_refused_with_a_reason_not_a_500(client, name):
+    resp = client.post("/api/articles", content=_NASTY_BODIES[name], headers={**AUTH, "Content-Type": "application/json"})
+    assert resp.status_code in (400, 422), resp.text
+    assert resp.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [b'{"action": "accept", "reviewer": "\\ud800"}',
+                                  b'{"action": "change", "reviewer": "ann", "type": NaN}'])
+def test_malformed_reviews_are_422_not_500(client, body):
+    event_id = _call_event(client)["id"]
+    resp = client.post(f"/api/events/{event_id}/review", content=body, headers={**AUTH, "Content-Type": "application/json"})
+    assert resp.status_code == 422, resp.text

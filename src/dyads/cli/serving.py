@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import List
 
 import typer
 
@@ -11,6 +12,7 @@ from dyads.cli.app import app, err, user_errors
 from dyads.errors import DyadsError, StoreError
 from dyads.store import DEFAULT_DB, Store
 
+WILDCARDS = ("0.0.0.0", "::", "")  # bind addresses that are no host name a client would use
 review_app = typer.Typer(help="Human reviews of coded events.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 
@@ -22,18 +24,26 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     token: str = typer.Option(None, "--token", help="Token for write endpoints (default: $DYADS_TOKEN, else a new one)."),
+    allow_host: List[str] = typer.Option([], "--allow-host", metavar="NAME",
+                                         help="Also answer requests for this host name (repeatable; '*' for any). "
+                                              "Requests naming another host in their Host header are refused, "
+                                              "so web pages cannot reach the server through DNS rebinding."),
 ) -> None:
     """Run the workbench: JSON API, review log and dashboard on http://HOST:PORT/."""
     import uvicorn
 
     from dyads.serve.app import create_app
+    from dyads.serve.guards import allowed_hosts
 
     generated = not (token or os.environ.get("DYADS_TOKEN"))
     token = token or os.environ.get("DYADS_TOKEN") or secrets.token_urlsafe(24)
     if not Path(db).exists():
         err.print(f"note: {db} does not exist yet; starting with an empty store", highlight=False)
-    application = create_app(db, token)
+    application = create_app(db, token, allowed_hosts=allowed_hosts(host, allow_host))
     err.print(f"dyads workbench on http://{host}:{port}/  (store: {db})", highlight=False, soft_wrap=True)
+    if host in WILDCARDS and not allow_host:
+        err.print(f"note: {host} listens on every address, but only requests for 127.0.0.1 or localhost are "
+                  "answered: name the host others reach this machine by with --allow-host NAME", highlight=False)
     if generated:
         err.print(f"write token (for reviews and POST /api/articles): {token}", highlight=False, soft_wrap=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")

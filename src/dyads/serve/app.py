@@ -13,9 +13,11 @@ import threading
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Iterator, Literal
+from typing import Any, AsyncIterator, Callable, Iterable, Iterator, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -23,17 +25,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dyads.errors import InputError
 from dyads.ingest import article_from_record
+from dyads.ingest.screen import split_long
+from dyads.models import Article
 from dyads.pipeline import Pipeline
 from dyads.query import SORTABLE, EventFilter, _mentions_for, count_events, event_records, record_from_row
 from dyads import analysis as an
 from dyads.merge.clusters import update_clusters
 from dyads.serve import reviews as rv
+from dyads.serve.guards import LOOPBACK, BodyLimit, HostCheck
+from dyads.serve.jsonvalues import finite
+from dyads.serve.limits import MAX_ARTICLES, MAX_BODY, MAX_LIMIT, MAX_OFFSET, MAX_TEXT
 from dyads.store import Store
 
-MAX_BODY = 2 * 1024 * 1024  # bytes per request
-MAX_TEXT = 200_000  # characters per article
-MAX_ARTICLES = 100  # per request
-MAX_LIMIT = 1000
 STATIC = Path(__file__).parent / "static"
 FACTUALITY = ("asserted", "negated", "hypothetical", "future")
 _bearer = HTTPBearer(auto_error=False)
@@ -79,40 +82,18 @@ def plover_types() -> list[str]:
     return sorted(Ontology.load().types)
 
 
-class BodyLimit:
-    """ASGI middleware: 413 for a request body over ``limit`` bytes (declared or streamed)."""
+class EscapedJSON(JSONResponse):
+    """JSON with everything outside ASCII written as \\u escapes: a lone surrogate (which
+    JSON can escape but UTF-8 cannot hold) is sent as such an escape instead of failing."""
 
-    def __init__(self, app, limit: int = MAX_BODY) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            return await _too_large(self.limit)(scope, receive, send)
-        seen = 0
-
-        async def counting_receive():
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _BodyTooLarge()
-            return message
-
-        try:
-            await self.app(scope, counting_receive, send)
-        except _BodyTooLarge:
-            await _too_large(self.limit)(scope, receive, send)
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"detail": f"request body is larger than {limit} bytes"}, status_code=413)
+async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 naming what is wrong, like FastAPI's own answer; but that one echoes the input,
+    and an input holding NaN or a lone surrogate cannot be written as JSON in UTF-8 (a 500)."""
+    return EscapedJSON({"detail": finite(jsonable_encoder(exc.errors()))}, status_code=422)
 
 
 class Workbench:
@@ -190,8 +171,10 @@ def _rows(con, sql: str, params: list | None = None) -> list[dict]:
     return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in zip(names, row)} for row in cur.fetchall()]
 
 
-def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], Any] | None = None) -> FastAPI:
-    """The workbench app over the store at ``db_path``; write endpoints need ``token``."""
+def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], Any] | None = None,
+               allowed_hosts: Iterable[str] = LOOPBACK) -> FastAPI:
+    """The workbench app over the store at ``db_path``; write endpoints need ``token``;
+    requests whose Host header is not among ``allowed_hosts`` are refused (400)."""
     if not token:
         raise ValueError("the workbench needs a non-empty token")
     bench = Workbench(db_path, token, pipeline_factory)
@@ -203,7 +186,9 @@ def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], A
     app = FastAPI(title="dyads workbench", version="1", description="Coded political events: browse, code, review.",
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.bench = bench
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(HostCheck, allowed=list(allowed_hosts))  # added last: runs first, before any body is read
 
     def require_token(creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
         if creds is None or creds.scheme.lower() != "bearer":
@@ -225,7 +210,7 @@ def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], A
 def _register_reads(app: FastAPI, bench: Workbench) -> None:
     @app.get("/api/events", summary="Events matching the filters, paged")
     def list_events(flt: EventFilter = Depends(_filter), limit: int = Query(50, ge=1, le=MAX_LIMIT),
-                    offset: int = Query(0, ge=0), sort: str = Query("date_start"), desc: bool = False) -> dict:
+                    offset: int = Query(0, ge=0, le=MAX_OFFSET), sort: str = Query("date_start"), desc: bool = False) -> dict:
         if sort not in SORTABLE:
             raise HTTPException(422, f"sort must be one of {', '.join(SORTABLE)}")
         with bench.con() as con:
@@ -238,7 +223,7 @@ def _register_reads(app: FastAPI, bench: Workbench) -> None:
             return _event(con, event_id)
 
     @app.get("/api/articles", summary="Articles, newest first, paged")
-    def list_articles(limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0),
+    def list_articles(limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                       search: str | None = Query(None, max_length=200)) -> dict:
         where, params = ("WHERE a.title ILIKE ? OR a.text ILIKE ?", [f"%{search}%"] * 2) if search else ("", [])
         with bench.con() as con:
@@ -298,7 +283,7 @@ def _register_reads(app: FastAPI, bench: Workbench) -> None:
             raise HTTPException(422, str(exc)) from None
 
     @app.get("/api/network", summary="Actor network: nodes and directed edges weighted by (clustered) events")
-    def network(flt: EventFilter = Depends(_filter), min_weight: int = Query(1, ge=1)) -> dict:
+    def network(flt: EventFilter = Depends(_filter), min_weight: int = Query(1, ge=1, le=MAX_OFFSET)) -> dict:
         with bench.con() as con:
             graph = an.network(con, flt)
         edges = [{"source": u, "target": v, **d} for u, v, d in graph.edges(data=True) if d["weight"] >= min_weight]
@@ -341,16 +326,13 @@ def _register_writes(app: FastAPI, bench: Workbench, require_token: Callable) ->
             raise HTTPException(422, "no articles in the body")
         if len(items) > MAX_ARTICLES:
             raise HTTPException(413, f"at most {MAX_ARTICLES} articles per request, not {len(items)}")
-        articles = [_article(item, n) for n, item in enumerate(items)]
-        pipeline = bench.pipeline()
-        with bench.coding:  # outside the store lock: reads and reviews go on meanwhile
-            coded = list(pipeline.code(articles))
+        # longer texts in parts, as `dyads code` codes them (--max-chars)
+        articles = [part for n, item in enumerate(items) for part in split_long(_article(item, n), MAX_TEXT)]
+        _code_and_save(bench, articles)
         with bench.con() as con:
-            for c in coded:
-                bench.store.save(c, model=getattr(pipeline, "model_name", ""))
-            update_clusters(con, [c.article.id for c in coded])
-            results = [{"id": c.article.id, "events": _records(con, EventFilter(article_id=c.article.id, factuality=[]))}
-                       for c in coded]
+            update_clusters(con, [a.id for a in articles])
+            results = [{"id": a.id, "events": _records(con, EventFilter(article_id=a.id, factuality=[]))}
+                       for a in articles]
         return {"articles": len(results), "events": sum(len(r["events"]) for r in results), "items": results}
 
     @app.post("/api/events/{event_id}/review", summary="Accept, reject or correct an event",
@@ -367,10 +349,36 @@ def _register_writes(app: FastAPI, bench: Workbench, require_token: Callable) ->
             return _event(con, event_id)
 
 
-def _article(item: ArticleIn, n: int):
-    if len(item.text) > MAX_TEXT:
-        raise HTTPException(413, f"article {item.id or n}: text is {len(item.text)} characters; the limit is {MAX_TEXT}")
+def _article(item: ArticleIn, n: int) -> Article:
+    """The Article of a posted record; NaN and Infinity (which Python's JSON reader lets
+    through) become null, as strict JSON must write them."""
     try:
-        return article_from_record(item.model_dump(), f"request item {n}", f"api-{secrets.token_hex(6)}")
+        return article_from_record(finite(item.model_dump()), f"request item {n}", f"api-{secrets.token_hex(6)}")
     except InputError as exc:
         raise HTTPException(422, str(exc)) from None
+
+
+def _code_and_save(bench: Workbench, articles: list[Article]) -> None:
+    pipeline = bench.pipeline()
+    for group in passes(articles, MAX_TEXT):
+        with bench.coding:  # outside the store lock: reads and reviews go on meanwhile
+            coded = list(pipeline.code(group))
+        with bench.con():
+            for c in coded:
+                bench.store.save(c, model=getattr(pipeline, "model_name", ""))
+
+
+def passes(articles: list[Article], budget: int) -> Iterator[list[Article]]:
+    """The articles in runs of at most ``budget`` characters (one longer article alone):
+    each run goes through the pipeline on its own, so a request's memory is bounded by
+    ``budget``, not by the size of its body."""
+    run: list[Article] = []
+    size = 0
+    for article in articles:
+        if run and size + len(article.body) > budget:
+            yield run
+            run, size = [], 0
+        run.append(article)
+        size += len(article.body)
+    if run:
+        yield run
