@@ -378,12 +378,12 @@ def test_long_texts_are_coded_in_passes_of_bounded_size(client, pipeline, monkey
 
 def test_passes_keep_to_the_budget():
     from dyads.models import Article
-    from dyads.serve.app import passes
+    from dyads.pipeline import bounded_batches
 
-    articles = [Article(id=str(n), text="x" * size) for n, size in enumerate([300, 300, 500, 1000, 50, 50])]
-    runs = [[a.id for a in run] for run in passes(articles, 1000)]
-    assert runs == [["0", "1"], ["2"], ["3"], ["4", "5"]]
-    assert list(passes([], 1000)) == []
+    articles = [Article(id=str(n), text="x" * size) for n, size in enumerate([300, 300, 500, 1000, 50, 50, 50])]
+    runs = [[a.id for a in run] for run in bounded_batches(articles, 2, 1000)]
+    assert runs == [["0", "1"], ["2"], ["3"], ["4", "5"], ["6"]]
+    assert list(bounded_batches([], 2, 1000)) == []
 
 
 _NASTY_BODIES = {

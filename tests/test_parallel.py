@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import signal
 import subprocess
@@ -240,3 +241,31 @@ def test_a_killed_worker_is_replaced_and_its_articles_reported(corpus: Path, tmp
     again = dyads("code", str(big), "--db", str(db), "--workers", "2", "--json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["articles"] == len(lost), "a re-run codes what the dead worker held"
+
+
+def test_a_lost_dask_worker_loses_only_its_shard(tmp_path: Path) -> None:
+    """With Dask retrying no task, a killed worker's shard is reported and the others coded."""
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    per_shard = 30
+    for s in range(6):
+        write_jsonl(shards / f"s{s}.jsonl", [{**article(i, TEXTS[i % len(TEXTS)]), "id": f"d{s}-{i}"} for i in range(per_shard)])
+    out = tmp_path / "out"
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    proc = subprocess.Popen([*DYADS, "code", str(shards), "--cluster", "local", "--out", str(out), "--workers", "2", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 240
+    while not (out / "_done").exists() or not any((out / "_done").iterdir()):
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "no shard finished"
+        time.sleep(0.2)
+    workers = [p for p in psutil.Process(proc.pid).children(recursive=True) if "spawn_main" in " ".join(p.cmdline())
+               and not p.children()]  # a nanny's worker process (the nanny is its parent)
+    assert workers
+    workers[0].send_signal(signal.SIGKILL)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 3, stderr
+    summary = json.loads(stdout)
+    lost = [s for s in summary["skipped"] if s["kind"] == "worker"]
+    assert lost and all("KilledWorker" in s["reason"] for s in lost)
+    assert summary["articles"] + per_shard * len(lost) == 6 * per_shard

@@ -223,13 +223,24 @@ def code_on_cluster(paths: Iterable[str], out: str, cluster: str, config: Pipeli
     local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) if cluster == "local" else None
     try:
         with Client(local or cluster) as client:
-            futures = [client.submit(code_shard, i, url, out, config, published, resume, options, pure=False) for i, url in enumerate(shards)]
+            futures = {client.submit(code_shard, i, url, out, config, published, resume, options, pure=False): url
+                       for i, url in enumerate(shards)}
             for future in as_completed(futures):
-                _add(summary, future.result())
+                _add(summary, _result(future, futures[future]))
     finally:
         if local is not None:
             local.close()
     return summary
+
+
+def _result(future, url: str) -> ShardResult:
+    """The shard's result; a shard whose task failed (its worker died more often than Dask
+    retries a task, or it raised) is reported whole, and the other shards go on."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - KilledWorker, or the task's own error: reported, not raised
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return ShardResult(url, skipped=[(url, f"shard not coded ({reason}); a re-run codes it", "worker")])
 
 
 def _add(summary: RunSummary, result: ShardResult) -> None:

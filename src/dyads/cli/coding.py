@@ -17,7 +17,7 @@ from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_error
 from dyads.errors import EXIT_SKIPPED, DyadsError, UsageError
 from dyads.export import FORMATS, write_records
 from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, date_option, ingest_options, skip_log_file
-from dyads.ingest import read_inputs
+from dyads.ingest import Skipped, read_inputs
 from dyads.parallel import ParallelCoder
 from dyads.pipeline import Pipeline, PipelineConfig
 from dyads.query import EventFilter, event_records
@@ -139,7 +139,8 @@ def _code_through_server(records: Iterable, url: str, token: str | None, summary
     payload = ({"id": a.id, "title": a.title, "dek": a.dek, "text": a.text, "url": a.url, "source": a.source,
                 "published": a.published.isoformat() if a.published else None, **a.extra}
                for a in articles_only(records, summary))
-    result = submit(url, token, payload)
+    result = submit(url, token, payload,
+                    on_skip=lambda rec_id, reason: summary.skip(Skipped(rec_id, reason, "too large")))
     summary.articles += result["articles"]
     summary.events += result["events"]
 

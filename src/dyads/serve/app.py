@@ -27,7 +27,7 @@ from dyads.errors import InputError
 from dyads.ingest import article_from_record
 from dyads.ingest.screen import split_long
 from dyads.models import Article
-from dyads.pipeline import Pipeline
+from dyads.pipeline import Pipeline, bounded_batches
 from dyads.query import SORTABLE, EventFilter, _mentions_for, count_events, event_records, record_from_row
 from dyads import analysis as an
 from dyads.merge.clusters import update_clusters
@@ -360,25 +360,9 @@ def _article(item: ArticleIn, n: int) -> Article:
 
 def _code_and_save(bench: Workbench, articles: list[Article]) -> None:
     pipeline = bench.pipeline()
-    for group in passes(articles, MAX_TEXT):
+    for group in bounded_batches(articles, MAX_ARTICLES, MAX_TEXT):
         with bench.coding:  # outside the store lock: reads and reviews go on meanwhile
             coded = list(pipeline.code(group))
         with bench.con():
             for c in coded:
                 bench.store.save(c, model=getattr(pipeline, "model_name", ""))
-
-
-def passes(articles: list[Article], budget: int) -> Iterator[list[Article]]:
-    """The articles in runs of at most ``budget`` characters (one longer article alone):
-    each run goes through the pipeline on its own, so a request's memory is bounded by
-    ``budget``, not by the size of its body."""
-    run: list[Article] = []
-    size = 0
-    for article in articles:
-        if run and size + len(article.body) > budget:
-            yield run
-            run, size = [], 0
-        run.append(article)
-        size += len(article.body)
-    if run:
-        yield run
