@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -310,3 +314,104 @@ def test_demonyms_ner_missed_or_with_a_stance_prefix(parser, nlp):
     assert places["Salvadoran"].country == "SLV"
     stances = _parse(parser, nlp, "Pro-Russian separatists and anti-American protesters clashed.")
     assert stances["Pro-Russian"].country == "RUS" and stances["anti-American"].country == "USA"
+
+
+# -- the gazetteer cache, built by several processes at once (issue 15) -------------------
+
+# Run in fresh processes with the cache folder of the test (XDG_CACHE_HOME).
+_BUILD = "from dyads.place.gazetteer import load_gazetteer; load_gazetteer()"
+_ANSWERS = """
+import json
+import time
+from dyads.place.gazetteer import load_gazetteer
+g = load_gazetteer()
+print(json.dumps([len(g), [c.geonameid for c in g.lookup("Lviv")], g.demonym("Texan").name,
+                  g.country("GTM").name, g.nearest(50.45, 30.52).name]))
+"""
+# Each writer waits for the others, then writes the cache: the writes overlap for certain.
+# A build pickles its name index in its own order (string hashes are seeded per process);
+# each writer orders the index its own way so that, as theirs, the writers' bytes differ.
+_WRITE_AT_ONCE = """
+import pickle, sys, time
+from pathlib import Path
+from dyads.place import gazetteer
+path, ready, go, turn = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+with open(path, "rb") as fh:
+    entries, index, *rest = pickle.load(fh)
+keys = list(index)
+index = {k: index[k] for k in keys[turn * 1000:] + keys[:turn * 1000]}
+ready.touch()
+while not go.exists():
+    time.sleep(0.005)
+try:
+    gazetteer._write_cache(path, (entries, index, *rest))
+except OSError:  # as load_gazetteer: a cache that cannot be written is built again next time
+    pass
+"""
+
+
+def _answers(gazetteer) -> list:
+    return [len(gazetteer), [c.geonameid for c in gazetteer.lookup("Lviv")], gazetteer.demonym("Texan").name,
+            gazetteer.country("GTM").name, gazetteer.nearest(50.45, 30.52).name]
+
+
+def _python(cache_home, *args, **kw) -> subprocess.Popen:
+    """A fresh Python process running the code given, with the test's cache folder."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    return subprocess.Popen([sys.executable, "-c", *map(str, args)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, **kw)
+
+
+def _wait(procs) -> None:
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err.decode()
+
+
+def _only_the_cache(cache_home):
+    """The cache folder holds one file, the cache: no temporary file is left."""
+    files = list((cache_home / "dyads").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".pkl", files
+    return files[0]
+
+
+def _loads_without_rebuilding(cache_home, cache) -> list:
+    """The answers of a fresh process that reads the cache; a cache it could not read would
+    be built and written again (a new file), so the file must be the same one."""
+    before = cache.stat()
+    proc = _python(cache_home, _ANSWERS)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err.decode()
+    after = cache.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), "the cache was rebuilt"
+    return json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def cache_built_at_once(tmp_path_factory):
+    """An empty cache folder that three processes build the gazetteer into at the same time."""
+    cache_home = tmp_path_factory.mktemp("cache")
+    _wait([_python(cache_home, _BUILD) for _ in range(3)])
+    return cache_home
+
+
+@pytest.mark.slow
+def test_cache_built_by_processes_at_once_loads_and_answers_as_a_build(cache_built_at_once, gazetteer):
+    cache = _only_the_cache(cache_built_at_once)
+    assert _loads_without_rebuilding(cache_built_at_once, cache) == _answers(gazetteer)
+
+
+@pytest.mark.slow
+def test_cache_written_by_processes_at_the_same_moment_is_whole(cache_built_at_once, gazetteer, tmp_path):
+    cache = _only_the_cache(cache_built_at_once)
+    for round_ in range(2):
+        go = tmp_path / f"go{round_}"
+        ready = [tmp_path / f"ready{round_}-{turn}" for turn in range(4)]
+        writers = [_python(cache_built_at_once, _WRITE_AT_ONCE, cache, flag, go, turn) for turn, flag in enumerate(ready)]
+        deadline = time.time() + 300
+        while not all(flag.exists() for flag in ready) and time.time() < deadline:
+            time.sleep(0.01)
+        go.touch()
+        _wait(writers)
+        cache = _only_the_cache(cache_built_at_once)
+        assert _loads_without_rebuilding(cache_built_at_once, cache) == _answers(gazetteer)

@@ -16,6 +16,7 @@ import json
 import re
 import sys
 import zlib
+from collections import deque
 from datetime import date
 from pathlib import Path
 from typing import IO, Iterator
@@ -70,12 +71,16 @@ def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
 def read_jsonl(stream: IO[bytes], name: str, published: date | None,
                max_bytes: int = _DEFAULT.max_bytes) -> Iterator[Record]:
     stem = _stem(name)
+    empty = True  # reported like an empty .txt: a file that gives nothing is not a success
     for lineno, raw in enumerate(_lines(stream, max_bytes), start=1):
         origin = f"{name}:{lineno}"
         if raw is None:
             yield Skipped(origin, f"line longer than {max_bytes:,} bytes", "too large")
         elif raw.strip():
             yield _jsonl_record(raw, origin, f"{stem}-{lineno}", published)
+        empty = empty and not (raw is None or raw.strip())
+    if empty:
+        yield Skipped(name, "empty file", "empty")
 
 
 def _jsonl_record(raw: bytes, origin: str, fallback_id: str, published: date | None) -> Record:
@@ -98,10 +103,14 @@ def _jsonl_record(raw: bytes, origin: str, fallback_id: str, published: date | N
 def read_csv(stream: IO[bytes], name: str, published: date | None,
              max_bytes: int = _DEFAULT.max_bytes) -> Iterator[Record]:
     """Rows of a CSV with a header naming a ``text`` column; a row with a bad byte, more
-    fields than the header or no text, or a line over ``max_bytes``, is skipped with its line."""
+    fields than the header or no text, or a line over ``max_bytes``, is skipped with its line.
+    A quote left open is reported at its line and the rows it swallowed are read again."""
     too_long: list[int] = []  # line numbers, reported as the rows around them are read
     csv.field_size_limit(max(max_bytes, csv.field_size_limit()))
-    reader = csv.DictReader(_csv_lines(stream, max_bytes, too_long), restkey=_EXTRA_FIELDS)
+    lines = _CsvLines(stream, max_bytes, too_long)
+    # strict: a quote that closes a field and is followed by more text is an error, not
+    # glued on; that is how a quote left open, paired with the next row's, is found.
+    reader = csv.DictReader(lines, restkey=_EXTRA_FIELDS, strict=True)
     try:
         fields = reader.fieldnames
     except csv.Error as exc:
@@ -113,36 +122,113 @@ def read_csv(stream: IO[bytes], name: str, published: date | None,
     if "text" not in fields or _has_bad_bytes(fields):
         yield Skipped(name, "CSV needs a header row with a 'text' column", "csv")
         return
-    for record in itertools.chain(_csv_rows(reader, name, published), [None]):
+    rows = 0
+    for record in itertools.chain(_csv_rows(reader, lines, name, published), [None]):
+        rows += len(too_long) + (record is not None)
         yield from (Skipped(f"{name}:{n}", f"line longer than {max_bytes:,} bytes", "too large") for n in too_long)
         too_long.clear()
         if record is not None:
             yield record
+    if not rows:
+        yield Skipped(name, "no rows under the header", "empty")
 
 
-def _csv_lines(stream: IO[bytes], max_bytes: int, too_long: list[int]) -> Iterator[str]:
-    """Decoded lines (bad bytes kept as lone surrogates, found per row); an over-long line
-    is replaced by an empty one and its number noted."""
+class _CsvLines:
+    """The decoded lines the csv reader reads (bad bytes kept as lone surrogates, found per
+    row; an over-long line replaced by an empty one and its number noted), numbered. The
+    lines of the record being read are kept: when a quote left open swallowed the rows
+    after it, those lines are handed to the reader again."""
+
+    def __init__(self, stream: IO[bytes], max_bytes: int, too_long: list[int]) -> None:
+        # Blank lines before the header are passed over: a file of blank lines is empty.
+        self._lines = itertools.dropwhile(lambda line: not line[1].strip(),
+                                          _numbered_csv_lines(stream, max_bytes, too_long))
+        self._again: deque[tuple[int, str]] = deque()
+        self.record: list[tuple[int, str]] = []  # (line number, text) of the record being read
+        self.lineno = 0  # the line last read: where the record just read ends
+
+    def __iter__(self) -> "_CsvLines":
+        return self
+
+    def __next__(self) -> str:
+        self.lineno, text = self._again.popleft() if self._again else next(self._lines)
+        self.record.append((self.lineno, text))
+        return text
+
+    def start_record(self) -> None:
+        self.record = []
+
+    def read_again(self, lines: list[tuple[int, str]]) -> None:
+        self._again.extendleft(reversed(lines))
+
+
+def _numbered_csv_lines(stream: IO[bytes], max_bytes: int, too_long: list[int]) -> Iterator[tuple[int, str]]:
     for lineno, line in enumerate(_lines(stream, max_bytes), start=1):
         if line is None:
             too_long.append(lineno)
-            yield "\n"
+            yield lineno, "\n"
             continue
         text = line.decode("utf-8", errors="surrogateescape")
-        yield text.removeprefix("\ufeff") if lineno == 1 else text
+        yield lineno, text.removeprefix("\ufeff") if lineno == 1 else text
 
 
-def _csv_rows(reader: csv.DictReader, name: str, published: date | None) -> Iterator[Record]:
+def _csv_rows(reader: csv.DictReader, lines: _CsvLines, name: str, published: date | None) -> Iterator[Record]:
     stem = _stem(name)
     while True:
+        lines.start_record()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Skipped(f"{name}:{reader.line_num}", f"malformed CSV: {exc}", "csv")
+            yield _malformed_record(exc, lines, name)
             continue
-        yield _csv_record(row, f"{name}:{reader.line_num}", f"{stem}-{reader.line_num}", published)
+        yield _csv_record(row, f"{name}:{lines.lineno}", f"{stem}-{lines.lineno}", published)
+
+
+def _malformed_record(exc: csv.Error, lines: _CsvLines, name: str) -> Skipped:
+    """The record the reader failed on; a quote left open is reported at its own line, and
+    the lines after it, which it swallowed, are read again as rows."""
+    opened = _open_quote_line(lines.record)
+    swallowed = [line for line in lines.record if opened is not None and line[0] > opened]
+    at_end = "unexpected end of data" in str(exc)
+    if opened is not None and not (swallowed or at_end):
+        return Skipped(f"{name}:{opened}", f"malformed CSV: a quote inside a quoted field is not doubled ({exc})", "csv")
+    if opened is None:  # not a quote's doing (a field over the size limit, a bare carriage return)
+        return Skipped(f"{name}:{lines.lineno}", f"malformed CSV: {exc}", "csv")
+    lines.read_again(swallowed)
+    ran_to = "the end of the file" if at_end else f"line {lines.lineno}"
+    if "field larger than field limit" in str(exc):  # a quote left open, or a field truly that long
+        ran_to += f" and grew over the size limit of {csv.field_size_limit():,} characters"
+    return Skipped(f"{name}:{opened}", f"unterminated quote: the quoted field opened on this line ran on to "
+                                       f"{ran_to}{_read_again(swallowed)}", "csv")
+
+
+def _read_again(swallowed: list[tuple[int, str]]) -> str:
+    if not swallowed:
+        return ""
+    first, last = swallowed[0][0], swallowed[-1][0]
+    return f"; line {first} is read again" if first == last else f"; lines {first}-{last} are read again"
+
+
+def _open_quote_line(record: list[tuple[int, str]]) -> int | None:
+    """The line of the quote that opened the field the reader failed in: a field still open
+    at the end of the record, or one closed by a quote with more text after it (the quote
+    meant to open a field of a later row). None when no quoted field is at fault."""
+    state, opened = "field start", None
+    for lineno, text in record:
+        for char in text:
+            if state == "quoted":
+                state = "quote in quoted" if char == '"' else "quoted"
+            elif state == "quote in quoted":  # a doubled quote, or the end of the field
+                if char not in '",\r\n':
+                    return opened  # where the csv reader failed: the field closed too early
+                state = "quoted" if char == '"' else "field start"
+            elif state == "field start" and char == '"':
+                state, opened = "quoted", lineno
+            else:
+                state = "field start" if char in ",\r\n" else "plain"
+    return opened if state == "quoted" else None
 
 
 def _csv_record(row: dict, origin: str, fallback_id: str, published: date | None) -> Record:

@@ -54,6 +54,7 @@ import math
 import os
 import pickle
 import re
+import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -635,11 +636,25 @@ def load_gazetteer(use_cache: bool = True) -> Gazetteer:
     gaz = build_gazetteer()
     if use_cache:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(gaz._parts(), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
+            _write_cache(path, gaz._parts())
         except OSError:
-            pass
+            pass  # a read-only or full cache folder: the gazetteer is built again next time
     return gaz
+
+
+def _write_cache(path: Path, parts: tuple) -> None:
+    """Pickle to a temporary file of this process's own in the cache folder, then rename it
+    over the cache: processes building the cache at once never write into one file, and a
+    reader sees the old cache or a whole new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(parts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.flush()
+            os.fsync(fh.fileno())  # the data on disk before the rename makes it the cache
+        os.chmod(tmp, 0o644)  # mkstemp's file is private; the cache was readable as open() made it
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):  # the write failed: leave no stray temporary file
+            os.unlink(tmp)
