@@ -4,6 +4,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import subprocess
 from datetime import date
 
 import duckdb
@@ -311,3 +313,26 @@ def test_feed_with_corrupt_xml_declaration_is_refused_with_a_reason(tmp_path):
         with pytest.raises(InputError) as caught:
             read_feed(str(path), 1.0, 100_000)
         assert caught.value.kind == "feed" and "\n" not in caught.value.reason
+
+
+# -- startup: HTML extraction is imported only for HTML -------------------------------
+
+def _imported_modules(args: list, tmp_path) -> set[str]:
+    """Modules a real `dyads` run imports (Python's -X importtime report on stderr)."""
+    from conftest import DYADS
+
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    proc = subprocess.run([str(DYADS), *map(str, args)], capture_output=True, env=env, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    lines = proc.stderr.decode().splitlines()
+    return {ln.rsplit("|", 1)[-1].strip() for ln in lines if ln.startswith("import time:")}
+
+
+def test_coding_text_does_not_import_the_html_extractor(tmp_path):
+    (tmp_path / "a.txt").write_text("Talks in Oslo\n\nNorway hosted the envoys on Monday.\n", encoding="utf-8")
+    page = "<!doctype html><html><body><article><p>Norway hosted the envoys on Monday in Oslo, officials said.</p>" \
+           "<p>The talks lasted two days and ended without an agreement.</p></article></body></html>"
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    for name, wanted in (("a.txt", False), ("a.html", True)):
+        mods = _imported_modules(["code", name, "--db", "s.duckdb", "--workers", 1], tmp_path)
+        assert ("trafilatura" in mods) is wanted, name

@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
-
-import trafilatura
-from trafilatura.settings import use_config
+from functools import cache
 
 from dyads.errors import InputError
 from dyads.ingest.encoding import decode_page
@@ -17,11 +15,6 @@ from dyads.models import Article
 # Only dates the page states (metadata, <time>, a dateline); extensive search guesses from
 # copyright lines and file dates, which would date every event wrongly.
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
-# Below MIN_EXTRACTED_SIZE characters trafilatura falls back to a flat extraction that loses
-# paragraph breaks (which are sentence boundaries here): keep short news briefs structured.
-CONFIG = use_config()
-CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "25")
-CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # its timeout uses signals: main thread only
 MIN_PROSE_WORDS = 25  # this many words, or one full sentence, make an article
 _SENTENCE = re.compile(r"(?:\w+\W+){3,}\w+[^\w\s]*[.!?][\"'”’)\]]*\s*$")
 
@@ -40,11 +33,27 @@ def has_prose(text: str) -> bool:
     return sum(len(ln.split()) for ln in lines) >= MIN_PROSE_WORDS or any(_SENTENCE.search(ln) for ln in lines)
 
 
+@cache
+def _trafilatura():
+    """trafilatura and its configuration, imported on the first page: it takes about a second
+    to import, and commands that read no HTML (most of them) should not pay for it."""
+    import trafilatura
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    # Below MIN_EXTRACTED_SIZE characters trafilatura falls back to a flat extraction that loses
+    # paragraph breaks (which are sentence boundaries here): keep short news briefs structured.
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "25")
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # its timeout uses signals: main thread only
+    return trafilatura, config
+
+
 def extract(markup: str, origin: str, url: str | None = None):
     """trafilatura's extraction with metadata, or InputError when the page holds no article."""
+    trafilatura, config = _trafilatura()
     try:
         doc = trafilatura.bare_extraction(markup, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=False, date_extraction_params=DATE_PARAMS, config=CONFIG)
+                                          include_tables=False, date_extraction_params=DATE_PARAMS, config=config)
     except Exception as exc:  # a third-party parser on arbitrary bytes: one bad page must not stop a run
         raise InputError(f"cannot parse the HTML ({type(exc).__name__}: {str(exc)[:120]})", origin, kind="html") from None
     if doc is None or not doc.text or not has_prose(doc.text):
