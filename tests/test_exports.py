@@ -197,6 +197,25 @@ def test_gdelt_geography_uses_fips_country_codes(files):
     assert df.loc[df["ActionGeo_Type"] == "0", "ActionGeo_CountryCode"].isna().all()
 
 
+def test_gdelt_geography_of_a_us_city_is_a_us_city_with_its_state(rules_pipeline, dyads, tmp_path):
+    article = {"id": "us-1", "title": "Police clash with protesters in Houston", "published": "2022-05-03",
+               "url": "https://example.org/us-1", "source": "Test Wire",
+               "text": "Police arrested dozens of protesters in Houston, Texas, on Monday, officials said."}
+    src = tmp_path / "us.jsonl"
+    src.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    db = tmp_path / "us.duckdb"
+    with Store(db) as store:
+        code_into_store(rules_pipeline, store, read_inputs([str(src)]), RunSummary())
+    proc = dyads("export", "--db", db, "--format", "gdelt", "-o", tmp_path / "us.tsv")
+    assert proc.returncode == 0, proc.stderr_text
+    df = _gdelt(tmp_path / "us.tsv")
+    houston = df[df["ActionGeo_FullName"].fillna("").str.startswith("Houston")].iloc[0]
+    # GDELT: type 3 = US city; FIPS US; ADM1 = US + the state's postal code
+    assert (houston["ActionGeo_Type"], houston["ActionGeo_CountryCode"], houston["ActionGeo_ADM1Code"]) == (
+        "3", "US", "USTX")
+    assert houston["Actor1CountryCode"] == "USA"  # actors keep ISO/CAMEO alpha-3 codes
+
+
 def test_gdelt_extended_is_the_61_columns_then_dyads_own(files):
     extras = ["PloverType", "PloverMode", "PloverContexts", "DateAsWritten", "DateStart", "DateEnd",
               "DatePrecision", "Confidence", "ClusterID", "Evidence"]

@@ -90,8 +90,11 @@ LEFT JOIN (
 ORDER BY e.date_start NULLS LAST, e.cluster
 """
 
-# GDELT ActionGeo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state; 0 no place.
-_GEO_TYPES = {("country", False): 1, ("adm1", True): 2, ("town", True): 3, ("town", False): 4, ("adm1", False): 5}
+# GDELT ActionGeo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state; 0 no place
+# (a region such as "the Middle East" has no GDELT type). A second-order division is placed
+# as its first-order one, which GDELT's types stop at.
+_GEO_TYPES = {"country": 1, "adm1": 5, "adm2": 5, "town": 4}
+_US_GEO_TYPES = {"adm1": 2, "adm2": 2, "town": 3}
 
 
 def global_event_id(cluster_id: str) -> int:
@@ -205,7 +208,9 @@ def _gdelt(row: dict) -> dict:
 def _gdelt_action_geo(row: dict) -> dict:
     """ActionGeo_*: GDELT's place of the event, with FIPS 10-4 country and ADM1 codes."""
     feature, iso3 = row["loc_feature"], row["loc_country"]
-    geo_type = _GEO_TYPES.get((feature, iso3 == "USA"), 0) if row["loc_name"] else 0
+    geo_type = (_US_GEO_TYPES if iso3 == "USA" else _GEO_TYPES).get(feature) or _GEO_TYPES.get(feature, 0)
+    if not row["loc_name"]:
+        geo_type = 0
     if not geo_type:
         return {"ActionGeo_Type": 0}
     fips = _fips_codes().get(iso3)
@@ -229,6 +234,7 @@ def _gdelt_extended(row: dict) -> dict:
 def _place_parts(row: dict) -> dict:
     feature = row["loc_feature"]
     return {"City": row["loc_name"] if feature == "town" else None,
+            "District": row["loc_name"] if feature == "adm2" else None,
             "Province": row["loc_name"] if feature == "adm1" else None,
             "Latitude": row["loc_lat"], "Longitude": row["loc_lon"]}
 
