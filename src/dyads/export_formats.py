@@ -70,6 +70,14 @@ COLUMNS = {"gdelt": GDELT_COLUMNS, "gdelt-extended": GDELT_EXTENDED_COLUMNS, "po
 # One row per cluster: the lead event, its article, and the place as the article wrote it
 # (the text of the place span of the lead event's first mention naming one).
 LEAD_SQL = """
+WITH e AS ({inner}),
+p AS (  -- only the exported events' mentions: the article bodies are cut for those alone
+    SELECT m.event_id, arg_min(substring(ar.body, m.place_start + 1, m.place_end - m.place_start), m.trigger_start)
+        AS raw_place
+    FROM mentions m JOIN e ON e.id = m.event_id JOIN articles ar ON ar.id = m.article_id
+    WHERE m.place_start IS NOT NULL AND m.place_end > m.place_start
+    GROUP BY m.event_id
+)
 SELECT e.cluster AS cluster, e.date AS date, e.date_end AS date_end, e.date_precision AS date_precision,
     e.event AS event, e.mode AS mode, array_to_string(e.context, ';') AS contexts,
     e.actor_code, e.actor_sector, e.actor_org, e.actor_name, e.actor_text,
@@ -78,15 +86,9 @@ SELECT e.cluster AS cluster, e.date AS date, e.date_end AS date_end, e.date_prec
     e.loc_geonameid, e.confidence, e.text AS evidence, e.schema_version, e.n_mentions, e.n_sources, e.n_articles,
     e.article_id, strftime(a.published, '%Y-%m-%d') AS published, a.source AS publisher, a.url AS url,
     strftime(a.coded_at, '%Y%m%d%H%M%S') AS coded_at, p.raw_place AS raw_place
-FROM ({inner}) e
+FROM e
 LEFT JOIN articles a ON a.id = e.article_id
-LEFT JOIN (
-    SELECT m.event_id, arg_min(substring(ar.body, m.place_start + 1, m.place_end - m.place_start), m.trigger_start)
-        AS raw_place
-    FROM mentions m JOIN articles ar ON ar.id = m.article_id
-    WHERE m.place_start IS NOT NULL AND m.place_end > m.place_start
-    GROUP BY m.event_id
-) p ON p.event_id = e.id
+LEFT JOIN p ON p.event_id = e.id
 ORDER BY e.date_start NULLS LAST, e.cluster
 """
 
