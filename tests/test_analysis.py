@@ -123,7 +123,7 @@ def test_network_edges_weighted_by_clustered_events_and_written_three_ways(con, 
 
 def test_gdelt_export_has_one_row_per_cluster_with_counts(con):
     df = export_frame(con, "gdelt", EventFilter(dyad=("Putin", "Bennett")))
-    assert df["Day"].tolist() == ["20220305", "20220314", "20220323"]
+    assert df["SQLDATE"].tolist() == ["20220305", "20220314", "20220323"]
     assert df["NumArticles"].tolist() == [2, 2, 3]
     assert df["NumSources"].tolist() == [2, 2, 3]
     assert df["EventRootCode"].tolist() == ["04", "04", "04"]
@@ -144,8 +144,8 @@ def test_cli_dyad_json_and_export(db, dyads, tmp_path):
     out = tmp_path / "events.tsv"
     proc = dyads("export", "--format", "polecat", "-o", out, "--db", db, "--type", "CONSULT", "--actor", "Putin")
     assert proc.returncode == 0, proc.stderr_text
-    rows = list(csv.DictReader(out.open()))
-    assert [(r["Event Date"], r["Num Articles"]) for r in rows] == [("2022-03-14", "2"), ("2022-03-23", "3")]
+    rows = list(csv.DictReader(out.open(), delimiter="\t"))  # POLECAT's files are tab-separated
+    assert [(r["Event Date"], r["Event Type"]) for r in rows] == [("2022-03-14", "CONSULT"), ("2022-03-23", "CONSULT")]
 
     proc = dyads("clusters", "--db", db, "--min-articles", "3", "--json")
     assert [(r["date"], r["n_articles"], r["n_sources"]) for r in json.loads(proc.stdout_text)] == [("2022-03-23", 3, 3)]

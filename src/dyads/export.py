@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 from typing import Iterable
 
@@ -10,12 +11,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dyads.errors import DyadsError
+from dyads.time.timex import value_bounds
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
 
-# Flat columns for CSV and Parquet: PLOVER names, nested actors spread out.
+# Flat columns for CSV and Parquet: PLOVER names, nested actors spread out. ``date`` is the
+# date as written (2022-03, 2022-W12, 2022-03-23: one string column no date parser reads);
+# ``date_start``/``date_end`` are the first and last day it covers, real dates.
 FLAT_COLUMNS = [
-    "id", "date", "date_end", "date_precision", "date_source", "event", "mode", "context",
+    "id", "date", "date_start", "date_end", "date_precision", "date_source", "event", "mode", "context",
     "actor_code", "actor_sector", "actor_name", "actor_text", "recipient_code", "recipient_sector",
     "recipient_name", "recipient_text", "quad_code", "cameo", "goldstein", "factuality", "confidence",
     "loc_name", "loc_feature", "loc_country", "loc_lat", "loc_lon", "event_text", "text", "article_id",
@@ -23,7 +27,29 @@ FLAT_COLUMNS = [
 ]
 
 
+def date_range(written: str | None, written_end: str | None = None) -> tuple[date | None, date | None]:
+    """First and last day of an event's date as written (a day, ISO week, month, quarter,
+    season or year) and of its written end, if any: ``("2022-03", None)`` is March 1-31.
+    ``(None, None)`` for an undated or vague date."""
+    start, end = value_bounds(written) if written else (None, None)
+    if written_end:
+        end = value_bounds(written_end)[1] or end
+    return start, end
+
+
+def with_dates(record: dict) -> dict:
+    """The record with ``date_start`` and ``date_end`` as real dates (``date`` kept as written)."""
+    start, end = date_range(record.get("date"), record.get("date_end"))
+    return {**record, "date_start": start, "date_end": end}
+
+
+def jsonl_line(record: dict) -> str:
+    """One JSONL line; dates as ISO YYYY-MM-DD."""
+    return json.dumps(with_dates(record), ensure_ascii=False, default=str) + "\n"
+
+
 def flatten(record: dict) -> dict:
+    record = with_dates(record)
     flat = {k: record.get(k) for k in FLAT_COLUMNS if k in record}
     for role in ("actor", "recipient"):
         a = record.get(role) or {}
@@ -46,7 +72,7 @@ def write_records(records: Iterable[dict], fmt: str, path: Path) -> int:
     if fmt == "jsonl":
         with open(path, "w", encoding="utf-8") as fh:
             for rec in records:
-                fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+                fh.write(jsonl_line(rec))
                 n += 1
         return n
     if fmt == "csv":
@@ -54,7 +80,7 @@ def write_records(records: Iterable[dict], fmt: str, path: Path) -> int:
             writer = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)
             writer.writeheader()
             for rec in records:
-                writer.writerow(flatten(rec))
+                writer.writerow(flatten(rec))  # csv writes a date as its ISO YYYY-MM-DD
                 n += 1
         return n
     rows = [flatten(r) for r in records]
@@ -65,5 +91,5 @@ def write_records(records: Iterable[dict], fmt: str, path: Path) -> int:
 
 def _parquet_schema() -> pa.Schema:
     types = {"goldstein": pa.float64(), "confidence": pa.float64(), "quad_code": pa.int64(), "n_mentions": pa.int64(),
-             "loc_lat": pa.float64(), "loc_lon": pa.float64()}
+             "loc_lat": pa.float64(), "loc_lon": pa.float64(), "date_start": pa.date32(), "date_end": pa.date32()}
     return pa.schema([(c, types.get(c, pa.string())) for c in FLAT_COLUMNS])

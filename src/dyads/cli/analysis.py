@@ -13,7 +13,7 @@ import typer
 from dyads import analysis as an
 from dyads.cli.app import app, err, out, print_rows, user_errors
 from dyads.cli.coding import DbOption, filter_options
-from dyads.errors import DyadsError
+from dyads.errors import DyadsError, UsageError
 from dyads.export_formats import EXPORT_FORMATS, write_export
 from dyads.merge.clusters import rebuild_clusters
 from dyads.store import Store
@@ -139,15 +139,20 @@ def clusters(
 @app.command("export")
 @user_errors
 def export_cmd(
-    export_format: str = typer.Option(..., "--format", help="gdelt (CAMEO TSV) or polecat (CSV); see docs/export-formats.md."),
+    export_format: str = typer.Option(
+        ..., "--format", metavar="FORMAT",
+        help="gdelt: GDELT 2.0 event file (61 columns, tab-separated, no header); gdelt-extended: the same "
+             "then PLOVER type/mode, dates and evidence; polecat: POLECAT event file; icews: ICEWS event file "
+             "(both tab-separated with a header). Columns: docs/export-formats.md. For JSONL/CSV/Parquet of "
+             "every event: dyads events --format."),
     output: Path = typer.Option(..., "-o", "--output", help="File to write."),
     db: str = DbOption, actor: Optional[str] = ActorOpt, recipient: Optional[str] = RecipientOpt,
     types: List[str] = TypeOpt, since: Optional[str] = SinceOpt, until: Optional[str] = UntilOpt,
     min_confidence: float = ConfOpt, all_factuality: bool = AllOpt, as_json: bool = JsonOpt,
 ) -> None:
-    """Export clustered events as a GDELT-like CAMEO table or POLECAT-like columns."""
+    """Export clustered events (one row per real-world event) as GDELT 2.0, POLECAT or ICEWS event files."""
     if export_format not in EXPORT_FORMATS:
-        raise DyadsError(f"--format must be one of {', '.join(EXPORT_FORMATS)}")
+        raise UsageError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {export_format!r}")
     flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
     with Store(db, read_only=True) as store:
         n = write_export(store.con, export_format, output, flt)

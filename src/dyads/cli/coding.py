@@ -15,7 +15,7 @@ from rich.console import Console
 from dyads.cli.options import CoderModelOption, SpacyModelOption
 from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_errors
 from dyads.errors import EXIT_SKIPPED, DyadsError, UsageError
-from dyads.export import FORMATS, write_records
+from dyads.export import FORMATS, jsonl_line, write_records
 from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, date_option, ingest_options, skip_log_file
 from dyads.ingest import Skipped, read_inputs
 from dyads.parallel import ParallelCoder
@@ -205,7 +205,7 @@ def events(
                 raise DyadsError("--format parquet needs -o FILE")
             if fmt == "jsonl":
                 for rec in records:
-                    sys.stdout.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+                    sys.stdout.write(jsonl_line(rec))
                 return
             output = Path("/dev/stdout")
         n = write_records(records, fmt, output)
