@@ -159,8 +159,10 @@ def test_article_text_is_escaped_and_charts_draw(browser, served):
     page.wait_for_selector("#network svg g.node")
     assert page.locator("#network g.node", has_text="RUS").count() == 1
     page.click("#tabs button[data-view=map]")
-    page.wait_for_selector("#map circle.place")
-    assert page.locator("#map text", has_text="Moscow").count() >= 1
+    page.wait_for_selector("#map path.country")
+    page.wait_for_function("document.querySelector('#map').dataset.points > 0")
+    assert cluster_total(page) == int(page.get_attribute("#map", "data-points"))
+    assert "Moscow" in page.evaluate("() => pointLayer.getLayers().map((m) => m.options.title)")
     page.close()
 
 

@@ -418,7 +418,7 @@ async function loadNetwork() {
 function layout(nodes, edges, W, H) {
   const sim = d3.forceSimulation(nodes)
     .force("link", d3.forceLink(edges).id((n) => n.id).distance(45).strength(0.3))
-    .force("charge", d3.forceManyBody().strength(-90).distanceMax(400))
+    .force("charge", d3.forceManyBody().strength(-140).distanceMax(500))
     .force("collide", d3.forceCollide((n) => n.r + 3))
     .force("x", d3.forceX(W / 2).strength(0.04))
     .force("y", d3.forceY(H / 2).strength(0.06))
@@ -441,10 +441,11 @@ function networkSvg({ nodes, edges }) {
   const sized = nodes.map((n) => ({ ...n, r: 4 + 16 * Math.sqrt(n.events / maxEvents) }));
   const links = edges.map((e) => ({ ...e }));
   layout(sized, links, W, H);
-  // fit the drawing to the box
-  const pad = 30, xs = sized.map((n) => n.x), ys = sized.map((n) => n.y);
-  const x0 = Math.min(...xs) - pad, y0 = Math.min(...ys) - pad;
-  root.setAttribute("viewBox", `${x0} ${y0} ${Math.max(...xs) + pad - x0} ${Math.max(...ys) + pad - y0}`);
+  // fit a big drawing into the box; a small one keeps its size (not blown up), centred
+  const pad = 40, xs = sized.map((n) => n.x), ys = sized.map((n) => n.y);
+  const x0 = Math.min(...xs) - pad, y0 = Math.min(...ys) - pad, x1 = Math.max(...xs) + pad, y1 = Math.max(...ys) + pad;
+  const vw = Math.max(x1 - x0, W), vh = Math.max(y1 - y0, H);
+  root.setAttribute("viewBox", `${(x0 + x1 - vw) / 2} ${(y0 + y1 - vh) / 2} ${vw} ${vh}`);
   const maxW = Math.max(...links.map((e) => e.weight));
   const edgeLayer = svg("g", { class: "edges" }), nodeLayer = svg("g", { class: "nodes" });
   for (const e of links) {
@@ -505,12 +506,28 @@ async function initMap() {
   worldMap = L.map("map", { minZoom: 1, maxZoom: 9, worldCopyJump: true, zoomSnap: 0.5 }).setView([25, 15], 2);
   worldMap.attributionControl.setPrefix(false).addAttribution("Countries: Natural Earth (public domain)");
   const topo = await (await fetch("/static/vendor/world-atlas/countries-110m.json")).json();
-  L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+  L.geoJSON(unwrapped(topojson.feature(topo, topo.objects.countries)), {
     style: { className: "country", color: "#aab4c4", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1 },
     interactive: false,
   }).addTo(worldMap);
   // overlapping points become one numbered circle; at the last zoom, a ring of them
   pointLayer = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true }).addTo(worldMap);
+}
+
+// Natural Earth cuts Russia, Fiji and Antarctica at the 180th meridian; a flat map joins
+// the cut ends with a line across the world. Such a ring is drawn past 180° instead.
+function unwrapRing(ring) {
+  const jumps = ring.some((pt, i) => i > 0 && Math.abs(pt[0] - ring[i - 1][0]) > 180);
+  return jumps ? ring.map(([lon, lat]) => [lon < 0 ? lon + 360 : lon, lat]) : ring;
+}
+function unwrapped(collection) {
+  for (const f of collection.features) {
+    const g = f.geometry;
+    if (!g) continue;
+    if (g.type === "Polygon") g.coordinates = g.coordinates.map(unwrapRing);
+    if (g.type === "MultiPolygon") g.coordinates = g.coordinates.map((poly) => poly.map(unwrapRing));
+  }
+  return collection;
 }
 
 async function allEvents() {
@@ -581,9 +598,15 @@ function showView(name) {
 // Make the page show `state` (after a click, a back/forward step or on load).
 async function render() {
   fillFilterForm();
+  if (state.view === "article") {
+    await showArticle();  // before the view is shown: never the previous article's text
+    showView("article");
+    if (state.event) focusEvent(state.event, true);  // scrolls only once visible
+    document.body.dataset.view = state.view;
+    return;
+  }
   showView(state.view);
   if (state.view === "events") await loadEvents();
-  else if (state.view === "article") await showArticle();
   else if (state.view === "timeline") await loadTimeline();
   else if (state.view === "network") await loadNetwork();
   else if (state.view === "map") await loadMap();
