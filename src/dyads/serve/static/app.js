@@ -416,10 +416,12 @@ async function loadNetwork() {
 // Force-directed layout (d3-force), run to rest before drawing: the picture is the same on
 // every load and nothing moves under the reader's pointer.
 function layout(nodes, edges, W, H) {
+  // a few actors spread over the box, a few hundred packed closer
+  const spacing = Math.min(140, Math.max(45, 600 / Math.sqrt(nodes.length)));
   const sim = d3.forceSimulation(nodes)
-    .force("link", d3.forceLink(edges).id((n) => n.id).distance(45).strength(0.3))
-    .force("charge", d3.forceManyBody().strength(-140).distanceMax(500))
-    .force("collide", d3.forceCollide((n) => n.r + 3))
+    .force("link", d3.forceLink(edges).id((n) => n.id).distance(spacing).strength(0.3))
+    .force("charge", d3.forceManyBody().strength(-140 * spacing / 45).distanceMax(500))
+    .force("collide", d3.forceCollide((n) => n.r + (nodes.length > 60 ? 3 : 12)))
     .force("x", d3.forceX(W / 2).strength(0.04))
     .force("y", d3.forceY(H / 2).strength(0.06))
     .stop();
