@@ -2,7 +2,7 @@
 
 Codes the demo articles into a temporary DuckDB file, serves the workbench with
 uvicorn on a free 127.0.0.1 port and drives headless Chromium with Playwright;
-writes docs/screenshots/events.png, article.png and timeline.png.
+writes docs/screenshots/events.png, article.png, timeline.png, network.png and map.png.
 """
 from __future__ import annotations
 
@@ -88,11 +88,14 @@ def shoot(url: str) -> None:
         page.click("#filters button[type=reset]")
         page.wait_for_timeout(300)
         page.wait_for_selector("#network svg g.node")
+        page.fill("#network-controls input[name=node]", "RUS")  # the search highlights Russia and its partners
+        page.wait_for_selector("#network g.node.hit")
         page.wait_for_timeout(200)
         page.screenshot(path=str(OUT / "network.png"))
         page.click("#tabs button[data-view=map]")
-        page.wait_for_selector("#map svg")
-        page.wait_for_timeout(200)
+        page.wait_for_selector("#map path.country")
+        page.wait_for_function("document.querySelector('#map').dataset.points > 0")
+        page.wait_for_timeout(800)  # Leaflet's fade-in of the markers
         page.screenshot(path=str(OUT / "map.png"))
         browser.close()
 

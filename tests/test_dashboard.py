@@ -159,6 +159,268 @@ def test_article_text_is_escaped_and_charts_draw(browser, served):
     page.wait_for_selector("#network svg g.node")
     assert page.locator("#network g.node", has_text="RUS").count() == 1
     page.click("#tabs button[data-view=map]")
-    page.wait_for_selector("#map circle.place")
-    assert page.locator("#map text", has_text="Moscow").count() >= 1
+    page.wait_for_selector("#map path.country")
+    page.wait_for_function("document.querySelector('#map').dataset.points > 0")
+    assert cluster_total(page) == int(page.get_attribute("#map", "data-points"))
+    assert "Moscow" in page.evaluate("() => pointLayer.getLayers().map((m) => m.options.title)")
+    page.close()
+
+
+# ---------- a store of 200+ actors and 1,300 events, written through the Store API ----------
+
+TOWNS = [("Kyiv", "UKR", 50.45, 30.52), ("Irpin", "UKR", 50.52, 30.25), ("Bucha", "UKR", 50.55, 30.21),
+         ("Kharkiv", "UKR", 49.99, 36.23), ("Moscow", "RUS", 55.75, 37.62), ("Paris", "FRA", 48.86, 2.35),
+         ("Nairobi", "KEN", -1.29, 36.82), ("Lima", "PER", -12.05, -77.04), ("Tokyo", "JPN", 35.68, 139.69)]
+REGION = ("Middle East", "region", None, 29.0, 45.0)
+
+
+def synthetic_event(k: int, codes: list[str]):
+    from dyads.models import Actor, Event, Evidence, Place
+
+    from datetime import date, timedelta
+
+    if k < 60:  # one heavy link, the rest spread over every actor
+        source, target = codes[0], codes[1]
+    else:
+        # each round over the actors pairs them with other partners: links of one event
+        n = len(codes)
+        source, target = codes[k % n], codes[(k + 1 + 13 * (k // n)) % n]
+    place = None
+    if k % 10 == 9:
+        place = Place(REGION[0], REGION[1], REGION[2], lat=REGION[3], lon=REGION[4])
+    elif k % 10 != 7:
+        name, country, lat, lon = TOWNS[k % len(TOWNS)]
+        place = Place(name, "town", country, lat=lat, lon=lon)
+    actor = Actor("IGO", org="UN", name="United Nations") if k % 10 == 8 else Actor(source, name=f"Actor {source}")
+    text = f"{source} met {target} (synthetic event {k})."
+    conflict = k % 2 == 1
+    return Event(id=f"syn-ev-{k:05d}", article_id=f"syn-{k // 10:04d}", event="ASSAULT" if conflict else "CONSULT",
+                 actor=actor, recipient=Actor(target, name=f"Actor {target}"), quad_code=4 if conflict else 1,
+                 goldstein=-8.0 if conflict else 1.0, date=(date(2024, 1, 1) + timedelta(days=k % 300)).isoformat(),
+                 date_precision="day", date_source="text", event_loc=place, confidence=0.9, event_text="met", text=text,
+                 evidence=[Evidence(f"syn-{k // 10:04d}", text, 0, len(text), (4, 7))])
+
+
+def build_synthetic(db: Path, n_actors: int = 220, n_events: int = 1300) -> None:
+    from dyads.models import Article
+    from dyads.pipeline import CodedArticle
+
+    from datetime import date
+
+    codes = [f"X{a}{b}" for a in "ABCDEFGHIJ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"][:n_actors]
+    events = [synthetic_event(k, codes) for k in range(n_events)]
+    with Store(db) as store:
+        for start in range(0, n_events, 10):
+            group = events[start:start + 10]
+            article = Article(id=group[0].article_id, title=f"Synthetic article {start // 10}",
+                              text=" ".join(e.text for e in group), published=date(2024, 1, 1))
+            store.save(CodedArticle(article, group, sentences=len(group), tokens=10 * len(group)), replace=False)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    db = tmp_path_factory.mktemp("synthetic") / "synthetic.duckdb"
+    build_synthetic(db)
+    server = Workbench(db, None, TOKEN)
+    yield server
+    server.stop()
+
+
+def open_page(browser, url: str):
+    """A page that records script errors and refuses (and records) any request off this machine."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page.errors, page.external = [], []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+
+    def only_local(route):
+        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            page.external.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]")
+    return page
+
+
+def query_of(page) -> dict:
+    from urllib.parse import parse_qs, urlparse
+
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_filters_and_selection_live_in_the_url(browser, served):
+    server, _ = served
+    page = open_page(browser, server.url)
+    page.fill("#filters input[name=actor]", "RUS")
+    page.fill("#filters input[name=recipient]", "ISR")
+    page.click("#filters button[type=submit]")
+    expected = httpx.get(f"{server.url}/api/events", params={"actor": "RUS", "recipient": "ISR"}).json()["total"]
+    page.wait_for_function(f"document.querySelector('#events-summary').textContent === '{expected} events'")
+    assert query_of(page) == {"view": "events", "actor": "RUS", "recipient": "ISR"}
+
+    page.locator("#events-table tbody tr", has_text="held a telephone call").locator("td.evidence a").click()
+    page.wait_for_selector("#view-article:not([hidden]) #article-events li.focus")
+    state = query_of(page)
+    assert state["view"] == "article" and state["article"] == "demo-01-putin-bennett-call" and state["event"]
+    link = page.url
+
+    # back: the filtered table again, the form filled in; forward: the article again
+    page.go_back()
+    page.wait_for_selector("#view-events:not([hidden])")
+    page.wait_for_function(f"document.querySelector('#events-summary').textContent === '{expected} events'")
+    assert page.input_value("#filters input[name=actor]") == "RUS"
+    assert page.input_value("#filters input[name=recipient]") == "ISR"
+    assert page.locator("#events-table tbody tr").count() == expected
+    page.go_forward()
+    page.wait_for_selector("#view-article:not([hidden]) #article-events li.focus")
+    page.close()
+
+    # the link, opened in a new tab, shows the same article with the same event selected
+    other = open_page(browser, link)
+    other.wait_for_selector("#article-events li.focus")
+    assert other.locator("#article h2").inner_text().startswith("Putin and Bennett")
+    assert other.locator("#article-events li.focus").get_attribute("data-event-id") == state["event"]
+    assert "focus" in other.locator("mark.trigger", has_text="held a telephone call").get_attribute("class")
+    # back to the events tab: the filters of the link apply
+    other.click("#tabs button[data-view=events]")
+    other.wait_for_function(f"document.querySelector('#events-summary').textContent === '{expected} events'")
+    assert other.input_value("#filters input[name=actor]") == "RUS"
+    assert not other.errors and not other.external, (other.errors, other.external)
+    other.close()
+
+
+def test_paging_past_a_thousand_rows_and_downloads_of_the_whole_view(browser, synthetic, tmp_path):
+    api = f"{synthetic.url}/api/events"
+    total = httpx.get(api, params={"type": "CONSULT"}).json()["total"]
+    assert total > 600
+    everything = httpx.get(api).json()["total"]
+    assert everything > 1000
+    # a link to page 45 of the unfiltered table, sorted by actor, newest-first
+    page = open_page(browser, f"{synthetic.url}/?view=events&offset=1100&sort=actor_code&desc=true")
+    page.wait_for_function(f"document.querySelector('#page-info').textContent === '1101–1125 of {everything}'")
+    first_shown = page.locator("#events-table tbody tr").first.get_attribute("data-event-id")
+    expected = httpx.get(api, params={"offset": 1100, "limit": 1, "sort": "actor_code", "desc": "true"}).json()["items"][0]
+    assert first_shown == expected["id"]
+    page.click("#next")
+    page.wait_for_function(f"document.querySelector('#page-info').textContent === '1126–1150 of {everything}'")
+    assert query_of(page)["offset"] == "1125"
+    page.go_back()
+    page.wait_for_function(f"document.querySelector('#page-info').textContent === '1101–1125 of {everything}'")
+
+    # the download buttons give every row of the view, not one page
+    with page.expect_download() as info:
+        page.click("#download-csv")
+    csv_file = tmp_path / "events.csv"
+    info.value.save_as(csv_file)
+    import csv as csvlib
+
+    rows = list(csvlib.DictReader(csv_file.open(encoding="utf-8")))
+    assert len(rows) == everything
+    assert [r["id"] for r in rows[1100:1101]] == [expected["id"]]  # in the view's order
+    assert {"actor_code", "recipient_code", "event", "loc_name", "reviewed_status"} <= set(rows[0])
+
+    page.select_option("#filters select[name=type]", "CONSULT")
+    page.click("#filters button[type=submit]")
+    page.wait_for_function(f"document.querySelector('#events-summary').textContent === '{total} events'")
+    with page.expect_download() as info:
+        page.click("#download-jsonl")
+    jsonl_file = tmp_path / "events.jsonl"
+    info.value.save_as(jsonl_file)
+    records = [json.loads(line) for line in jsonl_file.read_text().splitlines()]
+    assert len(records) == total and {r["event"] for r in records} == {"CONSULT"}
+    assert not page.errors and not page.external, (page.errors, page.external)
+    page.close()
+
+
+def test_events_as_csv_from_the_api(synthetic):
+    api = f"{synthetic.url}/api/events"
+    flt = {"actor": "XAA", "recipient": "XAB"}
+    total = httpx.get(api, params=flt).json()["total"]
+    assert total >= 50
+    resp = httpx.get(api, params=flt, headers={"Accept": "text/csv"})
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
+    lines = resp.text.splitlines()
+    assert lines[0].startswith("id,date,") and len(lines) == total + 1
+    assert all(",XAA," in line and ",XAB," in line for line in lines[1:])
+    limited = httpx.get(api, params={**flt, "format": "csv", "limit": 5, "offset": 10}).text.splitlines()
+    assert len(limited) == 6
+    assert httpx.get(api, params={"format": "xml"}).status_code == 422
+
+
+def cluster_total(page) -> int:
+    """Events the map shows: the numbers on the cluster circles plus the single points."""
+    return page.evaluate("""() => [...document.querySelectorAll('#map .marker-cluster')]
+        .reduce((n, c) => n + parseInt(c.textContent, 10), 0) + document.querySelectorAll('#map .place-marker').length""")
+
+
+def test_map_draws_countries_and_clusters_points(browser, synthetic):
+    items = []
+    for offset in range(0, 2000, 1000):
+        items += httpx.get(f"{synthetic.url}/api/events", params={"limit": 1000, "offset": offset}).json()["items"]
+    points = [e for e in items if e["event_loc"] and e["event_loc"]["feature"] != "region" and e["actor"]["code"] != "IGO"]
+    assert 0 < len(points) < len(items)
+    page = open_page(browser, f"{synthetic.url}/?view=map")
+    page.wait_for_selector("#map path.country")
+    page.wait_for_function(f"document.querySelector('#map').dataset.points === '{len(points)}'")
+    assert page.locator("#map path.country").count() >= 170  # Natural Earth's 110m countries
+    assert cluster_total(page) == len(points)
+    # many events, few circles: Kyiv, Irpin and Bucha are one cluster at world zoom
+    assert page.locator("#map .marker-cluster").count() + page.locator("#map .place-marker").count() <= len(TOWNS)
+    assert "in a region or continent" in page.inner_text("#map-summary")
+    # zooming in on Kyiv splits its cluster; hovering a place names it
+    page.evaluate("() => worldMap.setView([50.5, 30.4], 9, {animate: false})")
+    page.wait_for_function("document.querySelectorAll('#map .marker-cluster').length >= 2")  # Kyiv | Irpin+Bucha
+    page.locator("#map .marker-cluster").first.click()  # the last zoom: the cluster spreads out into its points
+    page.wait_for_selector("#map .place-marker")
+    page.locator("#map .place-marker").first.hover()
+    page.wait_for_selector(".leaflet-tooltip")
+    assert page.inner_text(".leaflet-tooltip").split()[0] in {"Kyiv", "Irpin", "Bucha"}
+    assert not page.errors and not page.external, (page.errors, page.external)
+    page.close()
+
+
+def test_network_of_two_hundred_actors_with_weight_filter_and_search(browser, synthetic):
+    graph = httpx.get(f"{synthetic.url}/api/network").json()
+    assert len(graph["nodes"]) >= 200
+    page = open_page(browser, f"{synthetic.url}/?view=network")
+    page.wait_for_function(f"document.querySelector('#network').dataset.nodes === '{len(graph['nodes'])}'")
+    assert page.locator("#network g.node").count() == len(graph["nodes"])
+    labels = page.locator("#network g.node text")
+    visible = sum(1 for i in range(labels.count()) if labels.nth(i).is_visible())
+    assert visible == 30  # the biggest actors only: 200 labels would cover each other
+
+    # the search box picks out one actor and its partners
+    partners = {e["target"] for e in graph["edges"] if e["source"] == "XBC"} | \
+               {e["source"] for e in graph["edges"] if e["target"] == "XBC"}
+    page.fill("#network-controls input[name=node]", "xbc")
+    page.wait_for_selector('#network g.node.hit[data-id="XBC"]')
+    assert page.locator('#network g.node.hit[data-id="XBC"] text').is_visible()
+    near = page.eval_on_selector_all("#network g.node.near", "gs => gs.map(g => g.dataset.id)")
+    assert set(near) == partners - {"XBC"}
+    assert query_of(page)["node"] == "XBC"
+
+    # links of at least 3 events: fewer actors, the heavy pair stays
+    heavy = httpx.get(f"{synthetic.url}/api/network", params={"min_weight": 3}).json()
+    assert 2 <= len(heavy["nodes"]) < len(graph["nodes"])
+    page.eval_on_selector("#network-controls input[name=min_weight]",
+                          "r => { r.value = 3; r.dispatchEvent(new Event('change')); }")
+    page.wait_for_function(f"document.querySelector('#network').dataset.nodes === '{len(heavy['nodes'])}'")
+    assert page.locator('#network g.node[data-id="XAA"]').count() == 1
+    assert query_of(page)["min_weight"] == "3"
+    page.go_back()
+    page.wait_for_function(f"document.querySelector('#network').dataset.nodes === '{len(graph['nodes'])}'")
+    assert not page.errors and not page.external, (page.errors, page.external)
+    page.close()
+
+
+def test_docs_is_swagger_ui_served_offline(browser, synthetic):
+    page = open_page(browser, f"{synthetic.url}/")
+    page.goto(f"{synthetic.url}/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    assert page.locator(".swagger-ui .opblock-summary-path", has_text="/api/events").count() >= 1
+    assert "dyads workbench" in page.inner_text(".swagger-ui .title")
+    assert not page.errors and not page.external, (page.errors, page.external)
     page.close()

@@ -7,6 +7,8 @@ are coded. Write endpoints need ``Authorization: Bearer TOKEN``.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import secrets
 import threading
@@ -18,12 +20,14 @@ from typing import Any, AsyncIterator, Callable, Iterable, Iterator, Literal
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dyads.errors import InputError
+from dyads.export import FLAT_COLUMNS, flatten
 from dyads.ingest import article_from_record
 from dyads.ingest.screen import split_long
 from dyads.models import Article
@@ -198,6 +202,7 @@ def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], A
 
     _register_reads(app, bench)
     _register_writes(app, bench, require_token)
+    register_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -209,10 +214,14 @@ def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], A
 
 def _register_reads(app: FastAPI, bench: Workbench) -> None:
     @app.get("/api/events", summary="Events matching the filters, paged")
-    def list_events(flt: EventFilter = Depends(_filter), limit: int = Query(50, ge=1, le=MAX_LIMIT),
-                    offset: int = Query(0, ge=0, le=MAX_OFFSET), sort: str = Query("date_start"), desc: bool = False) -> dict:
+    def list_events(request: Request, flt: EventFilter = Depends(_filter), limit: int = Query(50, ge=1, le=MAX_LIMIT),
+                    offset: int = Query(0, ge=0, le=MAX_OFFSET), sort: str = Query("date_start"), desc: bool = False,
+                    format: str | None = Query(None, description="csv or jsonl: every matching event (or `limit` of "
+                                               "them), streamed as a download; also chosen by `Accept: text/csv`")) -> Any:
         if sort not in SORTABLE:
             raise HTTPException(422, f"sort must be one of {', '.join(SORTABLE)}")
+        if fmt := download_format(format, request.headers.get("accept", "")):
+            return stream_events(bench, flt, fmt, limit if "limit" in request.query_params else None, offset, sort, desc)
         with bench.con() as con:
             return {"total": count_events(con, flt), "limit": limit, "offset": offset,
                     "items": _records(con, flt, limit, offset, sort, desc)}
@@ -366,3 +375,70 @@ def _code_and_save(bench: Workbench, articles: list[Article]) -> None:
         with bench.con():
             for c in coded:
                 bench.store.save(c, model=getattr(pipeline, "model_name", ""))
+
+
+# ---------- downloads of the events view (CSV / JSONL), streamed ----------
+DOWNLOADS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
+REVIEW_COLUMNS = ["reviewed_status", "reviewed_type"]
+
+
+def download_format(fmt: str | None, accept: str) -> str | None:
+    """``csv`` / ``jsonl`` when asked for by ``format=`` or the Accept header; None for JSON."""
+    if fmt is not None:
+        if fmt == "json":
+            return None
+        if fmt not in DOWNLOADS:
+            raise HTTPException(422, f"format must be json, csv or jsonl, not {fmt!r}")
+        return fmt
+    wanted = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+    return "csv" if "text/csv" in wanted else "jsonl" if "application/x-ndjson" in wanted else None
+
+
+def stream_events(bench: Workbench, flt: EventFilter, fmt: str, limit: int | None, offset: int,
+                  sort: str, desc: bool) -> StreamingResponse:
+    """Every matching event (or ``limit`` of them) as CSV or JSONL, read page by page: the
+    store lock is held for one page at a time, so a big download never stalls the dashboard."""
+    def pages() -> Iterator[bytes]:
+        if fmt == "csv":
+            yield _csv_lines([FLAT_COLUMNS + REVIEW_COLUMNS])
+        at, end = offset, None if limit is None else offset + limit
+        while end is None or at < end:
+            size = MAX_LIMIT if end is None else min(MAX_LIMIT, end - at)
+            with bench.con() as con:
+                records = _records(con, flt, size, at, sort, desc)
+            yield _csv_lines(map(_csv_row, records)) if fmt == "csv" else _jsonl_lines(records)
+            if len(records) < size:
+                break
+            at += size
+
+    headers = {"Content-Disposition": f'attachment; filename="events.{fmt}"'}
+    return StreamingResponse(pages(), media_type=DOWNLOADS[fmt], headers=headers)
+
+
+def _csv_row(rec: dict) -> list:
+    flat = flatten(rec)
+    reviewed = rec.get("reviewed") or {}
+    return [flat[c] for c in FLAT_COLUMNS] + [reviewed.get("status"), reviewed.get("type")]
+
+
+def _csv_lines(rows: Iterable[list]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    # a lone surrogate (possible in stored text) has no UTF-8 form: written as "?"
+    return out.getvalue().encode("utf-8", "replace")
+
+
+def _jsonl_lines(records: list[dict]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=True, default=str) + "\n" for r in records).encode("ascii")
+
+
+# ---------- /docs: Swagger UI from the package's own files (no CDN) ----------
+def register_docs(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css", swagger_favicon_url="/static/favicon.svg",
+            # the default validator badge would call validator.swagger.io
+            swagger_ui_parameters={"validatorUrl": None})

@@ -5,7 +5,13 @@
 const SVG = "http://www.w3.org/2000/svg";
 const PAGE = 25;
 const KIND_RANK = { trigger: 0, actor: 1, time: 2, place: 3 };
-const state = { offset: 0, sort: "date_start", desc: false, total: 0, types: [], article: null };
+const FILTERS = ["actor", "recipient", "type", "since", "until", "search"];
+// What the page shows; all of it but `total`, `types` and `shown` lives in the URL's query
+// string, so a link restores the view and back/forward step through what was looked at.
+const state = {
+  view: "events", filters: {}, offset: 0, sort: "date_start", desc: false, article: null, event: null,
+  a: "RUS", b: "ISR", minWeight: 1, node: "", total: 0, types: [], shown: { article: null, network: null, map: null },
+};
 
 // ---------- small helpers ----------
 function el(tag, attrs = {}, ...children) {
@@ -56,18 +62,72 @@ function shownType(ev) { return ev.reviewed && ev.reviewed.status !== "rejected"
 
 // ---------- filters ----------
 function filterParams() {
-  const form = document.getElementById("filters");
   const p = new URLSearchParams();
-  for (const name of ["actor", "recipient", "type", "since", "until", "search"]) {
-    const v = form.elements[name].value.trim();
-    if (v) p.append(name, v);
-  }
-  if (form.elements.all.checked) p.set("all", "true");
+  for (const name of FILTERS) if (state.filters[name]) p.append(name, state.filters[name]);
+  if (state.filters.all) p.set("all", "true");
   return p;
+}
+function readFilterForm() {
+  const form = document.getElementById("filters"), filters = {};
+  for (const name of FILTERS) {
+    const v = form.elements[name].value.trim();
+    if (v) filters[name] = v;
+  }
+  if (form.elements.all.checked) filters.all = true;
+  return filters;
+}
+function fillFilterForm() {
+  const form = document.getElementById("filters");
+  for (const name of FILTERS) form.elements[name].value = state.filters[name] || "";
+  form.elements.all.checked = !!state.filters.all;
+}
+
+// ---------- the URL holds the state ----------
+const DEFAULTS = { view: "events", offset: 0, sort: "date_start", desc: false, article: null, event: null, a: "RUS", b: "ISR", minWeight: 1, node: "" };
+const URL_KEYS = { view: "view", offset: "offset", sort: "sort", desc: "desc", article: "article", event: "event", a: "a", b: "b", minWeight: "min_weight", node: "node" };
+
+function stateQuery() {
+  const p = new URLSearchParams({ view: state.view });
+  for (const [k, v] of filterParams()) p.append(k, v);
+  for (const [key, name] of Object.entries(URL_KEYS)) {
+    if (key !== "view" && state[key] !== DEFAULTS[key] && state[key] !== null && state[key] !== "") p.set(name, String(state[key]));
+  }
+  return p.toString();
+}
+function readURL() {
+  const q = new URLSearchParams(location.search);
+  state.filters = {};
+  for (const name of FILTERS) if (q.get(name)) state.filters[name] = q.get(name);
+  if (q.get("all") === "true") state.filters.all = true;
+  const views = [...document.querySelectorAll("#tabs button")].map((b) => b.dataset.view);
+  state.view = views.includes(q.get("view")) ? q.get("view") : DEFAULTS.view;
+  state.offset = Math.max(0, parseInt(q.get("offset"), 10) || 0);
+  state.sort = q.get("sort") || DEFAULTS.sort;
+  state.desc = q.get("desc") === "true";
+  state.article = q.get("article"); state.event = q.get("event");
+  state.a = q.get("a") || DEFAULTS.a; state.b = q.get("b") || DEFAULTS.b;
+  state.minWeight = Math.max(1, parseInt(q.get("min_weight"), 10) || 1);
+  state.node = q.get("node") || "";
+}
+// Change the state, record it as a new history entry (or in place: `replace`), show it.
+async function navigate(changes, replace = false) {
+  Object.assign(state, changes);
+  const url = `${location.pathname}?${stateQuery()}`;
+  if (url !== location.pathname + location.search) history[replace ? "replaceState" : "pushState"](null, "", url);
+  await render();
+}
+function downloadLink(format) {
+  const p = filterParams();
+  p.set("sort", state.sort);
+  if (state.desc) p.set("desc", "true");
+  p.set("format", format);
+  return `/api/events?${p}`;
 }
 
 // ---------- events table ----------
 async function loadEvents() {
+  document.getElementById("download-csv").href = downloadLink("csv");
+  document.getElementById("download-jsonl").href = downloadLink("jsonl");
   const p = filterParams();
   p.set("limit", PAGE); p.set("offset", state.offset); p.set("sort", state.sort);
   if (state.desc) p.set("desc", "true");
@@ -91,7 +151,8 @@ function eventRow(ev) {
   const loc = ev.event_loc;
   const date = ev.date ? ev.date + (ev.date_source === "publication" ? " (pub)" : "") : "";
   const type = el("td", {}, el("span", { class: "code" }, shownType(ev)), statusBadge(ev.reviewed));
-  const open = el("a", { onclick: () => openArticle(ev.article_id, ev.id), title: "open the article" }, ev.text || "");
+  const open = el("a", { href: articleHref(ev.article_id, ev.id), onclick: (e) => { e.preventDefault(); openArticle(ev.article_id, ev.id); },
+    title: "open the article" }, ev.text || "");
   const tr = el("tr", { "data-event-id": ev.id, class: ev.reviewed && ev.reviewed.status === "rejected" ? "rejected" : null },
     el("td", {}, date), type, el("td", {}, ev.mode || ""), actorCell(ev.actor), actorCell(ev.recipient),
     el("td", {}, loc ? `${loc.name} ${loc.country || ""}` : ""), el("td", {}, ev.confidence.toFixed(2)),
@@ -148,8 +209,8 @@ async function review(eventId, change) {
     return;
   }
   toast(`saved: ${change.action}${change.type ? " → " + change.type : ""}`);
-  await loadEvents();
-  if (state.article) await openArticle(state.article, eventId, false);
+  if (state.view === "article") await showArticle(true);
+  else await loadEvents();
 }
 
 // ---------- article view ----------
@@ -179,7 +240,7 @@ function renderBody(body, annotations) {
       body.slice(s.start, s.end), el("span", { class: "label" }, s.kind === "place" || s.kind === "time" ? s.kind : s.labels.join("/")));
     if (s.events.length) {
       mark.dataset.events = s.events.join(" ");
-      mark.addEventListener("click", () => focusEvent(s.events[0], false));
+      mark.addEventListener("click", () => selectEvent(s.events[0], false));
     }
     box.append(mark);
     at = s.end;
@@ -188,16 +249,41 @@ function renderBody(body, annotations) {
   return box;
 }
 
-async function openArticle(id, eventId, switchView = true) {
-  let a;
-  try { a = await api(`/api/articles/${encodeURIComponent(id)}`); } catch (e) { toast(e.message); return; }
-  state.article = id;
+function articleHref(id, eventId) {
+  const saved = { view: state.view, article: state.article, event: state.event };
+  Object.assign(state, { view: "article", article: id, event: eventId || null });
+  const href = `?${stateQuery()}`;
+  Object.assign(state, saved);
+  return href;
+}
+function openArticle(id, eventId) { return navigate({ view: "article", article: id, event: eventId || null }); }
+function selectEvent(eventId, scrollText) {
+  state.event = eventId;
+  history.pushState(null, "", `${location.pathname}?${stateQuery()}`);
+  focusEvent(eventId, scrollText);
+}
+// The article of the state; fetched again only when another one is asked for (or `force`).
+async function showArticle(force = false) {
+  if (!state.article) {
+    document.getElementById("article").replaceChildren(el("p", { class: "summary" }, "Open an article from the events table."));
+    document.getElementById("article-events").replaceChildren();
+    state.shown.article = null;
+    return;
+  }
+  if (force || state.shown.article !== state.article) {
+    let a;
+    try { a = await api(`/api/articles/${encodeURIComponent(state.article)}`); } catch (e) { toast(e.message); return; }
+    renderArticle(a);
+    state.shown.article = state.article;
+  }
+  if (state.event) focusEvent(state.event, true);
+  else document.querySelectorAll(".focus").forEach((n) => n.classList.remove("focus"));
+}
+function renderArticle(a) {
   const legend = el("div", { class: "legend" }, ...["actor", "trigger", "time", "place"].map((k) => el("mark", { class: `ent ${k}` }, k)));
   const meta = el("div", { class: "meta" }, [a.published, a.source, a.id].filter(Boolean).join(" · "));
   document.getElementById("article").replaceChildren(el("h2", {}, a.title || a.id), meta, legend, renderBody(a.body, a.annotations));
   document.getElementById("article-events").replaceChildren(...a.events.map(eventCard));
-  if (switchView) showView("article");
-  if (eventId) focusEvent(eventId, true);
 }
 
 function eventCard(ev) {
@@ -205,7 +291,7 @@ function eventCard(ev) {
     statusBadge(ev.reviewed));
   const facts = [ev.mode, ev.date, ev.factuality !== "asserted" ? ev.factuality : null, ev.event_loc ? ev.event_loc.name : null,
     `conf ${ev.confidence.toFixed(2)}`].filter(Boolean).join(" · ");
-  const li = el("li", { class: `q${ev.quad_code || 0}`, "data-event-id": ev.id, onclick: () => focusEvent(ev.id, true) },
+  const li = el("li", { class: `q${ev.quad_code || 0}`, "data-event-id": ev.id, onclick: () => selectEvent(ev.id, true) },
     head, el("div", { class: "sent" }, `“${ev.event_text}” — ${facts}`), reviewControls(ev));
   return li;
 }
@@ -227,10 +313,10 @@ function parseDay(s) {
 }
 const QUAD_COLOUR = { 1: "#2e9d5b", 2: "#1f6f43", 3: "#e07b39", 4: "#c8423b" };
 
-async function loadTimeline(event) {
-  if (event) event.preventDefault();
+async function loadTimeline() {
   const f = document.getElementById("dyad-form").elements;
-  const a = f.a.value.trim().toUpperCase(), b = f.b.value.trim().toUpperCase();
+  f.a.value = state.a; f.b.value = state.b;
+  const a = state.a.toUpperCase(), b = state.b.toUpperCase();
   let data;
   try { data = await api(`/api/dyad?${new URLSearchParams({ a, b })}`); } catch (e) { toast(e.message); return; }
   document.getElementById("timeline-summary").textContent = `${data.total} events between ${a} and ${b}; colour = quad class (green cooperation, red conflict). Click a dot to open its article.`;
@@ -299,94 +385,210 @@ function monthTicks(lo, hi) {
 }
 
 // ---------- network ----------
+const LABELLED = 30;  // permanent labels for the biggest nodes only; the rest on hover or search
+
 async function loadNetwork() {
-  let data;
-  try { data = await api(`/api/network?${filterParams()}`); } catch (e) { toast(e.message); return; }
-  document.getElementById("network").replaceChildren(networkSvg(data));
+  const p = filterParams();
+  p.set("min_weight", state.minWeight);
+  const key = p.toString();
+  if (state.shown.network !== key) {
+    let data;
+    try { data = await api(`/api/network?${p}`); } catch (e) { toast(e.message); return; }
+    const box = document.getElementById("network");
+    box.replaceChildren(networkSvg(data));
+    box.dataset.nodes = data.nodes.length;
+    box.dataset.edges = data.edges.length;
+    document.getElementById("node-list").replaceChildren(...data.nodes.map((n) => el("option", { value: n.id })));
+    document.getElementById("network-summary").textContent =
+      `${data.nodes.length} actors, ${data.edges.length} directed links of at least ${state.minWeight} event${state.minWeight > 1 ? "s" : ""} ` +
+      "(node size = events, edge width = events; green cooperative, red conflictual). Hover a node for its name.";
+    state.shown.network = key;
+  }
+  const controls = document.getElementById("network-controls").elements;
+  const heaviest = Math.max(1, ...[...document.querySelectorAll("#network path.edge")].map((e) => +e.dataset.weight));
+  controls.min_weight.max = Math.max(heaviest, state.minWeight, 2);  // dropping light links keeps the heaviest
+  controls.min_weight.value = state.minWeight;
+  document.getElementById("min-weight-value").textContent = state.minWeight;
+  if (controls.node.value.trim().toUpperCase() !== state.node) controls.node.value = state.node;
+  highlightNode(state.node);
+}
+
+// Force-directed layout (d3-force), run to rest before drawing: the picture is the same on
+// every load and nothing moves under the reader's pointer.
+function layout(nodes, edges, W, H) {
+  // a few actors spread over the box, a few hundred packed closer
+  const spacing = Math.min(140, Math.max(45, 600 / Math.sqrt(nodes.length)));
+  const sim = d3.forceSimulation(nodes)
+    .force("link", d3.forceLink(edges).id((n) => n.id).distance(spacing).strength(0.3))
+    .force("charge", d3.forceManyBody().strength(-140 * spacing / 45).distanceMax(500))
+    .force("collide", d3.forceCollide((n) => n.r + (nodes.length > 60 ? 3 : 12)))
+    .force("x", d3.forceX(W / 2).strength(0.04))
+    .force("y", d3.forceY(H / 2).strength(0.06))
+    .stop();
+  for (let i = 0; i < 300; i++) sim.tick();
 }
 
 function networkSvg({ nodes, edges }) {
-  const W = 760, H = 600, cx = W / 2, cy = H / 2, R = Math.min(W, H) / 2 - 70;
+  const W = 1100, H = 680;
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": "actor network" });
   const defs = svg("defs");
   for (const [id, colour] of [["coop", "#2e9d5b"], ["conf", "#c8423b"]]) {
-    const m = svg("marker", { id: `arrow-${id}`, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
+    const m = svg("marker", { id: `arrow-${id}`, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
     m.append(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: colour }));
     defs.append(m);
   }
   root.append(defs);
   if (!nodes.length) { root.append(svg("text", { x: 20, y: 40 }, "no dyadic events for these filters")); return root; }
-  const pos = {}, maxEvents = Math.max(...nodes.map((n) => n.events));
-  nodes.forEach((n, i) => {
-    const angle = (2 * Math.PI * i) / nodes.length - Math.PI / 2;
-    pos[n.id] = { x: cx + R * Math.cos(angle), y: cy + R * Math.sin(angle), r: 8 + 18 * Math.sqrt(n.events / maxEvents), angle };
-  });
-  const maxW = Math.max(...edges.map((e) => e.weight));
-  for (const e of edges) {
-    const s = pos[e.source], t = pos[e.target];
+  const maxEvents = Math.max(...nodes.map((n) => n.events));
+  const sized = nodes.map((n) => ({ ...n, r: 4 + 16 * Math.sqrt(n.events / maxEvents) }));
+  const links = edges.map((e) => ({ ...e }));
+  layout(sized, links, W, H);
+  // fit a big drawing into the box; a small one keeps its size (not blown up), centred
+  const pad = 40, xs = sized.map((n) => n.x), ys = sized.map((n) => n.y);
+  const x0 = Math.min(...xs) - pad, y0 = Math.min(...ys) - pad, x1 = Math.max(...xs) + pad, y1 = Math.max(...ys) + pad;
+  const vw = Math.max(x1 - x0, W), vh = Math.max(y1 - y0, H);
+  root.setAttribute("viewBox", `${(x0 + x1 - vw) / 2} ${(y0 + y1 - vh) / 2} ${vw} ${vh}`);
+  const maxW = Math.max(...links.map((e) => e.weight));
+  const edgeLayer = svg("g", { class: "edges" }), nodeLayer = svg("g", { class: "nodes" });
+  for (const e of links) {
+    const s = e.source, t = e.target;
     const dx = t.x - s.x, dy = t.y - s.y, len = Math.hypot(dx, dy) || 1;
     const bend = 0.12;  // curve so A->B and B->A stay apart
     const mx = (s.x + t.x) / 2 - dy * bend, my = (s.y + t.y) / 2 + dx * bend;
-    const ex = t.x - (dx / len) * (t.r + 3), ey = t.y - (dy / len) * (t.r + 3);
+    const ex = t.x - (dx / len) * (t.r + 2), ey = t.y - (dy / len) * (t.r + 2);
     const kind = (e.goldstein ?? 0) >= 0 ? "coop" : "conf";
-    const path = svg("path", { d: `M${s.x},${s.y} Q${mx},${my} ${ex},${ey}`, fill: "none", stroke: kind === "coop" ? "#2e9d5b" : "#c8423b",
-      "stroke-opacity": 0.6, "stroke-width": 1 + 5 * (e.weight / maxW), "marker-end": `url(#arrow-${kind})` });
-    path.append(svg("title", {}, `${e.source} → ${e.target}: ${e.weight} events`));
-    root.append(path);
+    const path = svg("path", { d: `M${s.x},${s.y} Q${mx},${my} ${ex},${ey}`, fill: "none", class: `edge ${kind}`,
+      "data-source": s.id, "data-target": t.id, "data-weight": e.weight, "stroke-width": 0.7 + 4 * (e.weight / maxW), "marker-end": `url(#arrow-${kind})` });
+    path.append(svg("title", {}, `${s.id} → ${t.id}: ${e.weight} events (${e.types})`));
+    edgeLayer.append(path);
   }
-  for (const n of nodes) {
-    const p = pos[n.id];
-    const g = svg("g", { class: "node" });
-    g.append(svg("circle", { cx: p.x, cy: p.y, r: p.r, fill: "#e8eefc", stroke: "#2f5fd0", "stroke-width": 1.5 }));
-    const lx = p.x + Math.cos(p.angle) * (p.r + 14), ly = p.y + Math.sin(p.angle) * (p.r + 14) + 4;
-    g.append(svg("text", { x: lx, y: ly, "text-anchor": Math.abs(Math.cos(p.angle)) < 0.3 ? "middle" : Math.cos(p.angle) > 0 ? "start" : "end",
-      "font-weight": 600 }, `${n.id} (${n.events})`));
-    root.append(g);
+  const ranked = [...sized].sort((a, b) => b.events - a.events);
+  const labelled = new Set(ranked.slice(0, LABELLED).map((n) => n.id));
+  for (const n of ranked.reverse()) {  // biggest drawn last, on top
+    const g = svg("g", { class: labelled.has(n.id) ? "node" : "node minor", "data-id": n.id });
+    g.append(svg("circle", { cx: n.x, cy: n.y, r: n.r }));
+    g.append(svg("text", { x: n.x + n.r + 3, y: n.y + 4 }, `${n.id} (${n.events})`));
+    g.append(svg("title", {}, `${n.id}: ${n.events} events`));
+    g.addEventListener("click", () => navigate({ node: n.id }, true));
+    nodeLayer.append(g);
   }
+  root.append(edgeLayer, nodeLayer);
   return root;
 }
+
+// The searched node stands out with its links and partners; everything else fades.
+function highlightNode(query) {
+  const root = document.querySelector("#network svg");
+  if (!root) return;
+  root.querySelectorAll(".hit, .near").forEach((n) => n.classList.remove("hit", "near"));
+  const q = query.trim().toUpperCase();
+  const hit = q && ([...root.querySelectorAll("g.node")].find((g) => g.dataset.id === q)
+    || [...root.querySelectorAll("g.node")].find((g) => g.dataset.id.startsWith(q)));
+  root.classList.toggle("searching", !!hit);
+  const info = document.getElementById("node-info");
+  if (!hit) { info.textContent = q ? `no actor ${q} in this network` : ""; return; }
+  const id = hit.dataset.id, partners = new Set();
+  hit.classList.add("hit");
+  root.querySelectorAll("path.edge").forEach((p) => {
+    if (p.dataset.source !== id && p.dataset.target !== id) return;
+    p.classList.add("hit");
+    partners.add(p.dataset.source === id ? p.dataset.target : p.dataset.source);
+  });
+  root.querySelectorAll("g.node").forEach((g) => { if (partners.has(g.dataset.id)) g.classList.add("near"); });
+  nodeLayerToTop(hit);
+  info.textContent = `${hit.querySelector("title").textContent}; ${partners.size} partners`;
+}
+function nodeLayerToTop(g) { g.parentNode.append(g); }
 
 // ---------- map ----------
-async function loadMap() {
-  const p = filterParams();
-  p.set("limit", 1000);
-  let data;
-  try { data = await api(`/api/events?${p}`); } catch (e) { toast(e.message); return; }
-  const located = data.items.filter((e) => e.event_loc && e.event_loc.lat !== null && e.event_loc.lon !== null);
-  document.getElementById("map-summary").textContent = `${located.length} of ${data.items.length} events have a place (equirectangular projection; dot = place, size = events).`;
-  document.getElementById("map").replaceChildren(mapSvg(located));
+const MAP_PAGES = 20;  // the map reads at most 20 pages of 1,000 events
+let worldMap = null, pointLayer = null;
+
+async function initMap() {
+  worldMap = L.map("map", { minZoom: 1, maxZoom: 9, worldCopyJump: true, zoomSnap: 0.5 }).setView([25, 15], 2);
+  worldMap.attributionControl.setPrefix(false).addAttribution("Countries: Natural Earth (public domain)");
+  const topo = await (await fetch("/static/vendor/world-atlas/countries-110m.json")).json();
+  L.geoJSON(unwrapped(topojson.feature(topo, topo.objects.countries)), {
+    style: { className: "country", color: "#aab4c4", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1 },
+    interactive: false,
+  }).addTo(worldMap);
+  // overlapping points become one numbered circle; at the last zoom, a ring of them
+  pointLayer = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true }).addTo(worldMap);
 }
 
-function mapSvg(events) {
-  const W = 900, H = 450, x = (lon) => ((lon + 180) / 360) * W, y = (lat) => ((90 - lat) / 180) * H;
-  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": "map of located events" });
-  root.append(svg("rect", { x: 0, y: 0, width: W, height: H, fill: "#f1f5fb" }));
-  for (let lon = -180; lon <= 180; lon += 30) root.append(svg("line", { x1: x(lon), x2: x(lon), y1: 0, y2: H, class: "grid" }));
-  for (let lat = -60; lat <= 60; lat += 30) {
-    root.append(svg("line", { x1: 0, x2: W, y1: y(lat), y2: y(lat), class: "grid" }));
-    root.append(svg("text", { x: 4, y: y(lat) - 3, class: "muted" }, `${lat}°`));
+// Natural Earth cuts Russia, Fiji and Antarctica at the 180th meridian; a flat map joins
+// the cut ends with a line across the world. Such a ring is drawn past 180° instead.
+function unwrapRing(ring) {
+  const jumps = ring.some((pt, i) => i > 0 && Math.abs(pt[0] - ring[i - 1][0]) > 180);
+  return jumps ? ring.map(([lon, lat]) => [lon < 0 ? lon + 360 : lon, lat]) : ring;
+}
+function unwrapped(collection) {
+  for (const f of collection.features) {
+    const g = f.geometry;
+    if (!g) continue;
+    if (g.type === "Polygon") g.coordinates = g.coordinates.map(unwrapRing);
+    if (g.type === "MultiPolygon") g.coordinates = g.coordinates.map((poly) => poly.map(unwrapRing));
   }
-  const regions = [["North America", 45, -100], ["South America", -15, -60], ["Europe", 52, 15], ["Africa", 5, 20],
-    ["Middle East", 29, 45], ["Asia", 45, 90], ["Oceania", -25, 135]];
-  for (const [name, lat, lon] of regions) {
-    root.append(svg("text", { x: x(lon), y: y(lat), "text-anchor": "middle", class: "muted", "font-size": 13, opacity: 0.5 }, name));
+  return collection;
+}
+
+async function allEvents() {
+  const items = [];
+  let total = 0;
+  for (let page = 0; page < MAP_PAGES; page++) {
+    const p = filterParams();
+    p.set("limit", 1000); p.set("offset", page * 1000);
+    const data = await api(`/api/events?${p}`);
+    items.push(...data.items);
+    total = data.total;
+    if (items.length >= total || !data.items.length) break;
   }
-  const places = new Map();
-  for (const e of events) {
-    const key = `${e.event_loc.lat.toFixed(2)},${e.event_loc.lon.toFixed(2)}`;
-    if (!places.has(key)) places.set(key, { loc: e.event_loc, events: [] });
-    places.get(key).events.push(e);
+  return { items, total };
+}
+
+// Only events at a town, district, province or country are points: a region or continent
+// ("the Middle East") has no point, and an organisation's own acts are not at its seat.
+function mapped(ev) {
+  const loc = ev.event_loc;
+  if (!loc || loc.lat === null || loc.lon === null) return "unlocated";
+  if (loc.feature === "region") return "region";
+  if (ev.actor && ev.actor.code === "IGO") return "igo";
+  return "point";
+}
+
+async function loadMap() {
+  if (!worldMap) {
+    try { await initMap(); } catch (e) { toast(`map: ${e.message}`); return; }
   }
-  for (const { loc, events: evs } of places.values()) {
-    const conflict = evs.filter((e) => e.quad_code >= 3).length > evs.length / 2;
-    const dot = svg("circle", { cx: x(loc.lon), cy: y(loc.lat), r: 4 + 3 * Math.sqrt(evs.length), fill: conflict ? "#c8423b" : "#2e9d5b",
-      "fill-opacity": 0.7, stroke: "#fff", class: "place" });
-    dot.append(svg("title", {}, `${loc.name} (${loc.country || "?"}): ${evs.map((e) => e.event).join(", ")}`));
-    dot.style.cursor = "pointer";
-    dot.addEventListener("click", () => openArticle(evs[0].article_id, evs[0].id));
-    root.append(dot, svg("text", { x: x(loc.lon) + 8, y: y(loc.lat) + 4 }, loc.name));
-  }
-  return root;
+  worldMap.invalidateSize();  // the box was hidden until now
+  const key = filterParams().toString();
+  if (state.shown.map === key) return;
+  let data;
+  try { data = await allEvents(); } catch (e) { toast(e.message); return; }
+  const kinds = { point: [], region: [], igo: [], unlocated: [] };
+  for (const ev of data.items) kinds[mapped(ev)].push(ev);
+  pointLayer.clearLayers();
+  pointLayer.addLayers(kinds.point.map(eventMarker));
+  const places = new Set(kinds.point.map((e) => `${e.event_loc.lat},${e.event_loc.lon}`)).size;
+  const read = data.items.length < data.total ? ` (the first ${data.items.length} of ${data.total})` : "";
+  document.getElementById("map-summary").textContent =
+    `${kinds.point.length} events at ${places} places${read}; not drawn: ${kinds.region.length} in a region or continent, ` +
+    `${kinds.igo.length} by an organisation, ${kinds.unlocated.length} without a place. Numbers are groups of nearby events: zoom in to split them.`;
+  const box = document.getElementById("map");
+  box.dataset.points = kinds.point.length;
+  state.shown.map = key;
+}
+
+function eventMarker(ev) {
+  const loc = ev.event_loc;
+  const marker = L.marker([loc.lat, loc.lon], {
+    icon: L.divIcon({ className: `place-marker q${ev.quad_code || 0}`, iconSize: [12, 12] }), title: loc.name,
+  });
+  // a DOM node, not a string: Leaflet would read a string as HTML
+  marker.bindTooltip(el("div", {}, el("strong", {}, loc.name), ` ${loc.country || ""}`, el("br"),
+    `${ev.date || ""} ${shownType(ev)} ${actorCode(ev.actor)} → ${actorCode(ev.recipient)}`), { direction: "top", offset: [0, -6] });
+  marker.on("click", () => openArticle(ev.article_id, ev.id));
+  return marker;
 }
 
 // ---------- views ----------
@@ -394,36 +596,58 @@ function showView(name) {
   document.querySelectorAll(".view").forEach((v) => { v.hidden = v.id !== `view-${name}`; });
   document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("active", b.dataset.view === name));
   document.getElementById("filters").hidden = !["events", "network", "map"].includes(name);
-  if (name === "timeline") loadTimeline();
-  if (name === "network") loadNetwork();
-  if (name === "map") loadMap();
 }
-function refreshCurrent() {
-  const active = document.querySelector("#tabs button.active").dataset.view;
-  state.offset = 0;
-  if (active === "network") loadNetwork();
-  else if (active === "map") loadMap();
-  loadEvents();
+// Make the page show `state` (after a click, a back/forward step or on load).
+async function render() {
+  fillFilterForm();
+  if (state.view === "article") {
+    await showArticle();  // before the view is shown: never the previous article's text
+    showView("article");
+    if (state.event) focusEvent(state.event, true);  // scrolls only once visible
+    document.body.dataset.view = state.view;
+    return;
+  }
+  showView(state.view);
+  if (state.view === "events") await loadEvents();
+  else if (state.view === "timeline") await loadTimeline();
+  else if (state.view === "network") await loadNetwork();
+  else if (state.view === "map") await loadMap();
+  document.body.dataset.view = state.view;
+}
+
+function bindControls() {
+  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => navigate({ view: b.dataset.view })));
+  const filters = document.getElementById("filters");
+  filters.addEventListener("submit", (e) => { e.preventDefault(); navigate({ filters: readFilterForm(), offset: 0 }); });
+  filters.addEventListener("reset", (e) => { e.preventDefault(); navigate({ filters: {}, offset: 0 }); });
+  document.getElementById("prev").addEventListener("click", () => navigate({ offset: Math.max(0, state.offset - PAGE) }));
+  document.getElementById("next").addEventListener("click", () => navigate({ offset: state.offset + PAGE }));
+  document.querySelectorAll("#events-table th[data-sort]").forEach((th) => th.addEventListener("click", () => {
+    navigate({ desc: state.sort === th.dataset.sort ? !state.desc : false, sort: th.dataset.sort, offset: 0 });
+  }));
+  document.getElementById("dyad-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = e.target.elements;
+    navigate({ a: f.a.value.trim().toUpperCase() || DEFAULTS.a, b: f.b.value.trim().toUpperCase() || DEFAULTS.b });
+  });
+  const net = document.getElementById("network-controls");
+  net.addEventListener("submit", (e) => e.preventDefault());
+  net.elements.min_weight.addEventListener("input", (e) => { document.getElementById("min-weight-value").textContent = e.target.value; });
+  net.elements.min_weight.addEventListener("change", (e) => navigate({ minWeight: parseInt(e.target.value, 10) || 1 }));
+  net.elements.node.addEventListener("input", (e) => navigate({ node: e.target.value.trim().toUpperCase() }, true));
+  document.getElementById("token-button").addEventListener("click", askReviewer);
+  window.addEventListener("popstate", () => { readURL(); render(); });
 }
 
 async function init() {
   try { state.types = (await api("/api/types")).items; } catch (e) { state.types = []; }
   const typeSelect = document.querySelector("#filters select[name=type]");
   for (const t of state.types) typeSelect.append(el("option", { value: t }, t));
-  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showView(b.dataset.view)));
-  document.getElementById("filters").addEventListener("submit", (e) => { e.preventDefault(); refreshCurrent(); });
-  document.getElementById("filters").addEventListener("reset", () => setTimeout(refreshCurrent, 0));
-  document.getElementById("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); loadEvents(); });
-  document.getElementById("next").addEventListener("click", () => { state.offset += PAGE; loadEvents(); });
-  document.querySelectorAll("#events-table th[data-sort]").forEach((th) => th.addEventListener("click", () => {
-    state.desc = state.sort === th.dataset.sort ? !state.desc : false;
-    state.sort = th.dataset.sort;
-    loadEvents();
-  }));
-  document.getElementById("dyad-form").addEventListener("submit", loadTimeline);
-  document.getElementById("token-button").addEventListener("click", askReviewer);
+  bindControls();
   updateTokenButton();
-  await loadEvents();
+  readURL();
+  history.replaceState(null, "", `${location.pathname}?${stateQuery()}`);
+  await render();
   document.body.dataset.ready = "true";
 }
 init();
