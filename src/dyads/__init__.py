@@ -16,10 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["code", "load", "Events", "Store", "EventFilter", "Article", "DEFAULT_DB"]
+__all__ = ["code", "load", "read", "Events", "Store", "EventFilter", "Article", "DEFAULT_DB"]
 
 _EXPORTS = {
-    "code": "dyads.api", "load": "dyads.api", "Events": "dyads.api",
+    "code": "dyads.api", "load": "dyads.api", "read": "dyads.api", "Events": "dyads.api",
     "Store": "dyads.store", "EventFilter": "dyads.store", "DEFAULT_DB": "dyads.store", "Article": "dyads.models",
 }
 

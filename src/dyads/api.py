@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from dyads.errors import DyadsError, InputError
-from dyads.ingest.records import article_from_record
+from dyads.ingest import read_inputs
+from dyads.ingest.records import Skipped, article_from_record
 from dyads.models import Article, Event
 from dyads.pipeline import CodedArticle, Pipeline, PipelineConfig
 from dyads.store.schema import EVENT_COLUMNS, event_row
@@ -42,6 +44,21 @@ def load(config: PipelineConfig | None = None) -> Pipeline:
         if key not in _PIPELINES:
             _PIPELINES[key] = Pipeline(config)
         return _PIPELINES[key]
+
+
+def read(*paths: str, published: Any = None) -> list[Article]:
+    """The articles in these files or folders, read as ``dyads code PATH`` reads them (.txt, .jsonl,
+    .csv, .html, .warc; ``published`` for texts that carry no date). An input that cannot be used
+    is skipped with a warning that says where and why."""
+    from dyads.ingest.records import parse_published
+
+    articles = []
+    for rec in read_inputs([str(p) for p in paths], parse_published(published, "published")):
+        if isinstance(rec, Skipped):
+            warnings.warn(f"skipped {rec}", stacklevel=2)
+        else:
+            articles.append(rec)
+    return articles
 
 
 class Events(list):

@@ -96,7 +96,7 @@ def gold_documents(store: Store) -> list[dict[str, Any]]:
     with ``required: false`` (scored neither as misses nor as false alarms)."""
     docs = []
     for aid in store.reviewed_articles():
-        records = attach_reviews(store, store.records(factuality=["asserted"], article_id=aid))
+        records = attach_reviews(store, list(store.records(factuality=["asserted"], article_id=aid)))
         events, rejected = [], []
         for rec in records:
             rv = rec["reviewed"]
