@@ -268,8 +268,4 @@ def attach_parquet(store, directory: str) -> dict[str, int]:
     views = {"parquet_articles": f"read_parquet('{root}/articles/*.parquet')"}
     if fs.exists(f"{local_root}/events"):
         views["parquet_events"] = f"read_parquet('{root}/events/*/*.parquet', hive_partitioning = true)"
-    counts = {}
-    for view, source in views.items():
-        store.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {source}")
-        counts[view] = store.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
-    return counts
+    return store.attach_views(views)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable, Iterator, Protocol
 
 from dyads.ingest import Skipped
-from dyads.merge.clusters import update_clusters
 from dyads.models import Article
 from dyads.parallel import chunked
 from dyads.pipeline import CodedArticle
@@ -106,11 +105,11 @@ def code_records(coder: Coder, store: Store, records: Iterable, summary: RunSumm
         store.save(coded, model=coder.model_name, replace=not new)
         saved.append(coded.article.id)
         if len(saved) >= CLUSTER_BATCH:
-            update_clusters(store.con, saved)
+            store.update_clusters(saved)
             saved.clear()
         summary.add(coded)
         if on_saved is not None:
             on_saved(coded)
     saved += store.unclustered_articles()  # saved by an earlier run that was killed before clustering them
     if saved:
-        update_clusters(store.con, saved)
+        store.update_clusters(saved)

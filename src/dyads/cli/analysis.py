@@ -15,7 +15,6 @@ from dyads.cli.app import app, err, out, print_rows, user_errors
 from dyads.cli.coding import DbOption, filter_options
 from dyads.errors import DyadsError, UsageError
 from dyads.export_formats import EXPORT_FORMATS, write_export
-from dyads.merge.clusters import rebuild_clusters
 from dyads.store import Store
 
 ActorOpt = typer.Option(None, "--actor", help="Actor code (RUS), code+sector (RUSGOV) or name.")
@@ -59,7 +58,7 @@ def dyad(
     """Timeline of events between A and B, both directions, one row per clustered event."""
     flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
     with Store(db, read_only=True) as store:
-        _emit(an.dyad_timeline(store.con, a, b, flt), as_json, fmt, f"{a} – {b}")
+        _emit(store.dyad(a, b, flt), as_json, fmt, f"{a} – {b}")
 
 
 @app.command()
@@ -72,7 +71,7 @@ def contacts(
     """Every CONSULT contact of an actor with partner, mode and days since the previous contact."""
     flt = filter_options(None, None, types, since, until, min_confidence, all_factuality)
     with Store(db, read_only=True) as store:
-        _emit(an.contacts(store.con, name, flt), as_json, fmt, f"contacts of {name}")
+        _emit(store.contacts(name, flt), as_json, fmt, f"contacts of {name}")
 
 
 @app.command()
@@ -89,9 +88,9 @@ def stats(
     flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
     with Store(db, read_only=True) as store:
         if series:
-            df = an.conflict_cooperation(store.con, by[0] if by else "month", flt)
+            df = store.conflict_cooperation(by[0] if by else "month", flt)
         else:
-            df = an.stats(store.con, by or ["month", "type"], flt)
+            df = store.stats(by or ["month", "type"], flt)
         _emit(df, as_json, fmt)
 
 
@@ -109,7 +108,7 @@ def network(
         raise DyadsError(f"--format must be one of {', '.join(an.NETWORK_FORMATS)}")
     flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
     with Store(db, read_only=True) as store:
-        graph = an.network(store.con, flt)
+        graph = store.network_graph(flt)
     an.write_network(graph, net_format, output)
     summary = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "output": str(output)}
     if as_json:
@@ -131,9 +130,9 @@ def clusters(
     flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
     with Store(db, read_only=not rebuild) as store:
         if rebuild:
-            n = rebuild_clusters(store.con)
+            n = store.rebuild_clusters()
             err.print(f"reclustered: {n} clusters", highlight=False)
-        _emit(an.clusters_frame(store.con, flt, min_articles), as_json, fmt)
+        _emit(store.clusters(flt, min_articles), as_json, fmt)
 
 
 @app.command("export")

@@ -20,7 +20,7 @@ from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, da
 from dyads.ingest import Skipped, read_inputs
 from dyads.parallel import ParallelCoder
 from dyads.pipeline import Pipeline, PipelineConfig
-from dyads.query import EventFilter, event_records
+from dyads.query import EventFilter
 from dyads.run import Coder, RunSummary, articles_only, code_records
 from dyads.store import DEFAULT_DB, Store
 
@@ -196,7 +196,7 @@ def events(
     if fmt not in FORMATS:
         raise DyadsError(f"--format must be one of {', '.join(FORMATS)}")
     with Store(db, read_only=True) as store:
-        records = event_records(store.con, flt, limit=limit)
+        records = store.records(flt, limit=limit)
         if fmt == "table":
             print_events_table(list(records))
             return
@@ -259,7 +259,7 @@ def demo(
     summary = RunSummary()
     with Store(db) as store:
         code_into_store(pipeline, store, read_inputs(demo_articles()), summary, quiet=quiet)
-        records = list(event_records(store.con, EventFilter()))
+        records = list(store.records())
     print_events_table(records)
     print_summary(summary, False)
     err.print(f"database: {db}  (try: dyads events --db {db} --actor RUS)", highlight=False)

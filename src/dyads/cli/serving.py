@@ -66,10 +66,8 @@ def review_export(
         raise StoreError(f"{exc}\n(if `dyads serve` has the file open, stop it first or download "
                          "http://HOST:PORT/api/reviews/export)") from None
     with store:
-        has_reviews = store.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'reviews'").fetchone()[0]
-        if not has_reviews:
+        if not store.has_reviews():
             raise DyadsError(f"{db} has no reviews yet: review events in the workbench (dyads serve --db {db})")
-        docs, events = export_gold(store.con, output)
+        docs, events = export_gold(store, output)
     err.print(f"wrote {docs} documents with {events} reviewed events to {output}  (score with: dyads eval {output})",
               highlight=False)

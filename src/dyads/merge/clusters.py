@@ -38,36 +38,15 @@ import duckdb
 import networkx as nx
 import pandas as pd
 
+from dyads.store.clusters import block_events, touched_blocks, write_clusters
+from dyads.store.schema import CLUSTERS_SCHEMA, ensure_clusters_schema
+
 SYMMETRIC_TYPES = {"CONSULT", "COOPERATE", "AGREE"}
 
-# One row per cluster: the counts, then the lead event's own columns (``id`` = lead event id),
-# so analytics read clusters without joining events.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS clusters AS
-SELECT ''::VARCHAR AS cluster_id, ''::VARCHAR AS block, 0::INTEGER AS n_events, 0::INTEGER AS n_mentions,
-    0::INTEGER AS n_articles, 0::INTEGER AS n_sources, NULL::DATE AS first_seen, NULL::DATE AS last_seen,
-    e.* EXCLUDE (cluster_id)
-FROM events e LIMIT 0;
-CREATE TABLE IF NOT EXISTS cluster_members (event_id VARCHAR, cluster_id VARCHAR, block VARCHAR);
-CREATE INDEX IF NOT EXISTS cluster_members_block ON cluster_members(block);
-CREATE INDEX IF NOT EXISTS clusters_block ON clusters(block);
-"""
-
-_BLOCK_SQL = "e.event || '|' || coalesce(strftime(e.date_start, '%Y-%m'), '-')"
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
-    """Create the ``clusters`` and ``cluster_members`` tables (``events.cluster_id`` is the store's).
-
-    Clusters are derived data: a table of an older layout is dropped and recreated; returns True
-    then (the caller must recluster everything)."""
-    columns = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'clusters'").fetchall()}
-    stale = bool(columns) and "id" not in columns
-    if stale:
-        con.execute("DROP TABLE clusters; DROP TABLE IF EXISTS cluster_members")
-    con.execute(SCHEMA)
-    return stale
+# The tables and their SQL live in the store (``dyads.store.clusters``); this module decides
+# which events are reports of the same event.
+SCHEMA = CLUSTERS_SCHEMA
+ensure_schema = ensure_clusters_schema
 
 
 @dataclass(frozen=True)
@@ -209,32 +188,20 @@ def _mode_fits(e: _Ev, component: list[str], by_id: dict[str, _Ev]) -> bool:
     return e.mode is None or not modes or e.mode in modes
 
 
-def _touched_blocks(con: duckdb.DuckDBPyConnection, article_ids: list[str] | None) -> list[str]:
-    if article_ids is None:
-        new = con.execute(f"SELECT DISTINCT {_BLOCK_SQL} FROM events e").fetchall()
-        old = con.execute("SELECT DISTINCT block FROM cluster_members").fetchall()
-    else:
-        new = con.execute(f"SELECT DISTINCT {_BLOCK_SQL} FROM events e WHERE e.article_id IN (SELECT unnest(?::VARCHAR[]))",
-                          [list(article_ids)]).fetchall()
-        old = con.execute("SELECT DISTINCT m.block FROM cluster_members m ANTI JOIN events e ON e.id = m.event_id").fetchall()
-    return sorted({b for (b,) in new} | {b for (b,) in old})
-
-
 def update_clusters(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str] | None = None) -> int:
     """Recluster the blocks touched by these articles (all blocks when ``None``); returns clusters written."""
     if ensure_schema(con):
         article_ids = None
-    blocks = _touched_blocks(con, None if article_ids is None else list(article_ids))
+    blocks = touched_blocks(con, None if article_ids is None else list(article_ids))
     if not blocks:
         return 0
-    pred, params = _block_predicate(blocks, "e")
-    frame = con.execute(f"SELECT e.*, {_BLOCK_SQL} AS block FROM events e WHERE {pred}", params).df()
+    frame = block_events(con, blocks)
     assign: dict[str, str] = {}
     for _, part in frame.groupby("block", sort=True):
         assign.update(cluster_block([_from_row(r) for r in part.to_dict("records")]))
     members = pd.DataFrame({"event_id": list(assign), "cluster_id": list(assign.values())})
     members["block"] = members["event_id"].map(dict(zip(frame["id"], frame["block"])))
-    _write(con, blocks, members, frame.drop(columns=["block"]))
+    write_clusters(con, blocks, members, frame.drop(columns=["block"]))
     return members["cluster_id"].nunique()
 
 
@@ -243,65 +210,6 @@ def rebuild_clusters(con: duckdb.DuckDBPyConnection) -> int:
     return update_clusters(con, None)
 
 
-_SUMMARY_SQL = """
-WITH m AS (SELECT * FROM new_members),
-lead AS (
-    SELECT m.cluster_id, e.*, row_number() OVER (PARTITION BY m.cluster_id ORDER BY
-        (e.actor_code IS NOT NULL AND e.recipient_code IS NOT NULL) DESC, (e.date_source = 'text') DESC,
-        (e.date_precision = 'day') DESC, e.confidence DESC, e.id) AS rank
-    FROM m JOIN block_events e ON e.id = m.event_id
-),
-counts AS (
-    SELECT m.cluster_id, count(DISTINCT m.event_id) AS n_events, count(x.event_id) AS n_mentions,
-        count(DISTINCT x.article_id) AS n_articles, count(DISTINCT coalesce(a.source, x.article_id)) AS n_sources,
-        min(a.published) AS first_seen, max(a.published) AS last_seen
-    FROM m LEFT JOIN mentions x ON x.event_id = m.event_id LEFT JOIN articles a ON a.id = x.article_id
-    GROUP BY m.cluster_id
-)
-SELECT l.* EXCLUDE (rank, cluster_id, cluster_id_1), l.cluster_id, m.block,
-    c.n_events, c.n_mentions, c.n_articles, c.n_sources, c.first_seen, c.last_seen
-FROM lead l JOIN counts c USING (cluster_id) JOIN m ON m.event_id = l.id
-WHERE l.rank = 1
-"""
-
-
-def _block_predicate(blocks: list[str], alias: str) -> tuple[str, list]:
-    """SQL for "event in one of these blocks", as type + date ranges (cheap on DuckDB's zone maps)."""
-    clauses, params = [], []
-    for block in blocks:
-        kind, month = block.split("|", 1)
-        if month == "-":
-            clauses.append(f"({alias}.event = ? AND {alias}.date_start IS NULL)")
-            params.append(kind)
-        else:
-            first = date.fromisoformat(month + "-01")
-            nxt = (first + timedelta(days=32)).replace(day=1)
-            clauses.append(f"({alias}.event = ? AND {alias}.date_start >= ? AND {alias}.date_start < ?)")
-            params += [kind, first, nxt]
-    return "(" + " OR ".join(clauses) + ")", params
-
-
-def _write(con: duckdb.DuckDBPyConnection, blocks: list[str], members: pd.DataFrame, rows: pd.DataFrame) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("new_members", members)
-        con.register("block_events", rows)
-        con.execute("DELETE FROM clusters WHERE block IN (SELECT unnest(?::VARCHAR[]))", [blocks])
-        con.execute("DELETE FROM cluster_members WHERE block IN (SELECT unnest(?::VARCHAR[]))", [blocks])
-        con.execute("INSERT INTO cluster_members SELECT event_id, cluster_id, block FROM new_members")
-        con.execute(f"INSERT INTO clusters BY NAME {_SUMMARY_SQL}")
-        pred, params = _block_predicate(blocks, "events")
-        con.execute(f"UPDATE events SET cluster_id = m.cluster_id FROM new_members m WHERE events.id = m.event_id AND {pred}",
-                    params)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("new_members")
-        con.unregister("block_events")
-
-
 def cluster_after_save(store, article_ids: Iterable[str]) -> int:
     """For the coding loop: after ``store.save`` of these articles, update their clusters."""
-    return update_clusters(store.con, list(article_ids))
+    return store.update_clusters(list(article_ids))

@@ -32,9 +32,8 @@ from dyads.ingest import article_from_record
 from dyads.ingest.screen import split_long
 from dyads.models import Article
 from dyads.pipeline import Pipeline, bounded_batches
-from dyads.query import SORTABLE, EventFilter, _mentions_for, count_events, event_records, record_from_row
+from dyads.query import SORTABLE, EventFilter
 from dyads import analysis as an
-from dyads.merge.clusters import update_clusters
 from dyads.serve import reviews as rv
 from dyads.serve.guards import LOOPBACK, BodyLimit, HostCheck
 from dyads.serve.jsonvalues import finite
@@ -105,7 +104,7 @@ class Workbench:
 
     def __init__(self, db_path: str | Path, token: str, pipeline_factory: Callable[[], Any] | None = None) -> None:
         self.store = Store(db_path)
-        rv.ensure_schema(self.store.con)
+        self.store.ensure_reviews()
         self.token = token
         self.lock = threading.Lock()
         self._pipeline_lock = threading.Lock()
@@ -150,29 +149,21 @@ def _filter(
                        search=search or None, article_id=article_id or None)
 
 
-def _records(con, flt: EventFilter, limit: int | None = None, offset: int = 0,
+def _records(store: Store, flt: EventFilter, limit: int | None = None, offset: int = 0,
              sort: str = "date_start", desc: bool = False) -> list[dict]:
-    return rv.attach_reviews(con, list(event_records(con, flt, limit=limit, offset=offset, sort=sort, descending=desc)))
+    return rv.attach_reviews(store, list(store.records(flt, limit=limit, offset=offset, sort=sort, descending=desc)))
 
 
-def _event(con, event_id: str) -> dict:
-    frame = con.execute("SELECT * FROM events WHERE id = ?", [event_id]).df()
-    if frame.empty:
+def _event(store: Store, event_id: str) -> dict:
+    rec = store.event(event_id)
+    if rec is None:
         raise HTTPException(404, f"no event {event_id!r}")
-    row = frame.to_dict("records")[0]
-    rec = record_from_row(row, _mentions_for(con, [event_id]).get(event_id, []))
-    return rv.attach_reviews(con, [rec], history=True)[0]
+    return rv.attach_reviews(store, [rec], history=True)[0]
 
 
 def _frame_records(frame) -> list[dict]:
     """A DataFrame as JSON-ready records (NaN -> null, dates -> ISO strings)."""
     return json.loads(frame.to_json(orient="records", date_format="iso"))
-
-
-def _rows(con, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in zip(names, row)} for row in cur.fetchall()]
 
 
 def create_app(db_path: str | Path, token: str, pipeline_factory: Callable[[], Any] | None = None,
@@ -222,79 +213,64 @@ def _register_reads(app: FastAPI, bench: Workbench) -> None:
             raise HTTPException(422, f"sort must be one of {', '.join(SORTABLE)}")
         if fmt := download_format(format, request.headers.get("accept", "")):
             return stream_events(bench, flt, fmt, limit if "limit" in request.query_params else None, offset, sort, desc)
-        with bench.con() as con:
-            return {"total": count_events(con, flt), "limit": limit, "offset": offset,
-                    "items": _records(con, flt, limit, offset, sort, desc)}
+        with bench.con():
+            return {"total": bench.store.count_events(flt), "limit": limit, "offset": offset,
+                    "items": _records(bench.store, flt, limit, offset, sort, desc)}
 
     @app.get("/api/events/{event_id}", summary="One event with its evidence and reviews")
     def get_event(event_id: str) -> dict:
-        with bench.con() as con:
-            return _event(con, event_id)
+        with bench.con():
+            return _event(bench.store, event_id)
 
     @app.get("/api/articles", summary="Articles, newest first, paged")
     def list_articles(limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                       search: str | None = Query(None, max_length=200)) -> dict:
-        where, params = ("WHERE a.title ILIKE ? OR a.text ILIKE ?", [f"%{search}%"] * 2) if search else ("", [])
-        with bench.con() as con:
-            total = con.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
-            items = _rows(con, f"""SELECT a.id, a.title, a.published, a.source, a.url,
-                (SELECT count(*) FROM events e WHERE e.article_id = a.id) AS events
-                FROM articles a {where} ORDER BY a.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?""",
-                          params + [limit, offset])
+        with bench.con():
+            total = bench.store.count_articles(search)
+            items = bench.store.articles(search, limit, offset, as_dicts=True)
         return {"total": total, "limit": limit, "offset": offset, "items": items}
 
     @app.get("/api/articles/{article_id}", summary="One article: body, annotations and its events")
     def get_article(article_id: str) -> dict:
-        with bench.con() as con:
-            rows = _rows(con, "SELECT id, title, dek, text, body, published, url, source, annotations, model, coded_at "
-                              "FROM articles WHERE id = ?", [article_id])
-            if not rows:
+        with bench.con():
+            article = bench.store.article(article_id)
+            if article is None:
                 raise HTTPException(404, f"no article {article_id!r}")
-            article = rows[0]
-            article["annotations"] = json.loads(article["annotations"] or "[]")
-            article["events"] = _records(con, EventFilter(article_id=article_id, factuality=[]), sort="article_id")
+            article["events"] = _records(bench.store, EventFilter(article_id=article_id, factuality=[]), sort="article_id")
         article["events"].sort(key=lambda e: (e["evidence"][0]["trigger"][0] if e["evidence"] else 0))
         return article
 
     @app.get("/api/actors", summary="Distinct actors (country/IGO codes) with event counts")
     def actors(flt: EventFilter = Depends(_filter)) -> dict:
-        where, params = flt.where("e")
-        with bench.con() as con:
-            items = _rows(con, f"""
-                WITH roles AS (
-                  SELECT actor_code AS code, actor_name AS name, 1 AS as_actor, 0 AS as_recipient FROM events e WHERE {where}
-                  UNION ALL
-                  SELECT recipient_code, recipient_name, 0, 1 FROM events e WHERE {where})
-                SELECT code, sum(as_actor)::INT AS as_actor, sum(as_recipient)::INT AS as_recipient,
-                       count(*)::INT AS events, list_distinct(list(name) FILTER (WHERE name IS NOT NULL))[1:5] AS names
-                FROM roles WHERE code IS NOT NULL GROUP BY code ORDER BY events DESC, code""", params + params)
+        with bench.con():
+            items = bench.store.actors(flt, as_dicts=True)
         return {"items": items}
 
     @app.get("/api/dyad", summary="Timeline of events between two actors, either direction")
     def dyad(a: str = Query(..., min_length=1), b: str = Query(..., min_length=1), all: bool = False) -> dict:
         flt = EventFilter(dyad=(a, b), factuality=[] if all else ["asserted"])
-        with bench.con() as con:
-            records = _records(con, flt, limit=MAX_LIMIT)
+        with bench.con():
+            records = _records(bench.store, flt, limit=MAX_LIMIT)
         points = [_point(r, a) for r in records if r["date"]]
         return {"a": a, "b": b, "total": len(records), "points": points}
 
     @app.get("/api/contacts", summary="Every CONSULT contact of an actor, with the gap since the last one with that partner")
     def contacts(actor: str = Query(..., min_length=1), flt: EventFilter = Depends(_filter)) -> dict:
-        with bench.con() as con:
-            return {"actor": actor, "items": _frame_records(an.contacts(con, actor, flt))}
+        with bench.con():
+            return {"actor": actor, "items": _frame_records(bench.store.contacts(actor, flt))}
 
     @app.get("/api/stats", summary="Counts of (clustered) events grouped by month/year/day/type/quad/actor/recipient")
     def stats(flt: EventFilter = Depends(_filter), by: list[str] = Query(["month"])) -> dict:
         try:
-            with bench.con() as con:
-                return {"by": by, "items": _frame_records(an.stats(con, by, flt))}
+            with bench.con():
+                return {"by": by, "items": _frame_records(bench.store.stats(by, flt))}
         except an.AnalysisError as exc:
             raise HTTPException(422, str(exc)) from None
 
     @app.get("/api/network", summary="Actor network: nodes and directed edges weighted by (clustered) events")
     def network(flt: EventFilter = Depends(_filter), min_weight: int = Query(1, ge=1, le=MAX_OFFSET)) -> dict:
-        with bench.con() as con:
-            graph = an.network(con, flt)
+        with bench.con():
+            graph = bench.store.network_graph(flt)
         edges = [{"source": u, "target": v, **d} for u, v, d in graph.edges(data=True) if d["weight"] >= min_weight]
         degree: dict[str, int] = {}
         for e in edges:
@@ -306,8 +282,8 @@ def _register_reads(app: FastAPI, bench: Workbench) -> None:
     @app.get("/api/reviews/export", summary="Reviewed events as dyads gold JSONL (what `dyads review export` writes)",
              response_class=PlainTextResponse)
     def export_reviews() -> PlainTextResponse:
-        with bench.con() as con:
-            docs = rv.gold_documents(con)
+        with bench.con():
+            docs = rv.gold_documents(bench.store)
         text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
         return PlainTextResponse(text, media_type="application/x-ndjson",
                                  headers={"Content-Disposition": 'attachment; filename="gold.jsonl"'})
@@ -338,9 +314,9 @@ def _register_writes(app: FastAPI, bench: Workbench, require_token: Callable) ->
         # longer texts in parts, as `dyads code` codes them (--max-chars)
         articles = [part for n, item in enumerate(items) for part in split_long(_article(item, n), MAX_TEXT)]
         _code_and_save(bench, articles)
-        with bench.con() as con:
-            update_clusters(con, [a.id for a in articles])
-            results = [{"id": a.id, "events": _records(con, EventFilter(article_id=a.id, factuality=[]))}
+        with bench.con():
+            bench.store.update_clusters([a.id for a in articles])
+            results = [{"id": a.id, "events": _records(bench.store, EventFilter(article_id=a.id, factuality=[]))}
                        for a in articles]
         return {"articles": len(results), "events": sum(len(r["events"]) for r in results), "items": results}
 
@@ -352,10 +328,10 @@ def _register_writes(app: FastAPI, bench: Workbench, require_token: Callable) ->
             raise HTTPException(422, "a change needs at least one of: " + ", ".join(rv.FIELDS))
         if body.action != "change" and changes:
             raise HTTPException(422, f"{body.action} takes no field values; use action 'change'")
-        with bench.con() as con:
-            _event(con, event_id)  # 404 when unknown
-            rv.add_review(con, rv.Review(event_id=event_id, action=body.action, reviewer=body.reviewer, **changes))
-            return _event(con, event_id)
+        with bench.con():
+            _event(bench.store, event_id)  # 404 when unknown
+            rv.add_review(bench.store, rv.Review(event_id=event_id, action=body.action, reviewer=body.reviewer, **changes))
+            return _event(bench.store, event_id)
 
 
 def _article(item: ArticleIn, n: int) -> Article:
@@ -404,8 +380,8 @@ def stream_events(bench: Workbench, flt: EventFilter, fmt: str, limit: int | Non
         at, end = offset, None if limit is None else offset + limit
         while end is None or at < end:
             size = MAX_LIMIT if end is None else min(MAX_LIMIT, end - at)
-            with bench.con() as con:
-                records = _records(con, flt, size, at, sort, desc)
+            with bench.con():
+                records = _records(bench.store, flt, size, at, sort, desc)
             yield _csv_lines(map(_csv_row, records)) if fmt == "csv" else _jsonl_lines(records)
             if len(records) < size:
                 break

@@ -12,22 +12,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+if TYPE_CHECKING:
+    from dyads.store import Store
+
 
 ACTIONS = ("accept", "reject", "change")
 FIELDS = ("type", "mode", "actor", "recipient", "date")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS reviews (
-    id VARCHAR PRIMARY KEY, event_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
-    type VARCHAR, mode VARCHAR, actor VARCHAR, recipient VARCHAR, date VARCHAR,
-    reviewer VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL
-);
-CREATE INDEX IF NOT EXISTS reviews_event ON reviews(event_id);
-"""
-
 
 @dataclass
 class Review:
@@ -41,19 +33,14 @@ class Review:
     date: str | None = None
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA)
-
-
-def add_review(con: duckdb.DuckDBPyConnection, review: Review) -> dict[str, Any]:
+def add_review(store: Store, review: Review) -> dict[str, Any]:
     """Store one review row; returns it as a dict."""
     row = {
         "id": uuid.uuid4().hex[:16], "event_id": review.event_id, "action": review.action,
         **{f: getattr(review, f) for f in FIELDS}, "reviewer": review.reviewer,
         "created_at": datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0),
     }
-    cols = list(row)
-    con.execute(f"INSERT INTO reviews ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", list(row.values()))
+    store.insert_review(row)
     return _plain(row)
 
 
@@ -61,17 +48,11 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() + "Z" if isinstance(v, datetime) else v) for k, v in row.items()}
 
 
-def reviews_for(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def reviews_for(store: Store, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """All reviews of these events, oldest first."""
-    if not event_ids:
-        return {}
-    cur = con.execute(
-        "SELECT * FROM reviews WHERE event_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY created_at, rowid", [event_ids]
-    )
-    names = [d[0] for d in cur.description]
     out: dict[str, list[dict[str, Any]]] = {}
-    for values in cur.fetchall():
-        row = _plain(dict(zip(names, values)))
+    for values in store.review_rows(event_ids):
+        row = _plain(values)
         out.setdefault(row["event_id"], []).append(row)
     return out
 
@@ -98,9 +79,9 @@ def reviewed_values(record: dict[str, Any], reviews: list[dict[str, Any]]) -> di
     return {"status": status, **values, "reviewer": last["reviewer"], "at": last["created_at"], "count": len(reviews)}
 
 
-def attach_reviews(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]], history: bool = False) -> list[dict[str, Any]]:
+def attach_reviews(store: Store, records: list[dict[str, Any]], history: bool = False) -> list[dict[str, Any]]:
     """Add ``reviewed`` (and with ``history`` the ``reviews`` list) to event records."""
-    found = reviews_for(con, [r["id"] for r in records])
+    found = reviews_for(store, [r["id"] for r in records])
     for rec in records:
         rows = found.get(rec["id"], [])
         rec["reviewed"] = reviewed_values(rec, rows)
@@ -109,17 +90,13 @@ def attach_reviews(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]
     return records
 
 
-def gold_documents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def gold_documents(store: Store) -> list[dict[str, Any]]:
     """One gold document per article with a reviewed event. Accepted and corrected events
     are required; rejected ones are left out; the article's unreviewed events are kept
     with ``required: false`` (scored neither as misses nor as false alarms)."""
-    from dyads.query import EventFilter, event_records
-
-    articles = sorted(r[0] for r in con.execute(
-        "SELECT DISTINCT e.article_id FROM reviews r JOIN events e ON e.id = r.event_id").fetchall())
     docs = []
-    for aid in articles:
-        records = attach_reviews(con, list(event_records(con, EventFilter(factuality=["asserted"], article_id=aid))))
+    for aid in store.reviewed_articles():
+        records = attach_reviews(store, list(store.records(factuality=["asserted"], article_id=aid)))
         events, rejected = [], []
         for rec in records:
             rv = rec["reviewed"]
@@ -129,7 +106,7 @@ def gold_documents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
                 events.append({**{f: rv[f] for f in FIELDS}, "required": True, "evidence": _spans(rec)})
             else:
                 rejected.append({**machine_values(rec), "evidence": _spans(rec)})
-        docs.append({**_gold_doc(con, aid, events), "rejected": rejected})
+        docs.append({**_gold_doc(store, aid, events), "rejected": rejected})
     return docs
 
 
@@ -141,19 +118,17 @@ def _spans(record: dict[str, Any]) -> dict[str, Any] | None:
     return {k: evidence.get(k) for k in ("sentence_start", "sentence_end", "trigger", "actor_span", "recipient_span")}
 
 
-def _gold_doc(con: duckdb.DuckDBPyConnection, article_id: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-    title, dek, text, published, url, source = con.execute(
-        "SELECT title, dek, text, published, url, source FROM articles WHERE id = ?", [article_id]
-    ).fetchone()
+def _gold_doc(store: Store, article_id: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    a = store.article_fields(article_id)
     return {
-        "id": article_id, "published": published.isoformat() if published else None, "title": title or "",
-        "dek": dek or "", "text": text or "", "url": url, "source": source, "events": events,
+        "id": article_id, "published": a["published"], "title": a["title"] or "",
+        "dek": a["dek"] or "", "text": a["text"] or "", "url": a["url"], "source": a["source"], "events": events,
     }
 
 
-def export_gold(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
+def export_gold(store: Store, path: Path) -> tuple[int, int]:
     """Write gold JSONL; returns (documents, events)."""
-    docs = gold_documents(con)
+    docs = gold_documents(store)
     with open(path, "w", encoding="utf-8") as fh:
         for doc in docs:
             fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
