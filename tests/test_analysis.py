@@ -85,8 +85,20 @@ def test_contacts_of_israel_count_each_real_meeting_once(con):
 def test_monthly_stats_count_clustered_events_not_reports(con):
     df = an.stats(con, ["month", "type"], EventFilter(dyad=("RUS", "ISR"), type=["CONSULT"]))
     assert df.to_dict("records") == [
-        {"month": "2022-03", "type": "CONSULT", "events": 3, "mentions": int(df["mentions"][0]), "articles": 7}
-    ]
+        {"month": "2022-03", "type": "CONSULT", "events": 3, "mentions": int(df["mentions"][0]), "articles": 4}
+    ]  # the four seed articles, each counted once though three of them report two of the contacts
+
+
+def test_stats_count_each_article_once(pipeline, tmp_path):
+    """One article reporting several CONSULT contacts is one article in every row of the stats."""
+    [article] = [a for a in read_inputs([str(DEMO)]) if a.id == "demo-03-jerusalem-report"]
+    with Store(tmp_path / "one.duckdb") as store:
+        code_into_store(pipeline, store, [article], RunSummary())
+        update_clusters(store.con, [article.id])
+        df = an.stats(store.con, ["type"])
+    consult = df[df["type"] == "CONSULT"].iloc[0]
+    assert consult["events"] >= 2 and consult["articles"] == 1
+    assert set(df["articles"]) == {1}
 
 
 def test_conflict_cooperation_series_for_the_dyad(con):

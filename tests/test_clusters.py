@@ -162,3 +162,37 @@ def test_a_symmetric_meeting_reported_either_way_round_is_one_cluster(pipeline, 
         assert rows == [("2023-05-09", 2, 2), ("2023-05-19", 1, 1)]
     finally:
         store.close()
+
+
+# -- the reference article: a visit is not a phone call -----------------------------------
+
+SEED_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "gold.jsonl"
+
+
+@pytest.mark.skipif(not SEED_GOLD.exists(), reason="../shared/seed not present")
+def test_the_reference_articles_moscow_visit_is_its_own_event(pipeline, tmp_path):
+    """'He even traveled earlier this month to Moscow' (CONSULT, visit, 2022-03) is a contact of
+    its own: not merged into the March 14 call, so `dyad` and `contacts` list it."""
+    store = code_incrementally(pipeline, tmp_path / "ref.duckdb", list(read_inputs([str(SEED_GOLD)])))
+    visits = store.con.execute(f"SELECT cluster_id, date FROM events WHERE {PUTIN_BENNETT} AND mode = 'visit'").fetchall()
+    assert visits and all(day == "2022-03" for _, day in visits)
+    calls = store.con.execute(f"SELECT cluster_id FROM events WHERE {PUTIN_BENNETT} AND coalesce(mode, '') <> 'visit'").fetchall()
+    assert {c for c, _ in visits}.isdisjoint({c for c, in calls})
+    timeline = store.dyad("RUS", "ISR")
+    assert "visit" in set(timeline["mode"]) and {"2022-03", "2022-03-14"} <= set(timeline["date"])
+    assert "visit" in set(store.contacts("ISR")["mode"])
+    store.close()
+
+
+def test_mentions_with_different_modes_never_merge(pipeline, tmp_path):
+    from dyads.merge.clusters import _Ev, cluster_block
+    from datetime import date
+
+    def ev(i, mode, day, precision="day"):
+        return _Ev(i, "CONSULT", "asserted", "ISR", "RUS", day, day, precision, "text", None, mode)
+
+    call, visit = ev("a", "phone", date(2022, 3, 5)), ev("b", "visit", date(2022, 3, 5))
+    assert len(set(cluster_block([call, visit]).values())) == 2
+    unknown = ev("c", None, date(2022, 3, 14))
+    month_visit = _Ev("d", "CONSULT", "asserted", "ISR", "RUS", date(2022, 3, 1), date(2022, 3, 31), "month", "text", None, "visit")
+    assert cluster_block([unknown, month_visit])["d"] == "d"

@@ -16,8 +16,9 @@ The result is a pure function of the *set* of events, whatever order articles ar
 2. *Anchors* — both codes known and a day-precision text date — are joined into connected
    components of the (equality-like) anchor compatibility relation.
 3. Every other event (unknown side, publication fallback, coarse date) joins the one anchor
-   component it is compatible with (among several, the unique one sharing its mode: a "March"
-   visit joins the March 5 visit, not the March 14 call); when it fits none, or several, it does
+   component it is compatible with; a mention with a mode (visit, phone, ...) joins only a
+   component with that mode, and events with two different modes never merge (a "March" visit
+   joins the March 5 visit, not the March 14 call); when it fits none, or several, it does
    not bridge them: such events group only with events
    of the same type, factuality, dyad, date and precision.
 4. The cluster id is the smallest event id in the cluster (canonical, order-free).
@@ -116,13 +117,14 @@ def dates_compatible(x: _Ev, y: _Ev) -> bool:
 
 
 def compatible(x: _Ev, y: _Ev) -> bool:
+    # A visit and a phone call between the same leaders are two contacts, however close their dates.
     return (x.event == y.event and x.factuality == y.factuality and dyads_compatible(x, y)
-            and dates_compatible(x, y) and _codes_ok(x.country, y.country))
+            and dates_compatible(x, y) and _codes_ok(x.country, y.country) and _codes_ok(x.mode, y.mode))
 
 
 def _exact_key(e: _Ev) -> tuple:
     pair = tuple(sorted((e.actor or "", e.recipient or ""))) if e.event in SYMMETRIC_TYPES else (e.actor, e.recipient)
-    return (e.event, e.factuality, pair, e.first, e.precision, e.source)
+    return (e.event, e.factuality, pair, e.first, e.precision, e.source, e.mode)
 
 
 def _pair(e: _Ev) -> tuple:
@@ -184,8 +186,10 @@ def cluster_block(events: list[_Ev]) -> dict[str, str]:
 
 
 def _mode_fits(e: _Ev, component: list[str], by_id: dict[str, _Ev]) -> bool:
-    modes = {by_id[m].mode for m in component} - {None}
-    return e.mode is None or not modes or e.mode in modes
+    """A loose mention that says how the contact happened joins only a component that says the
+    same: "Bennett traveled to Moscow this month" (a visit) must not vanish into a March 14 call
+    whose report names no mode."""
+    return e.mode is None or e.mode in {by_id[m].mode for m in component}
 
 
 def update_clusters(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str] | None = None) -> int:

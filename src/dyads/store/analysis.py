@@ -95,8 +95,20 @@ def stats(con: duckdb.DuckDBPyConnection, by: list[str] | None = None, flt: Even
     exprs = _group_exprs(by or ["month", "type"])
     sql, params = clustered_sql(flt, columns=_STAT_COLS)
     cols = ", ".join(f"{x} AS {n}" for n, x in exprs)
-    return _frame(con, f"""SELECT {cols}, count(*) AS events, sum(e.n_mentions)::BIGINT AS mentions,
-        sum(e.n_articles)::BIGINT AS articles FROM ({sql}) e GROUP BY ALL ORDER BY ALL""", params)
+    # Articles are counted once per group: one article reporting five clustered events is one
+    # article, not five (a sum of per-cluster counts would say five).
+    return _frame(con, f"""WITH grouped AS (
+            SELECT {cols}, count(*) AS events, sum(e.n_mentions)::BIGINT AS mentions, list(e.cluster) AS members
+            FROM ({sql}) e GROUP BY ALL),
+        numbered AS (SELECT *, row_number() OVER () AS gid FROM grouped),
+        reports AS (SELECT m.cluster_id AS cluster, x.article_id FROM cluster_members m
+                    JOIN mentions x ON x.event_id = m.event_id
+                    UNION ALL SELECT e.id, e.article_id FROM events e WHERE e.cluster_id IS NULL),
+        counted AS (SELECT u.gid, count(DISTINCT r.article_id)::BIGINT AS articles
+                    FROM (SELECT gid, unnest(members) AS cluster FROM numbered) u JOIN reports r USING (cluster)
+                    GROUP BY u.gid)
+        SELECT n.* EXCLUDE (members, gid), coalesce(c.articles, 0)::BIGINT AS articles
+        FROM numbered n LEFT JOIN counted c USING (gid) ORDER BY ALL""", params)
 
 
 def conflict_cooperation(con: duckdb.DuckDBPyConnection, period: str = "month",
