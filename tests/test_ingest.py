@@ -336,3 +336,15 @@ def test_coding_text_does_not_import_the_html_extractor(tmp_path):
     for name, wanted in (("a.txt", False), ("a.html", True)):
         mods = _imported_modules(["code", name, "--db", "s.duckdb", "--workers", 1], tmp_path)
         assert ("trafilatura" in mods) is wanted, name
+
+
+def test_nan_and_infinity_in_extra_fields_are_stored_as_null(dyads, tmp_path):
+    """Python's json reads the bare words NaN and Infinity; the store keeps valid JSON."""
+    src = tmp_path / "nan.jsonl"
+    src.write_text('{"id": "n1", "text": "Norway hosted envoys from Sudan on Monday.", "published": "2022-03-01", '
+                   '"score": NaN, "meta": {"w": [Infinity, 1]}}\n', encoding="utf-8")
+    proc = dyads("code", src, "--db", tmp_path / "n.duckdb", "--workers", 1)
+    assert proc.returncode == 0, proc.stderr_text
+    [(extra, valid)] = duckdb.connect(str(tmp_path / "n.duckdb"), read_only=True).execute(
+        "SELECT extra, json_valid(extra) FROM articles").fetchall()
+    assert valid and json.loads(extra) == {"score": None, "meta": {"w": [None, 1]}}

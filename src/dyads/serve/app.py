@@ -36,7 +36,7 @@ from dyads.query import SORTABLE, EventFilter
 from dyads import analysis as an
 from dyads.serve import reviews as rv
 from dyads.serve.guards import LOOPBACK, BodyLimit, HostCheck
-from dyads.serve.jsonvalues import finite
+from dyads.jsonvalues import finite
 from dyads.serve.limits import MAX_ARTICLES, MAX_BODY, MAX_LIMIT, MAX_OFFSET, MAX_TEXT
 from dyads.store import Store
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Iterator
 import httpx
 
 from dyads.errors import DyadsError
-from dyads.serve.jsonvalues import finite, non_finite
+from dyads.jsonvalues import finite, non_finite
 from dyads.serve.limits import MAX_ARTICLES, MAX_BODY
 
 BATCH = 50  # articles per request (the server takes at most MAX_ARTICLES)

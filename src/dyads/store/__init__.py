@@ -17,6 +17,7 @@ from typing import Any, Iterable
 import duckdb
 
 from dyads.errors import StoreError
+from dyads.jsonvalues import finite
 from dyads.pipeline import CodedArticle
 from dyads.store import reviews as sr
 from dyads.store.feeds import FeedsMixin
@@ -83,7 +84,7 @@ class Store(ReadsMixin, FeedsMixin):
                 self._delete_article(a.id)
             con.execute(
                 "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [a.id, a.title, a.dek, a.text, a.body, a.published, a.url, a.source, json.dumps(a.extra, default=str),
+                [a.id, a.title, a.dek, a.text, a.body, a.published, a.url, a.source, json.dumps(finite(a.extra), default=str),
                  a.content_hash, coded.sentences, coded.tokens, json.dumps(coded.annotations), model,
                  datetime.now(timezone.utc).replace(tzinfo=None)],
             )
