@@ -3,6 +3,7 @@ never the size of an input).
 
     python scripts/bench_memory.py            # 0.2, 1, 5 and 20 MB
     python scripts/bench_memory.py 0.2 1      # chosen sizes (MB)
+    python scripts/bench_memory.py 20 --only txt   # one form (jsonl or txt): a 20 MB run takes an hour
 
 Each size is written as one JSONL line and as one .txt file, from sentences written for
 this script, and coded by a real `dyads code --workers 1` process; the largest resident
@@ -75,7 +76,7 @@ def measure(path: Path, db: Path) -> dict:
             "peak_rss_mb": round(peak / 2**20)}
 
 
-def main(sizes: list[float]) -> None:
+def main(sizes: list[float], forms: tuple[str, ...] = ("jsonl", "txt")) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for mb in sizes:
@@ -84,10 +85,16 @@ def main(sizes: list[float]) -> None:
             jsonl.write_text(json.dumps({"id": f"long-{mb}", "text": text}) + "\n", encoding="utf-8")
             txt = folder / f"long-{mb}mb.txt"
             txt.write_text(text, encoding="utf-8")
-            for path in (jsonl, txt):
+            for path in (p for p in (jsonl, txt) if p.suffix[1:] in forms):
                 print(json.dumps({"megabytes": mb, **measure(path, folder / f"{path.stem}-{path.suffix[1:]}.duckdb")}),
                       flush=True)
 
 
 if __name__ == "__main__":
-    main([float(a) for a in sys.argv[1:]] or [0.2, 1.0, 5.0, 20.0])
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Peak RSS of dyads code on one long article.")
+    parser.add_argument("sizes", nargs="*", type=float, default=[0.2, 1.0, 5.0, 20.0], help="sizes in MB")
+    parser.add_argument("--only", choices=["jsonl", "txt"], help="measure one input form only")
+    args = parser.parse_args()
+    main(args.sizes, (args.only,) if args.only else ("jsonl", "txt"))
