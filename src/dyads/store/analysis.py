@@ -141,3 +141,40 @@ def clusters_frame(con: duckdb.DuckDBPyConnection, flt: EventFilter | None = Non
     return _frame(con, f"""SELECT cluster, event, date, mode, actor_code, actor_name, recipient_code, recipient_name,
         n_mentions, n_articles, n_sources, text AS evidence FROM ({sql}) WHERE n_articles >= {int(min_articles)}
         ORDER BY n_articles DESC, n_mentions DESC, date_start, cluster""", params)
+
+
+# One row per cluster: the lead event, its article, and the place as the article wrote it
+# (the text of the place span of the lead event's first mention naming one).
+LEAD_SQL = """
+WITH e AS ({inner}),
+p AS (  -- only the exported events' mentions: the article bodies are cut for those alone
+    SELECT m.event_id, arg_min(substring(ar.body, m.place_start + 1, m.place_end - m.place_start), m.trigger_start)
+        AS raw_place
+    FROM mentions m JOIN e ON e.id = m.event_id JOIN articles ar ON ar.id = m.article_id
+    WHERE m.place_start IS NOT NULL AND m.place_end > m.place_start
+    GROUP BY m.event_id
+)
+SELECT e.cluster AS cluster, e.date AS date, e.date_end AS date_end, e.date_precision AS date_precision,
+    e.event AS event, e.mode AS mode, array_to_string(e.context, ';') AS contexts,
+    e.actor_code, e.actor_sector, e.actor_org, e.actor_name, e.actor_text,
+    e.recipient_code, e.recipient_sector, e.recipient_org, e.recipient_name, e.recipient_text,
+    e.cameo, e.goldstein, e.quad_code, e.loc_name, e.loc_feature, e.loc_country, e.loc_adm1, e.loc_lat, e.loc_lon,
+    e.loc_geonameid, e.confidence, e.text AS evidence, e.schema_version, e.n_mentions, e.n_sources, e.n_articles,
+    e.article_id, strftime(a.published, '%Y-%m-%d') AS published, a.source AS publisher, a.url AS url,
+    strftime(a.coded_at, '%Y%m%d%H%M%S') AS coded_at, p.raw_place AS raw_place
+FROM e
+LEFT JOIN articles a ON a.id = e.article_id
+LEFT JOIN p ON p.event_id = e.id
+ORDER BY e.date_start NULLS LAST, e.cluster
+"""
+
+
+def cluster_leads(con: duckdb.DuckDBPyConnection, flt: EventFilter | None = None) -> list[dict]:
+    """One dict per cluster (the lead event's fields, report counts, article, raw place name),
+    oldest first; plain Python values (a pandas frame would turn integer columns with gaps into
+    floats). What the GDELT, POLECAT and ICEWS exports are built from."""
+    ensure_clusters_readable(con)
+    inner, params = clustered_sql(flt)
+    cur = con.execute(LEAD_SQL.format(inner=inner), params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, values)) for values in cur.fetchall()]
