@@ -10,7 +10,7 @@ import typer
 
 from dyads.cli.app import app, note, out, user_errors
 from dyads.cli.options import ActorsOption, date_option, renamed
-from dyads.errors import UsageError
+from dyads.errors import DyadsError
 
 dict_app = typer.Typer(name="dict", help="Actor dictionaries: import PETRARCH/TABARI files.", no_args_is_help=True)
 app.add_typer(dict_app, name="dict")
@@ -103,7 +103,7 @@ def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: b
 
     where = [m.start() for m in re.finditer(re.escape(name), text, re.I)]
     if not where:
-        raise UsageError(f"--context: {name!r} does not occur in the text")
+        raise DyadsError(f"--context: {name!r} does not occur in the text")
     pipeline = Pipeline(PipelineConfig(actor_files=tuple(kb_files), coder="rules"))
     article = Article(id="context", text=text, published=when)
     doc = pipeline.nlp(article.body)

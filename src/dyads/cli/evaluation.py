@@ -188,7 +188,10 @@ def explain_stored(event_id: str, db: str, as_json: bool) -> None:
     if not Path(db).exists():
         raise UsageError(f"--db {db}: no such file")
     with Store(db, read_only=True) as store:
-        found = [r for r in event_records(store.con, EventFilter(factuality=[])) if r["id"] == event_id]
+        # the event's article first, so only that article's events are read, not the store's
+        article = store.con.execute("SELECT article_id FROM events WHERE id = ?", [event_id]).fetchone()
+        records = event_records(store.con, EventFilter(article_id=article[0], factuality=[])) if article else []
+        found = [r for r in records if r["id"] == event_id]
     if not found:
         raise UsageError(f"no event {event_id!r} in {db} (event ids: dyads events --db {db} --format jsonl)")
     r = found[0]

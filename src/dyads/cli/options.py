@@ -19,7 +19,7 @@ def ingest_options(max_chars: int, languages: str) -> IngestOptions:
     codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip())
     unknown = sorted(set(codes) - set(known_languages()) - {"any"})
     if unknown or not codes:
-        raise DyadsError(f"--languages: unknown language code(s) {', '.join(unknown) or '(none given)'}: "
+        raise UsageError(f"--languages: unknown language code(s) {', '.join(unknown) or '(none given)'}: "
                          "give ISO 639-1 codes such as en,fr or 'any'")
     return IngestOptions(max_chars=max_chars, languages=() if "any" in codes else codes)
 
