@@ -29,15 +29,17 @@ app = typer.Typer(
 err = Console(stderr=True, soft_wrap=True)  # one message, one line (greppable)
 out = Console()
 
-_display_type_rich = TyperOption.display_type_rich
+_display_type_rich = getattr(TyperOption, "display_type_rich", None)
 
 
 def _flags_take_no_value(self: TyperOption, ctx) -> Optional[str]:
-    """Typer's rich help labels every flag ``<bool>`` (even --help), as if it took a value."""
+    """Typer (0.2x) labels every flag ``<bool>`` in rich help screens (even --help), as if it
+    took a value; no declaration avoids it, so flags get no type label here."""
     return None if self.is_flag else _display_type_rich(self, ctx)
 
 
-TyperOption.display_type_rich = _flags_take_no_value
+if _display_type_rich is not None:  # typer versions without the hook have no such label
+    TyperOption.display_type_rich = _flags_take_no_value
 
 
 def version() -> str:
