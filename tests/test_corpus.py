@@ -200,4 +200,4 @@ def test_corpus_cli_check_and_agree(dyads, tmp_path):
     proc = dyads("corpus", "agree", good, good, "--json")
     assert proc.returncode == 0 and json.loads(proc.stdout_text)["f1"]["type+dyad"] == 1.0
     proc = dyads("corpus", "stats", tmp_path / "nowhere")
-    assert proc.returncode == 1 and "no such file or folder" in proc.stderr_text and "Traceback" not in proc.stderr_text
+    assert proc.returncode == 2 and "no such file or folder" in proc.stderr_text and "Traceback" not in proc.stderr_text

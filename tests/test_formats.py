@@ -230,7 +230,7 @@ def test_language_skips_counted_by_kind_in_the_json_summary(dyads, tmp_path):
 
 def test_unknown_language_code_is_a_usage_error(dyads, tmp_path):
     proc, _ = run_code(dyads, tmp_path, tmp_path, "--languages", "english")
-    assert proc.returncode == 1 and "--languages" in proc.stderr_text and "english" in proc.stderr_text
+    assert proc.returncode == 2 and "--languages" in proc.stderr_text and "english" in proc.stderr_text
 
 
 # -- size limits ------------------------------------------------------------------------

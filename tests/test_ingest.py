@@ -254,11 +254,12 @@ def test_whole_bad_folder(dyads, tmp_path, bad_inputs):
 
 
 def test_missing_path(dyads, tmp_path, fixtures_dir):
+    # a path given that does not exist is a usage error (a typo), refused before anything is coded
     missing = tmp_path / "no_such_article.txt"
     proc, db = _code(dyads, tmp_path, missing, fixtures_dir / "hebron_arrests.txt")
-    assert proc.returncode == 3
+    assert proc.returncode == 2
     assert str(missing) in proc.stderr_text and "no such file" in proc.stderr_text
-    assert list(db_articles(db)) == ["hebron_arrests"]
+    assert not db.exists()
 
 
 def test_bad_published_value_is_a_one_line_error(dyads, tmp_path, fixtures_dir):

@@ -209,7 +209,7 @@ def test_training_is_deterministic_for_a_seed(trained):
 
 def test_train_without_a_corpus_says_so(dyads, tmp_path):
     proc = dyads("train", "--corpus", tmp_path / "nothing-here", "-o", tmp_path / "m")
-    assert proc.returncode == 1 and "no such file or folder" in proc.stderr_text
+    assert proc.returncode == 2 and "no such file or folder" in proc.stderr_text
 
 
 # -- passes that need no model ---------------------------------------------------------------------

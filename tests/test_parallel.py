@@ -177,7 +177,7 @@ def clustered(db: Path) -> tuple[list[tuple], ...]:
                      for table in ("(SELECT id, cluster_id FROM events)", "cluster_members", "clusters"))
 
 
-_COUNT = re.compile(r"(\d+)/\?")
+_COUNT = re.compile(r"(\d+)/(?:\?|\d+)")  # stored/total ("?" until the inputs are counted)
 
 
 def _wait_for_progress(proc: subprocess.Popen, at_least: int, timeout: float = 120) -> int:
@@ -214,7 +214,7 @@ def test_bench_times_both_passes_over_every_article(corpus: Path, pipeline, work
 
 
 def test_a_killed_worker_is_replaced_and_its_articles_reported(corpus: Path, tmp_path: Path) -> None:
-    n = 200
+    n = 400  # over 20,000 characters: a smaller input is coded without workers
     big = write_jsonl(tmp_path / "big.jsonl",
                       [{**article(i % len(TEXTS), TEXTS[i % len(TEXTS)]), "id": f"w-{i:04d}"} for i in range(n)])
     db, log = tmp_path / "w.duckdb", tmp_path / "skips.jsonl"

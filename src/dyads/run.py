@@ -23,7 +23,11 @@ class RunSummary:
     articles: int = 0
     sentences: int = 0
     events: int = 0
+    undated: int = 0  # events with no date at all (neither from the text nor the publication date)
+    publication_dated: int = 0  # events the text gives no date for: dated by the publication date
+    unlocated: int = 0  # events with no place
     unchanged: int = 0
+    workers: int = 0  # processes that coded (1: this one); 0 when nothing was coded here
     skipped: list[Skipped] = field(default_factory=list)  # the first MAX_LISTED
     skipped_total: int = 0
     skipped_by_kind: Counter = field(default_factory=Counter)
@@ -42,10 +46,14 @@ class RunSummary:
         self.articles += 1
         self.sentences += coded.sentences
         self.events += len(coded.events)
+        self.undated += sum(1 for e in coded.events if not e.date)
+        self.publication_dated += sum(1 for e in coded.events if e.date and e.date_source == "publication")
+        self.unlocated += sum(1 for e in coded.events if e.event_loc is None)
 
     def as_dict(self) -> dict:
         return {
             "articles": self.articles, "sentences": self.sentences, "events": self.events,
+            "undated": self.undated, "publication_dated": self.publication_dated, "unlocated": self.unlocated, "workers": self.workers,
             "unchanged": self.unchanged, "skipped_total": self.skipped_total,
             "skipped_by_kind": dict(self.skipped_by_kind.most_common()),
             "skipped": [skip_entry(s) for s in self.skipped],

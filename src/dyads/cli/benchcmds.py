@@ -7,10 +7,11 @@ from typing import Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from dyads.bench import BenchResult, run_bench
 from dyads.cli.options import CoderModelOption, SpacyModelOption
-from dyads.cli.app import app, err, out, user_errors
+from dyads.cli.app import app, note, out, user_errors
 from dyads.pipeline import PipelineConfig
 
 
@@ -26,7 +27,7 @@ def bench(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Time dyads coding and spaCy's parse alone over the same texts; show throughput, ratio and peak memory."""
-    err.print(f"benchmarking {corpus} with {workers} worker(s), batch size {batch_size} ...", highlight=False)
+    note(f"benchmarking {corpus} with {workers} worker(s), batch size {batch_size} ...")
     result = run_bench(corpus, PipelineConfig(spacy_model=spacy_model, coder=model, batch_size=batch_size), workers=workers, limit=limit)
     if as_json:
         out.print_json(json.dumps(result.as_dict()))
@@ -35,7 +36,7 @@ def bench(
 
 
 def print_bench(r: BenchResult) -> None:
-    table = Table(title=f"{r.corpus}: {r.articles} articles, {r.tokens} tokens, {r.workers} worker(s), {r.model}",
+    table = Table(title=Text(f"{r.corpus}: {r.articles} articles, {r.tokens} tokens, {r.workers} worker(s), {r.model}"),
                   header_style="bold")
     for col in ("", "seconds", "CPU seconds", "articles/s", "tokens/s"):
         table.add_column(col, justify="right" if col else "left")

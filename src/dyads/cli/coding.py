@@ -4,20 +4,26 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Callable, Iterable, List, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
-from dyads.cli.options import CoderModelOption, SpacyModelOption
-from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_errors
-from dyads.errors import EXIT_SKIPPED, DyadsError, UsageError
-from dyads.export import FORMATS, jsonl_line, write_records
-from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, date_option, ingest_options, skip_log_file
+from dyads.cli.app import app, err, narrow_terminal, note, out, print_rows, user_errors
+from dyads.cli.filters import event_types, resolve_filter
+from dyads.cli.options import (TABLE_FORMATS, ActorsOption, CoderModelOption, FormatOption, JsonOption,
+                               LanguagesOption, LexiconOption, MaxCharsOption, OutputOption, PublishedOption,
+                               SkipLogOption, SpacyModelOption, date_option, file_format, ingest_options,
+                               output_format, skip_log_file)
+from dyads.errors import EXIT_SKIPPED, UsageError
+from dyads.export import write_records
 from dyads.ingest import Skipped, read_inputs
+from dyads.models import Article
 from dyads.parallel import ParallelCoder
 from dyads.pipeline import Pipeline, PipelineConfig
 from dyads.query import EventFilter
@@ -32,42 +38,76 @@ def _progress(quiet: bool, force: bool = False) -> Progress:
     console = Console(stderr=True, force_terminal=True) if force and not err.is_terminal else err
     return Progress(
         TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} articles/s"),
-        TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal, transient=True,
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+        console=console, disable=quiet or not console.is_terminal, transient=True,
     )
 
 
+def _count_in_background(bar: Progress, task, count: Callable[[], int]) -> None:
+    """Give the bar its total (and so an ETA) once ``count`` has read the inputs through,
+    without holding up the coding meanwhile."""
+
+    def run() -> None:
+        try:
+            total = count()
+        except Exception:  # noqa: BLE001 - the count only feeds the bar; the run itself reports input errors
+            return
+        bar.update(task, total=total)
+
+    threading.Thread(target=run, name="count-inputs", daemon=True).start()
+
+
 def code_into_store(pipeline: Coder, store: Store, records: Iterable, summary: RunSummary,
-                    quiet: bool = True, skip_unchanged: bool = False, progress: bool = False) -> None:
-    """``run.code_records`` with a progress bar on a terminal."""
+                    quiet: bool = True, skip_unchanged: bool = False, progress: bool = False,
+                    count: Callable[[], int] | None = None) -> None:
+    """``run.code_records`` with a progress bar on a terminal; ``count`` (the number of articles
+    the records hold, when the inputs can be read twice) gives the bar a total and an ETA."""
     with _progress(quiet, progress) as bar:
         task = bar.add_task("coding", total=None, rate="0.0")
+        if count is not None and not bar.disable:
+            _count_in_background(bar, task, count)
 
         def advance(_coded) -> None:
             elapsed = bar.tasks[0].elapsed or 1e-9
-            bar.update(task, advance=1, rate=f"{summary.articles / elapsed:.1f}")
+            bar.update(task, completed=summary.articles + summary.unchanged, rate=f"{summary.articles / elapsed:.1f}")
 
         code_records(pipeline, store, records, summary, skip_unchanged=skip_unchanged, on_saved=advance)
+
+
+def article_count(paths: list[str], published, options, exclude) -> Callable[[], int] | None:
+    """A function counting the articles of PATHS (read a second time), or None for stdin."""
+    if "-" in paths:
+        return None
+    return lambda: sum(isinstance(r, Article) for r in read_inputs(paths, published, options, exclude=exclude))
+
+
+def check_paths(paths: list[str]) -> None:
+    """Every path given must exist: a typo is a usage error, not a run that codes nothing."""
+    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
 
 
 def print_summary(summary: RunSummary, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
     elif summary.articles == 0 and summary.unchanged and not summary.skipped_total:
-        err.print(f"nothing to code: all {summary.unchanged} articles are already coded "
-                  "with the same content (--no-resume recodes them)", highlight=False)
+        note(f"nothing to code: all {summary.unchanged} articles are already coded "
+             "with the same content (--no-resume recodes them)")
     else:
-        err.print(
+        note(
             f"coded {summary.articles} articles, {summary.sentences} sentences, {summary.events} events"
+            + (f" ({summary.undated} undated, {summary.publication_dated} dated by the publication date only, "
+               f"{summary.unlocated} unlocated)" if summary.events else "")
             + (f"; {summary.unchanged} already coded, unchanged, skipped" if summary.unchanged else "")
-            + (f"; skipped {summary.skipped_total} inputs ({_kinds(summary)}):" if summary.skipped_total else ""),
-            highlight=False,
+            + (f"; skipped {summary.skipped_total} inputs ({_kinds(summary)}):" if summary.skipped_total else "")
         )
         for s in summary.skipped[:MAX_PRINTED]:
-            err.print(f"  skipped {s.origin}: {s.reason}", highlight=False, markup=False)
+            note(f"  skipped {s.origin}: {s.reason}")
         if summary.skipped_total > MAX_PRINTED:
             more = summary.skipped_total - MAX_PRINTED
             where = f"in {summary.skip_log.name}" if summary.skip_log else "with --skip-log FILE"
-            err.print(f"  … and {more} more (all of them {where})", highlight=False, markup=False)
+            note(f"  … and {more} more (all of them {where})")
 
 
 def _kinds(summary: RunSummary) -> str:
@@ -79,17 +119,18 @@ def _kinds(summary: RunSummary) -> str:
 def code(
     paths: List[str] = typer.Argument(..., help="Files (.txt, .jsonl, .jsonl.gz, .csv, .html, .htm, .warc, .warc.gz), "
                                       "folders, or - for stdin; with --cluster also .parquet, globs and fsspec URLs."),
-    published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs that carry none."),
+    published: Optional[str] = PublishedOption,
     db: str = DbOption,
     max_chars: int = MaxCharsOption,
     languages: str = LanguagesOption,
     skip_log: Optional[Path] = SkipLogOption,
     spacy_model: Optional[str] = SpacyModelOption,
     model: Optional[str] = CoderModelOption,
-    lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
-    actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s) extending the knowledge base."),
+    lexicon: List[Path] = LexiconOption,
+    actors: List[Path] = ActorsOption,
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1,
-                                help="Worker processes, each with its own pipeline (1 = in this process)."),
+                                help="Worker processes, each with its own pipeline (1 = in this process; "
+                                     "a small input is always coded in this process)."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Articles per spaCy batch and per worker chunk."),
     resume: bool = typer.Option(True, "--resume/--no-resume",
                                 help="Skip articles already stored with the same id and content (default); "
@@ -110,7 +151,9 @@ def code(
     config = PipelineConfig(spacy_model=spacy_model, coder=model, lexicons=tuple(lexicon), actor_files=tuple(actors), batch_size=batch_size)
     options = ingest_options(max_chars, languages)
     if (cluster is None) != (out_dir is None):
-        raise DyadsError("--cluster and --out go together: dyads code SHARDS --cluster local --out DIR")
+        raise UsageError("--cluster and --out go together: dyads code SHARDS --cluster local --out DIR")
+    if cluster is None:  # a cluster run also reads globs and fsspec URLs
+        check_paths(paths)
     with skip_log_file(skip_log) as log:
         summary = RunSummary(skip_log=log)
         if cluster is not None:
@@ -119,11 +162,13 @@ def code(
             code_on_cluster(paths, out_dir, cluster, config, workers=workers, published=pub, resume=resume,
                             options=options, summary=summary)
         else:
-            records = read_inputs(paths, pub, options, exclude=[skip_log] if skip_log else [])
+            exclude = [skip_log] if skip_log else []
+            records = read_inputs(paths, pub, options, exclude=exclude)
             if server is not None:
                 _code_through_server(records, server, token, summary)
             else:
-                _code_locally(records, db, config, workers, resume, quiet, progress, summary)
+                count = article_count(paths, pub, options, exclude)
+                _code_locally(records, db, config, workers, resume, quiet, progress, summary, count)
         if not quiet or as_json:
             print_summary(summary, as_json)
     if summary.skipped_total:
@@ -146,9 +191,11 @@ def _code_through_server(records: Iterable, url: str, token: str | None, summary
 
 
 def _code_locally(records: Iterable, db: str, config: PipelineConfig, workers: int, resume: bool,
-                  quiet: bool, progress: bool, summary: RunSummary) -> None:
+                  quiet: bool, progress: bool, summary: RunSummary, count: Callable[[], int] | None) -> None:
     with Store(db) as store, ParallelCoder(config, workers) as coder:
-        code_into_store(coder, store, records, summary, quiet=quiet, skip_unchanged=resume, progress=progress)
+        code_into_store(coder, store, records, summary, quiet=quiet, skip_unchanged=resume, progress=progress,
+                        count=count)
+        summary.workers = coder.workers_used
 
 
 @app.command()
@@ -162,7 +209,7 @@ def attach(
 
     with Store(db) as store:
         counts = attach_parquet(store, directory)
-    err.print(f"attached {directory}: " + ", ".join(f"{view} ({n} rows)" for view, n in counts.items()), highlight=False)
+    note(f"attached {directory}: " + ", ".join(f"{view} ({n} rows)" for view, n in counts.items()))
 
 
 def filter_options(
@@ -170,7 +217,7 @@ def filter_options(
     min_confidence: float, all_factuality: bool,
 ) -> EventFilter:
     return EventFilter(
-        actor=actor, recipient=recipient, type=[t.upper() for t in types],
+        actor=actor, recipient=recipient, type=event_types(types),
         since=date_option(since, "--since"), until=date_option(until, "--until"),
         min_confidence=min_confidence, factuality=[] if all_factuality else ["asserted"],
     )
@@ -180,37 +227,52 @@ def filter_options(
 @user_errors
 def events(
     db: str = DbOption,
-    actor: Optional[str] = typer.Option(None, help="Actor code (RUS), code+sector (RUSGOV) or name."),
+    actor: Optional[str] = typer.Option(None, help="Actor code (RUS), code+sector (RUSGOV) or name (Russia, Putin)."),
     recipient: Optional[str] = typer.Option(None, help="Recipient code, code+sector or name."),
-    types: List[str] = typer.Option([], "--type", help="PLOVER event type(s)."),
+    types: List[str] = typer.Option([], "--type", help="PLOVER event type(s) (repeatable)."),
     since: Optional[str] = typer.Option(None, help="Events on or after YYYY-MM-DD."),
     until: Optional[str] = typer.Option(None, help="Events on or before YYYY-MM-DD."),
     min_confidence: float = typer.Option(0.0, help="Only events at or above this confidence."),
     all_factuality: bool = typer.Option(False, "--all", help="Also negated, hypothetical and future events."),
-    fmt: str = typer.Option("table", "--format", help=f"One of {', '.join(FORMATS)}."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (required for parquet)."),
+    fmt: Optional[str] = FormatOption,
+    output: Optional[Path] = OutputOption,
+    as_json: bool = JsonOption,
     limit: Optional[int] = typer.Option(None, help="At most this many events."),
 ) -> None:
     """List or export coded events."""
+    fmt = output_format(fmt, output, TABLE_FORMATS, "table", as_json)
+    file_format(fmt, output)
     flt = filter_options(actor, recipient, types, since, until, min_confidence, all_factuality)
-    if fmt not in FORMATS:
-        raise DyadsError(f"--format must be one of {', '.join(FORMATS)}")
     with Store(db, read_only=True) as store:
-        records = store.records(flt, limit=limit)
+        records = store.records(resolve_filter(store.con, flt), limit=limit)
         if fmt == "table":
             print_events_table(list(records))
             return
-        if output is None:
-            if fmt == "parquet":
-                raise DyadsError("--format parquet needs -o FILE")
-            if fmt == "jsonl":
-                for rec in records:
-                    sys.stdout.write(jsonl_line(rec))
-                return
-            output = Path("/dev/stdout")
-        n = write_records(records, fmt, output)
-    if str(output) != "/dev/stdout":
-        err.print(f"wrote {n} events to {output}", highlight=False)
+        n = _write_events(records, fmt, output)
+    if output is not None:
+        note(f"wrote {n} events to {output}")
+
+
+def _write_events(records: Iterable[dict], fmt: str, output: Path | None) -> int:
+    """Nested records as json (one array) or jsonl; flat columns as csv or parquet."""
+    if fmt in ("json", "jsonl"):
+        fh = open(output, "w", encoding="utf-8") if output is not None else sys.stdout
+        try:
+            return _write_json(records, fh, lines=fmt == "jsonl")
+        finally:
+            if output is not None:
+                fh.close()
+    return write_records(records, fmt, output or Path("/dev/stdout"))
+
+
+def _write_json(records: Iterable[dict], fh, lines: bool) -> int:
+    n = 0
+    for n, rec in enumerate(records, start=1):
+        text = json.dumps(rec, ensure_ascii=False, default=str)
+        fh.write(text + "\n" if lines else ("[" if n == 1 else ",\n") + text)
+    if not lines:
+        fh.write("]\n" if n else "[]\n")
+    return n
 
 
 def _actor_label(actor: dict | None, with_name: bool = True) -> str:
@@ -237,7 +299,7 @@ def print_events_table(records: list[dict]) -> None:
         }
         rows.append([cells[name] for name in header])
     print_rows(header, rows)
-    err.print(f"{len(records)} events", highlight=False)
+    note(f"{len(records)} events")
 
 
 def demo_articles() -> list[str]:
@@ -249,7 +311,7 @@ def demo_articles() -> list[str]:
 @user_errors
 def demo(
     db: str = typer.Option("dyads-demo.duckdb", "--db", help="Fresh database to code the demo articles into."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Code the bundled example articles into a fresh database and show the events."""
     path = Path(db)
@@ -262,4 +324,4 @@ def demo(
         records = list(store.records())
     print_events_table(records)
     print_summary(summary, False)
-    err.print(f"database: {db}  (try: dyads events --db {db} --actor RUS)", highlight=False)
+    note(f"database: {db}  (try: dyads events --db {db} --actor RUS)")

@@ -8,7 +8,7 @@ from typing import List
 import typer
 
 from dyads.cli.app import app, err, out, user_errors
-from dyads.errors import EXIT_SKIPPED, DyadsError
+from dyads.errors import EXIT_SKIPPED, DyadsError, UsageError
 
 corpus_app = typer.Typer(help="Check and summarise annotated corpus files (docs/annotation.md).", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
@@ -22,7 +22,7 @@ def _read(paths: list[Path], shared: Path):
     try:
         return read_corpus(paths, shared)
     except FileNotFoundError as exc:
-        raise DyadsError(f"{exc.args[0]}: no such file or folder") from None
+        raise UsageError(f"{exc.args[0]}: no such file or folder") from None
 
 
 @corpus_app.command("check")
@@ -61,9 +61,9 @@ def stats_command(
         return
     for key in ("documents", "sentences", "mentions", "asserted", "no_event_sentences", "no_event_share",
                 "hard_negatives", "mentions_with_actor_and_recipient", "countries", "problems"):
-        out.print(f"{key:36} {stats[key]}", highlight=False)
+        out.print(f"{key:36} {stats[key]}", highlight=False, markup=False)
     for key in ("types", "factuality", "decades", "styles", "negative_kinds", "sentences_by_split"):
-        out.print(f"{key:36} " + ", ".join(f"{k} {v}" for k, v in stats[key].items()), highlight=False)
+        out.print(f"{key:36} " + ", ".join(f"{k} {v}" for k, v in stats[key].items()), highlight=False, markup=False)
 
 
 @corpus_app.command("agree")
@@ -88,14 +88,14 @@ def agree_command(
     if as_json:
         out.print_json(json.dumps({**result, "disagreements": result["disagreements"][:disagreements]}))
         return
-    out.print(f"{result['sentences']} sentences in both passes", highlight=False)
-    out.print(f"kappa, event / no event per sentence   {result['kappa_event_sentence']}", highlight=False)
-    out.print(f"kappa, type present per sentence       {result['kappa_type_cells']}", highlight=False)
+    out.print(f"{result['sentences']} sentences in both passes", highlight=False, markup=False)
+    out.print(f"kappa, event / no event per sentence   {result['kappa_event_sentence']}", highlight=False, markup=False)
+    out.print(f"kappa, type present per sentence       {result['kappa_type_cells']}", highlight=False, markup=False)
     for level, f1 in result["f1"].items():
-        out.print(f"F1 {level:<36}{f1}", highlight=False)
-    out.print(f"F1 type, any factuality                {result['f1_type_all_factuality']}", highlight=False)
+        out.print(f"F1 {level:<36}{f1}", highlight=False, markup=False)
+    out.print(f"F1 type, any factuality                {result['f1_type_all_factuality']}", highlight=False, markup=False)
     out.print(f"sector agreement (type-matched)        actor {result['sector_agreement']['actor']}, "
-              f"recipient {result['sector_agreement']['recipient']}", highlight=False)
+              f"recipient {result['sector_agreement']['recipient']}", highlight=False, markup=False)
     for d in result["disagreements"][:disagreements]:
         out.print(f"{d['doc']}@{d['start']}: {d['text']}\n   first only: {', '.join(d['first']) or '-'}\n   second only: {', '.join(d['second']) or '-'}",
                   highlight=False, markup=False)

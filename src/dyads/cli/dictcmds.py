@@ -8,8 +8,8 @@ from typing import List, Optional
 
 import typer
 
-from dyads.cli.app import app, err, out, user_errors
-from dyads.cli.options import date_option
+from dyads.cli.app import app, note, out, user_errors
+from dyads.cli.options import ActorsOption, date_option, renamed
 from dyads.errors import DyadsError
 
 dict_app = typer.Typer(name="dict", help="Actor dictionaries: import PETRARCH/TABARI files.", no_args_is_help=True)
@@ -20,7 +20,7 @@ app.add_typer(dict_app, name="dict")
 @user_errors
 def import_cmd(
     files: List[Path] = typer.Argument(..., help="PETRARCH/TABARI actor or agent dictionary files."),
-    output: Path = typer.Option(..., "-o", "--output", help="YAML file to write (use it with --kb)."),
+    output: Path = typer.Option(..., "-o", "--output", help="YAML file to write (use it with --actors)."),
 ) -> None:
     """Convert PETRARCH/TABARI actor and agent dictionaries to a dyads knowledge-base YAML file."""
     from dyads.actors.dictionaries import import_petrarch, merge_imports, parse_yaml_text, write_yaml
@@ -32,7 +32,7 @@ def import_cmd(
     path = write_yaml(data, output)
     parse_yaml_text(path.read_text(encoding="utf-8"), str(path))  # the file we wrote must load back
     counts = ", ".join(f"{len(v)} {k}" for k, v in data.items())
-    err.print(f"wrote {path} ({counts or 'nothing found'})", highlight=False)
+    note(f"wrote {path} ({counts or 'nothing found'})")
 
 
 @app.command("actor")
@@ -41,7 +41,8 @@ def actor_cmd(
     name: str = typer.Argument(..., help="A name, alias, adjective or word to look up."),
     on: Optional[str] = typer.Option(None, "--date", help="Code the actor as of this date (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    kb_files: List[Path] = typer.Option([], "--kb", help="Extra knowledge-base YAML files (repeatable)."),
+    kb_files: List[Path] = ActorsOption,
+    old_kb: List[Path] = typer.Option([], "--kb", hidden=True, help="Old name of --actors."),
     context: Optional[str] = typer.Option(None, "--context", help="A text holding NAME: show how the mention is "
                                                                    "resolved there, and why."),
 ) -> None:
@@ -49,6 +50,7 @@ def actor_cmd(
     with --context how NAME is resolved in a text."""
     from dyads.actors.kb import KnowledgeBase
 
+    kb_files = renamed(kb_files, old_kb, "--kb", "--actors")
     when = date_option(on, "--date")
     if context is not None:
         show_in_context(name, context, when, kb_files, as_json)
@@ -75,7 +77,7 @@ def actor_cmd(
         out.print_json(json.dumps({"query": name, "date": on, "entities": rows, **extra}))
         return
     if not rows and not any(extra.values()):
-        err.print(f"nothing known about {name!r}", highlight=False)
+        note(f"nothing known about {name!r}")
         raise typer.Exit(1)
     for r in rows:
         line = f"{r['name']}  [{r['id']}]  {r['code'] or '-'}"
@@ -86,12 +88,11 @@ def actor_cmd(
             out.print(f"    {role['country']}{role['sector']}  {role['title']}  "
                       f"{role['start'] or '…'} – {role['end'] or 'now'}", highlight=False, markup=False)
     if extra["adjective_of"]:
-        out.print(f"adjective of {extra['adjective_of']}", highlight=False)
+        note(f"adjective of {extra['adjective_of']}", out)
     if extra["country_of_name"] and not rows:
-        out.print(f"names country {extra['country_of_name']}", highlight=False)
+        note(f"names country {extra['country_of_name']}", out)
     if extra["sector_of_word"]:
-        out.print(f"sector word: {extra['sector_of_word']}" + (" (leader title)" if extra["leader_title"] else ""),
-                  highlight=False)
+        note(f"sector word: {extra['sector_of_word']}" + (" (leader title)" if extra["leader_title"] else ""), out)
 
 
 def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: bool) -> None:
@@ -123,7 +124,7 @@ def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: b
         out.print_json(json.dumps({"query": name, "context": text, "mentions": rows}))
         return
     if not rows:
-        err.print(f"{name!r} is no actor mention in this text", highlight=False)
+        note(f"{name!r} is no actor mention in this text")
         raise typer.Exit(1)
     for r in rows:
         out.print(f"{r['text']}  ->  {r['code'] or '-'}  ({r['kind']}, found by {r['found_by']})", highlight=False, markup=False)

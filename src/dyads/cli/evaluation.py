@@ -7,12 +7,13 @@ from typing import List, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from dyads.cli.options import CoderModelOption, SpacyModelOption
-from dyads.cli.app import app, err, out, user_errors
-from dyads.cli.options import date_option
+from dyads.cli.app import app, err, note, out, print_rows, user_errors, wide_out
+from dyads.cli.options import (ActorsOption, CoderModelOption, LexiconOption, PublishedOption, SpacyModelOption,
+                               date_option)
 from dyads.evaluate.events_eval import LEVELS, PARTS, EvalReport, evaluate
-from dyads.errors import DyadsError
+from dyads.errors import DyadsError, UsageError
 from dyads.pipeline import Pipeline, PipelineConfig
 
 
@@ -23,8 +24,8 @@ def eval_command(
                                           "or annotated corpus files or folders (corpus/README.md)."),
     spacy_model: Optional[str] = SpacyModelOption,
     model: Optional[str] = CoderModelOption,
-    lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
-    actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s)."),
+    lexicon: List[Path] = LexiconOption,
+    actors: List[Path] = ActorsOption,
     limit: Optional[int] = typer.Option(None, help="Only the first N documents."),
     part: str = typer.Option("all", help=f"Which records: {' | '.join(PARTS)} (dev = even-numbered, held-out = odd-numbered)."),
     errors: int = typer.Option(15, help="How many misses and false alarms to list."),
@@ -51,7 +52,7 @@ def print_corpus_report(gold: Path, pipeline, split: str, shared: Path, limit, e
     from dyads.evaluate.corpus_eval import evaluate_corpus
 
     if split not in ("all", *SPLITS):
-        raise DyadsError(f"--split: choose one of all, {', '.join(SPLITS)}")
+        raise UsageError(f"--split: choose one of all, {', '.join(SPLITS)}")
     read = read_corpus([gold], shared)
     for origin, reason in read.problems:
         err.print(f"{origin}: {reason} (skipped)", highlight=False, markup=False)
@@ -104,43 +105,111 @@ def print_report(report: EvalReport, errors: int) -> None:
 @app.command()
 @user_errors
 def explain(
-    text: str = typer.Argument(..., help="A sentence or article text, or @FILE to read a .txt article."),
-    published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD."),
+    text: str = typer.Argument(..., help="A sentence or article text, @FILE to read a .txt article, or with --db "
+                                          "the id of a stored event."),
+    published: Optional[str] = PublishedOption,
+    db: Optional[str] = typer.Option(None, "--db", help="Explain the stored event whose id is TEXT, from this "
+                                                        "store (as it was coded then), instead of coding TEXT."),
     spacy_model: Optional[str] = SpacyModelOption,
     model: Optional[str] = CoderModelOption,
-    all_factuality: bool = typer.Option(True, "--all/--asserted", help="Show non-asserted events too."),
-    as_json: bool = typer.Option(False, "--json"),
+    lexicon: List[Path] = LexiconOption,
+    actors: List[Path] = ActorsOption,
+    all_factuality: bool = typer.Option(True, "--all/--asserted", help="Show non-asserted events too (default)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the events and their evidence as JSON."),
 ) -> None:
-    """Code a text and show why each event was coded (rule, parse path, factuality)."""
-    from dyads.ingest import read_inputs
-    from dyads.models import Article
-
-    pub = date_option(published, "--published")
-    if text.startswith("@"):
-        records = [r for r in read_inputs([text[1:]], pub)]
-        article = next((r for r in records if isinstance(r, Article)), None)
-        if article is None:
-            raise DyadsError(f"{text[1:]}: {records[0]}")
-    else:
-        article = Article(id="text", text=text, published=pub)
-    coded = Pipeline(PipelineConfig(spacy_model=spacy_model, coder=model)).code_one(article)
+    """Code a text and show why each event was coded (rule, parse path, factuality, scores)."""
+    if db is not None:
+        explain_stored(text, db, as_json)
+        return
+    article = _article_of(text, date_option(published, "--published"))
+    config = PipelineConfig(spacy_model=spacy_model, coder=model, lexicons=tuple(lexicon), actor_files=tuple(actors))
+    coded = Pipeline(config).code_one(article)
     events = [e for e in coded.events if all_factuality or e.factuality == "asserted"]
     if as_json:
         out.print_json(json.dumps([e.to_record() for e in events], default=str))
         return
-    for e in events:
-        a = e.actor.full_code if e.actor else "—"
-        r = e.recipient.full_code if e.recipient else "—"
-        loc = f" @{e.event_loc.name}/{e.event_loc.country}" if e.event_loc else ""
-        out.print(
-            f"{e.event:<9} {e.mode or '':<10} {a:>7} -> {r:<7} {e.date or '':<10} {e.date_source[:3]} "
-            f"{e.factuality:<12} {e.confidence:.2f}{loc}  [{e.event_text}]",
-            highlight=False, markup=False,
-        )
-        for ev in e.evidence:
-            out.print(f"      {ev.rule} via {ev.path}  «{coded.article.body[ev.trigger[0]:ev.trigger[1]]}» in: {ev.sentence[:90]}", highlight=False, markup=False)
-            if ev.scores:
-                out.print(f"      model: {describe_scores(ev.scores)}", highlight=False, markup=False)
+    rows = [_event_row(n, e.event, e.mode, e.actor.full_code if e.actor else None,
+                       e.recipient.full_code if e.recipient else None, e.date, e.date_source, e.factuality,
+                       e.confidence, f"{e.event_loc.name}/{e.event_loc.country}" if e.event_loc else "", e.event_text)
+            for n, e in enumerate(events, start=1)]
+    evidence = [[(n, f"{ev.rule} via {ev.path}", coded.article.body[ev.trigger[0]:ev.trigger[1]], ev.sentence,
+                  describe_scores(ev.scores) if ev.scores else "") for ev in e.evidence]
+                for n, e in enumerate(events, start=1)]
+    _print_explained(rows, evidence, "in this text" + ("" if all_factuality else " (asserted)"))
+
+
+def _article_of(text: str, pub):
+    from dyads.ingest import read_inputs
+    from dyads.models import Article
+
+    if not text.startswith("@"):
+        return Article(id="text", text=text, published=pub)
+    path = text[1:]
+    if not Path(path).is_file():
+        raise UsageError(f"@{path}: no such file")
+    records = list(read_inputs([path], pub))
+    article = next((r for r in records if isinstance(r, Article)), None)
+    if article is None:
+        raise DyadsError(f"{path}: {records[0].reason if records else 'no article in it'}")
+    return article
+
+
+def _event_row(n: int, event, mode, actor, recipient, when, source, factuality, confidence, where, words) -> list[str]:
+    return [str(n), event or "", mode or "", actor or "—", recipient or "—",
+            f"{when or ''} {(source or '')[:3]}".strip(), factuality or "", f"{confidence:.2f}", where, words or ""]
+
+
+EXPLAIN_HEADER = ["#", "event", "mode", "actor", "recipient", "date", "factuality", "conf", "where", "words"]
+
+
+def _print_explained(rows: list[list[str]], evidence: list[list[tuple]], where: str) -> None:
+    """The events as a table, then each one's evidence: rule, trigger, sentence, model scores."""
+    if not rows:
+        note(f"no events {where}")
+        return
+    print_rows(EXPLAIN_HEADER, rows, wide="words")
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    for name in ("#", "rule", "trigger", "sentence"):
+        table.add_column(name, overflow="fold")
+    for n_evidence in evidence:
+        for n, rule, trigger, sentence, scores in n_evidence:
+            table.add_row(Text(str(n)), Text(rule), Text(f"«{trigger}»"), Text(sentence))
+            if scores:
+                table.add_row(Text(""), Text("model"), Text(""), Text(scores))
+    wide_out().print(table)
+    note(f"{len(rows)} events {where}")
+
+
+def explain_stored(event_id: str, db: str, as_json: bool) -> None:
+    """A stored event with the evidence saved when it was coded."""
+    from dyads.store import Store
+
+    if not Path(db).exists():
+        raise UsageError(f"--db {db}: no such file")
+    with Store(db, read_only=True) as store:
+        record = store.event(event_id)
+    found = [record] if record else []
+    if not found:
+        raise UsageError(f"no event {event_id!r} in {db} (event ids: dyads events --db {db} --format jsonl)")
+    r = found[0]
+    if as_json:
+        out.print_json(json.dumps(found, default=str))
+        return
+    code = lambda a: "".join(x for x in (a.get("code"), a.get("sector")) if x) if a else None  # noqa: E731
+    loc = r.get("event_loc") or {}
+    row = _event_row(1, r["event"], r["mode"], code(r["actor"]), code(r["recipient"]), r["date"], r["date_source"],
+                     r["factuality"], r["confidence"] or 0.0,
+                     f"{loc.get('name')}/{loc.get('country')}" if loc else "", r["event_text"])
+    evidence = [(1, f"{m['rule']} via {m['path']}", _span(m), m["sentence"] or "", "") for m in r["evidence"]]
+    _print_explained([row], [evidence], f"with id {event_id} (article {r['article_id']})")
+
+
+def _span(mention: dict) -> str:
+    """The trigger's words, cut from the mention's sentence (offsets are in the article body)."""
+    trig, start = mention.get("trigger"), mention.get("sentence_start")
+    if not trig or start is None or not mention.get("sentence"):
+        return ""
+    return mention["sentence"][trig[0] - start:trig[1] - start]
 
 
 def describe_scores(scores: dict) -> str:

@@ -8,7 +8,7 @@ from typing import List
 
 import typer
 
-from dyads.cli.app import app, err, user_errors
+from dyads.cli.app import app, note, user_errors
 from dyads.errors import DyadsError, StoreError
 from dyads.store import DEFAULT_DB, Store
 
@@ -38,14 +38,14 @@ def serve(
     generated = not (token or os.environ.get("DYADS_TOKEN"))
     token = token or os.environ.get("DYADS_TOKEN") or secrets.token_urlsafe(24)
     if not Path(db).exists():
-        err.print(f"note: {db} does not exist yet; starting with an empty store", highlight=False)
+        note(f"note: {db} does not exist yet; starting with an empty store")
     application = create_app(db, token, allowed_hosts=allowed_hosts(host, allow_host))
-    err.print(f"dyads workbench on http://{host}:{port}/  (store: {db})", highlight=False, soft_wrap=True)
+    note(f"dyads workbench on http://{host}:{port}/  (store: {db})")
     if host in WILDCARDS and not allow_host:
-        err.print(f"note: {host} listens on every address, but only requests for 127.0.0.1 or localhost are "
-                  "answered: name the host others reach this machine by with --allow-host NAME", highlight=False)
+        note(f"note: {host} listens on every address, but only requests for 127.0.0.1 or localhost are "
+             "answered: name the host others reach this machine by with --allow-host NAME")
     if generated:
-        err.print(f"write token (for reviews and POST /api/articles): {token}", highlight=False, soft_wrap=True)
+        note(f"write token (for reviews and POST /api/articles): {token}")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
@@ -69,5 +69,4 @@ def review_export(
         if not store.has_reviews():
             raise DyadsError(f"{db} has no reviews yet: review events in the workbench (dyads serve --db {db})")
         docs, events = export_gold(store, output)
-    err.print(f"wrote {docs} documents with {events} reviewed events to {output}  (score with: dyads eval {output})",
-              highlight=False)
+    note(f"wrote {docs} documents with {events} reviewed events to {output}  (score with: dyads eval {output})")

@@ -7,18 +7,20 @@ from typing import Optional
 
 import typer
 from dyads.cli.app import app, out, print_rows, user_errors
-from dyads.cli.options import date_option
+from dyads.cli.options import date_option, renamed
 
 
 @app.command("time")
 @user_errors
 def time_command(
     text: str = typer.Argument(..., help="Text to tag."),
-    dct: Optional[str] = typer.Option(None, "--dct", help="Document creation time, YYYY-MM-DD."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date (the document creation "
+                                            "time relative dates count from), YYYY-MM-DD."),
+    dct: Optional[str] = typer.Option(None, "--dct", hidden=True, help="Old name of --published."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     parse: bool = typer.Option(False, "--parse", help="Use the spaCy parse for tense."),
 ) -> None:
-    """Find temporal expressions in TEXT and normalise them relative to --dct."""
+    """Find temporal expressions in TEXT and normalise them relative to --published."""
     from dyads.time.timex import tag
 
     doc = None
@@ -26,7 +28,8 @@ def time_command(
         from dyads.nlp import load_pipeline
 
         doc = load_pipeline()(text)
-    found = tag(text, date_option(dct, "--dct"), doc)
+    published = renamed(published, dct, "--dct", "--published")
+    found = tag(text, date_option(published, "--published"), doc)
     if as_json:
         rows = [{**t.__dict__, "begin": t.begin and t.begin.isoformat(), "until": t.until and t.until.isoformat()}
                 for t in found]

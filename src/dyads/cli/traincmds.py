@@ -8,9 +8,9 @@ from typing import List, Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from dyads.cli.app import app, err, out, user_errors
+from dyads.cli.app import app, err, note, out, user_errors
 from dyads.cli.options import SpacyModelOption
-from dyads.errors import DyadsError, EXIT_SKIPPED
+from dyads.errors import EXIT_SKIPPED, DyadsError, UsageError
 
 DEFAULT_CORPUS = (Path("corpus/written"), Path("corpus/real-train"))
 
@@ -41,7 +41,7 @@ def train_command(
         raise DyadsError("no corpus: give --corpus FOLDER or --add FILE (corpus/ is in a dyads checkout)")
     for p in [*paths, *add]:
         if not p.exists():
-            raise DyadsError(f"{p}: no such file or folder")
+            raise UsageError(f"{p}: no such file or folder")
     read = read_corpus(paths, shared) if paths else None
     problems = list(read.problems) if read else []
     extra, extra_problems = read_additions(add, shared)
@@ -71,8 +71,8 @@ def train_command(
     if as_json:
         out.print_json(json.dumps(report))
     else:
-        out.print(f"model written to {output} ({result.counts['train_documents']} training documents, "
-                  f"{result.counts['train_sentences']} sentences; {sum(result.seconds.values()):.0f} s)", highlight=False)
+        note(f"model written to {output} ({result.counts['train_documents']} training documents, "
+             f"{result.counts['train_sentences']} sentences; {sum(result.seconds.values()):.0f} s)", out)
         for level, f1 in report.get("dev", {}).items():
             if level in ("type", "type+actor", "type+dyad"):
                 out.print(f"dev {level:<10} F1 {f1:.3f}", highlight=False)

@@ -11,7 +11,8 @@ import typer
 from dyads.cli.options import CoderModelOption, SpacyModelOption
 from dyads.cli.app import app, err, user_errors
 from dyads.cli.coding import DbOption
-from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, ingest_options, skip_log_file
+from dyads.cli.options import (ActorsOption, LanguagesOption, LexiconOption, MaxCharsOption, SkipLogOption,
+                               ingest_options, skip_log_file)
 from dyads.errors import EXIT_SKIPPED
 from dyads.ingest.feeds import MAX_RESPONSE_BYTES, AddressPolicy
 from dyads.ingest.web import host_name
@@ -40,8 +41,8 @@ def watch_command(
     db: str = DbOption,
     spacy_model: Optional[str] = SpacyModelOption,
     model: Optional[str] = CoderModelOption,
-    lexicon: List[Path] = typer.Option([], "--lexicon", help="Extra lexicon YAML file(s)."),
-    actors: List[Path] = typer.Option([], "--actors", help="Extra actor YAML file(s)."),
+    lexicon: List[Path] = LexiconOption,
+    actors: List[Path] = ActorsOption,
     max_chars: int = MaxCharsOption,
     languages: str = LanguagesOption,
     skip_log: Optional[Path] = SkipLogOption,
