@@ -5,7 +5,7 @@ import csv
 import json
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import IO, Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -48,6 +48,19 @@ def jsonl_line(record: dict) -> str:
     return json.dumps(with_dates(record), ensure_ascii=False, default=str) + "\n"
 
 
+def write_json(records: Iterable[dict], fh: IO[str], lines: bool) -> int:
+    """Records as JSON lines or as one JSON array on an open text stream; how many."""
+    n = 0
+    for n, rec in enumerate(records, start=1):
+        if lines:
+            fh.write(jsonl_line(rec))
+        else:
+            fh.write(("[" if n == 1 else ",\n") + json.dumps(with_dates(rec), ensure_ascii=False, default=str))
+    if not lines:
+        fh.write("]\n" if n else "[]\n")
+    return n
+
+
 def flatten(record: dict) -> dict:
     record = with_dates(record)
     flat = {k: record.get(k) for k in FLAT_COLUMNS if k in record}
@@ -71,10 +84,7 @@ def write_records(records: Iterable[dict], fmt: str, path: Path) -> int:
     n = 0
     if fmt == "jsonl":
         with open(path, "w", encoding="utf-8") as fh:
-            for rec in records:
-                fh.write(jsonl_line(rec))
-                n += 1
-        return n
+            return write_json(records, fh, lines=True)
     if fmt == "csv":
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)

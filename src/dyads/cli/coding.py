@@ -21,7 +21,7 @@ from dyads.cli.options import (TABLE_FORMATS, ActorsOption, CoderModelOption, Fo
                                SkipLogOption, SpacyModelOption, date_option, file_format, ingest_options,
                                output_format, skip_log_file)
 from dyads.errors import EXIT_SKIPPED, UsageError
-from dyads.export import write_records
+from dyads.export import write_json, write_records
 from dyads.ingest import Skipped, read_inputs
 from dyads.models import Article
 from dyads.parallel import ParallelCoder
@@ -258,21 +258,11 @@ def _write_events(records: Iterable[dict], fmt: str, output: Path | None) -> int
     if fmt in ("json", "jsonl"):
         fh = open(output, "w", encoding="utf-8") if output is not None else sys.stdout
         try:
-            return _write_json(records, fh, lines=fmt == "jsonl")
+            return write_json(records, fh, lines=fmt == "jsonl")
         finally:
             if output is not None:
                 fh.close()
     return write_records(records, fmt, output or Path("/dev/stdout"))
-
-
-def _write_json(records: Iterable[dict], fh, lines: bool) -> int:
-    n = 0
-    for n, rec in enumerate(records, start=1):
-        text = json.dumps(rec, ensure_ascii=False, default=str)
-        fh.write(text + "\n" if lines else ("[" if n == 1 else ",\n") + text)
-    if not lines:
-        fh.write("]\n" if n else "[]\n")
-    return n
 
 
 def _actor_label(actor: dict | None, with_name: bool = True) -> str:
