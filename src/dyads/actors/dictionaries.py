@@ -17,6 +17,14 @@ A user file is YAML in the same format as the packaged files in
       - {id: UN, name: United Nations, names: [U.N.], code: IGO}      # code IGO or NGO; parent: UN for organs
     groups:               # non-state armed groups, parties, other named actors with a fixed code
       - {id: hamas, name: Hamas, names: [], country: PSE, sector: REB}
+      - id: anc                       # a party's periods in national government (ruling or coalition member);
+        name: African National Congress   # end: null while it governs; the end day belongs to the successor
+        names: [ANC]
+        country: ZAF
+        sector: PTY
+        government: [{start: 1994-05-10, end: null}]
+    institutions:         # a country's named domestic institutions (same as a country's institutions list)
+      - {id: lok-sabha, name: Lok Sabha, names: [], country: IND, sector: LEG}
     people:
       - id: vladimir-putin
         name: Vladimir Putin
@@ -57,7 +65,7 @@ from dyads.errors import KnowledgeBaseError
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LINE = "__line__"
 
-LIST_SECTIONS = {"countries": "iso3", "igos": "id", "groups": "id", "people": "id"}
+LIST_SECTIONS = {"countries": "iso3", "igos": "id", "groups": "id", "institutions": "id", "people": "id"}
 WORD_LISTS = ("leader_titles", "head_titles", "group_nouns", "case_sensitive")
 KNOWN_KEYS = set(LIST_SECTIONS) | {"sectors", "cameo_iso"} | set(WORD_LISTS)
 SECTOR_RE = re.compile(r"^[A-Z]{3}$")
@@ -89,7 +97,12 @@ def parse_yaml_text(text: str, origin: str, fast: bool = False) -> dict:
     except ValueError as exc:  # e.g. a date such as 2000-13-45
         raise KnowledgeBaseError(f"{origin}: bad value ({exc}); dates are written YYYY-MM-DD "
                                  f"(start/end)") from None
-    return normalise(raw, origin)
+    if not fast:
+        return normalise(raw, origin)
+    try:
+        return normalise(raw, origin)
+    except KnowledgeBaseError:  # the fast loader keeps no line numbers: read again for them
+        return parse_yaml_text(text, origin, fast=False)
 
 
 def load_user_file(path: Path | str) -> dict:
@@ -149,7 +162,7 @@ def normalise(raw: Any, origin: str) -> dict:
     if unknown:
         raise KnowledgeBaseError(f"{origin}: unknown top-level key {unknown[0]!r} "
                                  f"(expected one of {', '.join(sorted(KNOWN_KEYS))})")
-    doc: dict = {"countries": {}, "igos": {}, "groups": {}, "people": {}, "sector_words": {},
+    doc: dict = {**{section: {} for section in LIST_SECTIONS}, "sector_words": {},
                  "cameo_iso": {}, **{key: [] for key in WORD_LISTS}}
     for section, key in LIST_SECTIONS.items():
         items = raw.get(section)
@@ -213,17 +226,21 @@ def _check_entry(section: str, e: dict, where: str, origin: str = "", ident: str
             s = inst.get("sector")
             if s is not None and not SECTOR_RE.match(str(s)):
                 raise KnowledgeBaseError(f"{where}: institution '{inst['name']}' has bad sector {s!r}")
-    elif section in ("igos", "groups"):
+    elif section in ("igos", "groups", "institutions"):
         _str_list(e, "names", where)
         if section == "igos" and e.get("code", "IGO") not in ("IGO", "NGO"):
             raise KnowledgeBaseError(f"{where}: code must be IGO or NGO")
-        if section == "groups":
+        if section in ("groups", "institutions"):
             c = e.get("country")
-            if c is not None and not (isinstance(c, str) and COUNTRY_RE.match(c)):
+            if (c is not None or section == "institutions") and not (isinstance(c, str) and COUNTRY_RE.match(c)):
                 raise KnowledgeBaseError(f"{where}: country must be an ISO3 code, not {c!r}")
             s = e.get("sector")
             if s is not None and not (isinstance(s, str) and SECTOR_RE.match(s)):
                 raise KnowledgeBaseError(f"{where}: sector must be a 3-letter code, not {s!r}")
+        if section == "institutions" and (not e.get("name") or not isinstance(e["name"], str)):
+            raise KnowledgeBaseError(f"{where}: an institution needs a name")
+        if section == "groups" and e.get("government") is not None:
+            _check_periods(e, where, origin, ident)
     elif section == "people":
         if not e.get("name") or not isinstance(e["name"], str):
             raise KnowledgeBaseError(f"{where}: a person needs a name")
@@ -251,9 +268,35 @@ def _check_entry(section: str, e: dict, where: str, origin: str = "", ident: str
     return e
 
 
+def _check_periods(e: dict, where: str, origin: str, ident: str) -> None:
+    """``government: [{start: 1994-05-10, end: null}, ...]``: dated, ordered, not overlapping."""
+    periods = e["government"]
+    if not isinstance(periods, list):
+        raise KnowledgeBaseError(f"{where}: 'government' must be a list of {{start: YYYY-MM-DD, end: YYYY-MM-DD|null}}")
+    last_end: date | None = None
+    for n, p in enumerate(periods, 1):
+        line = p.get(_LINE) if isinstance(p, dict) else None
+        pw = f"{origin}:{line}: groups entry '{ident}'" if line else where
+        if not isinstance(p, dict) or "start" not in p:
+            raise KnowledgeBaseError(f"{pw}: government period #{n} must be a mapping with start (and end)")
+        unknown = [k for k in p if k not in ("start", "end", _LINE)]
+        if unknown:
+            raise KnowledgeBaseError(f"{pw}: government period #{n} has unknown key {unknown[0]!r} (expected start, end)")
+        p["start"] = _as_date(p.get("start"), pw, "start")
+        p["end"] = _as_date(p.get("end"), pw, "end")
+        if p["start"] is None:
+            raise KnowledgeBaseError(f"{pw}: government period #{n} needs a start date")
+        if p["end"] is not None and p["end"] <= p["start"]:
+            raise KnowledgeBaseError(f"{pw}: government period #{n} ends ({p['end']}) before it starts ({p['start']})")
+        if n > 1 and (last_end is None or p["start"] < last_end):
+            raise KnowledgeBaseError(f"{pw}: government period #{n} starts ({p['start']}) before the previous one ends "
+                                     f"({last_end or 'null: still governing'}); list periods in order")
+        last_end = p["end"]
+
+
 def merge_documents(docs: Iterable[dict]) -> dict:
     """Later documents override earlier ones by id; ``extend: true`` entries add to them."""
-    out: dict = {"countries": {}, "igos": {}, "groups": {}, "people": {}, "sector_words": {},
+    out: dict = {**{section: {} for section in LIST_SECTIONS}, "sector_words": {},
                  "cameo_iso": {}, **{key: [] for key in WORD_LISTS}}
     for d in docs:
         for section in LIST_SECTIONS:

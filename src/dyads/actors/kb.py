@@ -24,7 +24,9 @@ import pycountry
 from dyads.actors import dictionaries as _dicts
 from dyads.errors import KnowledgeBaseError
 
-PACKAGE_FILES = ("countries.yml", "igos.yml", "groups.yml", "people.yml", "sectors.yml")
+# parties.yml (parties, unions and named domestic institutions) follows groups.yml: its
+# entries replace same-id groups
+PACKAGE_FILES = ("countries.yml", "igos.yml", "groups.yml", "parties.yml", "people.yml", "sectors.yml")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Entity:
     gender: str | None = None
     roles: tuple[Role, ...] = ()
     cameo: str | None = None
+    # (start, end) periods a party spent in national government (ruling party or coalition member)
+    government: tuple[tuple[date | None, date | None], ...] = ()
 
 
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2013": "-"})
@@ -137,7 +141,7 @@ def _package_doc() -> dict:
         res = pkg.joinpath(name)
         if res.is_file():
             texts.append((name, res.read_bytes()))
-    digest = hashlib.sha1(b"kb-v2")
+    digest = hashlib.sha1(b"kb-v3")
     for name, data in texts:
         digest.update(name.encode() + b"\0" + data + b"\0")
     cache = _cache_dir() / f"actors-{digest.hexdigest()[:16]}.pickle"
@@ -160,6 +164,11 @@ def _package_doc() -> dict:
     except OSError:
         pass  # a read-only home: parse each time
     return doc
+
+
+def _periods(rows) -> tuple[tuple[date | None, date | None], ...]:
+    """The checked ``government`` periods of a group (dictionaries.py validated them)."""
+    return tuple(sorted(((r.get("start"), r.get("end")) for r in rows or ()), key=lambda p: p[0] or date.min))
 
 
 class KnowledgeBase:
@@ -219,8 +228,13 @@ class KnowledgeBase:
             self._add(ent, [ent.name, oid, *(o.get("names") or ())])
         for gid, g in doc.get("groups", {}).items():
             ent = Entity(id=f"group:{gid}", kind="group", name=g.get("name") or gid, country=g.get("country"),
-                         sector=g.get("sector") or "REB", org=gid, cameo=g.get("cameo"))
+                         sector=g.get("sector") or "REB", org=gid, cameo=g.get("cameo"),
+                         government=_periods(g.get("government")))
             self._add(ent, [ent.name, *(g.get("names") or ())])
+        for iid, inst in doc.get("institutions", {}).items():
+            ent = Entity(id=f"inst:{inst['country']}:{iid}", kind="institution", name=inst.get("name") or iid,
+                         country=inst["country"], sector=inst.get("sector") or "GOV")
+            self._add(ent, [ent.name, *(inst.get("names") or ())])
         for pid, p in doc.get("people", {}).items():
             self._build_person(pid, p)
 
@@ -365,6 +379,16 @@ class KnowledgeBase:
         if retired:
             return f"former {role.title}" if role.title else None
         return role.title or None
+
+    def is_governing(self, party: Entity | str, on: date) -> bool | None:
+        """Whether a party was in national government (ruling or in the coalition) on a date;
+        None when the knowledge base records no government periods for it. ``party`` is an
+        entity or its id ("group:anc", or just "anc")."""
+        entity = party if isinstance(party, Entity) else (
+            self._entities.get(party) or self._entities.get(f"group:{party}"))
+        if entity is None or not entity.government:
+            return None
+        return any((start is None or start <= on) and (end is None or on < end) for start, end in entity.government)
 
     def cameo_to_iso(self, code: str) -> str:
         return self._cameo_iso.get(code.upper(), code)

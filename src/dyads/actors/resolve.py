@@ -244,8 +244,9 @@ class ActorResolver:
 
     def _foreign_modifier(self, span: Span, entity: Entity) -> bool:
         """'Serbian Labour Minister': a country's institution named after another country's
-        demonym is a word of that other country's title, not the institution."""
-        if entity.kind not in ("institution", "metonym"):
+        demonym is a word of that other country's title, not the institution. Parties and
+        unions too: "Kenyan Labour Minister" is no word of Britain's Labour Party."""
+        if entity.kind not in ("institution", "metonym") and not (entity.kind == "group" and entity.sector in ("PTY", "LAB")):
             return False
         doc, i = span.doc, span.start - 1
         while i >= 0 and doc[i].dep_ in ("amod", "compound") and i < doc[i].head.i < span.end + 1:

@@ -39,7 +39,9 @@ def import_cmd(
 @user_errors
 def actor_cmd(
     name: str = typer.Argument(..., help="A name, alias, adjective or word to look up."),
-    on: Optional[str] = typer.Option(None, "--date", help="Code the actor as of this date (YYYY-MM-DD)."),
+    on: Optional[str] = typer.Option(None, "--date", "--published",
+                                     help="Code the actor as of this date (YYYY-MM-DD), as for an article "
+                                          "published then; a party's governing status is shown for it."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     kb_files: List[Path] = ActorsOption,
     old_kb: List[Path] = typer.Option([], "--kb", hidden=True, help="Old name of --actors."),
@@ -63,6 +65,9 @@ def actor_cmd(
             "id": ent.id, "kind": ent.kind, "name": ent.name, "country": country, "sector": sector,
             "code": (country or "") + (sector or ""), "title": kb.title_on(ent, when), "org": ent.org,
             "gender": ent.gender, "cameo": ent.cameo,
+            "governing": kb.is_governing(ent, when) if when else None,
+            "government": [{"start": s.isoformat() if s else None, "end": e.isoformat() if e else None}
+                           for s, e in ent.government],
             "roles": [{"country": r.country, "sector": r.sector, "title": r.title,
                        "start": r.start.isoformat() if r.start else None,
                        "end": r.end.isoformat() if r.end else None} for r in ent.roles],
@@ -87,12 +92,24 @@ def actor_cmd(
         for role in r["roles"]:
             out.print(f"    {role['country']}{role['sector']}  {role['title']}  "
                       f"{role['start'] or '…'} – {role['end'] or 'now'}", highlight=False, markup=False)
+        _print_government(r, on)
     if extra["adjective_of"]:
         note(f"adjective of {extra['adjective_of']}", out)
     if extra["country_of_name"] and not rows:
         note(f"names country {extra['country_of_name']}", out)
     if extra["sector_of_word"]:
         note(f"sector word: {extra['sector_of_word']}" + (" (leader title)" if extra["leader_title"] else ""), out)
+
+
+def _print_government(row: dict, on: str | None) -> None:
+    """A party's status on the date asked, then its periods in national government."""
+    if not row["government"]:
+        return
+    if row["governing"] is not None:
+        status = "governing" if row["governing"] else "not in government (opposition or outside parliament)"
+        out.print(f"    on {on}: {status}", highlight=False, markup=False)
+    for p in row["government"]:
+        out.print(f"    in government  {p['start'] or '…'} – {p['end'] or 'now'}", highlight=False, markup=False)
 
 
 def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: bool) -> None:
@@ -118,6 +135,7 @@ def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: b
         for actor in index.actors(mention):
             rows.append({"text": span.text, "code": actor.full_code or None, "country": actor.code, "sector": actor.sector,
                          "kind": e.kind, "found_by": mention.how, "kb_id": actor.kb_id,
+                         "governing": pipeline.kb.is_governing(e.kb, when) if e.kb is not None and when else None,
                          "country_from": e.country_from or ("knowledge base" if e.kb is not None else ""),
                          "sector_from": e.how_typed or ("knowledge base" if e.kb is not None else "")})
     if as_json:
@@ -128,6 +146,8 @@ def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: b
         raise typer.Exit(1)
     for r in rows:
         out.print(f"{r['text']}  ->  {r['code'] or '-'}  ({r['kind']}, found by {r['found_by']})", highlight=False, markup=False)
+        if r["governing"] is not None:
+            out.print(f"    {'governing' if r['governing'] else 'not in government'} on {when}", highlight=False, markup=False)
         if r["country_from"]:
             out.print(f"    country from {r['country_from']}", highlight=False, markup=False)
         if r["sector_from"]:
