@@ -6,7 +6,10 @@ dateline city, the agency or a byline name? The target is none.
 Codes each corpus (default: every .jsonl in ../shared/corpora) with the real `dyads code
 --workers 1` (the shipped coder unless --model is given) into a DuckDB store under --work, then counts the events whose actor or recipient text equals
 (case folded) the article's dateline city, agency or byline name, as this checkout's
-``dyads.ingest.wire`` finds them. ``--src`` codes with another checkout's sources (the
+``dyads.ingest.wire`` finds them ("from_wire": this also counts a later sentence that
+names the city itself, "force Paris to revoke"), and those whose actor or recipient
+words lie inside the dateline, agency tag, byline, credit line, press-release header or
+contact block ("inside_wire_spans": taken from the convention itself). ``--src`` codes with another checkout's sources (the
 "before" of a change); the conventions are always found by this checkout's, so before and
 after are counted the same way. A store already in --work is reused (recount only).
 
@@ -31,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from dyads.ingest import Skipped, read_inputs  # noqa: E402  (this checkout's, after the path is set)
-from dyads.ingest.wire import wire_names  # noqa: E402
+from dyads.ingest.wire import quiet_spans, wire_names  # noqa: E402
 
 
 def main() -> None:
@@ -80,13 +83,19 @@ def _code(sample: Path, db: Path, src: Path, model: str | None) -> None:
 
 
 def _count(sample: Path, db: Path, n_examples: int) -> dict:
-    names = {}
+    names, spans = {}, {}
     for article in read_inputs([str(sample)], options=None):
         if not isinstance(article, Skipped):
             names[article.id] = wire_names(article.title, article.body)
+            spans[article.id] = quiet_spans(article.title, article.body)
     con = duckdb.connect(str(db), read_only=True)
     rows = con.execute("SELECT article_id, event, actor_text, recipient_text, text FROM events").fetchall()
+    sides = con.execute("SELECT DISTINCT event_id, article_id, actor_start, actor_end, recipient_start, recipient_end "
+                        "FROM mentions").fetchall()
     con.close()
+    inside = {event_id for event_id, article_id, *ends in sides
+              if any(a is not None and a < end and b > start
+                     for a, b in (ends[:2], ends[2:]) for start, end in spans.get(article_id, ()))}
     hits: Counter = Counter()
     examples = []
     for article_id, event, actor, recipient, text in rows:
@@ -99,7 +108,7 @@ def _count(sample: Path, db: Path, n_examples: int) -> dict:
             hits["events"] += 1
             if len(examples) < n_examples:
                 examples.append(f"{article_id}: {event} {actor!r} -> {recipient!r} ({', '.join(sorted(kinds))})")
-    return {"articles": len(names), "events": len(rows), "from_wire": hits["events"],
+    return {"articles": len(names), "events": len(rows), "from_wire": hits["events"], "inside_wire_spans": len(inside),
             "by_kind": {k: hits[k] for k in ("dateline", "agency", "byline")}, "examples": examples}
 
 

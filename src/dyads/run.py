@@ -24,6 +24,7 @@ class RunSummary:
     sentences: int = 0
     events: int = 0
     unchanged: int = 0
+    undated: int = 0  # articles with no publication date (warned about once, after the run)
     skipped: list[Skipped] = field(default_factory=list)  # the first MAX_LISTED
     skipped_total: int = 0
     skipped_by_kind: Counter = field(default_factory=Counter)
@@ -42,11 +43,12 @@ class RunSummary:
         self.articles += 1
         self.sentences += coded.sentences
         self.events += len(coded.events)
+        self.undated += coded.article.published is None
 
     def as_dict(self) -> dict:
         return {
             "articles": self.articles, "sentences": self.sentences, "events": self.events,
-            "unchanged": self.unchanged, "skipped_total": self.skipped_total,
+            "unchanged": self.unchanged, "undated": self.undated, "skipped_total": self.skipped_total,
             "skipped_by_kind": dict(self.skipped_by_kind.most_common()),
             "skipped": [skip_entry(s) for s in self.skipped],
         }

@@ -16,7 +16,7 @@ from dyads.cli.options import CoderModelOption, SpacyModelOption
 from dyads.cli.app import app, err, narrow_terminal, out, print_rows, user_errors
 from dyads.errors import EXIT_SKIPPED, DyadsError, UsageError
 from dyads.export import FORMATS, jsonl_line, write_records
-from dyads.cli.options import LanguagesOption, MaxCharsOption, SkipLogOption, date_option, ingest_options, skip_log_file
+from dyads.cli.options import LanguagesOption, MaxCharsOption, PublishedFieldOption, SkipLogOption, date_option, ingest_options, skip_log_file
 from dyads.ingest import Skipped, read_inputs
 from dyads.parallel import ParallelCoder
 from dyads.pipeline import Pipeline, PipelineConfig
@@ -62,6 +62,10 @@ def print_summary(summary: RunSummary, as_json: bool) -> None:
             + (f"; skipped {summary.skipped_total} inputs ({_kinds(summary)}):" if summary.skipped_total else ""),
             highlight=False,
         )
+        if summary.undated:  # one line per run: their events carry no date and leaders no dated post
+            err.print(f"warning: {summary.undated} articles had no publication date (none in the record, its URL "
+                      "or file name): their events are dated only by their text; give --published or "
+                      "--published-field", highlight=False, markup=False)
         for s in summary.skipped[:MAX_PRINTED]:
             err.print(f"  skipped {s.origin}: {s.reason}", highlight=False, markup=False)
         if summary.skipped_total > MAX_PRINTED:
@@ -80,6 +84,7 @@ def code(
     paths: List[str] = typer.Argument(..., help="Files (.txt, .jsonl, .jsonl.gz, .csv, .html, .htm, .warc, .warc.gz), "
                                       "folders, or - for stdin; with --cluster also .parquet, globs and fsspec URLs."),
     published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs that carry none."),
+    published_field: Optional[str] = PublishedFieldOption,
     db: str = DbOption,
     max_chars: int = MaxCharsOption,
     languages: str = LanguagesOption,
@@ -108,7 +113,7 @@ def code(
     """Code news articles into events and store them (resumable: a re-run codes only what is new)."""
     pub = date_option(published, "--published")
     config = PipelineConfig(spacy_model=spacy_model, coder=model, lexicons=tuple(lexicon), actor_files=tuple(actors), batch_size=batch_size)
-    options = ingest_options(max_chars, languages)
+    options = ingest_options(max_chars, languages, published_field)
     if (cluster is None) != (out_dir is None):
         raise DyadsError("--cluster and --out go together: dyads code SHARDS --cluster local --out DIR")
     with skip_log_file(skip_log) as log:
@@ -221,6 +226,10 @@ def _actor_label(actor: dict | None, with_name: bool = True) -> str:
     return f"{code} {name}" if with_name and name and name != actor.get("code") else code
 
 
+# How a date not stated by the text was found: the article's publication date, or a date in its URL or file name.
+DATE_LABELS = {"publication": " (pub)", "url": " (url)", "file name": " (file)"}
+
+
 def print_events_table(records: list[dict]) -> None:
     narrow = narrow_terminal()  # then: codes without names; no mode, place or confidence
     header = ["date", "event"] + ([] if narrow else ["mode"]) + ["actor", "recipient"]
@@ -229,7 +238,7 @@ def print_events_table(records: list[dict]) -> None:
     for r in records:
         loc = r.get("event_loc") or {}
         cells = {
-            "date": (r["date"] or "") + (" (pub)" if r.get("date_source") == "publication" else ""),
+            "date": (r["date"] or "") + (DATE_LABELS.get(r.get("date_source"), "") if r["date"] else ""),
             "event": r["event"], "mode": r["mode"] or "", "actor": _actor_label(r["actor"], not narrow),
             "recipient": _actor_label(r["recipient"], not narrow),
             "where": f"{loc.get('name')} {loc.get('country') or ''}" if loc else "",
