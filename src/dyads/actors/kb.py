@@ -363,7 +363,10 @@ class KnowledgeBase:
         """A person in an article with no date at all: the post the text itself names
         ("Foreign Minister X"), else their own country and no sector, since any dated
         post could be from the wrong decade. ``matches(title, text_titles)`` compares titles."""
-        role = next((r for r in entity.roles if matches(r.title.lower(), text_titles)), None) if text_titles else None
+        role = None
+        if text_titles:  # the post as titled, else one whose title holds it ("NATO secretary-general")
+            role = next((r for r in entity.roles if matches(r.title.lower(), text_titles)), None) or next(
+                (r for r in entity.roles if any(t in r.title.lower() for t in text_titles)), None)
         if role is not None:
             return role.country, role.sector
         national = Counter(r.country for r in entity.roles if r.country not in ("IGO", "NGO"))
