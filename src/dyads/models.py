@@ -33,6 +33,7 @@ class Article:
     source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     origin: str = ""  # file:line the record came from, for error reports
+    published_from: str = "publication"  # where ``published`` came from: publication | url | file name
 
     @property
     def body(self) -> str:
@@ -131,7 +132,7 @@ class Event:
     date: str | None = None  # ISO date or partial (YYYY-MM, YYYY)
     date_end: str | None = None
     date_precision: str = "unknown"
-    date_source: str = "publication"  # text | publication
+    date_source: str = "publication"  # text | publication | url | file name | none (an undated article)
     event_loc: Place | None = None
     factuality: str = "asserted"
     confidence: float = 0.5

@@ -24,13 +24,13 @@ from dyads.events.model import CoderModel, load_shipped
 from dyads.events.lexicon import Lexicon
 from dyads.events.ontology import Ontology
 from dyads.merge import merge_article_events
-from dyads.ingest.wire import wire_openings
+from dyads.ingest.wire import quiet_spans
 from dyads.models import Article, Event, Evidence
 from dyads.nlp import forget_cached, load_pipeline, remember_text, span_text
 from dyads.place.attach import anchor_places, attach_places
 from dyads.place.gazetteer import load_gazetteer
 from dyads.place.geoparse import Geoparser
-from dyads.time.attach import attach_dates, date_fields, find_timexes
+from dyads.time.attach import attach_dates, date_fields, find_timexes, text_dates
 
 
 @dataclass
@@ -85,10 +85,11 @@ class Pipeline:
         """Everything the event coder reads about a parsed article: actor mentions, dates,
         places and the rules' candidates (dated, located and completed)."""
         places = self.geoparser.parse(doc)
-        quiet = [(w.start, w.end) for w in wire_openings(article.title, article.body)]
-        actors = self.resolver.resolve(doc, article.published, places, quiet)
-        rules = self.coder.find(doc, actors)
+        quiet = quiet_spans(article.title, article.body)
         timexes = find_timexes(doc, article.published)
+        undated = text_dates(doc, timexes) if article.published is None else None
+        actors = self.resolver.resolve(doc, article.published, places, quiet, undated)
+        rules = outside(self.coder.find(doc, actors), quiet)
         attach_dates(rules, timexes)
         anchors = anchor_places(doc, places)
         attach_places(rules, anchors)
@@ -97,7 +98,7 @@ class Pipeline:
                              trigger_words=self.coder_model.trigger_words if self.coder_model else frozenset(),
                              in_title=_title_end(doc, article), main_country=main_country(actors, places), places=anchors,
                              rule_factuality=self.coder.factuality_of)
-        return Analysis(context, timexes, places, anchors)
+        return Analysis(context, timexes, places, anchors, quiet)
 
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
         coded = self.events_of(self.analyse(doc, article), article, self.coder_model)
@@ -111,7 +112,7 @@ class Pipeline:
         actors, timexes, places = analysis.context.index, analysis.timexes, analysis.places
         candidates = analysis.context.rules
         if model is not None:
-            candidates = code_events(analysis.context, model)
+            candidates = outside(code_events(analysis.context, model), analysis.quiet)
             attach_dates([c for c in candidates if c.timex is None], timexes)
             attach_places([c for c in candidates if c.place is None], analysis.anchors)
         events, orphans = [], []
@@ -134,7 +135,7 @@ class Pipeline:
             cameo = self.ontology.nearest_cameo(entry.type, cand.mode, entry.context)
         first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
         trigger_span = (first.idx, last.idx + len(last.text))
-        dates = date_fields(cand.timex, article.published)
+        dates = date_fields(cand.timex, article.published, article.published_from)
         for actor, recipient in cand.dyads():
             actor, recipient = _informative(actor), _informative(recipient)
             if actor is None and recipient is None:
@@ -179,6 +180,15 @@ class Analysis:
     timexes: list
     places: list
     anchors: dict
+    quiet: list = field(default_factory=list)  # character spans kept out of coding (wire.quiet_spans)
+
+
+def outside(candidates: list[Candidate], quiet: list[tuple[int, int]]) -> list[Candidate]:
+    """Candidates whose trigger is not in a byline, press-release header, contact block or
+    editors' note ("For more information, contact ..." is no CONSULT)."""
+    if not quiet:
+        return candidates
+    return [c for c in candidates if not any(s <= c.trigger.idx < e for s, e in quiet)]
 
 
 def bounded_batches(articles: Iterable[Article], max_articles: int, max_chars: int) -> Iterator[list[Article]]:
@@ -275,12 +285,12 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
     for cand in orphans:
         if cand.trigger.pos_ not in ("NOUN", "PROPN") or cand.factuality != "asserted":
             continue
-        dates = date_fields(cand.timex, article.published)
+        dates = date_fields(cand.timex, article.published, article.published_from)
         same_type = [e for e in events if e.event == cand.entry.type and e.factuality == "asserted"]
         same_rule = [e for e in same_type if any(ev.rule == cand.entry.id for ev in e.evidence)]
         if dates["date_source"] == "text":  # a dated mention: the event of that date, else an undated one of its kind
             fitting = [e for e in same_type if e.date_source == "text" and e.date == dates["date"]] or [
-                e for e in same_rule if e.date_source == "publication"]
+                e for e in same_rule if e.date_source != "text"]
         else:
             fitting = same_rule
         if not fitting:
@@ -293,7 +303,7 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
             time_span=(cand.timex.start, cand.timex.end) if cand.timex is not None else None,
             rule=cand.entry.id, path="coreferent-mention",
         ))
-        if target.date_source == "publication" and dates["date_source"] == "text":
+        if target.date_source != "text" and dates["date_source"] == "text":
             target.date, target.date_end = dates["date"], dates["date_end"]
             target.date_precision, target.date_source = dates["date_precision"], "text"
         target.mode = target.mode or cand.mode

@@ -28,6 +28,7 @@ class RunSummary:
     unlocated: int = 0  # events with no place
     unchanged: int = 0
     workers: int = 0  # processes that coded (1: this one); 0 when nothing was coded here
+    undated_articles: int = 0  # articles with no publication date (warned about once, after the run)
     skipped: list[Skipped] = field(default_factory=list)  # the first MAX_LISTED
     skipped_total: int = 0
     skipped_by_kind: Counter = field(default_factory=Counter)
@@ -49,11 +50,13 @@ class RunSummary:
         self.undated += sum(1 for e in coded.events if not e.date)
         self.publication_dated += sum(1 for e in coded.events if e.date and e.date_source == "publication")
         self.unlocated += sum(1 for e in coded.events if e.event_loc is None)
+        self.undated_articles += coded.article.published is None
 
     def as_dict(self) -> dict:
         return {
             "articles": self.articles, "sentences": self.sentences, "events": self.events,
             "undated": self.undated, "publication_dated": self.publication_dated, "unlocated": self.unlocated, "workers": self.workers,
+            "undated_articles": self.undated_articles,
             "unchanged": self.unchanged, "skipped_total": self.skipped_total,
             "skipped_by_kind": dict(self.skipped_by_kind.most_common()),
             "skipped": [skip_entry(s) for s in self.skipped],

@@ -13,6 +13,7 @@ import os
 import pickle
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -371,6 +372,19 @@ class KnowledgeBase:
         if retired:
             return role.country, "ELI"
         return role.country, role.sector
+
+    def undated_code(self, entity: Entity, text_titles: set[str], matches) -> tuple[str | None, str | None]:
+        """A person in an article with no date at all: the post the text itself names
+        ("Foreign Minister X"), else their own country and no sector, since any dated
+        post could be from the wrong decade. ``matches(title, text_titles)`` compares titles."""
+        role = None
+        if text_titles:  # the post as titled, else one whose title holds it ("NATO secretary-general")
+            role = next((r for r in entity.roles if matches(r.title.lower(), text_titles)), None) or next(
+                (r for r in entity.roles if any(t in r.title.lower() for t in text_titles)), None)
+        if role is not None:
+            return role.country, role.sector
+        national = Counter(r.country for r in entity.roles if r.country not in ("IGO", "NGO"))
+        return (national.most_common(1)[0][0] if national else entity.country), None
 
     def title_on(self, entity: Entity, on: date | None) -> str | None:
         if entity.kind != "person" or not entity.roles:

@@ -54,9 +54,13 @@ class DocEntity:
     country_from: str = ""  # why the entity has its country, when the context gave it (dyads actor --context)
     how_typed: str = ""  # why it has its sector, when its name gave it
 
-    def actor(self, kb: KnowledgeBase, on: date | None, text: str, start: int, end: int) -> Actor:
+    def actor(self, kb: KnowledgeBase, on: date | None, text: str, start: int, end: int, dated: bool = True) -> Actor:
+        """The actor on date ``on``; ``dated`` False: neither the article nor its text gives a
+        date, so a person keeps their country without a dated post."""
         country, sector = self.country, self.sector
-        if self.kb is not None and self.kb.kind == "person":
+        if self.kb is not None and self.kb.kind == "person" and not dated:
+            country, sector = kb.undated_code(self.kb, self.text_titles, _title_matches)
+        elif self.kb is not None and self.kb.kind == "person":
             country, sector = kb.code_on(self.kb, on)
             if sector == "ELI" and self.text_titles:
                 # The text calls them by an office they held ("President Boris Yeltsin"): the
@@ -89,8 +93,11 @@ class ActorMention:
 class ActorIndex:
     """The actor mentions of one document, addressable by token."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase, on: date | None, place_country=None) -> None:
-        self.doc, self.kb, self.on = doc, kb, on
+    def __init__(self, doc: Doc, kb: KnowledgeBase, on: date | None, place_country=None, text_dates=None) -> None:
+        # An undated article (``text_dates``, time.attach.TextDates): roles are looked up at
+        # the dates its text states, sentence by sentence, else at none.
+        self.text_dates = text_dates
+        self.doc, self.kb, self.on = doc, kb, on if text_dates is None else text_dates.article
         self.place_country = place_country or (lambda name: None)  # "Karachi" -> PAK (gazetteer)
         self.mentions: list[ActorMention] = []
         self._by_token: dict[int, ActorMention] = {}
@@ -143,7 +150,16 @@ class ActorIndex:
         start, end = first.idx, last.idx + len(last)
         text = text_of(self.doc)[start:end]
         entities = mention.entity.members or (mention.entity,)
-        return [e.actor(self.kb, self.on, text, start, end) for e in entities]
+        on = self.on
+        if self.text_dates is not None:
+            on = self.text_dates.on(self.sent_starts[bisect.bisect_right(self.sent_starts, mention.start) - 1])
+        dated = self.text_dates is None or on is not None
+        return [e.actor(self.kb, on, text, start, end, dated) for e in entities]
+
+    @property
+    def has_date(self) -> bool:
+        """False for an article with no publication date whose text states none either."""
+        return self.text_dates is None or self.text_dates.article is not None
 
 
 class ActorResolver:
@@ -178,11 +194,13 @@ class ActorResolver:
             self.lower_matcher.add(key, [tok(a) for a in aliases])
 
     # -- pass 1 -----------------------------------------------------------------
-    def resolve(self, doc: Doc, on: date | None, places: list = (), quiet: list[tuple[int, int]] = ()) -> ActorIndex:
+    def resolve(self, doc: Doc, on: date | None, places: list = (), quiet: list[tuple[int, int]] = (),
+                text_dates=None) -> ActorIndex:
         """The document's actor mentions; ``places`` (the geoparser's, with offsets) lend
         their countries to sector words that name none ("police" in a Kisumu story);
-        ``quiet`` character spans (datelines, agency tags) name no actor."""
-        index = ActorIndex(doc, self.kb, on, self.place_country)
+        ``quiet`` character spans (datelines, agency tags, bylines) name no actor;
+        ``text_dates``: an undated article's own dates, for dated roles."""
+        index = ActorIndex(doc, self.kb, on, self.place_country, text_dates)
         for start, end in quiet:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None:
@@ -705,7 +723,7 @@ def _person_with_title(index: ActorIndex, before: int, country: str | None, titl
             code = kb.code_on(e.kb, index.on)[0] or code
         if country and code != country:
             continue
-        role = kb.title_on(e.kb, index.on) if e.kb is not None else None
+        role = kb.title_on(e.kb, index.on) if e.kb is not None and index.has_date else None
         titles = {t.lower() for t in e.titles} | ({role.lower()} if role else set())
         generic = title in ("leader", "head of state", "chief")
         if generic and (titles or e.sector == "GOV") or _title_matches(title, titles):

@@ -17,7 +17,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 from dyads.cli.app import app, err, narrow_terminal, note, out, print_rows, user_errors
 from dyads.cli.filters import event_types, resolve_filter
 from dyads.cli.options import (TABLE_FORMATS, ActorsOption, CoderModelOption, FormatOption, JsonOption,
-                               LanguagesOption, LexiconOption, MaxCharsOption, OutputOption, PublishedOption,
+                               LanguagesOption, LexiconOption, MaxCharsOption, OutputOption, PublishedFieldOption, PublishedOption,
                                SkipLogOption, SpacyModelOption, date_option, file_format, ingest_options,
                                output_format, skip_log_file)
 from dyads.errors import EXIT_SKIPPED, UsageError
@@ -102,6 +102,10 @@ def print_summary(summary: RunSummary, as_json: bool) -> None:
             + (f"; {summary.unchanged} already coded, unchanged, skipped" if summary.unchanged else "")
             + (f"; skipped {summary.skipped_total} inputs ({_kinds(summary)}):" if summary.skipped_total else "")
         )
+        if summary.undated_articles:  # one line per run: their events carry no date and leaders no dated post
+            err.print(f"warning: {summary.undated_articles} articles had no publication date (none in the record, its URL "
+                      "or file name): their events are dated only by their text; give --published or "
+                      "--published-field", highlight=False, markup=False)
         for s in summary.skipped[:MAX_PRINTED]:
             note(f"  skipped {s.origin}: {s.reason}")
         if summary.skipped_total > MAX_PRINTED:
@@ -120,6 +124,7 @@ def code(
     paths: List[str] = typer.Argument(..., help="Files (.txt, .jsonl, .jsonl.gz, .csv, .html, .htm, .warc, .warc.gz), "
                                       "folders, or - for stdin; with --cluster also .parquet, globs and fsspec URLs."),
     published: Optional[str] = PublishedOption,
+    published_field: Optional[str] = PublishedFieldOption,
     db: str = DbOption,
     max_chars: int = MaxCharsOption,
     languages: str = LanguagesOption,
@@ -149,7 +154,7 @@ def code(
     """Code news articles into events and store them (resumable: a re-run codes only what is new)."""
     pub = date_option(published, "--published")
     config = PipelineConfig(spacy_model=spacy_model, coder=model, lexicons=tuple(lexicon), actor_files=tuple(actors), batch_size=batch_size)
-    options = ingest_options(max_chars, languages)
+    options = ingest_options(max_chars, languages, published_field)
     if (cluster is None) != (out_dir is None):
         raise UsageError("--cluster and --out go together: dyads code SHARDS --cluster local --out DIR")
     if cluster is None:  # a cluster run also reads globs and fsspec URLs
@@ -273,6 +278,10 @@ def _actor_label(actor: dict | None, with_name: bool = True) -> str:
     return f"{code} {name}" if with_name and name and name != actor.get("code") else code
 
 
+# How a date not stated by the text was found: the article's publication date, or a date in its URL or file name.
+DATE_LABELS = {"publication": " (pub)", "url": " (url)", "file name": " (file)"}
+
+
 def print_events_table(records: list[dict]) -> None:
     narrow = narrow_terminal()  # then: codes without names; no mode, place or confidence
     header = ["date", "event"] + ([] if narrow else ["mode"]) + ["actor", "recipient"]
@@ -281,7 +290,7 @@ def print_events_table(records: list[dict]) -> None:
     for r in records:
         loc = r.get("event_loc") or {}
         cells = {
-            "date": (r["date"] or "") + (" (pub)" if r.get("date_source") == "publication" else ""),
+            "date": (r["date"] or "") + (DATE_LABELS.get(r.get("date_source"), "") if r["date"] else ""),
             "event": r["event"], "mode": r["mode"] or "", "actor": _actor_label(r["actor"], not narrow),
             "recipient": _actor_label(r["recipient"], not narrow),
             "where": f"{loc.get('name')} {loc.get('country') or ''}" if loc else "",

@@ -14,14 +14,17 @@ from dyads.ingest.language import known_languages
 from dyads.ingest.screen import MAX_CHARS_CEILING
 
 
-def ingest_options(max_chars: int, languages: str) -> IngestOptions:
+def ingest_options(max_chars: int, languages: str, published_field: str | None = None) -> IngestOptions:
     """IngestOptions from the command line; unknown language codes are a usage error."""
     codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip())
     unknown = sorted(set(codes) - set(known_languages()) - {"any"})
     if unknown or not codes:
         raise UsageError(f"--languages: unknown language code(s) {', '.join(unknown) or '(none given)'}: "
                          "give ISO 639-1 codes such as en,fr or 'any'")
-    return IngestOptions(max_chars=max_chars, languages=() if "any" in codes else codes)
+    if published_field is not None and not published_field.strip():
+        raise UsageError("--published-field needs a field name, such as date or pubDate")
+    return IngestOptions(max_chars=max_chars, languages=() if "any" in codes else codes,
+                         published_field=published_field.strip() if published_field else None)
 
 
 SpacyModelOption = typer.Option(None, "--spacy-model", help="Any installed spaCy pipeline (default: en_core_web_sm).")
@@ -33,6 +36,9 @@ MaxCharsOption = typer.Option(IngestOptions.max_chars, "--max-chars", min=1000, 
 LanguagesOption = typer.Option(",".join(IngestOptions.languages), "--languages",
                                help="Languages to code (ISO 639-1, comma-separated); others are skipped with "
                                     "a reason. 'any' turns the language check off.")
+PublishedFieldOption = typer.Option(None, "--published-field", metavar="NAME",
+                                    help="The JSONL/CSV field holding the publication date, for records that "
+                                         "keep it under another name than 'published' (date, pubDate, ...).")
 SkipLogOption = typer.Option(None, "--skip-log", help="Write every skipped input (input, reason, kind) to this JSONL file.")
 
 

@@ -9,6 +9,7 @@ text), ``files`` (one reader per file format), ``html`` (saved pages, trafilatur
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -62,6 +63,9 @@ def _read_all(paths: Iterable[str], published: date | None, options: IngestOptio
 
 def read_inputs(paths: Iterable[str], published: date | None = None, options: IngestOptions | None = None,
                 exclude: Iterable[Path] = ()) -> Iterator[Record]:
-    """Every Article (or Skipped) from the given paths, streamed, screened for language and size."""
+    """Every Article (or Skipped) from the given paths, streamed, screened for language and
+    size and dated (``published`` last: a date in the record, its URL or its file name comes first)."""
     options = options or IngestOptions()
-    return screen(_read_all(paths, published, options, exclude), options)
+    if published is not None:
+        options = replace(options, published=published)
+    return screen(_read_all(paths, None, options, exclude), options)

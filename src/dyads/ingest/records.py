@@ -58,7 +58,7 @@ def one_line(text: str) -> str:
     return normalise(text).replace("\n\n", " ")
 
 
-def parse_published(value, origin: str) -> date | None:
+def parse_published(value, origin: str, field: str = "published") -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -66,7 +66,7 @@ def parse_published(value, origin: str) -> date | None:
     try:
         return dateparser.parse(str(value), default=datetime(1900, 1, 1)).date()
     except (ValueError, OverflowError, TypeError):
-        raise InputError(f"published: cannot read a date from {str(value)[:80]!r}", origin) from None
+        raise InputError(f"{field}: cannot read a date from {str(value)[:80]!r}", origin) from None
 
 
 def article_from_record(rec: dict, origin: str, fallback_id: str, published: date | None = None) -> Article:

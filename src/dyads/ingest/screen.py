@@ -4,10 +4,13 @@ language check and the wire agency as source. Over-long articles are coded in pa
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Iterable, Iterator
 
+from dyads.errors import InputError
+from dyads.ingest.dates import date_from_origin, date_from_url
 from dyads.ingest.language import foreign_language
-from dyads.ingest.records import Record, Skipped
+from dyads.ingest.records import Record, Skipped, parse_published
 from dyads.ingest.wire import wire_openings
 from dyads.models import Article
 
@@ -23,6 +26,8 @@ class IngestOptions:
     max_chars: int = 50_000
     max_bytes: int = 50_000_000  # larger files, lines or pages are skipped, never read whole
     languages: tuple[str, ...] = ("en",)  # languages coded; () codes every language
+    published_field: str | None = None  # the record field holding the publication date, when not "published"
+    published: date | None = None  # the date of inputs that carry none (not in a field, URL or file name)
 
 
 def screen(records: Iterable[Record], options: IngestOptions) -> Iterator[Record]:
@@ -34,8 +39,28 @@ def screen(records: Iterable[Record], options: IngestOptions) -> Iterator[Record
         lang = foreign_language(rec, options.languages)
         if lang:
             yield Skipped(rec.origin or rec.id, f"language: {lang} (not {', '.join(options.languages)})", "language")
-        else:
-            yield from split_long(with_wire_source(rec), options.max_chars)
+            continue
+        try:
+            rec = with_date(rec, options)
+        except InputError as exc:
+            yield Skipped.from_error(exc, rec.origin or rec.id)
+            continue
+        yield from split_long(with_wire_source(rec), options.max_chars)
+
+
+def with_date(article: Article, options: IngestOptions) -> Article:
+    """The article's publication date from, in this order: the ``--published-field``
+    field, its own date field, its URL path, its file name, the run's ``--published``.
+    None of them: the article stays undated (no date is invented)."""
+    if options.published_field and article.extra.get(options.published_field) not in (None, ""):
+        value = article.extra[options.published_field]
+        return replace(article, published=parse_published(value, article.origin or article.id, options.published_field))
+    if article.published is not None:
+        return article
+    for source, found in (("url", date_from_url(article.url)), ("file name", date_from_origin(article.origin))):
+        if found is not None:
+            return replace(article, published=found, published_from=source)
+    return replace(article, published=options.published) if options.published else article
 
 
 def with_wire_source(article: Article) -> Article:

@@ -35,8 +35,18 @@ class Dateline:
 
 
 @cache
+def _data(name: str) -> dict:
+    return yaml.safe_load((resources.files("dyads") / "data" / "ingest" / name).read_text(encoding="utf-8"))
+
+
+@cache
+def _not_places() -> frozenset[str]:
+    return frozenset(str(w).upper() for w in _data("wire.yml")["not_places"])
+
+
+@cache
 def _patterns() -> tuple[re.Pattern, ...]:
-    data = yaml.safe_load((resources.files("dyads") / "data" / "ingest" / "wire.yml").read_text(encoding="utf-8"))
+    data = _data("wire.yml")
     agencies = sorted({str(a) for a in data["agencies"]}, key=len, reverse=True)
     agency = "|".join(re.escape(a) for a in agencies)
     headers = "|".join(re.escape(h) for h in sorted(data["headers"], key=len, reverse=True))
@@ -81,19 +91,21 @@ def _plausible_place(place: str) -> bool:
     """A capitalised opening that reads as a headline word ("BREAKING", "EXCLUSIVE") or a
     sentence is no place."""
     words = place.replace(",", " ").split()
-    return 0 < len(words) <= 5 and place.strip().upper() not in ("BREAKING", "EXCLUSIVE", "URGENT", "UPDATE", "NOTE")
+    return 0 < len(words) <= 5 and place.strip().upper() not in _not_places()
 
 
-def wire_openings(title: str, body: str) -> list[Dateline]:
+def wire_openings(title: str, body: str, notes: list[tuple[int, int]] | None = None) -> list[Dateline]:
     """The wire conventions of an article body (headline, sub-headline and text joined by
-    blank lines): the dateline opening its first text paragraph, and an agency tag closing
-    the headline ("Explosions Echo in Baghdad (AP)")."""
+    blank lines): the dateline opening its first text paragraph (after any byline or
+    release header, ``notes``), and an agency tag closing the headline ("Explosions Echo in
+    Baghdad (AP)")."""
     found = []
+    notes = [(n.start, n.end) for n in notices(body)] if notes is None else notes
     text_start = len(title) + 2 if title and body.startswith(title) and len(body) > len(title) else 0
-    dateline = find_dateline(body, text_start)
+    dateline = find_dateline(body, _past_notes(body, text_start, notes))
     if dateline is None and text_start:  # a sub-headline between headline and text
         second = body.find("\n\n", text_start)
-        dateline = find_dateline(body, second + 2) if second > 0 else None
+        dateline = find_dateline(body, _past_notes(body, second + 2, notes)) if second > 0 else None
     if dateline is not None:
         found.append(dateline)
     if title:
@@ -105,6 +117,141 @@ def wire_openings(title: str, body: str) -> list[Dateline]:
 
 @cache
 def _title_tag() -> re.Pattern:
-    data = yaml.safe_load((resources.files("dyads") / "data" / "ingest" / "wire.yml").read_text(encoding="utf-8"))
+    data = _data("wire.yml")
     agency = "|".join(re.escape(a) for a in sorted({str(a) for a in data["agencies"]}, key=len, reverse=True))
     return re.compile(rf"\s*\((?P<agency>{agency})\)\s*$")
+
+
+
+# -- notices: bylines, credit lines, editors' notes, press-release headers, contact blocks --
+#
+# Each pass finds one kind in the body and yields a Notice; ``notices`` runs them all. Their
+# words are in data/ingest/notices.yml. A notice is a whole paragraph (ingest makes each
+# line one) except for bylines and credit lines, which may sit inside one.
+
+
+@dataclass(frozen=True)
+class Notice:
+    start: int
+    end: int
+    kind: str  # byline | credit | editors_note | press_header | contact
+    names: tuple[str, ...] = ()  # the people or agencies a byline or credit line names
+
+
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_PHONE = r"(?:\+|\(\d)?\d[\d\s().\-]{6,}\d"
+_TAGS = r"(?:</?p>\s*)*"  # archives that kept paragraph tags as text: "<p> By Mark Ledsom</p>"
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _notice_patterns() -> dict[str, re.Pattern]:
+    data, wire = _data("notices.yml"), _data("wire.yml")
+    roles = _alternation(data["byline_roles"])
+    word = rf"(?!(?i:{roles})\b)[A-Z][A-Za-z'’\-]*\.?"  # "JOHN", "O'Neill", "J."; never a job word
+    name = rf"{word}(?:\s+(?:(?:{_alternation(data['name_particles'])})\s+)?{word}){{1,4}}"
+    agency = rf"(?:[Tt]he\s+)?(?:{_alternation(wire['agencies'])})(?:\s+[Ss]taff)?"
+    names = rf"(?:{agency}|{name})(?:\s*(?:,\s*)?(?:and|&)\s+(?:{agency}|{name}))*"
+    start = r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=<p>)|(?<=<p>\s))"
+    return {
+        # "By John Smith", "By JOHN SMITH, Associated Press Writer", "... say. By Howard LaFranchi."
+        "byline": re.compile(
+            rf"{start}{_TAGS}By\s+(?P<names>{names})(?P<role>[^.\n<]{{0,80}}?\b(?i:{roles})\b[^.\n<]{{0,60}})?"
+            rf"(?:[ \t]*(?:</p>|$)|\.(?=\s|$|<))", re.M),
+        # "(Reporting by X; Editing by Y)", or such a line on its own
+        "credit": re.compile(rf"\((?i:{_alternation(data['credits'])})\s+by\b[^()\n]{{0,300}}\)"
+                             rf"|^{_TAGS}(?i:(?:additional\s+)?(?:{_alternation(data['credits'])}))\s+by\b[^\n]{{0,300}}$", re.M),
+        "editors_note": re.compile(rf"^[(*\[]?[ \t]*(?i:{_alternation(data['editor_notes'])})\b[^\n]*$", re.M),
+        "press_header": re.compile(rf"^[(*\[]?[ \t]*(?i:{_alternation(data['press_headers'])})(?=\W|$)[^\n]*$", re.M),
+        "contact": re.compile(rf"^(?i:(?:{_alternation(data['contact_openers'])})|(?:{_alternation(data['contact_labels'])})\s*:)"
+                              rf"[^\n]*$", re.M),
+        "contact_line": re.compile(rf"^(?:[^\n]{{0,60}}(?:{_EMAIL}|{_PHONE})[^\n]{{0,60}}|[^\n.!?]{{1,60}}|https?://\S+|www\.\S+)$"),
+    }
+
+
+def notices(body: str) -> list[Notice]:
+    """The bylines, credit lines, editors' notes, press-release headers and contact blocks
+    of a body, in order; none of them is coded."""
+    found = [n for find in (_bylines, _credits, _editors_notes, _press_headers, _contact_blocks) for n in find(body)]
+    return sorted(found, key=lambda n: n.start)
+
+
+def _bylines(body: str) -> list[Notice]:
+    pattern = _notice_patterns()["byline"]
+    found = []
+    for m in pattern.finditer(body):
+        names = tuple(re.split(r"\s*(?:,\s*)?(?:\band\b|&)\s*", m.group("names")))
+        found.append(Notice(m.start(), m.end(), "byline", tuple(n.strip() for n in names if n.strip())))
+    return found
+
+
+def _credits(body: str) -> list[Notice]:
+    found = []
+    for m in _notice_patterns()["credit"].finditer(body):
+        # "Reporting by Ali Sawafta; Editing by Tom Hogue": the names after each "by"
+        names = re.findall(r"\bby\s+([^;,()\n]+?)\s*(?=[;,()]|\band\b|$)", m.group(0), flags=re.I)
+        found.append(Notice(m.start(), m.end(), "credit", tuple(n.strip() for n in names)))
+    return found
+
+
+def _editors_notes(body: str) -> list[Notice]:
+    return [Notice(m.start(), m.end(), "editors_note") for m in _notice_patterns()["editors_note"].finditer(body)]
+
+
+def _press_headers(body: str) -> list[Notice]:
+    return [Notice(m.start(), m.end(), "press_header") for m in _notice_patterns()["press_header"].finditer(body)]
+
+
+def _contact_blocks(body: str) -> list[Notice]:
+    """A contact opener's paragraph and the short paragraphs after it that read as
+    contact lines (a name, a title, a phone number, an address, an e-mail)."""
+    patterns = _notice_patterns()
+    found = []
+    for m in patterns["contact"].finditer(body):
+        end = m.end()
+        while body.startswith("\n\n", end):
+            nxt = body.find("\n", end + 2)
+            nxt = len(body) if nxt < 0 else nxt
+            if not patterns["contact_line"].match(body[end + 2:nxt]):
+                break
+            end = nxt
+        if not found or m.start() >= found[-1].end:
+            found.append(Notice(m.start(), end, "contact"))
+    return found
+
+
+def _past_notes(body: str, at: int, notes: list[tuple[int, int]]) -> int:
+    """The first offset from ``at`` outside every notice, past the space and paragraph
+    tags after one (a byline between the headline and the dateline)."""
+    while True:
+        before = at
+        at = max([end for start, end in notes if start <= at < end], default=at)
+        at = _SPACE_OR_TAGS.match(body, at).end()
+        if at == before:
+            return at
+
+
+_SPACE_OR_TAGS = re.compile(r"(?:\s|</?p>)*")
+
+
+def quiet_spans(title: str, body: str) -> list[tuple[int, int]]:
+    """Every character span of the body kept out of coding: notices, datelines and agency tags."""
+    notes = [(n.start, n.end) for n in notices(body)]
+    return sorted(notes + [(w.start, w.end) for w in wire_openings(title, body, notes)])
+
+
+def wire_names(title: str, body: str) -> dict[str, set[str]]:
+    """The dateline city, the agencies and the byline and credit names of an article
+    (what scripts/wire_actor_audit.py looks for among the coded actors)."""
+    names: dict[str, set[str]] = {"dateline": set(), "agency": set(), "byline": set()}
+    for d in wire_openings(title, body):
+        if d.place:
+            names["dateline"].add(d.place.split(",")[0].strip())
+        if d.agency:
+            names["agency"].add(d.agency)
+    for n in notices(body):
+        names["byline"].update(n.names)
+    return names

@@ -131,7 +131,7 @@ def _absorb(into: Event, other: Event) -> None:
             into.recipient = other.recipient
     elif _more_specific(into.recipient, other.recipient):
         into.recipient = other.recipient
-    if into.date_source == "publication" and other.date_source == "text":
+    if into.date_source != "text" and other.date_source == "text":  # publication, url, file name or none
         into.date, into.date_end = other.date, other.date_end
         into.date_precision, into.date_source = other.date_precision, other.date_source
     into.mode = into.mode or other.mode

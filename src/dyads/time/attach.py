@@ -4,10 +4,14 @@ A temporal expression dates the event whose predicate or noun governs it in the
 same clause ("last spoke on March 14", "Wednesday's attack", "the invasion began
 on February 24"). An event in a subordinate clause without its own expression
 takes its governor's ("a speech in which he lamented ..." on Sunday). Otherwise
-the event takes the publication date and says so (``date_source = publication``).
+the event takes the publication date and says so (``date_source = publication``, or
+``url`` / ``file name`` when ingest read that date from the article's address or file
+name). An article without one invents none: its undated events say ``date_source = none``,
+and ``text_dates`` gives the actor stage the dates its own text states instead.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -140,8 +144,9 @@ def _shift(timex: Timex, gap: relativedelta) -> Timex | None:
     return Timex(timex.start, timex.end, timex.text, "DATE", day.isoformat(), "day", day, day)
 
 
-def date_fields(timex: Timex | None, published: date | None) -> dict:
-    """The event's date, end, precision and source."""
+def date_fields(timex: Timex | None, published: date | None, published_from: str = "publication") -> dict:
+    """The event's date, end, precision and source (``published_from``: where the
+    article's date came from: publication, url, file name)."""
     if timex is not None and (timex.begin is not None or timex.precision != "unknown"):
         value = timex.value
         if timex.type == "DATE" and timex.precision == "day" and timex.begin is not None:
@@ -157,5 +162,34 @@ def date_fields(timex: Timex | None, published: date | None) -> dict:
             "date_source": "text",
         }
     if published is not None:
-        return {"date": published.isoformat(), "date_end": None, "date_precision": "day", "date_source": "publication"}
-    return {"date": None, "date_end": None, "date_precision": "unknown", "date_source": "publication"}
+        return {"date": published.isoformat(), "date_end": None, "date_precision": "day", "date_source": published_from}
+    return {"date": None, "date_end": None, "date_precision": "unknown", "date_source": "none"}
+
+
+@dataclass(frozen=True)
+class TextDates:
+    """The dates an undated article's own text states: each sentence's first, and the
+    article's first. Dated roles are looked up at these (a leader's post in the year the
+    text speaks of), never at a guessed publication date."""
+
+    by_sentence: dict[int, date]  # token index of a sentence's start -> its first date
+    article: date | None
+
+    def on(self, sent_start: int) -> date | None:
+        """The date of the sentence starting at token ``sent_start``, else the article's."""
+        return self.by_sentence.get(sent_start, self.article)
+
+
+def text_dates(doc: Doc, timexes: list[tuple[Timex, Token]]) -> TextDates:
+    """The calendar dates stated in the text (day, month or year; relative ones such as
+    "Monday" cannot be placed without a publication date), by sentence."""
+    by_sentence: dict[int, date] = {}
+    first = None
+    for timex, anchor in sorted(timexes, key=lambda t: t[0].start):
+        if timex.type != "DATE" or timex.begin is None:
+            continue
+        # the middle of what it covers: "in 2011" is mid-2011 rather than New Year's Day
+        day = timex.begin + (timex.until - timex.begin) / 2 if timex.until else timex.begin
+        by_sentence.setdefault(anchor.sent.start, day)
+        first = first or day
+    return TextDates(by_sentence, first)
