@@ -187,7 +187,7 @@ def test_a_malformed_entry_is_reported_with_file_and_line(tmp_path, dyads, case)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=rf"mine\.yml:{line}: .*{reason}"):
         KnowledgeBase.load([path])
-    proc = dyads("actor", "ANC", "--kb", path)
+    proc = dyads("actor", "ANC", "--actors", path)
     assert proc.returncode == KnowledgeBaseError.exit_code == 5
     assert "Traceback" not in proc.stderr_text and f"mine.yml:{line}" in proc.stderr_text
     assert len(proc.stderr_text.strip().splitlines()) == 1, proc.stderr_text

@@ -98,7 +98,7 @@ def print_summary(summary: RunSummary, as_json: bool) -> None:
         note(
             f"coded {summary.articles} articles, {summary.sentences} sentences, {summary.events} events"
             + (f" ({summary.undated} undated, {summary.publication_dated} dated by the publication date only, "
-               f"{summary.unlocated} unlocated)" if summary.events else "")
+               f"{summary.unlocated} unlocated)" if summary.events and summary.workers else "")  # counted where coded here
             + (f"; {summary.unchanged} already coded, unchanged, skipped" if summary.unchanged else "")
             + (f"; skipped {summary.skipped_total} inputs ({_kinds(summary)}):" if summary.skipped_total else "")
         )
