@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pycountry
 
-from dyads.errors import GazetteerError
+from dyads.errors import GazetteerError, UsageError
 from dyads.place.gazetteer import (Gazetteer, _GID, _latin_alternates, build_parts, geonames_conventions,
                                    imported_path, load_gazetteer, normalise, write_parts)
 from dyads.place.index import FEATURE_CODE, grid_cell, new_index
@@ -82,7 +82,7 @@ def dump_files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            raise GazetteerError(f"{path}: no such file or folder")
+            raise UsageError(f"{path}: no such file or folder")
     if not found:
         raise GazetteerError("no GeoNames dump to import (give .zip or .txt files, or a folder holding them)")
     return found
