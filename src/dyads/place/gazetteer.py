@@ -733,15 +733,15 @@ def build_gazetteer(path: Path | None = None) -> Gazetteer:
     return Gazetteer(path, "embedded")
 
 
-@functools.lru_cache(maxsize=1)
-def load_gazetteer(use_cache: bool = True) -> Gazetteer:
-    """The gazetteer: the imported GeoNames index if there is one, else the embedded
-    index (built into the cache the first time). With ``use_cache=False`` the embedded
-    index is built afresh into a temporary folder."""
+@functools.lru_cache(maxsize=2)
+def load_gazetteer(use_cache: bool = True, prefer_imported: bool = True) -> Gazetteer:
+    """The gazetteer: the imported GeoNames index if there is one (and
+    ``prefer_imported``), else the embedded index (built into the cache the first time).
+    With ``use_cache=False`` the embedded index is built afresh into a temporary folder."""
     if not use_cache:
         folder = Path(tempfile.mkdtemp(prefix="dyads-gazetteer-"))
         return build_gazetteer(folder / "gazetteer.sqlite")
-    if read_meta(imported_path()) is not None:
+    if prefer_imported and read_meta(imported_path()) is not None:
         return Gazetteer(imported_path(), "imported")
     path = embedded_path()
     if read_meta(path) is None:

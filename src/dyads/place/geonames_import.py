@@ -29,8 +29,8 @@ from pathlib import Path
 import pycountry
 
 from dyads.errors import GazetteerError, UsageError
-from dyads.place.gazetteer import (Gazetteer, _GID, _latin_alternates, build_parts, geonames_conventions,
-                                   imported_path, load_gazetteer, normalise, write_parts)
+from dyads.place.gazetteer import (Gazetteer, _latin_alternates, geonames_conventions, imported_path,
+                                   load_gazetteer, normalise)
 from dyads.place.index import FEATURE_CODE, grid_cell, new_index
 
 PLACE_COLUMNS = 19
@@ -185,11 +185,9 @@ def import_dumps(paths: list[Path], target: Path | None = None, progress=None,
                 on_bad(item)
         seen_bad = len(report.bad)
 
+    embedded = load_gazetteer.__wrapped__(prefer_imported=False).path  # built into the cache if need be
     with new_index(report.path) as writer:
-        parts = build_parts()
-        write_parts(writer, parts)
-        known = {e[_GID] for e in parts.entries if e[_GID] is not None}
-        del parts
+        known = _copy_index(writer, embedded)
         writer.conn.execute("CREATE TEMP TABLE alt (gid INTEGER NOT NULL, key TEXT NOT NULL)")
         for path in files:
             if _is_alternate_names(path):
@@ -206,7 +204,22 @@ def import_dumps(paths: list[Path], target: Path | None = None, progress=None,
     load_gazetteer.cache_clear()  # this process now reads the new index too
     gaz = Gazetteer(report.path, "imported")
     report.places_total, report.names_total = len(gaz), gaz.names_count()
+    report.places_added = report.places_total - len(Gazetteer(embedded))  # after removing repeats
     return report
+
+
+def _copy_index(writer, embedded: Path) -> set[int]:
+    """The embedded index's rows into the new one (in SQL: no Python objects per row);
+    returns the GeoNames ids it holds, whose entries the dumps do not replace."""
+    conn = writer.conn
+    conn.execute("ATTACH DATABASE ? AS embedded", (f"file:{embedded}?mode=ro",))
+    for table in ("places", "names", "demonyms", "short_areas"):
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM embedded.{table}")
+    conn.commit()
+    known = {gid for (gid,) in conn.execute("SELECT gid FROM embedded.places WHERE gid IS NOT NULL")}
+    writer.skip_rows(conn.execute("SELECT max(row) + 1 FROM embedded.places").fetchone()[0] or 0)
+    conn.execute("DETACH DATABASE embedded")
+    return known
 
 
 def _read_places(path: Path, writer, known: set[int], report: ImportReport, bar: _Progress) -> None:
@@ -222,7 +235,6 @@ def _read_places(path: Path, writer, known: set[int], report: ImportReport, bar:
         report.places_read += 1
         if entry[0] in known:  # the embedded entry (curated coordinates, demonyms) stays
             continue
-        known.add(entry[0])
         row = writer.next_row()
         places.append((row, *entry, grid_cell(entry[5], entry[6])))
         names += [(key, row) for key in {normalise(n) for n in entry_names} if key]
@@ -265,5 +277,11 @@ def _read_alternate_names(path: Path, writer, report: ImportReport, bar: _Progre
 def _attach_alternate_names(writer) -> None:
     conn = writer.conn
     conn.execute("CREATE INDEX IF NOT EXISTS places_gid ON places (gid)")
+    # A place given twice (allCountries.zip and FR.zip): the first stays. Done on disk,
+    # not with a set of every id read, so memory does not grow with the dump.
+    if conn.execute("SELECT 1 FROM places GROUP BY gid HAVING count(*) > 1 LIMIT 1").fetchone():
+        conn.execute("DELETE FROM places WHERE row IN (SELECT later.row FROM places later JOIN places first "
+                     "ON first.gid = later.gid AND first.row < later.row)")
+        conn.execute("DELETE FROM names WHERE row NOT IN (SELECT row FROM places)")
     conn.execute("INSERT OR IGNORE INTO names SELECT alt.key, places.row FROM alt JOIN places ON places.gid = alt.gid")
     conn.execute("DROP TABLE alt")
