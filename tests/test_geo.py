@@ -328,23 +328,28 @@ g = load_gazetteer()
 print(json.dumps([len(g), [c.geonameid for c in g.lookup("Lviv")], g.demonym("Texan").name,
                   g.country("GTM").name, g.nearest(50.45, 30.52).name]))
 """
-# Each writer waits for the others, then writes the cache: the writes overlap for certain.
-# A build pickles its name index in its own order (string hashes are seeded per process);
-# each writer orders the index its own way so that, as theirs, the writers' bytes differ.
+# Each writer waits for the others, then writes the whole index again (its rows read from
+# the cache, the name rows rotated by its turn) through the writer every build uses: the
+# writes overlap for certain.
 _WRITE_AT_ONCE = """
-import pickle, sys, time
+import sqlite3, sys, time
 from pathlib import Path
-from dyads.place import gazetteer
+from dyads.place.index import new_index
 path, ready, go, turn = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
-with open(path, "rb") as fh:
-    entries, index, *rest = pickle.load(fh)
-keys = list(index)
-index = {k: index[k] for k in keys[turn * 1000:] + keys[:turn * 1000]}
+src = sqlite3.connect(path)
+rows = {t: src.execute(f"SELECT * FROM {t}").fetchall() for t in ("places", "names", "demonyms", "short_areas")}
+meta = {k: v for k, v in src.execute("SELECT k, v FROM meta") if k not in ("schema", "places", "names")}
+src.close()
+rows["names"] = rows["names"][turn * 1000:] + rows["names"][:turn * 1000]
 ready.touch()
 while not go.exists():
     time.sleep(0.005)
 try:
-    gazetteer._write_cache(path, (entries, index, *rest))
+    with new_index(path) as w:
+        w.add_places(rows["places"])
+        for table in ("names", "demonyms", "short_areas"):
+            w.conn.executemany(f"INSERT INTO {table} VALUES (?, ?)", rows[table])
+        w.set_meta(**meta)
 except OSError:  # as load_gazetteer: a cache that cannot be written is built again next time
     pass
 """
@@ -371,7 +376,7 @@ def _wait(procs) -> None:
 def _only_the_cache(cache_home):
     """The cache folder holds one file, the cache: no temporary file is left."""
     files = list((cache_home / "dyads").iterdir())
-    assert len(files) == 1 and files[0].suffix == ".pkl", files
+    assert len(files) == 1 and files[0].suffix == ".sqlite", files
     return files[0]
 
 

@@ -54,3 +54,9 @@ class ModelError(DyadsError):
     """A coder model directory that is missing, corrupt or made for another format."""
 
     exit_code = 5
+
+
+class GazetteerError(DyadsError):
+    """A gazetteer index that cannot be read, or GeoNames dumps that cannot be imported."""
+
+    exit_code = 1

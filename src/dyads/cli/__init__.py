@@ -6,7 +6,7 @@ import importlib
 from dyads.cli.app import app
 
 # Command modules, one per area; importing them registers their commands.
-_COMMAND_MODULES = ("coding", "watch", "evaluation", "timecmds", "geocmds", "analysis", "serving", "dictcmds", "benchcmds", "corpuscmds", "traincmds")
+_COMMAND_MODULES = ("coding", "watch", "evaluation", "timecmds", "geocmds", "analysis", "serving", "dictcmds", "benchcmds", "corpuscmds", "traincmds", "gazetteercmds")
 
 
 def _register() -> None:

