@@ -12,21 +12,19 @@ Candidates: the gazetteer's readings of the name (demonyms first), else of the n
 less a unit word ("Guma LGA"), the part before a comma, the name less a direction
 ("northern Syria"), or the place inside a facility's name ("Manila Cathedral").
 
-Resolution scores each candidate by
-  prior    - feature class (a country name means the country; region > ADM1 > ADM2;
-             a large ADM1's own name shadows smaller same-named towns) and, for
-             towns, log population (small towns only by their own names), with
-             bonuses when the text is the place's own name (not an alternate or
-             historic one) and for national capitals;
-  context  - the countries and ADM1 areas of the document's *other* names (a country
-             boosts its towns, a town boosts its country and ADM1), each reading
-             counting by how clearly it beat readings in other countries; closeness
-             to the document's other towns; a container right after a comma ("Paris,
-             Texas", checked by codes: the container must hold a place of that name),
-             which also makes the container an area; the feature class of the names
-             listed with it ("California or Washington": a state); and, for a name
-             that is a country's and a state's ("Georgia"), the other states named.
-             Context weighs less for alternate names and small towns.
+Resolution ranks each candidate with a linear model (``dyads.place.rank``; weights in
+``data/places/rank_model.json``, refitted by ``dyads train-geo``) over ``candidate_features``:
+  prior    - feature class, log population, own vs alternate name, national capital,
+             an acronym read as a town; (filters) a country name means the country, a
+             large ADM1's own name shadows smaller same-named towns, small towns only by
+             their own names;
+  context  - the countries and ADM1 areas of the document's *other* names (each reading
+             counting by how clearly it beat readings in other countries), closeness to
+             the document's other towns, a container right after a comma ("Paris,
+             Texas", checked by codes), which also makes the container an area, the
+             feature class of the names listed with it ("California or Washington"), and,
+             for a name that is a country's and a state's ("Georgia"), the other states
+             named. Context counts less for alternate names and small towns.
 Passes: each name is first resolved alone; each later pass resolves it again in the
 context of the previous pass's readings of the other names, until nothing changes
 (at most ``CONTEXT_PASSES`` times), so one wrong first reading ("Kent" the US town)
