@@ -125,3 +125,10 @@ def test_train_geo_bad_input_says_where_and_exits_2(tmp_path):
     proc = run_dyads("train-geo", bad, "-o", tmp_path / "m.json")
     assert proc.returncode == 2 and f"{bad}:2" in proc.stderr_text and "Traceback" not in proc.stderr_text
     assert not (tmp_path / "m.json").exists()
+
+
+def test_geo_json_marks_a_speaking_capital_non_literal():
+    proc = run_dyads("geo", "Moscow said it would send troops to Minsk.", "--json")
+    assert proc.returncode == 0, proc.stderr_text
+    literal = {p["text"]: p["literal"] for p in json.loads(proc.stdout)}
+    assert literal == {"Moscow": False, "Minsk": True}

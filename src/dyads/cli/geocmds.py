@@ -31,17 +31,23 @@ def _load_nlp():
 def geo(text: str = typer.Argument(..., help="Text to geoparse."),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON array instead of a table."),
         rank_model: Optional[Path] = RankModelOption) -> None:
-    """Find and resolve the places named in TEXT (GeoNames, offline)."""
+    """Find and resolve the places named in TEXT (GeoNames, offline); "literal" says
+    whether a name stands for the place itself, not its government or team ("Moscow said")."""
     from dyads.place.gazetteer import load_gazetteer
     from dyads.place.geoparse import Geoparser
+    from dyads.place.literal import is_literal
 
-    places = Geoparser(load_gazetteer(), _ranker(rank_model)).parse(_load_nlp()(text))
+    gazetteer = load_gazetteer()
+    places = Geoparser(gazetteer, _ranker(rank_model)).parse(_load_nlp()(text))
+    literal = [is_literal(p, text, gazetteer) for p in places]
     if as_json:
-        out.print_json(json.dumps([asdict(place) for place in places]))
+        out.print_json(json.dumps([{**asdict(p), "literal": lit} for p, lit in zip(places, literal)]))
         return
     rows = [[p.text, p.name, p.feature, p.country or "", str(p.geonameid or ""),
-             f"{p.lat:.4f}" if p.lat is not None else "", f"{p.lon:.4f}" if p.lon is not None else ""] for p in places]
-    print_rows(["text", "name", "feature", "country", "geonameid", "lat", "lon"], rows, f"{len(places)} place(s)")
+             f"{p.lat:.4f}" if p.lat is not None else "", f"{p.lon:.4f}" if p.lon is not None else "",
+             "yes" if lit else "no"] for p, lit in zip(places, literal)]
+    print_rows(["text", "name", "feature", "country", "geonameid", "lat", "lon", "literal"], rows,
+               f"{len(places)} place(s)")
 
 
 @app.command("eval-geo")

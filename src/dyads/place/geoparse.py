@@ -218,13 +218,11 @@ class Geoparser:
         return [None if r.cand is None else _to_place(r.cand, m.text, m.start, m.end)
                 for m, r in zip(mentions, readings)]
 
-    def candidate_table(self, mentions: list[Mention], text: str = "",
-                        given: list[Candidate | None] | None = None) -> list[list[tuple[dict[str, float], Candidate]]]:
-        """Per mention, its candidates with the ranker's features, in the context of the
-        ``given`` readings of the other mentions (training from gold), or else of this
-        parser's own final readings."""
+    def candidate_table(self, mentions: list[Mention], text: str = "") -> list[list[tuple[dict[str, float], Candidate]]]:
+        """Per mention, its candidates with the ranker's features, in the context of this
+        parser's final readings of the other mentions (what ``dyads train-geo`` fits)."""
         containers, admin_role, siblings = self._relations(mentions, text)
-        readings = [_Reading(c) for c in given] if given is not None else self._passes(mentions, text)
+        readings = self._passes(mentions, text)
         keys = [normalise(m.text) for m in mentions]
         table = []
         for m, c, a, k, sib in zip(mentions, containers, admin_role, keys, siblings):

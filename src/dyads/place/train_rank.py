@@ -35,7 +35,7 @@ def train_ranker(path: str | Path, part: str = "dev", gazetteer: Gazetteer | Non
     docs = split(read_gold(path), part)
     gaz = gazetteer or load_gazetteer()
     prior = read_prior()
-    rows = _rows(docs, Geoparser(gaz, prior), gold_context=False)
+    rows = _rows(docs, Geoparser(gaz, prior))
     best: Trained | None = None
     for pull in (None, *sorted(PULLS, reverse=True)):
         model = prior if pull is None else fit(*rows, prior=prior, pull=pull)
@@ -59,7 +59,7 @@ def _scores(docs: list[GoldDoc], parser: Geoparser) -> tuple[float, float]:
     return (near / total, exact / total) if total else (0.0, 0.0)
 
 
-def _rows(docs: list[GoldDoc], parser: Geoparser, gold_context: bool) -> Rows:
+def _rows(docs: list[GoldDoc], parser: Geoparser) -> Rows:
     features: list[dict[str, float]] = []
     labels: list[int] = []
     groups: list[int] = []
@@ -67,22 +67,13 @@ def _rows(docs: list[GoldDoc], parser: Geoparser, gold_context: bool) -> Rows:
     # entry as right raised exact-id but lowered acc@161 on the development half)
     for doc in docs:
         mentions = [Mention(t.text, t.start, t.end) for t in doc.toponyms]
-        given = [_gold_reading(parser, t) for t in doc.toponyms] if gold_context else None
-        for top, cands in zip(doc.toponyms, parser.candidate_table(mentions, doc.text, given)):
+        for top, cands in zip(doc.toponyms, parser.candidate_table(mentions, doc.text)):
             group = len(groups) and groups[-1] + 1
             for feats, cand in cands:
                 features.append(feats)
                 labels.append(int(_right(top, cand)))
                 groups.append(group)
     return features, labels, groups
-
-
-def _gold_reading(parser: Geoparser, top: GoldToponym) -> Candidate | None:
-    """The candidate of a gold toponym closest to its gold point, if within ACC_KM."""
-    near = [(haversine_km(top.lat, top.lon, c.lat, c.lon), c)
-            for c in parser.candidates(top.text) if c.lat is not None]
-    best = min(near, key=lambda dc: dc[0], default=None)
-    return best[1] if best is not None and best[0] <= ACC_KM else None
 
 
 def _right(top: GoldToponym, cand: Candidate) -> bool:
