@@ -78,7 +78,10 @@ def test_a_speaking_capital_a_team_and_a_demonym_are_not_literal(parser):
                                 ("Fighting went on in Moscow overnight.", "Moscow", True),
                                 ("The Texas Rangers won again.", "Texas", False),
                                 ("French police cleared the camp.", "French", False),
-                                ("Mexico police arrested two men.", "Mexico", False)]:
+                                ("Mexico police arrested two men.", "Mexico", False),
+                                ("Kentucky lost at home against Louisville.", "Louisville", False),
+                                ("The Crown Prince of Dubai opened the fair.", "Dubai", False),
+                                ("The fair opened in Dubai.", "Dubai", True)]:
         place = _resolve(parser, text, [name])[name]
         assert place is not None and is_literal(place, text, gaz) is literal, (text, name)
 

@@ -1,9 +1,10 @@
 """Literal or not: does a resolved place name stand for the place, or for its people,
 government or team ("Moscow said", "the Texas Rangers", "French wine")?
 
-A name is read as non-literal when it is a demonym, when it opens a longer capitalised
-name ("New York Times"), or when the next word makes it an agent or an institution's
-modifier (``data/places/literal.yml``). Anything else, and any name left unresolved,
+A name is read as non-literal when it is a demonym, when it follows an opponent word
+("against Louisville") or a title and "of" ("Crown Prince of Dubai"), when it opens a
+longer capitalised name ("New York Times"), or when the next word makes it an agent or an
+institution's modifier (cues in ``data/places/literal.yml``). Anything else, and any name left unresolved,
 counts as literal: the place itself.
 """
 from __future__ import annotations
@@ -20,20 +21,23 @@ from dyads.place.gazetteer import Gazetteer, normalise
 
 LITERAL_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "literal.yml"
 _NEXT_WORD = re.compile(r"(?P<gap>[ \t]*)(?P<word>[\w’'.-]+)")
+_WORDS_BEFORE = re.compile(r"([\w’'.-]+)[ \t]+(?:(of)[ \t]+(?:the[ \t]+)?)?$")
 
 
 @dataclass(frozen=True, slots=True)
 class LiteralCues:
     agent_verbs: frozenset[str]
     institution_nouns: frozenset[str]
+    opponent_words: frozenset[str]
+    title_words: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
 def literal_cues() -> LiteralCues:
     with open(LITERAL_FILE, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
-    return LiteralCues(frozenset(w.casefold() for w in data.get("agent_verbs") or ()),
-                       frozenset(w.casefold() for w in data.get("institution_nouns") or ()))
+    return LiteralCues(*(frozenset(w.casefold() for w in data.get(key) or ())
+                         for key in ("agent_verbs", "institution_nouns", "opponent_words", "title_words")))
 
 
 def is_literal(place: Place | None, text: str, gazetteer: Gazetteer) -> bool:
@@ -42,6 +46,8 @@ def is_literal(place: Place | None, text: str, gazetteer: Gazetteer) -> bool:
         return True
     mention = text[place.start:place.end]
     if _is_demonym(mention, place, gazetteer):
+        return False
+    if _held_or_opposed(text[:place.start]):
         return False
     match = _NEXT_WORD.match(text, place.end)
     if match is None:
@@ -58,3 +64,12 @@ def _is_demonym(mention: str, place: Place, gazetteer: Gazetteer) -> bool:
     """"French", "Texans": the name of a people, not of their place."""
     return (normalise(mention) != normalise(place.name)
             and gazetteer.demonym(mention.strip(), plural=True) is not None)
+
+
+def _held_or_opposed(before: str) -> bool:
+    """"... against Louisville" (a team), "Crown Prince of Dubai" (a realm)."""
+    match = _WORDS_BEFORE.search(before[-60:])
+    if match is None:
+        return False
+    word, cues = match.group(1).casefold().rstrip("."), literal_cues()
+    return word in cues.title_words if match.group(2) else word in cues.opponent_words
