@@ -122,7 +122,7 @@ def gold_country(gaz: Gazetteer, top: GoldToponym) -> str | None:
     return near.country if near else None
 
 
-def _resolution_metrics(pairs: list[tuple[GoldToponym, Place | None, str | None]]) -> dict[str, Any]:
+def resolution_metrics(pairs: list[tuple[GoldToponym, Place | None, str | None]]) -> dict[str, Any]:
     errors, within, country_ok, id_ok, auc = [], 0, 0, 0, 0.0
     for gold, pred, gcountry in pairs:
         if pred is None or pred.lat is None or pred.lon is None:
@@ -167,12 +167,12 @@ def _subsets(pairs: list[tuple[GoldToponym, Place | None, str | None]]) -> dict[
             types.setdefault(pair[0].type, []).append(pair)
     subsets: dict[str, Any] = {}
     if any(p[0].non_locational for p in pairs):
-        subsets["locational"] = _resolution_metrics([p for p in pairs if not p[0].non_locational])
+        subsets["locational"] = resolution_metrics([p for p in pairs if not p[0].non_locational])
     return {
         **subsets,
-        "linked": _resolution_metrics([p for p in pairs if p[0].geonameid is not None]),
-        "by_group": {g: _resolution_metrics(ps) for g, ps in sorted(groups.items())},
-        "by_type": {t: _resolution_metrics(ps) for t, ps in sorted(types.items())},
+        "linked": resolution_metrics([p for p in pairs if p[0].geonameid is not None]),
+        "by_group": {g: resolution_metrics(ps) for g, ps in sorted(groups.items())},
+        "by_type": {t: resolution_metrics(ps) for t, ps in sorted(types.items())},
     }
 
 
@@ -216,7 +216,7 @@ def evaluate_geo(path: str | Path, limit: int | None = None, end_to_end: bool = 
         gold_pairs += [(t, p, gold_country(gaz, t)) for t, p in zip(doc.toponyms, places)]
         literal_pairs += [(_group(t.type), is_literal(p, doc.text, gaz)) for t, p in zip(doc.toponyms, places)]
     result: dict[str, Any] = {"file": str(path), "part": part, "documents": len(docs),
-                              "resolution": _resolution_metrics(gold_pairs), **_subsets(gold_pairs),
+                              "resolution": resolution_metrics(gold_pairs), **_subsets(gold_pairs),
                               "literal": _literal_metrics(literal_pairs)}
     if end_to_end:
         result["end_to_end"] = _end_to_end(docs, parser, gaz, nlp)
@@ -245,8 +245,8 @@ def _end_to_end(docs: list[GoldDoc], parser: Geoparser, gaz: Gazetteer, nlp) -> 
     recall = recall_n / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"predicted": n_pred, "gold": n_gold, "precision": precision, "recall": recall, "f1": f1,
-            "resolution": _resolution_metrics(pairs), "all_gold": _resolution_metrics(all_pairs),
-            "linked": _resolution_metrics(
+            "resolution": resolution_metrics(pairs), "all_gold": resolution_metrics(all_pairs),
+            "linked": resolution_metrics(
                 [p for p in pairs if p[0].geonameid is not None])}
 
 

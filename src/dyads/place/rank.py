@@ -3,9 +3,10 @@ about one candidate reading of a place name.
 
 The features are the geoparser's old rules (feature class, population, own vs alternate
 name, capital, the document's countries and ADM1 areas, nearby towns, a container after a
-comma, the class of listed names, peer states); the weights are a logistic regression
-trained by ``dyads train-geo`` on the development half of GeoWebNews (``data/places/
-rank_model.json``: numbers only, loaded once per process, no pickle).
+comma, the class of listed names, peer states). The shipped weights (``data/places/
+rank_model.json``: numbers only, loaded once per process, no pickle) are what ``dyads
+train-geo`` kept on the development half of GeoWebNews: the rules' own starting weights,
+because no fitted variant scored better there.
 """
 from __future__ import annotations
 

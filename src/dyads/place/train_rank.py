@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dyads.evaluate.events_eval import split
-from dyads.evaluate.geo_eval import ACC_KM, GoldDoc, GoldToponym, read_gold
+from dyads.evaluate.geo_eval import ACC_KM, GoldDoc, GoldToponym, read_gold, resolution_metrics, select
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, load_gazetteer
 from dyads.place.geoparse import Geoparser, Mention
 from dyads.place.rank import PULLS, RankModel, fit, read_prior
@@ -32,7 +31,7 @@ def train_ranker(path: str | Path, part: str = "dev", gazetteer: Gazetteer | Non
     """The ranker fitted on ``part`` of a gold file: one fit per pull strength, and the
     prior weights themselves, kept by acc@161 (then exact id) on those same documents;
     a tie goes to the stronger pull, the one closer to the rules."""
-    docs = split(read_gold(path), part)
+    docs = select(read_gold(path), part)
     gaz = gazetteer or load_gazetteer()
     prior = read_prior()
     rows = _rows(docs, Geoparser(gaz, prior))
@@ -47,16 +46,13 @@ def train_ranker(path: str | Path, part: str = "dev", gazetteer: Gazetteer | Non
 
 
 def _scores(docs: list[GoldDoc], parser: Geoparser) -> tuple[float, float]:
-    """acc@161 and exact-id share over the documents' gold toponyms."""
-    near = exact = total = 0
+    """acc@161 and exact-id share over the documents' gold toponyms, as eval-geo scores them."""
+    pairs = []
     for doc in docs:
         places = parser.resolve_mentions([Mention(t.text, t.start, t.end) for t in doc.toponyms], doc.text)
-        for top, place in zip(doc.toponyms, places):
-            total += 1
-            if place is not None and place.lat is not None:
-                near += haversine_km(top.lat, top.lon, place.lat, place.lon) <= ACC_KM
-                exact += top.geonameid is not None and place.geonameid == top.geonameid
-    return (near / total, exact / total) if total else (0.0, 0.0)
+        pairs += [(top, place, None) for top, place in zip(doc.toponyms, places)]
+    metrics = resolution_metrics(pairs)
+    return metrics["acc161"], metrics["exact_id"]
 
 
 def _rows(docs: list[GoldDoc], parser: Geoparser) -> Rows:
