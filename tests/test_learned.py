@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -229,6 +230,39 @@ def test_a_stated_future_act_is_also_an_agree_or_a_threat():
     assert [e.type for e in derive_intents([blockade], context(doc), model=None)] == ["COERCE", "THREATEN"]
     done = Proposed(doc[2], "AID", 0.9, [doc[2]], actors=[fin], factuality="asserted")
     assert derive_intents([done], context(doc), model=None) == [done]
+
+
+def test_a_condition_or_a_need_is_no_stated_intention():
+    from dyads.events.learned import derive_intents
+
+    # "If the minister helps broker a deal, ...": the model may read the deal as future,
+    # but the rules read a condition and no word states an intent: no AGREE is derived.
+    doc = parsed(words=["Finland", "will", "give", "Tanzania", "aid"], heads=[2, 2, 2, 2, 2],
+                 deps=["nsubj", "aux", "ROOT", "dative", "dobj"], pos=["PROPN", "AUX", "VERB", "PROPN", "NOUN"])
+    fin = Actor(code="FIN", start=0, end=7)
+    ctx = context(doc)
+    ctx.rule_factuality, ctx.rule_intent = (lambda tok: "hypothetical"), (lambda tok: None)
+    aid = Proposed(doc[2], "AID", 0.9, [doc[2]], actors=[fin], factuality="future")
+    assert [e.type for e in derive_intents([aid], ctx, model=None)] == ["AID"]
+    # with a word stating the intent ("will", "pledged to") the AGREE stands
+    ctx = context(doc)
+    ctx.rule_factuality, ctx.rule_intent = (lambda tok: "hypothetical"), (lambda tok: doc[1])
+    assert [e.type for e in derive_intents([aid], ctx, model=None)] == ["AID", "AGREE"]
+
+
+def test_an_unnamed_side_takes_the_sector_such_sides_have_in_the_corpus(shipped):
+    from dyads.events.features import Implicit
+    from dyads.events.learned import _implicit_actor
+    from dyads.train import implicit_sectors
+
+    assert implicit_sectors({"recipient|ASSAULT": Counter(CVL=30, GOV=5), "actor|AID": Counter(GOV=3)}) == {"recipient|ASSAULT": "CVL"}
+    # the victims of an attack in a place are its civilians; a side taken from the event
+    # before keeps its own sector
+    place = Implicit("place", Actor(code="IRQ", entity_text="Kirkuk"))
+    assert _implicit_actor(place, "recipient", "ASSAULT", shipped).sector == "CVL"
+    assert _implicit_actor(Implicit("actor-home", Actor(code="KEN", sector="GOV")), "recipient", "PROTEST", shipped).sector == "GOV"
+    before = Implicit("previous-actor0", Actor(code="IRQ", sector="MIL"))
+    assert _implicit_actor(before, "recipient", "ASSAULT", shipped).sector == "MIL"
 
 
 def test_countries_and_organisations_named_as_sides_act_as_states():

@@ -51,6 +51,7 @@ class DocContext:
     in_title: int = -1  # end (token index) of the headline, -1 when none
     main_country: tuple[str, int] | None = None  # the country the document names most, and from which token it counts
     rule_factuality: Callable[[Token], str] | None = None  # the rules' reading of any word's factuality
+    rule_intent: Callable[[Token], Token | None] | None = None  # the word stating the actor's intent to do this, if any
     places: dict = field(default_factory=dict)  # token index -> Place the geoparser anchored there
 
     sentence_cues: dict = field(default_factory=dict)  # sentence start -> its cue features (built once)
@@ -134,6 +135,8 @@ def trigger_features(tok: Token, ctx: DocContext, sentence: bool = True) -> list
             f.append(f"c:{dep}={cl}")
             if dep in ("dobj", "prt", "compound", "amod", "attr"):
                 f.append(f"l+c:{dep}={lemma}|{cl}")
+            elif dep in ("xcomp", "ccomp"):
+                f.append(f"l+{dep}={lemma}")  # "sought to avoid" is an attempt, "sought asylum" a request
             mention = ctx.index.mention_at(c)
             if dep in ("nsubj", "nsubjpass", "dobj", "agent", "poss", "dative") or mention is not None:
                 f += _mention_features(f"c:{dep}", c, ctx)

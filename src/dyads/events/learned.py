@@ -42,6 +42,7 @@ from dyads.events.model import CoderModel, softmax
 from dyads.models import Actor
 
 BUILTIN_LEXICON = "dyads/data/lexicon/"
+COUNTRY_SOURCES = frozenset(("actor-home", "main", "place"))  # implicit sides that are a country, no one in it
 RECIPROCAL = frozenset({"CONSULT", "COOPERATE", "AGREE"})  # done with each other when no recipient is named
 
 
@@ -207,11 +208,22 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
                                            for c in cands])
             best = int(probs[:, yes].argmax())
             if probs[best, yes] >= floor:
-                (event.actors if role == "actor" else event.recipients).append(cands[best].actor)
+                (event.actors if role == "actor" else event.recipients).append(_implicit_actor(cands[best], role, event.type, model))
                 event.scores[f"{role}_implicit"] = f"{cands[best].source} {probs[best, yes]:.2f}"
         _no_self_dyad(event)
         previous.append((event.actors, event.recipients))
     return events
+
+
+def _implicit_actor(cand, role: str, etype: str, model: CoderModel) -> Actor:
+    """A country chosen as an unnamed side takes the sector such sides of this type of
+    event have in the corpus (the model's ``implicit_sectors``); a side taken from another
+    event or from the rules keeps its own."""
+    sectors = model.meta.get("implicit_sectors", {})
+    key = f"{role}|{etype}"
+    if cand.source in COUNTRY_SOURCES and key in sectors:
+        return replace(cand.actor, sector=sectors[key])
+    return cand.actor
 
 
 def state_sectors(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
@@ -274,6 +286,8 @@ def derive_intents(events: list[Proposed], ctx: DocContext, model: CoderModel) -
         intent = INTENT_OF.get(event.type)
         if intent is None or event.factuality != "future" or not event.actors:
             continue
+        if ctx.factuality_reading(event.trigger) == "hypothetical" and (ctx.rule_intent is None or ctx.rule_intent(event.trigger) is None):
+            continue  # a need, a condition or a plan of others is no stated intention
         codes = {a.code for a in event.actors}
         sent = ctx.sent_of(event.trigger)
         if any(e.type == intent and ctx.sent_of(e.trigger) == sent and codes & {a.code for a in e.actors} for e in events + derived):

@@ -37,6 +37,8 @@ class Examples:
     labels: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
     weights: dict[str, list[float]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
     weight: float = 1.0  # of the examples added next
+    # "recipient|ASSAULT" -> sector -> count, over arguments no words name (see implicit_sectors)
+    unnamed_sectors: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, part: str, feats: list[str], label: str) -> None:
         self.features[part].append(feats)
@@ -48,6 +50,8 @@ class Examples:
             self.features[p] += other.features[p]
             self.labels[p] += other.labels[p]
             self.weights[p] += [w * weight for w in other.weights[p]]
+        for key, counts in other.unnamed_sectors.items():
+            self.unnamed_sectors.setdefault(key, Counter()).update(counts)
 
 
 def tokens_of(doc, span: tuple[int, int]):
@@ -117,6 +121,9 @@ def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
             for role, args in (("actor", mention.actors), ("recipient", mention.recipients)):
                 if any(a.span is not None for a in args):
                     continue  # named in the sentence: the role model's business
+                for a in args:
+                    if a.code and a.code not in ("IGO", "NGO"):
+                        ex.unnamed_sectors.setdefault(f"{role}|{mention.type}", Counter())[a.sector or "-"] += 1
                 wanted = {a.code for a in args if a.code}
                 for cand in implicit_candidates(role, trigger, mention.type, actors, rule, previous, ctx):
                     ex.add("implicit", implicit_features(role, cand, trigger, mention.type, actors, len(candidates), ctx),
@@ -237,6 +244,18 @@ def _best_cutoff(model: LinearModel, features, labels, negative: str) -> float:
     return best
 
 
+def implicit_sectors(counts: dict[str, Counter], least: int = 10) -> dict[str, str | None]:
+    """The sector an unnamed side of each type of event mostly has in the corpus: the
+    victims of an unnamed ASSAULT are civilians (CVL), the addressee of an unnamed
+    protest the government (GOV). Coding gives it to a country chosen as an implicit side."""
+    found = {}
+    for key, sectors in sorted(counts.items()):
+        if sum(sectors.values()) >= least:
+            sector, n = sectors.most_common(1)[0]
+            found[key] = None if sector == "-" else sector
+    return found
+
+
 def build_model(models: dict[str, LinearModel], thresholds: dict, trigger_words: frozenset[str], info: dict) -> CoderModel:
     from dyads.events.ontology import Ontology
 
@@ -323,6 +342,7 @@ def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], sett
                          "real_weight": settings.real_weight}, **counts,
             "spacy_model": pipeline.model_name}
     model = build_model(fitted, choose_thresholds(fitted, dev_examples), words, info)
+    model.meta["implicit_sectors"] = implicit_sectors(examples.unnamed_sectors)
     if dev_an:
         model.meta["thresholds"], dev_scores = tune_decoding(pipeline, model, dev_an, progress)
         model.meta["trained"]["dev"] = dev_scores
