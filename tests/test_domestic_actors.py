@@ -63,6 +63,38 @@ def test_domestic_actors_get_their_country(rules_pipeline, text, words, expected
     assert code_of(rules_pipeline, text, words) == expected
 
 
+@pytest.mark.parametrize("text,words,expected", [
+    ("Police arrested leaders of the opposition party Chadema on Monday.", "Chadema", ("TZA", "OPP")),
+    ("The ruling ANC criticised the opposition Democratic Alliance.", "Democratic Alliance", ("ZAF", "OPP")),
+    ("The Democratic Alliance criticised the ANC.", "Democratic Alliance", ("ZAF", "PTY")),
+])
+def test_a_party_the_text_calls_the_opposition_is_opp(rules_pipeline, text, words, expected):
+    assert code_of(rules_pipeline, text, words) == expected
+
+
+def test_opposition_is_read_from_modifiers_and_appositions():
+    import spacy
+    from spacy.tokens import Doc
+
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import _called_opposition
+
+    kb, vocab = KnowledgeBase.load(), spacy.blank("en").vocab
+    # "leaders of the opposition party Chadema": the modifier chain before the name
+    doc = Doc(vocab, words=["leaders", "of", "the", "opposition", "party", "Chadema"], heads=[0, 0, 5, 4, 5, 1],
+              deps=["ROOT", "prep", "det", "compound", "compound", "pobj"], lemmas=["leader", "of", "the", "opposition", "party", "Chadema"])
+    assert _called_opposition(doc[5:6], kb)
+    # "the SDF, the main opposition party, ...": an apposition
+    doc = Doc(vocab, words=["the", "SDF", ",", "the", "main", "opposition", "party", "protested"], heads=[1, 7, 1, 6, 6, 6, 1, 7],
+              deps=["det", "nsubj", "punct", "det", "amod", "compound", "appos", "ROOT"],
+              lemmas=["the", "SDF", ",", "the", "main", "opposition", "party", "protest"])
+    assert _called_opposition(doc[1:2], kb)
+    # "the ruling party SDF": no opposition word
+    doc = Doc(vocab, words=["the", "ruling", "party", "SDF"], heads=[3, 3, 3, 3], deps=["det", "amod", "compound", "ROOT"],
+              lemmas=["the", "rule", "party", "SDF"])
+    assert not _called_opposition(doc[3:4], kb)
+
+
 def test_the_other_side_of_an_act_lends_no_country(rules_pipeline):
     # "Israel Kills Two Militants": the militants are not Israel's
     assert code_of(rules_pipeline, "Israel killed two militants during a raid.", "militants")[0] != "ISR"

@@ -223,6 +223,8 @@ class ActorResolver:
                 continue
             de = doc_entities.setdefault(entity.id, _from_kb(entity))
             span = _extend_with_descriptors(span, self.kb, de)
+            if de.sector == "PTY" and _called_opposition(span, self.kb):
+                de.sector = "OPP"  # docs/annotation.md: an opposition party "when the text calls it that"
             index.add(ActorMention(span.start, span.end, span.root.i, de, "kb"))
         for ent in entities_of(doc):
             if ent.label_ == "PERSON" and (len(ent) == 1 and (self.is_place(ent.text) or self.kb.sector_of_word(ent.text.lower()))
@@ -783,6 +785,21 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
     if de.kind == "person" and de.kb is None and de.sector is None and de.country:
         de.sector = "GOV" if de.titles else None
     return doc[start : span.end]
+
+
+def _called_opposition(span: Span, kb: KnowledgeBase) -> bool:
+    """Does the text call this party the opposition: 'opposition party Chadema', 'the
+    Social Democratic Front, the main opposition party', 'the opposition SDF'?"""
+    doc = span.doc
+    words = [t for t in span if t.dep_ in ("compound", "amod")]  # descriptors the mention took in
+    i = span.start - 1
+    while i >= 0 and doc[i].dep_ in ("compound", "amod") and i < doc[i].head.i <= span.end:
+        words.append(doc[i])
+        i -= 1
+    root = span.root
+    for appos in [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else []):
+        words += [t for t in appos.subtree if t.i < span.start or t.i >= span.end]
+    return any(kb.sector_of_word(t.lemma_.lower()) == "OPP" for t in words)
 
 
 def _compound_lemma_words(doc: Doc, i: int, stop: int) -> str:
