@@ -332,6 +332,14 @@ def mode_features(trigger: Token, etype: str, ctx: DocContext) -> list[str]:
     return f
 
 
+def state_kind(code: str | None, kb_id: str | None) -> str | None:
+    """'country' or 'igo' for a side named by a country's or an international
+    organisation's own name ("China", "the EU"), which says nothing of its sector."""
+    if code == "IGO":
+        return "igo"
+    return "country" if (kb_id or "").startswith("country:") else None
+
+
 # -- implicit arguments ------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
-7. ``state_sectors``     — a country or an IGO named as a side acts as a state (GOV);
+7. ``state_sectors``     — a country or an IGO named as a side acts as a state (GOV),
+   or as the corpus mostly has it for this type of event (MIL for an attacker);
 8. ``judge_factuality``  — asserted, negated, hypothetical or future;
 9. ``corefer_definite_mentions`` — "the arrests" after an arrest is a mention of it;
 10. ``derive_intents``    — an actor's own future cooperative act is also its AGREE,
@@ -36,7 +37,7 @@ from dyads.actors.resolve import ActorMention
 from dyads.events.coder import Candidate, reciprocal_pairs
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, role_features, rule_roles_for,
-                                   sentence_features, trigger_features)
+                                   sentence_features, state_kind, trigger_features)
 from dyads.events.lexicon import LexEntry
 from dyads.events.model import CoderModel, softmax
 from dyads.models import Actor
@@ -217,23 +218,27 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
 
 def _implicit_actor(cand, role: str, etype: str, model: CoderModel) -> Actor:
     """A country chosen as an unnamed side takes the sector such sides of this type of
-    event have in the corpus (the model's ``implicit_sectors``); a side taken from another
+    event have in the corpus (the model's ``side_sectors``); a side taken from another
     event or from the rules keeps its own."""
-    sectors = model.meta.get("implicit_sectors", {})
-    key = f"{role}|{etype}"
+    key = f"unnamed|{role}|{etype}"
+    sectors = model.meta.get("side_sectors", {})
     if cand.source in COUNTRY_SOURCES and key in sectors:
         return replace(cand.actor, sector=sectors[key])
     return cand.actor
 
 
-def state_sectors(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+def state_sectors(events: list[Proposed], ctx: DocContext, model: CoderModel | None) -> list[Proposed]:
     """A country or an international organisation named as a side acts as a state:
-    "China condemned ..." is CHN GOV, "the EU imposed ..." IGO GOV (docs/annotation.md §4)."""
+    "China condemned ..." is CHN GOV, "the EU imposed ..." IGO GOV (docs/annotation.md §4),
+    unless the corpus mostly gives such sides of this type of event another sector (the
+    model's ``side_sectors``: "Israel bombed ..." is mostly ISR MIL)."""
+    sectors = model.meta.get("side_sectors", {}) if model is not None else {}
     for event in events:
-        for group in (event.actors, event.recipients):
+        for role, group in (("actor", event.actors), ("recipient", event.recipients)):
             for k, a in enumerate(group):
-                if a.sector is None and (a.code == "IGO" or (a.kb_id or "").startswith("country:")):
-                    group[k] = replace(a, sector="GOV")
+                kind = state_kind(a.code, a.kb_id)
+                if a.sector is None and kind is not None:
+                    group[k] = replace(a, sector=sectors.get(f"{kind}|{role}|{event.type}", "GOV"))
     return events
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from dyads.corpus.annotations import AnnotatedSentence, CorpusDoc, Mention
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, role_features, rule_roles_for,
-                                   span_root, trigger_features)
+                                   span_root, state_kind, trigger_features)
 from dyads.models import Actor
 from dyads.events.model import FORMAT, CoderModel, LinearModel
 
@@ -37,8 +37,9 @@ class Examples:
     labels: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
     weights: dict[str, list[float]] = field(default_factory=lambda: {p: [] for p in PART_NAMES})
     weight: float = 1.0  # of the examples added next
-    # "recipient|ASSAULT" -> sector -> count, over arguments no words name (see implicit_sectors)
-    unnamed_sectors: dict[str, Counter] = field(default_factory=dict)
+    # "unnamed|recipient|ASSAULT" -> sector -> count: the gold sectors of sides no words name,
+    # and of sides named by a country's or an organisation's name ("country|actor|ASSAULT")
+    side_sectors: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, part: str, feats: list[str], label: str) -> None:
         self.features[part].append(feats)
@@ -50,8 +51,8 @@ class Examples:
             self.features[p] += other.features[p]
             self.labels[p] += other.labels[p]
             self.weights[p] += [w * weight for w in other.weights[p]]
-        for key, counts in other.unnamed_sectors.items():
-            self.unnamed_sectors.setdefault(key, Counter()).update(counts)
+        for key, counts in other.side_sectors.items():
+            self.side_sectors.setdefault(key, Counter()).update(counts)
 
 
 def tokens_of(doc, span: tuple[int, int]):
@@ -119,17 +120,30 @@ def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
             recipients = [_gold_actor(a) for a in mention.recipients]
             rule = next((c for c in ctx.rule_at.get(i, ()) if c.entry.type == mention.type), None)
             for role, args in (("actor", mention.actors), ("recipient", mention.recipients)):
+                for a in args:
+                    kind = _side_kind(ctx, a)
+                    if kind is not None:
+                        ex.side_sectors.setdefault(f"{kind}|{role}|{mention.type}", Counter())[a.sector or "-"] += 1
                 if any(a.span is not None for a in args):
                     continue  # named in the sentence: the role model's business
-                for a in args:
-                    if a.code and a.code not in ("IGO", "NGO"):
-                        ex.unnamed_sectors.setdefault(f"{role}|{mention.type}", Counter())[a.sector or "-"] += 1
                 wanted = {a.code for a in args if a.code}
                 for cand in implicit_candidates(role, trigger, mention.type, actors, rule, previous, ctx):
                     ex.add("implicit", implicit_features(role, cand, trigger, mention.type, actors, len(candidates), ctx),
                            "yes" if cand.actor.code in wanted else "no")
             previous.append((actors, recipients))
     return ex
+
+
+def _side_kind(ctx: DocContext, arg) -> str | None:
+    """'unnamed' for a country side no words name, 'country' or 'igo' for one named by a
+    country's or an organisation's own name (which coding gives no sector of its own)."""
+    if arg.span is None:
+        return "unnamed" if arg.code and arg.code not in ("IGO", "NGO") else None
+    toks = tokens_of(ctx.doc, arg.span)
+    mention = ctx.index.mention_at(span_root(toks)) if toks else None
+    if mention is None or mention.entity.sector is not None:
+        return None
+    return state_kind(mention.entity.country, mention.entity.key)
 
 
 def _gold_actor(arg) -> Actor:
@@ -244,10 +258,11 @@ def _best_cutoff(model: LinearModel, features, labels, negative: str) -> float:
     return best
 
 
-def implicit_sectors(counts: dict[str, Counter], least: int = 10) -> dict[str, str | None]:
-    """The sector an unnamed side of each type of event mostly has in the corpus: the
-    victims of an unnamed ASSAULT are civilians (CVL), the addressee of an unnamed
-    protest the government (GOV). Coding gives it to a country chosen as an implicit side."""
+def side_sectors(counts: dict[str, Counter], least: int = 10) -> dict[str, str | None]:
+    """The sector each kind of side of each type of event mostly has in the corpus: the
+    victims of an unnamed ASSAULT are civilians (CVL), the addressee of an unnamed protest
+    the government (GOV), a country named as the side that attacks mostly its army (MIL).
+    Coding gives it to such sides (``learned.fill_implicit``, ``learned.state_sectors``)."""
     found = {}
     for key, sectors in sorted(counts.items()):
         if sum(sectors.values()) >= least:
@@ -342,7 +357,7 @@ def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], sett
                          "real_weight": settings.real_weight}, **counts,
             "spacy_model": pipeline.model_name}
     model = build_model(fitted, choose_thresholds(fitted, dev_examples), words, info)
-    model.meta["implicit_sectors"] = implicit_sectors(examples.unnamed_sectors)
+    model.meta["side_sectors"] = side_sectors(examples.side_sectors)
     if dev_an:
         model.meta["thresholds"], dev_scores = tune_decoding(pipeline, model, dev_an, progress)
         model.meta["trained"]["dev"] = dev_scores
@@ -350,9 +365,22 @@ def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], sett
     return TrainResult(model, counts, seconds)
 
 
+F1_TIE = 0.005  # dev F1 differences smaller than this are noise between neighbouring cut-offs
+
+
+def choose_decoding(tried: list[tuple[dict, dict]]) -> tuple[dict, dict]:
+    """The cut-offs with the fewest false alarms among those whose dev type+dyad F1 is
+    within ``F1_TIE`` of the best: F1 is flat around its peak, and a coder that invents
+    fewer events is the one a user can trust."""
+    top = max(scores["type+dyad"] for _, scores in tried)
+    near = [(t, s) for t, s in tried if s["type+dyad"] >= top - F1_TIE]
+    return min(near, key=lambda ts: (ts[1]["false_alarms_per_100_no_event"], -ts[1]["type+dyad"]))
+
+
 def tune_decoding(pipeline, model: CoderModel, dev: list, progress=lambda *a: None) -> tuple[dict, dict]:
     """The decoding cut-offs that code the development documents best (type + dyad F1,
-    sentence by sentence): the trigger cut-off around the one chosen word by word, how far
+    sentence by sentence, fewest false alarms on a tie: ``choose_decoding``): the trigger
+    cut-off around the one chosen word by word, how far
     the rules' reading of a word lowers it, when the rules' actor and recipient stand, and
     whether the rules' finding that an event did not happen overrules the model."""
     from dyads.evaluate.corpus_eval import score_coded
@@ -361,18 +389,16 @@ def tune_decoding(pipeline, model: CoderModel, dev: list, progress=lambda *a: No
     t0 = base["trigger"]
     grid = [{**base, "trigger": round(t, 2), "rule_trigger": rt if rt is not None else round(t, 2), "rule_arguments": ra,
              "rule_factuality": rf}
-            for t in (t0 - 0.1, t0, t0 + 0.1) if 0.05 < t < 0.95
+            for t in (t0 - 0.1, t0, t0 + 0.1, t0 + 0.2) if 0.05 < t < 0.95
             for rt in (None, 0.2) for ra in (0.0, 0.7, 1.01) for rf in (0, 1)]
-    best, best_key, best_scores = base, None, {}
+    tried = []
     for n, thresholds in enumerate(grid):
         progress("tune", n, len(grid))
         model.meta["thresholds"] = thresholds
         report = score_coded((d, pipeline.events_of(a, d.article, model)) for a, d in dev)
-        f1 = report.report.overall["type+dyad"]["f1"]
-        key = (round(f1, 4), -report.false_alarms_per_100)
-        if best_key is None or key > best_key:
-            best, best_key = dict(thresholds), key
-            best_scores = {lvl: report.report.overall[lvl]["f1"] for lvl in report.report.overall}
-            best_scores["false_alarms_per_100_no_event"] = report.false_alarms_per_100
+        scores = {lvl: report.report.overall[lvl]["f1"] for lvl in report.report.overall}
+        scores["false_alarms_per_100_no_event"] = report.false_alarms_per_100
+        tried.append((dict(thresholds), scores))
+    best, best_scores = choose_decoding(tried)
     model.meta["thresholds"] = best
     return best, best_scores
