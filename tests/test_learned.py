@@ -93,6 +93,18 @@ def test_a_users_lexicon_entry_forces_its_code():
     # the built-in lexicon only advises: the model's reading stands
     advised = Candidate(entry=builtin, trigger=doc[1], trigger_tokens=[doc[1]], actors=[police], recipients=[None])
     assert user_overrides([modelled], context(doc, [advised]), model=None) == [modelled]
+    # ... unless the entry is marked decisive: its words leave no doubt about the type
+    sure = LexEntry(id="coerce.fire-gas", type="COERCE", lemmas=("fire",), objects=("gas",), decisive=True,
+                    source="dyads/data/lexicon/coerce.yml")
+    ruled = Candidate(entry=sure, trigger=doc[1], trigger_tokens=[doc[1], doc[3]], actors=[police], recipients=[None])
+    [event] = user_overrides([modelled], context(doc, [ruled]), model=None)
+    assert event.type == "COERCE" and event.forced
+
+
+def test_the_shipped_lexicon_marks_offered_condolences_decisive(pipeline):
+    # "offered" alone is mostly AGREE in the corpus; with "condolences" it is SUPPORT
+    assert coded(pipeline, "The Russian president offered his condolences to Israel over the attack.") >= {("SUPPORT", "RUS", "ISR")}
+    assert not any(t == "AGREE" for t, _, _ in coded(pipeline, "The Russian president offered his condolences to Israel over the attack."))
 
 
 # -- model files ------------------------------------------------------------------------------

@@ -322,8 +322,11 @@ def choose_modes(events: list[Proposed], ctx: DocContext, model: CoderModel, mod
 
 def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
     """A user's own lexicon entry (``--lexicon``) forces its code: the rules' event from it
-    replaces whatever the models made of the same words."""
-    forced = [c for c in ctx.rules if c.entry.source and not c.entry.source.startswith(BUILTIN_LEXICON) and c.entry.source != "coder"]
+    replaces whatever the models made of the same words. So does a built-in entry marked
+    ``decisive``, whose words leave no doubt ("offered condolences" is SUPPORT, although
+    "offered" alone is mostly AGREE in the corpus)."""
+    forced = [c for c in ctx.rules if c.entry.decisive
+              or c.entry.source and not c.entry.source.startswith(BUILTIN_LEXICON) and c.entry.source != "coder"]
     if not forced:
         return events
     taken = {t.i for c in forced for t in c.trigger_tokens} | {c.trigger.i for c in forced}

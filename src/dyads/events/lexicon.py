@@ -36,6 +36,7 @@ class LexEntry:
     location_is_recipient: bool = False  # "an attack in Beersheba": victim = place's country when no recipient
     conflict: bool = False  # war nouns and mediation: a missing side comes from the conflicts knowledge
     own_action: bool = False  # "warned that it would retaliate": a that-clause must be about the actor's own act
+    decisive: bool = False  # the words fix the type ("offered condolences"): the learned coder codes it as written
     reverse: bool = False  # "received weapons from the government": the giver (from-phrase) is the actor
     object_must_be_actor: bool = False  # "fought the rebels" yes, "fought corruption" no
     actor_sectors: tuple[str, ...] = ()  # only for actors of these sectors ("troops withdrew from")
@@ -83,6 +84,7 @@ def _entry(raw: dict, default_type: str | None, source: str) -> LexEntry:
             location_is_recipient=bool(raw.get("location_is_recipient", False)),
             conflict=bool(raw.get("conflict", False)),
             own_action=bool(raw.get("own_action", False)),
+            decisive=bool(raw.get("decisive", False)),
             reverse=bool(raw.get("reverse", False)),
             object_must_be_actor=bool(raw.get("object_must_be_actor", False)),
             actor_sectors=tuple(str(x).upper() for x in _as_tuple(raw.get("actor_sectors"))),
