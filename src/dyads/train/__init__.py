@@ -266,7 +266,7 @@ def side_sectors(counts: dict[str, Counter], least: int = 10) -> dict[str, str |
     found = {}
     for key, sectors in sorted(counts.items()):
         if sum(sectors.values()) >= least:
-            sector, n = sectors.most_common(1)[0]
+            sector = sectors.most_common(1)[0][0]
             found[key] = None if sector == "-" else sector
     return found
 
