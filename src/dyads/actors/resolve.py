@@ -102,6 +102,7 @@ class ActorIndex:
         self.mentions: list[ActorMention] = []
         self._by_token: dict[int, ActorMention] = {}
         self.quiet: set[int] = set()  # tokens that name no actor (a dateline, an agency tag)
+        self.located: dict[int, str] = {}  # token -> country of the place the geoparser read there
         self._sent_starts: list[int] | None = None
 
     @property
@@ -201,6 +202,8 @@ class ActorResolver:
         ``quiet`` character spans (datelines, agency tags, bylines) name no actor;
         ``text_dates``: an undated article's own dates, for dated roles."""
         index = ActorIndex(doc, self.kb, on, self.place_country, text_dates)
+        place_tokens = _place_tokens(doc, places)
+        index.located = {i: code for start, end, code in place_tokens for i in range(start, end)}
         for start, end in quiet:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None:
@@ -238,7 +241,6 @@ class ActorResolver:
         self._second_pass(index, doc_entities)
         index.mentions.sort(key=lambda m: m.start)
         _countries_for_titled_strangers(index)
-        place_tokens = _place_tokens(doc, places)
         _local_institutions(index, place_tokens)
         _countries_for_context_descriptors(index, place_tokens)
         return index
@@ -705,7 +707,10 @@ def _country_of_place_phrase(index: ActorIndex, pobj: Token, depth: int = 0) -> 
 
 
 def _place_country(index: ActorIndex, token: Token) -> str | None:
-    """The country of a place name ('police in Karachi', 'Gaza residents'), from the gazetteer."""
+    """The country of a place name ('police in Karachi', 'Gaza residents'): the geoparser's
+    reading (which finds places NER takes for people: 'police in Bangalore'), else the gazetteer's."""
+    if token.i in index.located:
+        return index.located[token.i]
     if token.ent_type_ not in ("GPE", "LOC", "FAC") or token.pos_ != "PROPN":
         return None
     ent = next((e for e in entities_of(index.doc) if e.start <= token.i < e.end), None)
@@ -970,7 +975,7 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         elif where:
             mention.entity.country = where
             mention.entity.country_from = "the place its clause happens in"
-        elif main and main[1] < sent_start:
+        elif main and main[1] <= sent_start:  # from the sentence after a country named once (a dateline's)
             mention.entity.country = main[0]
             mention.entity.country_from = "the document's main country"
 

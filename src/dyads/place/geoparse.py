@@ -38,6 +38,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from dyads.ingest.wire import find_dateline
 from dyads.models import Place
 from dyads.nlp import entities_of, text_of
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise, own_name_key
@@ -50,6 +51,8 @@ METONYMY_LABELS = {"ORG", "PERSON"}
 METONYMY_MIN_TOWN_POP = 100_000
 METONYMY_MIN_ADM1_POP = 300_000  # (summed town population) "Montana said", not "Nelson said"
 LOCATABLE_MIN_POP = 5_000  # a town NER took for a person, found after "in"/"at"
+LOWER_DATELINE_MIN_POP = 20_000  # "ayodhya: " opens a scraped lower-case story; "note: " does not
+ALIAS_LOCATABLE_MIN_POP = 1_000_000  # ... or by another of its names ("in Bangalore", "in Bombay")
 INNER_MIN_POP = 50_000
 CITY_SUFFIX_MIN_POP = 100_000  # "New York" is New York City's own name; "Montana" is not Montana City's
 SMALL_TOWN_POP = 10_000
@@ -59,6 +62,7 @@ _TRAILING = re.compile(r"(['’]s|['’])$")
 # An upper-case name at the start of a paragraph, then a comma, "(AP)", a dash or a sentence.
 _DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})\)?"
                        r"(?=,| \(| ?[—–]| -| [A-Z][a-z])")
+_PARAGRAPH = re.compile(r"\n\s*")
 _STANCE_PREFIX = re.compile(r"^(?i:anti|pro|non|all|pan|ex)-(?=[A-Z])")  # "pro-Russian", "anti-American"
 _CONNECTORS = {"of", "the", "in", "at", "for", "de", "du", "des", "la", "le"}
 
@@ -196,17 +200,31 @@ class Geoparser:
         if preposition.lower_ not in STRICT_LOCATIVES or _is_acronym(name) or normalise(name) in parts.common_words:
             return False
         key = normalise(name)
-        return any(c.feature not in ("town", "spot") or c.population >= LOCATABLE_MIN_POP and _is_own_name(c, key)
+        return any(c.feature not in ("town", "spot") or c.population >= ALIAS_LOCATABLE_MIN_POP
+                   or c.population >= LOCATABLE_MIN_POP and _is_own_name(c, key)
                    for c in self.gazetteer.lookup(name))
 
     def _datelines(self, text: str) -> list[Mention]:
-        """"BEIRUT (AP) -", "COLUMBUS, Ohio -", "LONDON The Latest": an upper-case place
-        name opening a paragraph, which NER tends to miss."""
-        mentions = []
-        for match in _DATELINE.finditer(text):
-            name = match.group("name")
-            if len(name) > 3 and any(c.feature in ("town", "adm1", "country") for c in self.gazetteer.lookup(name)):
-                mentions.append(Mention(name, match.start("name"), match.end("name"), "GPE"))
+        """"BEIRUT (AP) -", "COLUMBUS, Ohio -", "LONDON The Latest", "NEW DELHI: ",
+        "lucknow: ": a place name opening a paragraph, which NER tends to miss. The wire
+        stage's datelines (``find_dateline``) and, looser, any upper-case name opening a
+        paragraph or a sentence."""
+        found = [(m.group("name"), m.start("name"), m.end("name")) for m in _DATELINE.finditer(text)]
+        for start in [0] + [m.end() for m in _PARAGRAPH.finditer(text)]:
+            dateline = find_dateline(text, start)
+            if dateline is not None and dateline.place_start is not None:
+                name = text[dateline.place_start:dateline.place_end].split(",")[0]
+                found.append((name, dateline.place_start, dateline.place_start + len(name)))
+        mentions, seen = [], set()
+        for name, start, end in sorted(found, key=lambda f: f[1]):
+            if start in seen or len(name) <= 3:
+                continue
+            # a lower-case opening ("note: ...") is a dateline only for a sizeable place
+            least = LOWER_DATELINE_MIN_POP if name.islower() else 0
+            if any(c.feature in ("adm1", "country") or c.feature == "town" and c.population >= least
+                   for c in self.gazetteer.lookup(name)):
+                seen.add(start)
+                mentions.append(Mention(name, start, end, "GPE"))
         return mentions
 
     def resolve_mentions(self, mentions: list[Mention], text: str = "") -> list[Place | None]:
