@@ -289,6 +289,49 @@ def test_an_unnamed_side_takes_the_sector_such_sides_have_in_the_corpus(shipped)
     assert _implicit_actor(before, "recipient", "ASSAULT", shipped).sector == "MIL"
 
 
+def test_an_unnamed_actor_is_chosen_knowing_the_named_recipient():
+    """"Two US soldiers were killed": the document's main country is the victims', so no
+    attacker of theirs; the implicit model sees whether a candidate is the other side."""
+    from dyads.events.learned import fill_implicit
+
+    def one(labels):
+        return LinearModel(labels, {}, np.zeros((0, len(labels)), np.float32), np.zeros(len(labels), np.float32))
+
+    implicit = LinearModel(("no", "yes"), {"R+src+same=actor|main|1": 0}, np.array([[0.0, -6.0]], np.float32),
+                           np.array([0.0, 2.0], np.float32))
+    model = CoderModel(one(("NONE",)), one(("none",)), one(("asserted",)), one(("-",)), implicit,
+                       meta={"thresholds": {"implicit": 0.5}})
+    doc = parsed(words=["Soldiers", "were", "killed"], heads=[2, 2, 2], deps=["nsubjpass", "auxpass", "ROOT"],
+                 pos=["NOUN", "AUX", "VERB"])
+    ctx = context(doc)
+    ctx.main_country = ("USA", -1)
+    victims = Proposed(doc[2], "ASSAULT", 0.9, [doc[2]], recipients=[Actor(code="USA", sector="MIL")])
+    [victims] = fill_implicit([victims], ctx, model)
+    assert victims.actors == []
+    others = Proposed(doc[2], "ASSAULT", 0.9, [doc[2]], recipients=[Actor(code="AFG", sector="MIL")])
+    [others] = fill_implicit([others], ctx, model)
+    assert [a.code for a in others.actors] == ["USA"]
+
+
+def test_an_unnamed_side_is_never_the_mention_already_on_the_other_side():
+    from dyads.events.learned import fill_implicit
+
+    def one(labels):
+        return LinearModel(labels, {}, np.zeros((0, len(labels)), np.float32), np.zeros(len(labels), np.float32))
+
+    always = LinearModel(("no", "yes"), {}, np.zeros((0, 2), np.float32), np.array([0.0, 3.0], np.float32))
+    model = CoderModel(one(("NONE",)), one(("none",)), one(("asserted",)), one(("-",)), always,
+                       meta={"thresholds": {"implicit": 0.5}})
+    doc = parsed(words=["Bennett", "called", "after", "the", "attack"], heads=[1, 1, 1, 4, 2],
+                 deps=["nsubj", "ROOT", "prep", "det", "pobj"], pos=["PROPN", "VERB", "ADP", "DET", "NOUN"])
+    bennett = Actor(code="ISR", sector="GOV", name="Naftali Bennett", entity_text="Bennett", start=0, end=7)
+    call = Proposed(doc[1], "CONSULT", 0.9, [doc[1]], recipients=[bennett])
+    attack = Proposed(doc[4], "ASSAULT", 0.9, [doc[4]])
+    fill_implicit([call, attack], context(doc), model)
+    # Bennett may be taken for the victims' side, but then not for the attacker as well
+    assert attack.recipients == [bennett] and bennett not in attack.actors
+
+
 def test_countries_and_organisations_named_as_sides_act_as_states():
     from dyads.events.learned import state_sectors
 

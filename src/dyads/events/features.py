@@ -378,14 +378,18 @@ def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Acto
     return found
 
 
-def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, actors: list[Actor], explicit: int,
+def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, other_side: list[Actor], explicit: int,
                       ctx: DocContext) -> list[str]:
+    """``other_side``: the event's sides of the other role known so far (its named actors
+    for an unnamed recipient, all its recipients for an unnamed actor): "two US soldiers
+    killed" has no US attacker."""
     a = cand.actor
     src = cand.source
-    same_as_actor = any(x.code == a.code for x in actors)
+    same = any(x.code == a.code for x in other_side)
     f = ["bias", f"R={role}", f"R+src={role}|{src}", f"R+T+src={role}|{etype}|{src}", f"R+l+src={role}|{trigger.lemma_.lower()}|{src}",
-         f"R+sector={role}|{a.sector or '-'}", f"R+src+same={role}|{src}|{int(same_as_actor)}", f"R+explicit={role}|{min(explicit, 3)}",
-         f"R+T+same={role}|{etype}|{int(same_as_actor)}", f"R+IGO={role}|{int(a.code in ('IGO', 'NGO'))}"]
+         f"R+sector={role}|{a.sector or '-'}", f"R+src+same={role}|{src}|{int(same)}", f"R+explicit={role}|{min(explicit, 3)}",
+         f"R+T+same={role}|{etype}|{int(same)}", f"R+IGO={role}|{int(a.code in ('IGO', 'NGO'))}",
+         f"R+T+other={role}|{etype}|{int(bool(other_side))}"]
     if trigger.i <= ctx.in_title:
         f.append(f"R+title+src={role}|{src}")
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trigger.children)

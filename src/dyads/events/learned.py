@@ -184,9 +184,13 @@ def _conjoined(a: ActorMention, b: ActorMention, ctx: DocContext) -> bool:
 
 def _no_self_dyad(event: Proposed) -> None:
     """One mention cannot be both sides; a recipient that is the actor itself is dropped."""
-    spans = {(a.start, a.end) for a in event.actors if a.start is not None}
-    names = {(a.code, a.name, a.kb_id) for a in event.actors if a.kb_id}
-    event.recipients = [r for r in event.recipients if (r.start, r.end) not in spans and (r.code, r.name, r.kb_id) not in names]
+    event.recipients = [r for r in event.recipients if not _one_of(r, event.actors)]
+
+
+def _one_of(actor: Actor, group: list[Actor]) -> bool:
+    """Is the actor the very mention, or the same known entity, as one of the group?"""
+    return any(actor.start is not None and (actor.start, actor.end) == (g.start, g.end)
+               or actor.kb_id and (actor.code, actor.name, actor.kb_id) == (g.code, g.name, g.kb_id) for g in group)
 
 
 def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
@@ -198,14 +202,16 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     yes = model.implicit.labels.index("yes") if "yes" in model.implicit.labels else None
     previous: list[tuple[list[Actor], list[Actor]]] = []
     for event in sorted(events, key=lambda e: e.trigger.i):
-        for role in ("actor", "recipient"):
+        for role in ("recipient", "actor"):  # the victims of "an attack in Beersheba" first: then its attacker is not them
             if yes is None or (event.actors if role == "actor" else event.recipients):
                 continue
             explicit = len(argument_candidates(event.trigger, ctx))
-            cands = implicit_candidates(role, event.trigger, event.type, event.actors, event.rule, previous, ctx)
+            other_side = event.recipients if role == "actor" else event.actors
+            cands = [c for c in implicit_candidates(role, event.trigger, event.type, event.actors, event.rule, previous, ctx)
+                     if not _one_of(c.actor, other_side)]  # one mention is never both sides
             if not cands:
                 continue
-            probs = model.implicit.scores([implicit_features(role, c, event.trigger, event.type, event.actors, explicit, ctx)
+            probs = model.implicit.scores([implicit_features(role, c, event.trigger, event.type, other_side, explicit, ctx)
                                            for c in cands])
             best = int(probs[:, yes].argmax())
             if probs[best, yes] >= floor:
