@@ -313,6 +313,22 @@ def test_an_unnamed_actor_is_chosen_knowing_the_named_recipient():
     assert [a.code for a in others.actors] == ["USA"]
 
 
+def test_the_implicit_model_sees_whether_a_candidate_is_the_country_where_it_happened():
+    from dyads.events.features import Implicit, implicit_candidates, implicit_features
+    from dyads.models import Place
+
+    doc = parsed(words=["an", "attack", "in", "Beersheba"], heads=[1, 1, 1, 2], deps=["det", "ROOT", "prep", "pobj"],
+                 pos=["DET", "NOUN", "ADP", "PROPN"])
+    ctx = context(doc)
+    ctx.main_country = ("RUS", -1)  # a story about Moscow's diplomacy
+    ctx.places = {3: Place(name="Beersheba", feature="town", country="ISR", text="Beersheba")}
+    sources = {c.source: c for c in implicit_candidates("recipient", doc[1], "ASSAULT", [], None, [], ctx)}
+    assert (sources["place"].actor.code, sources["main"].actor.code) == ("ISR", "RUS")
+    here = {src: [f for f in implicit_features("recipient", c, doc[1], "ASSAULT", [], 0, ctx) if "here" in f]
+            for src, c in sources.items()}
+    assert here == {"place": ["R+T+here=recipient|ASSAULT|1"], "main": ["R+T+here=recipient|ASSAULT|0"]}
+
+
 def test_an_unnamed_side_is_never_the_mention_already_on_the_other_side():
     from dyads.events.learned import fill_implicit
 

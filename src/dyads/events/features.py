@@ -364,7 +364,7 @@ def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Acto
         home = next((a.code for a in actors if a.code and a.code not in ("IGO", "NGO")), None)
         if home:
             found.append(Implicit("actor-home", Actor(code=home, sector="GOV", entity_text="", name=home, certainty=0.4)))
-        place = next((ctx.places[t.i] for t in trigger.subtree if t.i in ctx.places), None)
+        place = place_of(trigger, ctx)
         if place is not None and place.country:
             found.append(Implicit("place", Actor(code=place.country, entity_text=place.text or place.name, name=place.name, certainty=0.4)))
     main = ctx.main_country
@@ -376,6 +376,11 @@ def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Acto
                 if a.code:
                     found.append(Implicit(f"{which}{i}", a))
     return found
+
+
+def place_of(trigger: Token, ctx: DocContext):
+    """The place the geoparser anchored in the event's own phrase ('an attack in Beersheba')."""
+    return next((ctx.places[t.i] for t in trigger.subtree if t.i in ctx.places), None)
 
 
 def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, other_side: list[Actor], explicit: int,
@@ -390,6 +395,9 @@ def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, oth
          f"R+sector={role}|{a.sector or '-'}", f"R+src+same={role}|{src}|{int(same)}", f"R+explicit={role}|{min(explicit, 3)}",
          f"R+T+same={role}|{etype}|{int(same)}", f"R+IGO={role}|{int(a.code in ('IGO', 'NGO'))}",
          f"R+T+other={role}|{etype}|{int(bool(other_side))}"]
+    place = place_of(trigger, ctx)
+    if place is not None and place.country:  # the victims of "an attack in Beersheba" are Israel's
+        f.append(f"R+T+here={role}|{etype}|{int(place.country == a.code)}")
     if trigger.i <= ctx.in_title:
         f.append(f"R+title+src={role}|{src}")
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trigger.children)
