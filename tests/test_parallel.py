@@ -217,17 +217,22 @@ def test_a_killed_worker_is_replaced_and_its_articles_reported(corpus: Path, tmp
     n = 400  # over 20,000 characters: a smaller input is coded without workers
     big = write_jsonl(tmp_path / "big.jsonl",
                       [{**article(i % len(TEXTS), TEXTS[i % len(TEXTS)]), "id": f"w-{i:04d}"} for i in range(n)])
-    db, log = tmp_path / "w.duckdb", tmp_path / "skips.jsonl"
-    proc = subprocess.Popen([*DYADS, "code", str(big), "--db", str(db), "--workers", "2", "--batch-size", "4",
-                             "--progress", "--json", "--skip-log", str(log)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_for_progress(proc, at_least=20)
-    workers = [c for c in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(c.cmdline())]
-    assert len(workers) == 2
-    workers[0].send_signal(signal.SIGKILL)
-    out = proc.stdout.read()
-    assert proc.wait(timeout=300) == 3, "a run that lost articles exits 3"
-    summary = json.loads(out)
+    for attempt in range(3):
+        db, log = tmp_path / f"w{attempt}.duckdb", tmp_path / f"skips{attempt}.jsonl"
+        proc = subprocess.Popen([*DYADS, "code", str(big), "--db", str(db), "--workers", "2", "--batch-size", "4",
+                                 "--progress", "--json", "--skip-log", str(log)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _wait_for_progress(proc, at_least=20)
+        workers = [c for c in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(c.cmdline())]
+        assert len(workers) == 2
+        workers[0].send_signal(signal.SIGKILL)
+        out = proc.stdout.read()
+        code = proc.wait(timeout=300)
+        summary = json.loads(out)
+        # a worker killed between two chunks held no article: nothing is lost, try again
+        if not (code == 0 and summary["articles"] == n and summary["skipped_total"] == 0):
+            break
+    assert code == 3, "a run that lost articles exits 3"
     lost = [json.loads(line) for line in log.read_text().splitlines()]
     assert lost and summary["skipped_by_kind"] == {"worker": len(lost)}
     assert summary["articles"] + len(lost) == n, "the other articles are all coded"
