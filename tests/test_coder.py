@@ -119,6 +119,13 @@ def test_unnamed_attacker_victim_from_the_place(pipeline):
     assert e.event_loc.name == "Kabul"
 
 
+def test_a_capital_where_talks_are_held_is_not_a_party_to_them(pipeline):
+    """Issue 14, "a place is not a party": "in Abuja" is where, while "Moscow said" stays an actor."""
+    [agree] = [e for e in code(pipeline, "Sudanese rebels agree to take part in peace talks in Abuja.") if e.event == "AGREE"]
+    assert (agree.actor.code, agree.recipient) == ("SDN", None)
+    assert dyads_of(code(pipeline, "Moscow condemned the sanctions imposed by Washington.")) >= {("ACCUSE", "RUS", "USA")}
+
+
 def test_nominal_event_with_of_and_by(pipeline):
     e = only(code(pipeline, "The invasion of Iraq by the United States began in March 2003."), "ASSAULT")
     assert (e.actor.code, e.recipient.code, e.date, e.date_precision) == ("USA", "IRQ", "2003-03", "month")

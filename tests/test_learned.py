@@ -314,7 +314,7 @@ def test_an_unnamed_actor_is_chosen_knowing_the_named_recipient():
 
 
 def test_the_implicit_model_sees_whether_a_candidate_is_the_country_where_it_happened():
-    from dyads.events.features import Implicit, implicit_candidates, implicit_features
+    from dyads.events.features import implicit_candidates, implicit_features, place_of
     from dyads.models import Place
 
     doc = parsed(words=["an", "attack", "in", "Beersheba"], heads=[1, 1, 1, 2], deps=["det", "ROOT", "prep", "pobj"],
@@ -322,9 +322,10 @@ def test_the_implicit_model_sees_whether_a_candidate_is_the_country_where_it_hap
     ctx = context(doc)
     ctx.main_country = ("RUS", -1)  # a story about Moscow's diplomacy
     ctx.places = {3: Place(name="Beersheba", feature="town", country="ISR", text="Beersheba")}
-    sources = {c.source: c for c in implicit_candidates("recipient", doc[1], "ASSAULT", [], None, [], ctx)}
+    place = place_of(doc[1], ctx)
+    sources = {c.source: c for c in implicit_candidates("recipient", doc[1], "ASSAULT", [], None, [], place, ctx)}
     assert (sources["place"].actor.code, sources["main"].actor.code) == ("ISR", "RUS")
-    here = {src: [f for f in implicit_features("recipient", c, doc[1], "ASSAULT", [], 0, ctx) if "here" in f]
+    here = {src: [f for f in implicit_features("recipient", c, doc[1], "ASSAULT", [], 0, place, ctx) if "here" in f]
             for src, c in sources.items()}
     assert here == {"place": ["R+T+here=recipient|ASSAULT|1"], "main": ["R+T+here=recipient|ASSAULT|0"]}
 

@@ -822,13 +822,13 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties:
         if mention.start >= before:
             continue
         e = mention.entity
-        if parties and e.kind in ("group", "generic", "institution") and not _is_place(index.doc[mention.head]):
+        if parties and e.kind in ("group", "generic", "institution") and not names_a_place(index.doc[mention.head]):
             if all(f.key != e.key for f in found):  # "the government and the TPLF": one country, two sides
                 found.append(e)
         elif kind == "person":
             if e.kind == "person" and e not in found:
                 found.append(e)
-        elif e.kind in ("country", "metonym", "person", "generic", "institution") and not _is_place(index.doc[mention.head]):
+        elif e.kind in ("country", "metonym", "person", "generic", "institution") and not names_a_place(index.doc[mention.head]):
             country = index.kb.code_on(e.kb, index.on)[0] if e.kb is not None and e.kind == "person" else e.country
             if country and not any(f.country == country and f.kind == "country" for f in found):
                 found.append(DocEntity(key=f"country:{country}", name=country, kind="country", country=country, certainty=0.7))
@@ -837,7 +837,7 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties:
     return found
 
 
-def _is_place(token: Token) -> bool:
+def names_a_place(token: Token) -> bool:
     """A name as the object of a locative preposition ('in Pretoria') names where, not who."""
     return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE
 

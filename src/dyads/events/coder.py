@@ -25,7 +25,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Token
 
-from dyads.actors.resolve import PLACE_NOUNS, ActorIndex
+from dyads.actors.resolve import PLACE_NOUNS, ActorIndex, names_a_place
 from dyads.errors import LexiconError
 from dyads.events.lexicon import LexEntry, Lexicon
 from dyads.models import Actor
@@ -247,7 +247,9 @@ class EventCoder:
                 if mention is None or mention.head != tok.i:
                     continue
                 others = [a for a in self._index.actors(mention) if a.code and a.code not in codes]
-                if others:
+                # "talks in Abuja": a capital where the act happens is its place, not a party to it
+                where = mention.entity.kind == "metonym" and names_a_place(tok)
+                if others and not where:
                     cand.recipients = [_weaker(a, 0.6) for a in others[:1]]
                     cand.path += "+in-phrase"
                     break

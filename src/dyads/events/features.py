@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 from dyads.actors.resolve import ActorIndex, ActorMention
 from dyads.events.coder import Candidate, Modality
 from dyads.events.lexicon import Lexicon
-from dyads.models import Actor
+from dyads.models import Actor, Place
 
 SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 CHILD_DEPS = frozenset("dobj prt neg aux auxpass nsubj nsubjpass agent attr xcomp ccomp dative compound amod poss acomp oprd".split())
@@ -351,10 +351,11 @@ class Implicit:
 
 
 def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Actor], rule: Candidate | None,
-                        previous: list[tuple[list[Actor], list[Actor]]], ctx: DocContext) -> list[Implicit]:
+                        previous: list[tuple[list[Actor], list[Actor]]], place: Place | None,
+                        ctx: DocContext) -> list[Implicit]:
     """Who an unnamed actor or recipient may be: the rules' reading of the event, the
     actor's own government (protests, demands), the document's main country, the country
-    of the event's place, or a side of the events just before it."""
+    of the event's place (``place_of``), or a side of the events just before it."""
     found: list[Implicit] = []
     if rule is not None:
         for a in (rule.actors if role == "actor" else rule.recipients):
@@ -364,7 +365,6 @@ def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Acto
         home = next((a.code for a in actors if a.code and a.code not in ("IGO", "NGO")), None)
         if home:
             found.append(Implicit("actor-home", Actor(code=home, sector="GOV", entity_text="", name=home, certainty=0.4)))
-        place = place_of(trigger, ctx)
         if place is not None and place.country:
             found.append(Implicit("place", Actor(code=place.country, entity_text=place.text or place.name, name=place.name, certainty=0.4)))
     main = ctx.main_country
@@ -378,13 +378,14 @@ def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Acto
     return found
 
 
-def place_of(trigger: Token, ctx: DocContext):
-    """The place the geoparser anchored in the event's own phrase ('an attack in Beersheba')."""
+def place_of(trigger: Token, ctx: DocContext) -> Place | None:
+    """The place the geoparser anchored in the event's own phrase ('an attack in Beersheba'):
+    found once per event, it is shared by its implicit candidates and their features."""
     return next((ctx.places[t.i] for t in trigger.subtree if t.i in ctx.places), None)
 
 
 def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, other_side: list[Actor], explicit: int,
-                      ctx: DocContext) -> list[str]:
+                      place: Place | None, ctx: DocContext) -> list[str]:
     """``other_side``: the event's sides of the other role known so far (its named actors
     for an unnamed recipient, all its recipients for an unnamed actor): "two US soldiers
     killed" has no US attacker."""
@@ -395,7 +396,6 @@ def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, oth
          f"R+sector={role}|{a.sector or '-'}", f"R+src+same={role}|{src}|{int(same)}", f"R+explicit={role}|{min(explicit, 3)}",
          f"R+T+same={role}|{etype}|{int(same)}", f"R+IGO={role}|{int(a.code in ('IGO', 'NGO'))}",
          f"R+T+other={role}|{etype}|{int(bool(other_side))}"]
-    place = place_of(trigger, ctx)
     if place is not None and place.country:  # the victims of "an attack in Beersheba" are Israel's
         f.append(f"R+T+here={role}|{etype}|{int(place.country == a.code)}")
     if trigger.i <= ctx.in_title:

@@ -36,8 +36,8 @@ from spacy.tokens import Token
 from dyads.actors.resolve import ActorMention
 from dyads.events.coder import Candidate, reciprocal_pairs
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
-                                   implicit_features, is_trigger_candidate, mode_features, role_features, rule_roles_for,
-                                   sentence_features, state_kind, trigger_features)
+                                   implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
+                                   rule_roles_for, sentence_features, state_kind, trigger_features)
 from dyads.events.lexicon import LexEntry
 from dyads.events.model import CoderModel, softmax
 from dyads.models import Actor
@@ -202,16 +202,17 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     yes = model.implicit.labels.index("yes") if "yes" in model.implicit.labels else None
     previous: list[tuple[list[Actor], list[Actor]]] = []
     for event in sorted(events, key=lambda e: e.trigger.i):
+        place = place_of(event.trigger, ctx)
         for role in ("recipient", "actor"):  # the victims of "an attack in Beersheba" first: then its attacker is not them
             if yes is None or (event.actors if role == "actor" else event.recipients):
                 continue
             explicit = len(argument_candidates(event.trigger, ctx))
             other_side = event.recipients if role == "actor" else event.actors
-            cands = [c for c in implicit_candidates(role, event.trigger, event.type, event.actors, event.rule, previous, ctx)
+            cands = [c for c in implicit_candidates(role, event.trigger, event.type, event.actors, event.rule, previous, place, ctx)
                      if not _one_of(c.actor, other_side)]  # one mention is never both sides
             if not cands:
                 continue
-            probs = model.implicit.scores([implicit_features(role, c, event.trigger, event.type, other_side, explicit, ctx)
+            probs = model.implicit.scores([implicit_features(role, c, event.trigger, event.type, other_side, explicit, place, ctx)
                                            for c in cands])
             best = int(probs[:, yes].argmax())
             if probs[best, yes] >= floor:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -103,7 +103,7 @@ class CoderModel:
     meta: dict
     path: str = ""
 
-    @property
+    @cached_property  # read for every article: built once
     def trigger_words(self) -> frozenset[str]:
         return frozenset(self.meta.get("trigger_words", ()))
 

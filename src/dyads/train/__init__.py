@@ -23,8 +23,8 @@ import numpy as np
 
 from dyads.corpus.annotations import AnnotatedSentence, CorpusDoc, Mention
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
-                                   implicit_features, is_trigger_candidate, mode_features, role_features, rule_roles_for,
-                                   span_root, state_kind, trigger_features)
+                                   implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
+                                   rule_roles_for, span_root, state_kind, trigger_features)
 from dyads.models import Actor
 from dyads.events.model import FORMAT, CoderModel, LinearModel
 
@@ -120,6 +120,7 @@ def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
             recipients = [_gold_actor(a) for a in mention.recipients]
             named_actors = [a for a, g in zip(actors, mention.actors) if g.span is not None]
             rule = next((c for c in ctx.rule_at.get(i, ()) if c.entry.type == mention.type), None)
+            place = place_of(trigger, ctx)
             for role, args in (("actor", mention.actors), ("recipient", mention.recipients)):
                 for a in args:
                     kind = _side_kind(ctx, a)
@@ -131,8 +132,8 @@ def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
                 # as when coding: an unnamed recipient is chosen knowing the named actors, then
                 # an unnamed actor knowing all recipients
                 other_side = recipients if role == "actor" else named_actors
-                for cand in implicit_candidates(role, trigger, mention.type, named_actors, rule, previous, ctx):
-                    ex.add("implicit", implicit_features(role, cand, trigger, mention.type, other_side, len(candidates), ctx),
+                for cand in implicit_candidates(role, trigger, mention.type, named_actors, rule, previous, place, ctx):
+                    ex.add("implicit", implicit_features(role, cand, trigger, mention.type, other_side, len(candidates), place, ctx),
                            "yes" if cand.actor.code in wanted else "no")
             previous.append((actors, recipients))
     return ex
