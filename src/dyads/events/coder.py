@@ -132,6 +132,7 @@ class EventCoder:
         self.modality = modality or Modality.load()
         self._index: ActorIndex | None = None  # the document being coded (set by find)
         self._compound_heads = lexicon.compound_heads("noun")  # nouns worth testing for a compound entry
+        self._ranking: dict[tuple[str, str], tuple[LexEntry, ...]] = {}  # see _ranked
 
     # -- finding triggers ----------------------------------------------------------
     def find(self, doc: Doc, actors: ActorIndex) -> list[Candidate]:
@@ -398,6 +399,17 @@ class EventCoder:
                 return True
         return False
 
+    def _ranked(self, word: str, pos: str) -> tuple[LexEntry, ...]:
+        """The lexicon's entries for a word, most specific first: particle, object and actor
+        constraints beat a bare lemma. Ranked once per word (the lexicon does not change)."""
+        key = (word, pos)
+        if key not in self._ranking:
+            entries = self.lexicon.lookup(word, pos)
+            if not entries:
+                return ()  # words the lexicon lacks are not kept: the cache stays the lexicon's size
+            self._ranking[key] = tuple(sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects) + bool(e.actor_sectors)), -e.weight)))
+        return self._ranking[key]
+
     def _match(self, token: Token, pos: str, skip: set[str] = frozenset()) -> tuple[LexEntry | None, Token | None]:
         # A compound noun entry ("hunger strike", "air strike") beats its head word's.
         lemma = token.lemma_.lower()
@@ -407,13 +419,11 @@ class EventCoder:
                     compound = self.lexicon.lookup(f"{child.lemma_.lower()} {lemma}", pos)
                     if compound:
                         return compound[0], None
-        entries = self.lexicon.lookup(lemma, pos)
-        if not entries and token.lower_ != lemma:
-            entries = self.lexicon.lookup(token.lower_, pos)
-        if not entries:
+        ranked = self._ranked(lemma, pos)
+        if not ranked and token.lower_ != lemma:
+            ranked = self._ranked(token.lower_, pos)
+        if not ranked:
             return None, None
-        # Most specific first: particle, object and actor constraints beat a bare lemma.
-        ranked = sorted(entries, key=lambda e: (-(bool(e.particle) + bool(e.objects) + bool(e.actor_sectors)), -e.weight))
         foreign_particle = None  # asked once, only if an entry without a particle comes up
         for entry in ranked:
             if entry.id in skip:
