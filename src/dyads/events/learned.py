@@ -202,7 +202,8 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     yes = model.implicit.labels.index("yes") if "yes" in model.implicit.labels else None
     previous: list[tuple[list[Actor], list[Actor]]] = []
     for event in sorted(events, key=lambda e: e.trigger.i):
-        place = place_of(event.trigger, ctx)
+        # the event's place, walked once and only for an event with a side still unnamed
+        place = None if event.actors and event.recipients else place_of(event.trigger, ctx)
         for role in ("recipient", "actor"):  # the victims of "an attack in Beersheba" first: then its attacker is not them
             if yes is None or (event.actors if role == "actor" else event.recipients):
                 continue
