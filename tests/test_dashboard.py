@@ -109,6 +109,7 @@ def test_review_a_dyad_in_the_browser_and_export_gold(browser, served, dyads, tm
 
     # accept the call itself from the events table
     page.click("#tabs button[data-view=events]")
+    page.wait_for_selector("#view-events:not([hidden])")
     row = page.locator("#events-table tbody tr", has_text="held a telephone call")
     row.locator("button.accept").click()
     page.wait_for_selector("#events-table tbody tr .badge.accepted")

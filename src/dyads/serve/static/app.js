@@ -125,7 +125,11 @@ function downloadLink(format) {
 }
 
 // ---------- events table ----------
+// Only the newest request may fill the table: a slow answer to an older one (a tab switch
+// just before an accept) would otherwise overwrite the table with rows from before the change.
+let eventsRequest = 0;
 async function loadEvents() {
+  const request = ++eventsRequest;
   document.getElementById("download-csv").href = downloadLink("csv");
   document.getElementById("download-jsonl").href = downloadLink("jsonl");
   const p = filterParams();
@@ -133,6 +137,7 @@ async function loadEvents() {
   if (state.desc) p.set("desc", "true");
   let data;
   try { data = await api(`/api/events?${p}`); } catch (e) { toast(e.message); return; }
+  if (request !== eventsRequest) return;
   state.total = data.total;
   const tbody = document.querySelector("#events-table tbody");
   tbody.replaceChildren(...data.items.map(eventRow));
