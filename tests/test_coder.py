@@ -126,6 +126,15 @@ def test_a_capital_where_talks_are_held_is_not_a_party_to_them(pipeline):
     assert dyads_of(code(pipeline, "Moscow condemned the sanctions imposed by Washington.")) >= {("ACCUSE", "RUS", "USA")}
 
 
+def test_a_country_abbreviation_before_an_attack_is_the_attacker_not_the_place(pipeline):
+    """'US airstrikes' are the US's (actor, and the militants are not American); 'a Gaza attack'
+    happened in Gaza; the strikes happened near Kandahar, not in the United States."""
+    e = only(code(pipeline, "US airstrikes killed ten militants near Kandahar on Tuesday."), "ASSAULT")
+    assert (e.actor.code, e.recipient.code, e.event_loc.country) == ("USA", "AFG", "AFG")
+    gaza = only(code(pipeline, "A Gaza attack killed five soldiers on Tuesday."), "ASSAULT")
+    assert gaza.actor is None and gaza.event_loc.country == "PSE"
+
+
 def test_nominal_event_with_of_and_by(pipeline):
     e = only(code(pipeline, "The invasion of Iraq by the United States began in March 2003."), "ASSAULT")
     assert (e.actor.code, e.recipient.code, e.date, e.date_precision) == ("USA", "IRQ", "2003-03", "month")

@@ -957,14 +957,15 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
             mention.entity.country = "NGO"
             continue
         same_word = placed.get(head.lemma_.lower())
-        # A country named before in the sentence, unless it is another side of the same act
-        # ("Israel killed two militants": the militants are not Israel's).
-        sides = {c.i for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent", "dative")} \
-            if head.dep_ in ("dobj", "nsubjpass", "pobj", "dative") else set()
+        # A country named before in the sentence, unless it is another side of the same act or
+        # names one ("Israel killed two militants", "US airstrikes killed ten militants": the
+        # militants are not Israel's or the US's).
+        sides = [(c.left_edge.i, c.i) for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent", "dative")] \
+            if head.dep_ in ("dobj", "nsubjpass", "pobj", "dative") else []
         sent_start = head.sent.start  # Token.sent walks the parse: once per mention, not per name
         first = bisect.bisect_left(named, (sent_start,))  # named is sorted by start
         before = [code for start, end, code in named[first:bisect.bisect_left(named, (head.left_edge.i,))]
-                  if end <= head.left_edge.i and not any(start <= i < end for i in sides)]
+                  if end <= head.left_edge.i and not any(left <= start and end <= i + 1 for left, i in sides)]
         where = _where_it_acts(head, named)
         if same_word:
             mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country

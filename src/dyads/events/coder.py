@@ -990,8 +990,10 @@ def _light_verb(noun: Token, quantity_nouns: frozenset[str]) -> Token | None:
 
 
 def _is_place_only(token: Token, index: ActorIndex) -> bool:
+    """A country's full name before an event noun says where ("a Gaza attack", "the Iraq war");
+    its abbreviation says whose ("US airstrikes", "UK officials"), as news writes it."""
     mention = index.mention_at(token)
-    if mention is None:
+    if mention is None or token.is_upper:
         return False
     return mention.entity.kind == "country" and token.ent_type_ == "GPE" and token.pos_ == "PROPN" and token.dep_ == "compound"
 

@@ -26,7 +26,8 @@ def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
             continue
         root = span.root
         if root.dep_ == "compound" or root.dep_ == "nmod":  # "the Beersheba attack"
-            anchored.setdefault(root.head.i, place)
+            if not root.is_upper:  # "US airstrikes": whose, not where (as the events stage reads it)
+                anchored.setdefault(root.head.i, place)
             continue
         if root.dep_ == "pobj" and root.head.dep_ == "prep":
             prep = root.head
