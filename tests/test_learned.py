@@ -228,6 +228,11 @@ def test_decoding_prefers_fewer_false_alarms_when_f1_ties():
              ({"trigger": 0.7}, {"type+dyad": 0.370, "false_alarms_per_100_no_event": 5.0})]
     # 0.389 is within noise of 0.391 and invents fewer events; 0.370 gives up real F1
     assert choose_decoding(tried)[0] == {"trigger": 0.6}
+    # an unnamed side filled in at 0.3 or only at 0.6: within noise, the stricter one
+    sides = [({"trigger": 0.6, "implicit": 0.3}, {"type+dyad": 0.443, "false_alarms_per_100_no_event": 7.5}),
+             ({"trigger": 0.6, "implicit": 0.6}, {"type+dyad": 0.441, "false_alarms_per_100_no_event": 7.5}),
+             ({"trigger": 0.6, "implicit": 0.5}, {"type+dyad": 0.430, "false_alarms_per_100_no_event": 7.5})]
+    assert choose_decoding(sides)[0] == {"trigger": 0.6, "implicit": 0.6}
 
 
 def test_train_without_a_corpus_says_so(dyads, tmp_path):
