@@ -432,3 +432,17 @@ def test_cache_written_by_processes_at_the_same_moment_is_whole(cache_built_at_o
         _wait(writers)
         cache = _only_the_cache(cache_built_at_once)
         assert _loads_without_rebuilding(cache_built_at_once, cache) == _answers(gazetteer)
+
+
+def test_a_word_list_entry_yaml_reads_as_a_boolean_is_named_with_its_file(tmp_path):
+    """Word lists live in data files users extend; a bare `off` (YAML's false) is refused
+    with the file and the list, not coded as the word 'false'."""
+    from dyads.errors import LexiconError
+    from dyads.wordlists import read_word_lists
+
+    path = tmp_path / "prepositions.yml"
+    path.write_text("where: [in, at, off]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"prepositions.yml: list 'where'.*False"):
+        read_word_lists(path)
+    path.write_text('where: [in, At, "off"]\n', encoding="utf-8")
+    assert read_word_lists(path)["where"] == {"in", "at", "off"}

@@ -16,6 +16,7 @@ import string
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -24,15 +25,24 @@ from dyads.actors.organisations import sector_of_name
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
 from dyads.nlp import entities_of, text_of
-from dyads.place.attach import LOCATIVE
+from dyads.place.attach import place_prepositions
+from dyads.wordlists import read_word_lists
 
-PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-THING_PRONOUNS = {"it", "its"}
-PLURAL_PRONOUNS = {"they", "them", "their"}
-PAIR_WORDS = {"two", "both", "warring"}
-SET_NOUNS = {"side": "country", "party": "country", "country": "country", "nation": "country", "leader": "person", "government": "country"}
-MILITARY_RANKS = {"gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "lieutenant", "brig", "brigadier", "adm", "admiral", "marshal", "sgt", "sergeant"}
-NAME_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "lt", "col", "maj", "capt", "sir"}
+WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "actors" / "words.yml"
+
+
+_WORDS = read_word_lists(WORDS_FILE)  # what each list means is written in the file
+PERSON_PRONOUNS: dict[str, str] = _WORDS["person_pronouns"]
+THING_PRONOUNS: frozenset[str] = _WORDS["thing_pronouns"]
+PLURAL_PRONOUNS: frozenset[str] = _WORDS["plural_pronouns"]
+PAIR_WORDS: frozenset[str] = _WORDS["pair_words"]
+SET_NOUNS: dict[str, str] = _WORDS["set_nouns"]
+MILITARY_RANKS: frozenset[str] = _WORDS["military_ranks"]
+NAME_TITLES: frozenset[str] = _WORDS["name_titles"]
+AFFILIATION_WORDS: frozenset[str] = _WORDS["affiliation_words"]
+PLACE_NOUNS: frozenset[str] = _WORDS["place_nouns"]
+FORMER_WORDS: frozenset[str] = _WORDS["former_words"]
+AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
 
 
 @dataclass
@@ -660,9 +670,6 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
     return None, []
 
 
-AFFILIATION_WORDS = {"based", "affiliated", "linked", "operating", "loyal", "allied", "close", "aligned", "stationed", "belonging"}
-
-
 def _country_of_named(index: ActorIndex, token: Token) -> str | None:
     """The country of whatever a noun phrase names: its own mention, or a country word
     among its modifiers ('the Serbian Workers' Union', "Iraq's al-Qaeda frontman")."""
@@ -677,9 +684,6 @@ def _country_of_named(index: ActorIndex, token: Token) -> str | None:
         if code:
             return code
     return None
-
-
-PLACE_NOUNS = {"city", "town", "village", "province", "region", "capital", "district", "state", "area", "port", "camp", "border"}
 
 
 def _country_of_place_phrase(index: ActorIndex, pobj: Token, depth: int = 0) -> str | None:
@@ -747,7 +751,6 @@ def _person_with_title(index: ActorIndex, before: int, country: str | None, titl
     return chosen[2]
 
 
-FORMER_WORDS = {"former", "ex", "ex-", "late", "erstwhile", "onetime", "one-time"}
 TITLE_SYNONYMS = {
     "premier": {"prime minister", "premier", "pm"},
     "pm": {"prime minister", "premier", "pm"},
@@ -839,13 +842,7 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties:
 
 def names_a_place(token: Token) -> bool:
     """A name as the object of a locative preposition ('in Pretoria') names where, not who."""
-    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE
-
-
-# Adjectives that say something of an agent ("it is willing to withdraw"); after others
-# "it" is a placeholder ("it is clear that", "it was the first call").
-AGENT_ADJECTIVES = {"willing", "ready", "prepared", "determined", "committed", "eager", "keen", "reluctant", "unwilling",
-                    "resolved", "poised"}
+    return token.dep_ == "pobj" and token.head.lower_ in place_prepositions().where
 
 
 def _predicates_of_agents(copula: Token) -> bool:

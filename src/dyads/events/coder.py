@@ -78,6 +78,7 @@ class Modality:
     complement_modes: dict = field(default_factory=dict)
     means_prepositions: frozenset[str] = frozenset()
     means_modes: dict = field(default_factory=dict)
+    side_nouns: frozenset[str] = frozenset()
 
     @classmethod
     @cache
@@ -900,7 +901,7 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
     A group noun possessed by an actor ("Bennett's coalition") is that actor's country,
     not the actor himself."""
     for child in token.children:
-        if child.dep_ == "poss" and (index.kb.sector_of_word(token.lemma_.lower()) or token.lemma_ in GROUP_NOUNS):
+        if child.dep_ == "poss" and (index.kb.sector_of_word(token.lemma_.lower()) or token.lemma_.lower() in Modality.load().side_nouns):
             mention = index.mention_at(child)
             if mention is not None:
                 sector = index.kb.sector_of_word(token.lemma_.lower())
@@ -924,9 +925,6 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
                 if deeper:
                     return deeper
     return []
-
-
-GROUP_NOUNS = {"member", "partner", "ally", "supporter", "coalition", "camp", "side", "staff", "aide", "loyalist"}
 
 
 def _inherited_subject(verb: Token, index: ActorIndex, object_control: frozenset[str] = frozenset()) -> tuple[list[Actor], str]:

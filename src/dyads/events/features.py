@@ -22,7 +22,7 @@ from typing import Callable
 
 from spacy.tokens import Doc, Token
 
-from dyads.actors.resolve import ActorIndex, ActorMention
+from dyads.actors.resolve import ActorIndex, ActorMention, names_a_place
 from dyads.events.coder import Candidate, Modality
 from dyads.events.lexicon import Lexicon
 from dyads.models import Actor, Place
@@ -247,7 +247,7 @@ def role_features(trigger: Token, etype: str, mention: ActorMention, ctx: DocCon
          f"len={min(length, 7)}", f"side={side}", f"T+side={etype}|{side}", f"via={via}", f"T+via={etype}|{via}",
          f"kind={entity.kind}", f"how={mention.how}", f"sector={entity.sector or '-'}", f"T+sector={etype}|{entity.sector or '-'}",
          f"hd={head.dep_}", f"pass={int(passive)}", f"pass+path={int(passive)}|{path}", f"ent={head.ent_type_ or '-'}"]
-    if entity.kind == "country" and head.dep_ == "pobj" and gov.lower_ in ("in", "at", "near", "inside", "across", "from"):
+    if entity.kind == "country" and names_a_place(head):
         f.append("locative-place")
     role = rule_roles.get(mention.head)
     f.append(f"rule={role or 'none'}")

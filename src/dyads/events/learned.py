@@ -40,11 +40,11 @@ from dyads.events.features import (DocContext, argument_candidates, factuality_f
                                    rule_roles_for, sentence_features, state_kind, trigger_features)
 from dyads.events.lexicon import LexEntry
 from dyads.events.model import CoderModel, softmax
+from dyads.events.ontology import symmetric_types
 from dyads.models import Actor
 
 BUILTIN_LEXICON = "dyads/data/lexicon/"
 COUNTRY_SOURCES = frozenset(("actor-home", "main", "place"))  # implicit sides that are a country, no one in it
-RECIPROCAL = frozenset({"CONSULT", "COOPERATE", "AGREE"})  # done with each other when no recipient is named
 
 
 @dataclass
@@ -370,7 +370,7 @@ def to_candidate(event: Proposed) -> Candidate:
         confidence=round(event.probability * (0.5 + 0.5 * event.scores.get("actor", 0.5)), 3),
         path="forced:" + entry.id if event.forced else "model" + (f"; rule via {rule.path}" if rule is not None else ""), mode=event.mode,
     )
-    if len(event.actors) >= 2 and not event.recipients and event.type in RECIPROCAL:
+    if len(event.actors) >= 2 and not event.recipients and event.type in symmetric_types():
         # "the two leaders talked", "Russia and China agreed": each with the other
         cand.pairs = reciprocal_pairs(event.actors) or None
     cand.extra["model"] = event.scores

@@ -40,6 +40,7 @@ class PloverType:
     quad_class: int
     description: str
     modes: dict[str, str] = field(hash=False)
+    symmetric: bool = False  # done with each other: A meets B is B meets A
 
 
 def _read(name: str) -> dict:
@@ -96,6 +97,7 @@ class Ontology:
                     quad_class=quad,
                     description=" ".join(str(raw.get("description", "")).split()),
                     modes={str(k): str(v) for k, v in modes.items()},
+                    symmetric=bool(raw.get("symmetric", False)),
                 )
             except (KeyError, TypeError, ValueError) as exc:
                 raise LexiconError(f"{src_p}: type {name!r}: {exc}") from None
@@ -261,6 +263,12 @@ def _nearest(onto: Ontology, ptype: str, mode: str | None, context: tuple[str, .
         raise LexiconError(f"no CAMEO code maps to PLOVER type {ptype}")
     onto._nearest_cache[key] = found
     return found
+
+
+@lru_cache(maxsize=1)
+def symmetric_types() -> frozenset[str]:
+    """The PLOVER types the two sides do with each other (``symmetric`` in plover.yml)."""
+    return frozenset(name for name, t in Ontology.load().types.items() if t.symmetric)
 
 
 @lru_cache(maxsize=1)

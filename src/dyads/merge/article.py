@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from dyads.events.ontology import symmetric_types
 from dyads.models import Actor, Event
 from dyads.time.timex import value_bounds
-
-SYMMETRIC_TYPES = {"CONSULT", "COOPERATE", "AGREE"}
 
 
 def _code(actor: Actor | None) -> str | None:
@@ -31,7 +30,7 @@ def _dyads_compatible(x: Event, y: Event) -> bool:
     straight = _compatible_codes(xa, ya) and _compatible_codes(xr, yr)
     if straight:
         return True
-    if x.event in SYMMETRIC_TYPES:
+    if x.event in symmetric_types():
         return _compatible_codes(xa, yr) and _compatible_codes(xr, ya)
     return False
 
@@ -127,7 +126,7 @@ def _absorb(into: Event, other: Event) -> None:
     if into.actor is None and other.actor is not None or _more_specific(into.actor, other.actor):
         into.actor = other.actor
     if into.recipient is None and other.recipient is not None:
-        if other.recipient.code != _code(into.actor) or into.event not in SYMMETRIC_TYPES:
+        if other.recipient.code != _code(into.actor) or into.event not in symmetric_types():
             into.recipient = other.recipient
     elif _more_specific(into.recipient, other.recipient):
         into.recipient = other.recipient

@@ -39,10 +39,10 @@ import duckdb
 import networkx as nx
 import pandas as pd
 
+from dyads.events.ontology import symmetric_types
 from dyads.store.clusters import block_events, touched_blocks, write_clusters
 from dyads.store.schema import CLUSTERS_SCHEMA, ensure_clusters_schema
 
-SYMMETRIC_TYPES = {"CONSULT", "COOPERATE", "AGREE"}
 
 # The tables and their SQL live in the store (``dyads.store.clusters``); this module decides
 # which events are reports of the same event.
@@ -99,7 +99,7 @@ def _codes_ok(a: str | None, b: str | None) -> bool:
 def dyads_compatible(x: _Ev, y: _Ev) -> bool:
     if _codes_ok(x.actor, y.actor) and _codes_ok(x.recipient, y.recipient):
         return True
-    return x.event in SYMMETRIC_TYPES and _codes_ok(x.actor, y.recipient) and _codes_ok(x.recipient, y.actor)
+    return x.event in symmetric_types() and _codes_ok(x.actor, y.recipient) and _codes_ok(x.recipient, y.actor)
 
 
 def dates_compatible(x: _Ev, y: _Ev) -> bool:
@@ -123,7 +123,7 @@ def compatible(x: _Ev, y: _Ev) -> bool:
 
 
 def _exact_key(e: _Ev) -> tuple:
-    pair = tuple(sorted((e.actor or "", e.recipient or ""))) if e.event in SYMMETRIC_TYPES else (e.actor, e.recipient)
+    pair = tuple(sorted((e.actor or "", e.recipient or ""))) if e.event in symmetric_types() else (e.actor, e.recipient)
     return (e.event, e.factuality, pair, e.first, e.precision, e.source, e.mode)
 
 

@@ -7,17 +7,37 @@ text: a country name gives a country.
 """
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
 from spacy.tokens import Doc, Token
 
 from dyads.models import Actor, Place
+from dyads.wordlists import read_word_lists
 
-LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "across", "into", "throughout", "off", "along"}
-MOTION = {"to"}  # "traveled to Moscow": where a visit took place
+PREPOSITIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "prepositions.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class PlacePrepositions:
+    """The lists of ``data/places/prepositions.yml`` (what each means is written there)."""
+    where: frozenset[str]
+    motion: frozenset[str]
+    before_names: frozenset[str]
+    before_misread_names: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def place_prepositions() -> PlacePrepositions:
+    lists = read_word_lists(PREPOSITIONS_FILE)
+    return PlacePrepositions(*(lists.get(key, frozenset()) for key in ("where", "motion", "before_names", "before_misread_names")))
 
 
 def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
     """token index of the governing verb/noun -> place."""
     anchored: dict[int, Place] = {}
+    preps = place_prepositions()
     for place in places:
         if place.start is None:
             continue
@@ -31,12 +51,12 @@ def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
             continue
         if root.dep_ == "pobj" and root.head.dep_ == "prep":
             prep = root.head
-            if prep.lower_ in LOCATIVE:
+            if prep.lower_ in preps.where:
                 anchored.setdefault(prep.head.i, place)
                 # "a hospital near Lviv" attached to the object noun: the verb is located too
                 if prep.head.dep_ in ("dobj", "pobj") and prep.head.head.pos_ == "VERB":
                     anchored.setdefault(prep.head.head.i, place)
-            elif prep.lower_ in MOTION:
+            elif prep.lower_ in preps.motion:
                 anchored.setdefault(-prep.head.i - 1, place)  # motion targets kept apart
     return anchored
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from dyads.ingest.wire import find_dateline
 from dyads.models import Place
 from dyads.nlp import entities_of, text_of
+from dyads.place.attach import place_prepositions
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise, own_name_key
 from dyads.place.rank import RankModel, feature_shape, load_model, log_pop
 
@@ -56,8 +57,6 @@ ALIAS_LOCATABLE_MIN_POP = 1_000_000  # ... or by another of its names ("in Banga
 INNER_MIN_POP = 50_000
 CITY_SUFFIX_MIN_POP = 100_000  # "New York" is New York City's own name; "Montana" is not Montana City's
 SMALL_TOWN_POP = 10_000
-LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "at", "from", "to", "across", "around"}
-STRICT_LOCATIVES = {"in", "near", "outside", "at"}  # "said to Kelly", "from Davis" are people
 _TRAILING = re.compile(r"(['’]s|['’])$")
 # An upper-case name at the start of a paragraph, then a comma, "(AP)", a dash or a sentence.
 _DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})\)?"
@@ -162,8 +161,9 @@ class Geoparser:
         starts = {e.start: e for e in entities_of(doc)}
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
+        before_names = place_prepositions().before_names
         for tok in doc:
-            if tok.lower_ not in LOCATIVE_PREPOSITIONS or tok.i + 1 >= len(doc):
+            if tok.lower_ not in before_names or tok.i + 1 >= len(doc):
                 continue
             ent = starts.get(tok.i + 1)
             if ent is not None:
@@ -197,7 +197,7 @@ class Geoparser:
         is a place if the gazetteer has it as an area or as the own name of a town of
         LOCATABLE_MIN_POP ("in Hamas" is not Hamm)."""
         parts = name_parts()
-        if preposition.lower_ not in STRICT_LOCATIVES or _is_acronym(name) or normalise(name) in parts.common_words:
+        if preposition.lower_ not in place_prepositions().before_misread_names or _is_acronym(name) or normalise(name) in parts.common_words:
             return False
         key = normalise(name)
         return any(c.feature not in ("town", "spot") or c.population >= ALIAS_LOCATABLE_MIN_POP

@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from dyads.models import Place
 from dyads.place.gazetteer import Gazetteer, normalise
+from dyads.wordlists import read_word_lists
 
 LITERAL_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "literal.yml"
 _NEXT_WORD = re.compile(r"(?P<gap>[ \t]*)(?P<word>[\w’'.-]+)")
@@ -34,10 +33,8 @@ class LiteralCues:
 
 @functools.lru_cache(maxsize=1)
 def literal_cues() -> LiteralCues:
-    with open(LITERAL_FILE, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    return LiteralCues(*(frozenset(w.casefold() for w in data.get(key) or ())
-                         for key in ("agent_verbs", "institution_nouns", "opponent_words", "title_words")))
+    lists = read_word_lists(LITERAL_FILE)
+    return LiteralCues(*(lists.get(key, frozenset()) for key in ("agent_verbs", "institution_nouns", "opponent_words", "title_words")))
 
 
 def is_literal(place: Place | None, text: str, gazetteer: Gazetteer) -> bool:

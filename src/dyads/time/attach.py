@@ -19,13 +19,12 @@ from spacy.tokens import Doc, Token
 
 from dyads.models import Timex
 from dyads.nlp import text_of
-from dyads.time.timex import number_value, tag
+from dyads.time.timex import ASPECTUAL_VERBS, number_value, tag
 
 # Dependencies a temporal expression climbs through to reach what it modifies.
 _CLIMB = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "quantmod", "det", "nmod", "appos", "advmod", "case", "pcomp", "nsubj"}
 _DATE_TYPES = ("DATE", "TIME")
 GAP_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
-ASPECTUAL = {"begin", "start", "continue", "erupt", "occur", "happen", "take", "break", "resume", "end"}
 
 
 def find_timexes(doc: Doc, published: date | None) -> list[tuple[Timex, Token]]:
@@ -87,7 +86,7 @@ def _via_governor(noun: Token, by_anchor: dict[int, Timex]) -> Timex | None:
     head = noun.head
     if noun.dep_ in ("dobj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
         return by_anchor.get(head.i)
-    if noun.dep_ == "nsubj" and head.lemma_.lower() in ASPECTUAL:
+    if noun.dep_ == "nsubj" and head.lemma_.lower() in ASPECTUAL_VERBS:
         return by_anchor.get(head.i)
     return None
 

@@ -70,6 +70,7 @@ REFERENCES: dict[str, str] = _VOCAB["references"]
 FREQUENCY_ADVERBS: dict[str, str] = _VOCAB["frequency_adverbs"]
 FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {k: tuple(v) for k, v in _VOCAB["fixed_holidays"].items()}
 PLANNING_VERBS = frozenset(_VOCAB["planning_verbs"])
+ASPECTUAL_VERBS = frozenset(_VOCAB["aspectual_verbs"])
 
 
 def _words(keys) -> str:
@@ -1260,7 +1261,7 @@ def _n_partday_rel(c: _Candidate, ctx: _Context) -> Result:
     return ("TIME", f"{day.isoformat()}T{PARTS_OF_DAY[c.match['part'].lower()]}")
 
 
-_SPELLED_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_SPELLED_UNITS = {word: n for word, n in NUMBER_WORDS.items() if n < 10}  # "ninety-six": the six
 
 
 def _spelled_year(raw: str) -> int | None:
