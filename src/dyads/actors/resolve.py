@@ -842,7 +842,7 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties:
 
 def names_a_place(token: Token) -> bool:
     """A name as the object of a locative preposition ('in Pretoria') names where, not who."""
-    return token.dep_ == "pobj" and token.head.lower_ in place_prepositions().where
+    return token.dep_ == "pobj" and token.head.lower_ in place_prepositions()["where"]
 
 
 def _predicates_of_agents(copula: Token) -> bool:

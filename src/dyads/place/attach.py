@@ -8,7 +8,6 @@ text: a country name gives a country.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.tokens import Doc, Token
@@ -19,19 +18,11 @@ from dyads.wordlists import read_word_lists
 PREPOSITIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "prepositions.yml"
 
 
-@dataclass(frozen=True, slots=True)
-class PlacePrepositions:
-    """The lists of ``data/places/prepositions.yml`` (what each means is written there)."""
-    where: frozenset[str]
-    motion: frozenset[str]
-    before_names: frozenset[str]
-    before_misread_names: frozenset[str]
-
-
 @functools.lru_cache(maxsize=1)
-def place_prepositions() -> PlacePrepositions:
-    lists = read_word_lists(PREPOSITIONS_FILE)
-    return PlacePrepositions(*(lists.get(key, frozenset()) for key in ("where", "motion", "before_names", "before_misread_names")))
+def place_prepositions() -> dict[str, frozenset[str]]:
+    """The lists of ``data/places/prepositions.yml`` by name (``where``, ``motion``,
+    ``before_names``, ``before_misread_names``; what each means is written there)."""
+    return read_word_lists(PREPOSITIONS_FILE)  # type: ignore[return-value]
 
 
 def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
@@ -51,12 +42,12 @@ def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
             continue
         if root.dep_ == "pobj" and root.head.dep_ == "prep":
             prep = root.head
-            if prep.lower_ in preps.where:
+            if prep.lower_ in preps["where"]:
                 anchored.setdefault(prep.head.i, place)
                 # "a hospital near Lviv" attached to the object noun: the verb is located too
                 if prep.head.dep_ in ("dobj", "pobj") and prep.head.head.pos_ == "VERB":
                     anchored.setdefault(prep.head.head.i, place)
-            elif prep.lower_ in preps.motion:
+            elif prep.lower_ in preps["motion"]:
                 anchored.setdefault(-prep.head.i - 1, place)  # motion targets kept apart
     return anchored
 

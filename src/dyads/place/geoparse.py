@@ -161,7 +161,7 @@ class Geoparser:
         starts = {e.start: e for e in entities_of(doc)}
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
-        before_names = place_prepositions().before_names
+        before_names = place_prepositions()["before_names"]
         for tok in doc:
             if tok.lower_ not in before_names or tok.i + 1 >= len(doc):
                 continue
@@ -197,7 +197,7 @@ class Geoparser:
         is a place if the gazetteer has it as an area or as the own name of a town of
         LOCATABLE_MIN_POP ("in Hamas" is not Hamm)."""
         parts = name_parts()
-        if preposition.lower_ not in place_prepositions().before_misread_names or _is_acronym(name) or normalise(name) in parts.common_words:
+        if preposition.lower_ not in place_prepositions()["before_misread_names"] or _is_acronym(name) or normalise(name) in parts.common_words:
             return False
         key = normalise(name)
         return any(c.feature not in ("town", "spot") or c.population >= ALIAS_LOCATABLE_MIN_POP
