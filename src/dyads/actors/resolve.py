@@ -29,8 +29,6 @@ from dyads.place.attach import place_prepositions
 from dyads.wordlists import read_word_lists
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "actors" / "words.yml"
-
-
 _WORDS = read_word_lists(WORDS_FILE)  # what each list means is written in the file
 PERSON_PRONOUNS: dict[str, str] = _WORDS["person_pronouns"]
 THING_PRONOUNS: frozenset[str] = _WORDS["thing_pronouns"]
