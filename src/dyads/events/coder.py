@@ -28,7 +28,6 @@ from spacy.tokens import Doc, Token
 from dyads.actors.resolve import PLACE_NOUNS, ActorIndex, names_a_place
 from dyads.errors import LexiconError
 from dyads.events.lexicon import LexEntry, Lexicon
-from dyads.events.ontology import symmetric_types
 from dyads.models import Actor
 
 SUBJECTS = ("nsubj", "csubj")
@@ -583,7 +582,7 @@ class EventCoder:
                 path.append("poss")
             elif child.dep_ in ("amod", "compound", "nmod"):
                 found = _actors_at(child, index)
-                if found and _is_place_only(child, index, entry.type):
+                if found and _is_place_only(child, index):
                     continue  # "the Beersheba attack": a place, dealt with by the place stage
                 if not found and child.dep_ == "amod":  # "an Israeli airstrike"
                     found = _owner_of(noun, index)[:1] if index.kb.country_of_adjective(child.text) else []
@@ -988,15 +987,13 @@ def _light_verb(noun: Token, quantity_nouns: frozenset[str]) -> Token | None:
     return None
 
 
-def _is_place_only(token: Token, index: ActorIndex, etype: str) -> bool:
+def _is_place_only(token: Token, index: ActorIndex) -> bool:
     """A country's full name before an event noun says where ("a Gaza attack", "the Iraq war");
-    its abbreviation says whose ("US airstrikes", "UK officials"), as news writes it. Acts
-    done with each other are named after the city that hosts them ("the Moscow talks between
-    Armenia and Azerbaijan"), where a capital elsewhere stands for its government."""
+    its abbreviation says whose ("US airstrikes", "UK officials"), as news writes it."""
     mention = index.mention_at(token)
-    if mention is None or token.is_upper or token.ent_type_ != "GPE" or token.pos_ != "PROPN" or token.dep_ != "compound":
+    if mention is None or token.is_upper:
         return False
-    return mention.entity.kind == "country" or mention.entity.kind == "metonym" and etype in symmetric_types()
+    return mention.entity.kind == "country" and token.ent_type_ == "GPE" and token.pos_ == "PROPN" and token.dep_ == "compound"
 
 
 def _same_actor(recipient: Actor | None, actors: list[Actor | None]) -> bool:
