@@ -434,15 +434,22 @@ def test_cache_written_by_processes_at_the_same_moment_is_whole(cache_built_at_o
         assert _loads_without_rebuilding(cache_built_at_once, cache) == _answers(gazetteer)
 
 
-def test_a_word_list_entry_yaml_reads_as_a_boolean_is_named_with_its_file(tmp_path):
-    """Word lists live in data files users extend; a bare `off` (YAML's false) is refused
-    with the file and the list, not coded as the word 'false'."""
-    from dyads.errors import LexiconError
-    from dyads.wordlists import read_word_lists
 
-    path = tmp_path / "prepositions.yml"
-    path.write_text("where: [in, at, off]\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"prepositions.yml: list 'where'.*False"):
-        read_word_lists(path)
-    path.write_text('where: [in, At, "off"]\n', encoding="utf-8")
-    assert read_word_lists(path)["where"] == {"in", "at", "off"}
+def test_a_capitalised_name_before_a_noun_says_whose_not_where():
+    """'US airstrikes' are America's, 'the Gaza attack' happened in Gaza; in a headline set
+    all in capitals the capitals say nothing, and the name keeps its place reading."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from dyads.place.attach import abbreviation_names_owner
+
+    vocab = spacy.blank("en").vocab
+
+    def first(words):
+        return Doc(vocab, words=words, heads=[1, 1], deps=["compound", "ROOT"])[0]
+
+    assert abbreviation_names_owner(first(["US", "airstrikes"]))
+    assert not abbreviation_names_owner(first(["Gaza", "attack"]))
+    assert not abbreviation_names_owner(first(["GAZA", "ATTACK"]))
+    said = Doc(vocab, words=["US", "said"], heads=[1, 1], deps=["nsubj", "ROOT"])
+    assert not abbreviation_names_owner(said[0])

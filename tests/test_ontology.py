@@ -288,3 +288,16 @@ def test_modality_word_lists_keep_yaml_keywords_as_words():
     assert lists["means_prepositions"] >= {"on", "by"} and "no" in lists["negation_markers"]
     for name, words in lists.items():
         assert not words & {"true", "false"}, f"{name}: an unquoted on/off/yes/no became a boolean"
+
+
+def test_a_word_list_entry_yaml_reads_as_a_boolean_is_named_with_its_file(tmp_path):
+    """Word lists live in data files users extend; a bare `off` (YAML's false) is refused
+    with the file and the list, not coded as the word 'false'."""
+    from dyads.wordlists import read_word_lists
+
+    path = tmp_path / "prepositions.yml"
+    path.write_text("where: [in, at, off]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"prepositions.yml: list 'where'.*False"):
+        read_word_lists(path)
+    path.write_text('where: [in, At, "off"]\n', encoding="utf-8")
+    assert read_word_lists(path)["where"] == {"in", "at", "off"}

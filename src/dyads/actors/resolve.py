@@ -39,6 +39,7 @@ MILITARY_RANKS: frozenset[str] = _WORDS["military_ranks"]
 NAME_TITLES: frozenset[str] = _WORDS["name_titles"]
 AFFILIATION_WORDS: frozenset[str] = _WORDS["affiliation_words"]
 PLACE_NOUNS: frozenset[str] = _WORDS["place_nouns"]
+SIDE_NOUNS: frozenset[str] = _WORDS["side_nouns"]
 FORMER_WORDS: frozenset[str] = _WORDS["former_words"]
 AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
 

@@ -25,10 +25,11 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Token
 
-from dyads.actors.resolve import PLACE_NOUNS, ActorIndex, names_a_place
+from dyads.actors.resolve import PLACE_NOUNS, SIDE_NOUNS, ActorIndex, names_a_place
 from dyads.errors import LexiconError
 from dyads.events.lexicon import LexEntry, Lexicon
 from dyads.models import Actor
+from dyads.place.attach import abbreviation_names_owner
 
 SUBJECTS = ("nsubj", "csubj")
 CLAUSE_LINKS = ("xcomp", "ccomp", "advcl", "conj", "acl", "relcl", "pcomp", "dobj", "pobj", "prep", "attr", "oprd", "appos", "npadvmod", "nsubj", "nsubjpass", "dep", "agent", "dative", "advmod")
@@ -78,7 +79,6 @@ class Modality:
     complement_modes: dict = field(default_factory=dict)
     means_prepositions: frozenset[str] = frozenset()
     means_modes: dict = field(default_factory=dict)
-    side_nouns: frozenset[str] = frozenset()
 
     @classmethod
     @cache
@@ -901,7 +901,7 @@ def _actors_beneath(token: Token, index: ActorIndex) -> list[Actor]:
     A group noun possessed by an actor ("Bennett's coalition") is that actor's country,
     not the actor himself."""
     for child in token.children:
-        if child.dep_ == "poss" and (index.kb.sector_of_word(token.lemma_.lower()) or token.lemma_.lower() in Modality.load().side_nouns):
+        if child.dep_ == "poss" and (index.kb.sector_of_word(token.lemma_.lower()) or token.lemma_.lower() in SIDE_NOUNS):
             mention = index.mention_at(child)
             if mention is not None:
                 sector = index.kb.sector_of_word(token.lemma_.lower())
@@ -991,7 +991,7 @@ def _is_place_only(token: Token, index: ActorIndex) -> bool:
     """A country's full name before an event noun says where ("a Gaza attack", "the Iraq war");
     its abbreviation says whose ("US airstrikes", "UK officials"), as news writes it."""
     mention = index.mention_at(token)
-    if mention is None or token.is_upper:
+    if mention is None or abbreviation_names_owner(token):
         return False
     return mention.entity.kind == "country" and token.ent_type_ == "GPE" and token.pos_ == "PROPN" and token.dep_ == "compound"
 

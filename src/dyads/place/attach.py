@@ -25,6 +25,13 @@ def place_prepositions() -> dict[str, frozenset[str]]:
     return read_word_lists(PREPOSITIONS_FILE)  # type: ignore[return-value]
 
 
+def abbreviation_names_owner(token: Token) -> bool:
+    """A name in capitals before a noun says whose it is, not where: news abbreviates owners
+    ("US airstrikes", "UK officials") and spells out places ("a Gaza attack"). In a headline
+    set all in capitals the noun is in capitals too, and the name says nothing either way."""
+    return token.is_upper and token.dep_ in ("compound", "nmod") and not token.head.is_upper
+
+
 def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
     """token index of the governing verb/noun -> place."""
     anchored: dict[int, Place] = {}
@@ -37,7 +44,7 @@ def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
             continue
         root = span.root
         if root.dep_ == "compound" or root.dep_ == "nmod":  # "the Beersheba attack"
-            if not root.is_upper:  # "US airstrikes": whose, not where (as the events stage reads it)
+            if not abbreviation_names_owner(root):
                 anchored.setdefault(root.head.i, place)
             continue
         if root.dep_ == "pobj" and root.head.dep_ == "prep":
