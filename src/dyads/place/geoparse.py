@@ -42,7 +42,7 @@ from dyads.ingest.wire import find_dateline
 from dyads.models import Place
 from dyads.nlp import entities_of, text_of
 from dyads.place.attach import place_prepositions
-from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, normalise, own_name_key
+from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, name_words, normalise, own_name_key
 from dyads.place.rank import RankModel, feature_shape, load_model, log_pop
 
 ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
@@ -63,7 +63,6 @@ _DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.
                        r"(?=,| \(| ?[—–]| -| [A-Z][a-z])")
 _PARAGRAPH = re.compile(r"\n\s*")
 _STANCE_PREFIX = re.compile(r"^(?i:anti|pro|non|all|pan|ex)-(?=[A-Z])")  # "pro-Russian", "anti-American"
-_CONNECTORS = {"of", "the", "in", "at", "for", "de", "du", "des", "la", "le"}
 
 ADM1_SHADOW_POP = 100_000  # towns smaller than this give way to a same-named large ADM1
 ADM1_SHADOW_MIN_SIZE = 1_000_000  # (summed town population, an undercount) ADM1s that shadow small towns
@@ -517,7 +516,8 @@ def _runs(words: list[str]):
     for anchored in (True, False):
         for size in range(min(4, len(words) - 1), 0, -1):
             for i in range(len(words) - size + 1):
-                if words[i].lower() not in _CONNECTORS and anchored == (i == 0 or words[i - 1].lower() in _CONNECTORS):
+                connectors = name_words()["name_connectors"]
+                if words[i].lower() not in connectors and anchored == (i == 0 or words[i - 1].lower() in connectors):
                     yield anchored, i, i + size
 
 
