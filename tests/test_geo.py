@@ -453,3 +453,39 @@ def test_a_capitalised_name_before_a_noun_says_whose_not_where():
     assert not abbreviation_names_owner(first(["GAZA", "ATTACK"]))
     said = Doc(vocab, words=["US", "said"], heads=[1, 1], deps=["nsubj", "ROOT"])
     assert not abbreviation_names_owner(said[0])
+
+
+def _anchored_words(words, heads, deps, pos, name):
+    import spacy
+    from spacy.tokens import Doc
+
+    from dyads.models import Place
+    from dyads.place.attach import anchor_places
+
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=[w.lower() for w in words])
+    token = doc[words.index(name)]
+    place = Place(name=name, feature="town", country=None, start=token.idx, end=token.idx + len(name))
+    return {doc[i].text for i in anchor_places(doc, [place]) if i >= 0}
+
+
+def test_a_place_named_by_an_of_phrase_locates_the_act_on_it():
+    """'shelled the outskirts of Kabul', 'fighting in the centre of Mogadishu', 'on the
+    outskirts of Kabul': the place noun stands where the name would, so the name is where
+    the act happened; 'sanctions on Iran' still names a party, not a place."""
+    shelled = _anchored_words(["Rebels", "shelled", "the", "outskirts", "of", "Kabul"], [1, 1, 3, 1, 3, 4],
+                              ["nsubj", "ROOT", "det", "dobj", "prep", "pobj"], ["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN"], "Kabul")
+    assert shelled == {"shelled"}
+    raged = _anchored_words(["Fighting", "raged", "in", "the", "centre", "of", "Mogadishu"], [1, 1, 1, 4, 2, 4, 5],
+                            ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "pobj"],
+                            ["NOUN", "VERB", "ADP", "DET", "NOUN", "ADP", "PROPN"], "Mogadishu")
+    assert raged == {"raged"}
+    camped = _anchored_words(["Troops", "camped", "on", "the", "outskirts", "of", "Kabul"], [1, 1, 1, 4, 2, 4, 5],
+                             ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "pobj"],
+                             ["NOUN", "VERB", "ADP", "DET", "NOUN", "ADP", "PROPN"], "Kabul")
+    assert camped == {"camped"}
+    sanctions = _anchored_words(["Russia", "imposed", "sanctions", "on", "Iran"], [1, 1, 1, 2, 3],
+                                ["nsubj", "ROOT", "dobj", "prep", "pobj"], ["PROPN", "VERB", "NOUN", "ADP", "PROPN"], "Iran")
+    assert sanctions == set()
+    leader = _anchored_words(["Rebels", "shelled", "the", "leader", "of", "Kabul"], [1, 1, 3, 1, 3, 4],
+                             ["nsubj", "ROOT", "det", "dobj", "prep", "pobj"], ["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN"], "Kabul")
+    assert leader == set()

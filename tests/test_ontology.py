@@ -295,9 +295,9 @@ def test_a_word_list_entry_yaml_reads_as_a_boolean_is_named_with_its_file(tmp_pa
     with the file and the list, not coded as the word 'false'."""
     from dyads.wordlists import read_word_lists
 
-    path = tmp_path / "prepositions.yml"
+    path = tmp_path / "words.yml"
     path.write_text("where: [in, at, off]\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"prepositions.yml: list 'where'.*False"):
+    with pytest.raises(LexiconError, match=r"words.yml: list 'where'.*False"):
         read_word_lists(path)
     path.write_text('where: [in, At, "off"]\n', encoding="utf-8")
     assert read_word_lists(path)["where"] == {"in", "at", "off"}

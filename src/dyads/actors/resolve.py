@@ -25,7 +25,7 @@ from dyads.actors.organisations import sector_of_name
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
 from dyads.nlp import entities_of, text_of
-from dyads.place.attach import place_prepositions
+from dyads.place.attach import place_words
 from dyads.wordlists import read_word_lists
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "actors" / "words.yml"
@@ -38,7 +38,7 @@ SET_NOUNS: dict[str, str] = _WORDS["set_nouns"]
 MILITARY_RANKS: frozenset[str] = _WORDS["military_ranks"]
 NAME_TITLES: frozenset[str] = _WORDS["name_titles"]
 AFFILIATION_WORDS: frozenset[str] = _WORDS["affiliation_words"]
-PLACE_NOUNS: frozenset[str] = _WORDS["place_nouns"]
+PLACE_NOUNS: frozenset[str] = place_words()["place_nouns"]
 SIDE_NOUNS: frozenset[str] = _WORDS["side_nouns"]
 FORMER_WORDS: frozenset[str] = _WORDS["former_words"]
 AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
@@ -841,7 +841,7 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties:
 
 def names_a_place(token: Token) -> bool:
     """A name as the object of a locative preposition ('in Pretoria') names where, not who."""
-    return token.dep_ == "pobj" and token.head.lower_ in place_prepositions()["where"]
+    return token.dep_ == "pobj" and token.head.lower_ in place_words()["where"]
 
 
 def _predicates_of_agents(copula: Token) -> bool:

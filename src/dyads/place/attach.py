@@ -15,14 +15,15 @@ from spacy.tokens import Doc, Token
 from dyads.models import Actor, Place
 from dyads.wordlists import read_word_lists
 
-PREPOSITIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "prepositions.yml"
+WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "words.yml"
 
 
 @functools.lru_cache(maxsize=1)
-def place_prepositions() -> dict[str, frozenset[str]]:
-    """The lists of ``data/places/prepositions.yml`` by name (``where``, ``motion``,
-    ``before_names``, ``before_misread_names``; what each means is written there)."""
-    return read_word_lists(PREPOSITIONS_FILE)  # type: ignore[return-value]
+def place_words() -> dict[str, frozenset[str]]:
+    """The lists of ``data/places/words.yml`` by name (``where``, ``motion``,
+    ``before_names``, ``before_misread_names``, ``place_nouns``; what each means is
+    written there)."""
+    return read_word_lists(WORDS_FILE)  # type: ignore[return-value]
 
 
 def abbreviation_names_owner(token: Token) -> bool:
@@ -35,21 +36,26 @@ def abbreviation_names_owner(token: Token) -> bool:
 def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
     """token index of the governing verb/noun -> place."""
     anchored: dict[int, Place] = {}
-    preps = place_prepositions()
+    preps = place_words()
     for place in places:
         if place.start is None:
             continue
         span = doc.char_span(place.start, place.end, alignment_mode="expand")
         if span is None:
             continue
-        root = span.root
+        root = _area_named(span.root, preps["place_nouns"])
+        area = root.i != span.root.i  # the name completes a place noun
+        if area and root.dep_ == "dobj" and root.head.pos_ == "VERB":
+            anchored.setdefault(root.head.i, place)  # "shelled the outskirts of Kharkiv"
+            continue
         if root.dep_ == "compound" or root.dep_ == "nmod":  # "the Beersheba attack"
             if not abbreviation_names_owner(root):
                 anchored.setdefault(root.head.i, place)
             continue
         if root.dep_ == "pobj" and root.head.dep_ == "prep":
             prep = root.head
-            if prep.lower_ in preps["where"]:
+            # "on" names a party ("sanctions on Iran") but a place before a place noun ("on the outskirts of Kabul")
+            if prep.lower_ in preps["where"] or prep.lower_ == "on" and area:
                 anchored.setdefault(prep.head.i, place)
                 # "a hospital near Lviv" attached to the object noun: the verb is located too
                 if prep.head.dep_ in ("dobj", "pobj") and prep.head.head.pos_ == "VERB":
@@ -57,6 +63,17 @@ def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
             elif prep.lower_ in preps["motion"]:
                 anchored.setdefault(-prep.head.i - 1, place)  # motion targets kept apart
     return anchored
+
+
+def _area_named(name: Token, place_nouns: frozenset[str]) -> Token:
+    """The place noun a name's "of" phrase completes ("the outskirts of Kharkiv", "the
+    centre of the town of Baidoa"): it stands in the sentence where the name would."""
+    for _ in range(2):
+        noun = name.head.head
+        if name.dep_ != "pobj" or name.head.lower_ != "of" or noun.lemma_.lower() not in place_nouns or noun.i == name.i:
+            break
+        name = noun
+    return name
 
 
 def attach_places(candidates, anchored: dict[int, Place]) -> None:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from dyads.ingest.wire import find_dateline
 from dyads.models import Place
 from dyads.nlp import entities_of, text_of
-from dyads.place.attach import place_prepositions
+from dyads.place.attach import place_words
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, name_words, normalise, own_name_key
 from dyads.place.rank import RankModel, feature_shape, load_model, log_pop
 
@@ -160,7 +160,7 @@ class Geoparser:
         starts = {e.start: e for e in entities_of(doc)}
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
-        before_names = place_prepositions()["before_names"]
+        before_names = place_words()["before_names"]
         for tok in doc:
             if tok.lower_ not in before_names or tok.i + 1 >= len(doc):
                 continue
@@ -196,7 +196,7 @@ class Geoparser:
         is a place if the gazetteer has it as an area or as the own name of a town of
         LOCATABLE_MIN_POP ("in Hamas" is not Hamm)."""
         parts = name_parts()
-        if preposition.lower_ not in place_prepositions()["before_misread_names"] or _is_acronym(name) or normalise(name) in parts.common_words:
+        if preposition.lower_ not in place_words()["before_misread_names"] or _is_acronym(name) or normalise(name) in parts.common_words:
             return False
         key = normalise(name)
         return any(c.feature not in ("town", "spot") or c.population >= ALIAS_LOCATABLE_MIN_POP
