@@ -237,6 +237,11 @@ def test_decoding_prefers_fewer_false_alarms_when_f1_ties():
     close = [({"trigger": 0.6, "implicit": 0.5}, {"type+dyad": 0.453, "false_alarms_per_100_no_event": 11.33}),
              ({"trigger": 0.6, "implicit": 0.6}, {"type+dyad": 0.449, "false_alarms_per_100_no_event": 11.41})]
     assert choose_decoding(close)[0] == {"trigger": 0.6, "implicit": 0.6}
+    # and between equals the rules' actor and recipient stand
+    rules = [({"implicit": 0.6, "rule_arguments": 0.0}, {"type+dyad": 0.452, "false_alarms_per_100_no_event": 11.3}),
+             ({"implicit": 0.6, "rule_arguments": 1.01}, {"type+dyad": 0.451, "false_alarms_per_100_no_event": 11.4}),
+             ({"implicit": 0.6, "rule_arguments": 0.7}, {"type+dyad": 0.440, "false_alarms_per_100_no_event": 9.0})]
+    assert choose_decoding(rules)[0] == {"implicit": 0.6, "rule_arguments": 1.01}
 
 
 def test_train_without_a_corpus_says_so(dyads, tmp_path):
