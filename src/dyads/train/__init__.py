@@ -437,7 +437,8 @@ def tune_decoding(pipeline, model: CoderModel, dev: list, progress=lambda *a: No
     return best, best_scores
 
 
-# An unnamed side is filled in only when the implicit model finds it likelier than not:
-# below 0.5 its own answer is "no" (lower cut-offs gave dev F1 within noise, and sides
-# that no words support, such as an attacker for an unclaimed bombing).
-IMPLICIT_CUTOFFS = (0.5, 0.6, 0.7)
+# An unnamed side is a guess no words support, filled in only when the implicit model is
+# fairly sure: from 0.6. Below 0.5 its own answer is "no"; at 0.5 dev F1 was within noise
+# of 0.6, but the reference article's unclaimed Beersheba attack got an attacker (Russia,
+# from the events before it) and the dek's "special military operation" an Israeli target.
+IMPLICIT_CUTOFFS = (0.6, 0.7)
