@@ -513,10 +513,10 @@ def _norp_place(cand: Candidate, text: str) -> bool:
 def _runs(words: list[str]):
     """(anchored, start, end) of the runs of up to four words inside a longer name,
     longest first: first those that open the name or follow a connector, then the rest."""
+    connectors = name_words()["name_connectors"]
     for anchored in (True, False):
         for size in range(min(4, len(words) - 1), 0, -1):
             for i in range(len(words) - size + 1):
-                connectors = name_words()["name_connectors"]
                 if words[i].lower() not in connectors and anchored == (i == 0 or words[i - 1].lower() in connectors):
                     yield anchored, i, i + size
 

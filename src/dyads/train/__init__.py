@@ -406,7 +406,7 @@ def tune_decoding(pipeline, model: CoderModel, dev: list, progress=lambda *a: No
     whether the rules' finding that an event did not happen overrules the model."""
     from dyads.evaluate.corpus_eval import score_coded
 
-    base = model.meta["thresholds"]
+    base = {**model.meta["thresholds"]}
     base["implicit"] = max(base["implicit"], IMPLICIT_CUTOFFS[0])
     t0 = base["trigger"]
     grid = [{**base, "trigger": round(t, 2), "rule_trigger": rt if rt is not None else round(t, 2), "rule_arguments": ra,
