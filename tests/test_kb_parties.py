@@ -161,10 +161,25 @@ def test_named_actors_in_sentences(rules_pipeline, text, words, expected):
 
 
 def test_acronyms_that_are_words_do_not_fire_on_lower_case_text(rules_pipeline):
-    # a lower-cased corpus: the loose aliases match lower-case text there, the case-sensitive ones never
-    text = "the labour dispute at the pan factory ended after da silva spoke to the morena workers in the spd."
+    # a lower-cased corpus: names that are also words ("pan", "morena", "labour") stay words there
+    text = "the labour dispute at the pan factory ended after da silva spoke to the morena workers."
     found = mentions(rules_pipeline, text)
     assert not [m for m in found if m[2] == "PTY"], found
+
+
+def test_a_lower_cased_corpus_still_names_its_actors(rules_pipeline):
+    # IndiaPoliceEvents arrives lower-cased: "vhp", "vajpayee" and "bjp" are the names there
+    text = ("the vhp and the bajrang dal said they would defy the ban on the march to ayodhya. "
+            "prime minister vajpayee urged the vhp to call off the programme, and the bjp backed him. "
+            "on friday the kar sevaks stoned a bus.")
+    found = {(t.lower(), c, s) for t, c, s in mentions(rules_pipeline, text, date(2002, 3, 1))}
+    assert {("vhp", "IND", "REL"), ("bajrang dal", "IND", "REL"), ("bjp", "IND", "PTY")} <= found, found
+    assert any("vajpayee" in t and (c, s) == ("IND", "GOV") for t, c, s in found), found
+    assert ("the kar sevaks", "IND", "REL") in found, found  # Hindu volunteers: a religious body's people
+    assert ("VHP", "IND", "REL") in mentions(rules_pipeline, "The VHP defied the ban.")
+    # a name that is also a word stays a word there: "bush" is no president
+    lowered = mentions(rules_pipeline, "the bush fire near the town burned for a week before rain came.")
+    assert not [m for m in lowered if "bush" in m[0]], lowered
 
 
 # -- the loader checks the file ----------------------------------------------------------------

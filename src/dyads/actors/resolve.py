@@ -42,6 +42,7 @@ PLACE_NOUNS: frozenset[str] = place_words()["place_nouns"]
 SIDE_NOUNS: frozenset[str] = _WORDS["side_nouns"]
 FORMER_WORDS: frozenset[str] = _WORDS["former_words"]
 AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
+NAMES_READ_AS_WORDS: frozenset[str] = _WORDS["names_read_as_words"]
 
 
 @dataclass
@@ -183,6 +184,8 @@ class ActorResolver:
         self.event_nouns = event_nouns  # "Turkish strikes" are events, not Turkish people
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
         self.lower_matcher = PhraseMatcher(vocab, attr="LOWER")
+        # Names matched only as written ("VHP", "Vajpayee"), for text that arrives lower-cased.
+        self.lowered_matcher = PhraseMatcher(vocab, attr="LOWER")
         self._entities: dict[str, Entity] = {}
         exact: dict[str, list] = {}
         lower: dict[str, list] = {}
@@ -199,6 +202,9 @@ class ActorResolver:
         for key, aliases in exact.items():
             make(key)
             self.matcher.add(key, [tok(a) for a in aliases])
+            lowered = [a for a in aliases if len(a) > 2 and a.lower() not in NAMES_READ_AS_WORDS]
+            if lowered:
+                self.lowered_matcher.add(key, [tok(a) for a in lowered])
         for key, aliases in lower.items():
             make(key)
             self.lower_matcher.add(key, [tok(a) for a in aliases])
@@ -261,8 +267,10 @@ class ActorResolver:
         # lower-cased (some corpora are): keeps "turkey" the bird out of normal text.
         loose = self.lower_matcher(doc)
         capitalised = [doc[s].text[:1].isupper() for _, s, _ in loose]
-        lowered = not all(capitalised) and _mostly_lowercase(doc)  # counted only when it matters
+        lowered = _mostly_lowercase(doc)
         spans += [Span(doc, s, e, label=m) for (m, s, e), cap in zip(loose, capitalised) if cap or lowered]
+        if lowered:  # there "vhp" and "vajpayee" are the names, "bush" and "who" still words
+            spans += [Span(doc, s, e, label=m) for m, s, e in self.lowered_matcher(doc) if doc[s].is_lower]
         spans = [sp for sp in spans if not self._inside_longer_name(sp)]
         spans.sort(key=lambda sp: (-(sp.end - sp.start), sp.start))
         taken: set[int] = set()
