@@ -20,7 +20,7 @@ import pandas as pd
 import psutil
 import pytest
 
-from dyads.distributed import attach_parquet, code_on_cluster
+from dyads.distributed import attach_parquet, code_on_cluster, code_shard
 from dyads.pipeline import PipelineConfig
 from dyads.store import Store
 
@@ -246,6 +246,19 @@ def test_a_killed_worker_is_replaced_and_its_articles_reported(corpus: Path, tmp
     again = dyads("code", str(big), "--db", str(db), "--workers", "2", "--json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["articles"] == len(lost), "a re-run codes what the dead worker held"
+
+
+def test_a_shard_dask_reruns_in_the_same_run_counts_as_coded_not_resumed(tmp_path: Path) -> None:
+    """A finished task whose result died with its worker is rerun by Dask: its shard is this
+    run's work (the user's "coded" count), only an earlier run's shard is "unchanged"."""
+    shard = tmp_path / "s.jsonl"
+    write_jsonl(shard, [article(i, TEXTS[i]) for i in range(3)])
+    out, config = str(tmp_path / "out"), PipelineConfig(coder="rules")
+    first = code_shard(0, str(shard), out, config, run="run-1")
+    rerun = code_shard(0, str(shard), out, config, run="run-1")
+    later = code_shard(0, str(shard), out, config, run="run-2")
+    assert (first.resumed, rerun.resumed, later.resumed) == (False, False, True)
+    assert first.articles == rerun.articles == later.articles == 3
 
 
 def test_a_lost_dask_worker_loses_only_its_shard(tmp_path: Path) -> None:

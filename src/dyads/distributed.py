@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator
@@ -60,7 +61,8 @@ class ShardResult:
     sentences: int = 0
     events: int = 0
     skipped: list[tuple[str, ...]] = field(default_factory=list)  # (origin, reason, kind)
-    resumed: bool = False
+    run: str = ""  # the run that coded the shard
+    resumed: bool = False  # coded by an earlier run
 
 
 # --- inputs --------------------------------------------------------------------
@@ -137,16 +139,19 @@ def shard_id(index: int, url: str) -> str:
 
 
 def code_shard(index: int, url: str, out: str, config: PipelineConfig, published: date | None = None,
-               resume: bool = True, options: IngestOptions | None = None) -> ShardResult:
+               resume: bool = True, options: IngestOptions | None = None, run: str = "") -> ShardResult:
     """Code one shard and write its Parquet parts (a Dask task)."""
     fs, root = fsspec.core.url_to_fs(out)
     sid = shard_id(index, url)
     marker = f"{root}/_done/{sid}.json"
     if resume and fs.exists(marker):
         with fs.open(marker, "r") as fh:
-            return ShardResult(**{**json.load(fh), "resumed": True})
+            done = json.load(fh)
+        # Dask reruns a finished task whose result died with its worker: that shard is this
+        # run's work, not an earlier run's.
+        return ShardResult(**{**done, "resumed": done.get("run") != run or not run})
     pipeline, lock = worker_pipeline(config)
-    result = ShardResult(url)
+    result = ShardResult(url, run=run)
     records = read_shard(url, published, options)
     with lock:
         for part, coded in enumerate(_parts(pipeline.code(_articles(records, result)), PART_ARTICLES)):
@@ -223,7 +228,8 @@ def code_on_cluster(paths: Iterable[str], out: str, cluster: str, config: Pipeli
     local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) if cluster == "local" else None
     try:
         with Client(local or cluster) as client:
-            futures = {client.submit(code_shard, i, url, out, config, published, resume, options, pure=False): url
+            run = uuid.uuid4().hex
+            futures = {client.submit(code_shard, i, url, out, config, published, resume, options, run, pure=False): url
                        for i, url in enumerate(shards)}
             for future in as_completed(futures):
                 _add(summary, _result(future, futures[future]))
