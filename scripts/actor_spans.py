@@ -21,7 +21,7 @@ from dyads.train import analysed, select
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def outcome(index, doc, span) -> tuple[tuple[str, str, str], str | None]:
+def outcome(index, span) -> tuple[tuple[str, str, str], str | None]:
     """(verdict, how, country_from) of the mention over ``span``, and the country it gave."""
     found = [m for m in index.mentions if m.start < span.end and span.start < m.end]
     if not found:
@@ -51,7 +51,7 @@ def main() -> int:
                 span = doc.char_span(*arg.span, alignment_mode="expand")
                 if span is None:
                     continue
-                (verdict, how, origin), country = outcome(index, doc, span)
+                (verdict, how, origin), country = outcome(index, span)
                 if verdict == "found":
                     verdict = "right" if country == arg.code else "no country" if country is None else "wrong"
                 key = (verdict, how, origin)

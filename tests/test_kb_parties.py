@@ -180,6 +180,9 @@ def test_a_lower_cased_corpus_still_names_its_actors(rules_pipeline):
     # a name that is also a word stays a word there: "bush" is no president
     lowered = mentions(rules_pipeline, "the bush fire near the town burned for a week before rain came.")
     assert not [m for m in lowered if "bush" in m[0]], lowered
+    # nor does a declared name made of ordinary words ("Law and Justice") or a word like "male"
+    lowered = mentions(rules_pipeline, "the court upheld law and justice, and a male witness was heard.")
+    assert not [m for m in lowered if m[1] in ("POL", "MDV")], lowered  # Poland's PiS, the Maldives' capital
 
 
 # -- the loader checks the file ----------------------------------------------------------------

@@ -327,6 +327,11 @@ class KnowledgeBase:
         f = _fold(surface)
         return f in self._index.exact and f.lower() not in self._index.lower
 
+    def declared_case_sensitive(self, surface: str) -> bool:
+        """True when a ``case_sensitive`` list names ``surface``: its words are ordinary ones
+        ("Law and Justice", "Turkey"), so it is a name only as written."""
+        return surface in self._case_sensitive
+
     def lookup(self, text: str) -> list[Entity]:
         return self._index.get(text)
 

@@ -202,7 +202,8 @@ class ActorResolver:
         for key, aliases in exact.items():
             make(key)
             self.matcher.add(key, [tok(a) for a in aliases])
-            lowered = [a for a in aliases if len(a) > 2 and a.lower() not in NAMES_READ_AS_WORDS]
+            lowered = [a for a in aliases if len(a) > 2 and a.lower() not in NAMES_READ_AS_WORDS
+                       and not (" " in a and kb.declared_case_sensitive(a))]
             if lowered:
                 self.lowered_matcher.add(key, [tok(a) for a in lowered])
         for key, aliases in lower.items():
