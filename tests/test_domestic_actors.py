@@ -61,9 +61,39 @@ def test_a_bare_sector_word_is_no_name():
     ("bangalore: the police imposed a curfew in the old city on wednesday.", "police", ("IND", "COP")),
     ("The police in Bangalore imposed a curfew in the old city on Wednesday.", "police", ("IND", "COP")),
     ("Two employees were killed when aid workers came under fire in Darfur.", "aid workers", ("NGO", "NGO")),
+    # a story's own leader goes without his country; the foreign governments he names are not his
+    ("KINGSTOWN, St Vincent, Aug 3 - The storm flattened villages across St Vincent and the Grenadines. "
+     "Prime Minister Ralph Gonsalves accepted offers of help from the governments of Venezuela and Cuba.",
+     "Gonsalves", ("VCT", "GOV")),
+    ("In Venezuela, President Ralph Gonsalves spoke to Cuba.", "Gonsalves", ("VEN", "GOV")),
+    # the place of the act, not the embassy's country: every locative word of data/places/words.yml
+    ("For weeks protesters have rallied outside the Chinese embassy in Yangon.", "protesters", ("MMR", "CVL")),
+    # a title standing alone is the story's own leader ("the first foreign leader" names no one)
+    ("Swaziland's parliament met on Monday. Pro-democracy groups said the king had promised reforms before.",
+     "the king", ("SWZ", "GOV")),
+    ("Liechtenstein rejected the accusations on Monday. The Prime Minister will discuss the matter in Berlin.",
+     "Prime Minister", ("LIE", "GOV")),
+    # the people of news events by the words for them
+    ("Kenyan police fired tear gas at marchers in Nairobi.", "marchers", ("KEN", "CVL")),
+    ("Zambia's electoral commission said the vote was fair.", "electoral commission", ("ZMB", "GOV")),
 ])
 def test_domestic_actors_get_their_country(rules_pipeline, text, words, expected):
     assert code_of(rules_pipeline, text, words) == expected
+
+
+@pytest.mark.parametrize("text,found", [
+    # South Asian English calls the federal government "the centre"
+    ("ahmedabad: the state government asked the centre for more troops. the centre rejected the demand.",
+     [("the centre", "IND", "GOV"), ("the centre", "IND", "GOV")]),
+    ("the vhp accused the centre of betraying hindus in ayodhya, india.", [("the centre", "IND", "GOV")]),
+    # but not where something happens, nor a place or a named centre
+    ("AHMEDABAD, India - Riots broke out in the centre of Ahmedabad. Police set up a relief centre.", []),
+    ("AHMEDABAD, India - The centre of the old city was calm on Monday.", []),
+    # nor in a story about a country whose English does not say so
+    ("NEW YORK - The centre said it would publish the report on Monday.", []),
+])
+def test_the_centre_is_the_federal_government_where_its_english_says_so(rules_pipeline, text, found):
+    assert [m[:3] for m in mentions(rules_pipeline, text) if "centre" in m[0].lower()] == found
 
 
 @pytest.mark.parametrize("text,words,expected", [

@@ -154,6 +154,10 @@ def test_pakistani_party_in_a_sentence(rules_pipeline):
     ("Morena's candidate accused the PAN of fraud.", "PAN", ("MEX", "PTY")),
     ("Supporters of ZANU-PF attacked MDC activists in Harare.", "MDC", ("ZWE", "PTY")),
     ("The CDU and the SPD agreed on a coalition.", "SPD", ("DEU", "PTY")),
+    # "the Congress" of an Indian story is its party (the knowledge base's "Congress party")
+    ("NEW DELHI, March 10 - The Congress demanded the resignation of Gujarat's chief minister.", "Congress", ("IND", "PTY")),
+    ("the congress and the left parties walked out of the lok sabha in new delhi.", "congress", ("IND", "PTY")),
+    ("LIMA, Nov 10 - Peru's Congress voted to remove the president.", "Congress", ("PER", "LEG")),
 ])
 def test_named_actors_in_sentences(rules_pipeline, text, words, expected):
     found = [(c, s) for t, c, s in mentions(rules_pipeline, text) if words in t]

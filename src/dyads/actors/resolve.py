@@ -39,10 +39,12 @@ MILITARY_RANKS: frozenset[str] = _WORDS["military_ranks"]
 NAME_TITLES: frozenset[str] = _WORDS["name_titles"]
 AFFILIATION_WORDS: frozenset[str] = _WORDS["affiliation_words"]
 PLACE_NOUNS: frozenset[str] = place_words()["place_nouns"]
+WHERE_WORDS: frozenset[str] = place_words()["where"]
 SIDE_NOUNS: frozenset[str] = _WORDS["side_nouns"]
 FORMER_WORDS: frozenset[str] = _WORDS["former_words"]
 AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
 NAMES_READ_AS_WORDS: frozenset[str] = _WORDS["names_read_as_words"]
+THE_CENTRE: dict[str, list[str]] = _WORDS["the_centre"]
 
 
 @dataclass
@@ -256,9 +258,11 @@ class ActorResolver:
                 self._add_named_organisation(index, doc_entities, org)
         self._second_pass(index, doc_entities)
         index.mentions.sort(key=lambda m: m.start)
-        _countries_for_titled_strangers(index)
+        _countries_for_titled_strangers(index, place_tokens)
+        _federal_governments_called_the_centre(index, place_tokens)
         _local_institutions(index, place_tokens)
         _countries_for_context_descriptors(index, place_tokens)
+        _parties_named_by_a_sector_word(index)
         return index
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
@@ -412,8 +416,10 @@ class ActorResolver:
             if person is not None and token.tag_ not in ("NNS", "NNPS"):
                 index.add(ActorMention(start, token.i + 1, token.i, person, "title"))
                 return
-        if country is None and (kb.is_leader_title(compound) or kb.is_leader_title(lemma)):
+        if country is None and (kb.is_leader_title(compound) or kb.is_leader_title(lemma)) \
+                and not _stands_alone(token, titled=True):
             return  # "the first foreign leader to meet Putin": a title without its country names no one
+        # ("the king", "the prime minister" alone are the story's own: their country comes from the context)
         if country is None:
             # "security forces", "protesters": the country comes from the context (see
             # _countries_for_context_descriptors); the sector is known now.
@@ -850,7 +856,7 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties:
 
 def names_a_place(token: Token) -> bool:
     """A name as the object of a locative preposition ('in Pretoria') names where, not who."""
-    return token.dep_ == "pobj" and token.head.lower_ in place_words()["where"]
+    return token.dep_ == "pobj" and token.head.lower_ in WHERE_WORDS
 
 
 def _predicates_of_agents(copula: Token) -> bool:
@@ -902,20 +908,58 @@ def _sentence_number(starts: list[int]):
     return number
 
 
-def _countries_for_titled_strangers(index: ActorIndex) -> None:
+def _countries_for_titled_strangers(index: ActorIndex, places: list[tuple[int, int, str]] = ()) -> None:
     """A titled person the knowledge base lacks ("President Yoweri Museveni") and whose
-    descriptor names no country takes the first country named in the same sentence,
-    else in the document, with lower certainty (newswire names a leader's country nearby)."""
+    descriptor names no country takes, with lower certainty: a country named before it in
+    its sentence ("In Uganda, President ..."); else the document's main country (a story's
+    own leaders go without their country: "President Benjamin Mkapa visited the scene and
+    sent condolences to the United States" is Tanzania's); else the first country of the
+    sentence, else of the document."""
     doc = index.doc
+    main = None
     for mention in index.mentions:
         e = mention.entity
         if e.kind != "person" or e.kb is not None or e.country or not (e.titles or e.sector):
             continue
         sent = doc[mention.head].sent
-        code = _first_country(index, sent.start, sent.end) or _first_country(index, 0, len(doc))
+        main = main or main_country(index, places) or ("", len(doc))
+        code = (_first_country(index, sent.start, mention.start) or (main[0] if main[1] <= sent.start else None)
+                or _first_country(index, sent.start, sent.end) or _first_country(index, 0, len(doc)))
         if code:
             e.country, e.certainty = code, min(e.certainty, 0.5)
             e.sector = e.sector or "GOV"
+
+
+def _federal_governments_called_the_centre(index: ActorIndex, places: list[tuple[int, int, str]]) -> None:
+    """'The centre rejected the state's demand': in a story about a country whose English
+    calls its federal government so (``the_centre`` in data/actors/words.yml), the word
+    standing alone names that government."""
+    main = None
+    for token in index.doc:
+        countries = THE_CENTRE.get(token.lower_)
+        if not countries or index.mention_at(token) is not None or not _stands_alone(token):
+            continue
+        main = main or main_country(index, places) or ("", 0)
+        if main[0] not in countries:
+            return
+        entity = DocEntity(key=f"generic:{main[0]}:GOV", name=token.text, kind="generic", country=main[0],
+                           sector="GOV", certainty=0.6, country_from="the story's own country")
+        index.add(ActorMention(token.i - 1, token.i + 1, token.i, entity, "descriptor"))
+
+
+def _stands_alone(token: Token, titled: bool = False) -> bool:
+    """'the centre' with nothing but its article (a possessive 's, or an 'of' the parser
+    hung on it from the verb: 'accused the centre of betraying'), not where something
+    happens ('in the centre') nor part of a name or a place ('a relief centre', 'the centre
+    of the city', 'the centre of Ahmedabad'). A title's own words count as its own
+    (``titled``: 'the prime minister')."""
+    own = ("case", "compound") if titled else ("case",)
+    kids = [c for c in token.children if c.dep_ not in own and not (c.dep_ == "prep" and c.lower_ == "of")]
+    of_place = any(o.ent_type_ in ("GPE", "LOC", "FAC") or o.lemma_.lower() in PLACE_NOUNS
+                   for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children)
+    return (len(kids) == 1 and kids[0].dep_ == "det" and kids[0].lower_ == "the" and token.tag_ in ("NN", "NNP")
+            and not of_place and token.dep_ not in ("compound", "amod")
+            and not (token.dep_ == "pobj" and token.head.lower_ in WHERE_WORDS))
 
 
 def _local_institutions(index: ActorIndex, places: list[tuple[int, int, str]]) -> None:
@@ -971,7 +1015,9 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         first = bisect.bisect_left(named, (sent_start,))  # named is sorted by start
         before = [code for start, end, code in named[first:bisect.bisect_left(named, (head.left_edge.i,))]
                   if end <= head.left_edge.i and not any(left <= start and end <= i + 1 for left, i in sides)]
-        where = _where_it_acts(head, named)
+        # a leader travels: "the prime minister will discuss it in Berlin" is not Germany's
+        titled = index.kb.is_leader_title(_compound_lemma(head)) or index.kb.is_leader_title(head.lemma_.lower())
+        where = None if titled else _where_it_acts(head, named)
         if same_word:
             mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country
             mention.entity.country_from = "the same word elsewhere in the document"
@@ -986,6 +1032,19 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
             mention.entity.country_from = "the document's main country"
 
 
+def _parties_named_by_a_sector_word(index: ActorIndex) -> None:
+    """'The Congress' in an Indian story is the Congress party, not a legislature: a sector
+    word whose country has a party the knowledge base calls '<word> party' names that party."""
+    for mention in index.mentions:
+        e = mention.entity
+        head = index.doc[mention.head]
+        if e.kind != "generic" or e.country is None or head.tag_ in ("NNS", "NNPS"):
+            continue
+        party = next((p for p in index.kb.lookup(f"{head.lower_} party") if p.country == e.country and p.sector == "PTY"), None)
+        if party is not None:
+            mention.entity = _from_kb(party)
+
+
 def _where_it_acts(head: Token, named: list[tuple[int, int, str]]) -> str | None:
     """The country of the place where the mention's own clause happens: 'police arrested
     twenty students in Nairobi' (police of the place they act in)."""
@@ -994,7 +1053,7 @@ def _where_it_acts(head: Token, named: list[tuple[int, int, str]]) -> str | None
         return None
     starts = {start: code for start, _, code in named}
     for prep in verb.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "at", "near", "across", "throughout", "inside"):
+        if prep.dep_ == "prep" and prep.lower_ in WHERE_WORDS:
             for pobj in prep.children:
                 if pobj.dep_ == "pobj":
                     for tok in pobj.subtree:
