@@ -223,25 +223,50 @@ def test_training_is_deterministic_for_a_seed(trained):
 def test_decoding_prefers_fewer_false_alarms_when_f1_ties():
     from dyads.train import choose_decoding
 
-    tried = [({"trigger": 0.5}, {"type+dyad": 0.391, "false_alarms_per_100_no_event": 9.0}),
-             ({"trigger": 0.6}, {"type+dyad": 0.389, "false_alarms_per_100_no_event": 7.5}),
-             ({"trigger": 0.7}, {"type+dyad": 0.370, "false_alarms_per_100_no_event": 5.0})]
-    # 0.389 is within noise of 0.391 and invents fewer events; 0.370 gives up real F1
-    assert choose_decoding(tried)[0] == {"trigger": 0.6}
+    tried = [({"rule_trigger": 0.2}, {"type+dyad": 0.391, "false_alarms_per_100_no_event": 9.0}),
+             ({"rule_trigger": 0.4}, {"type+dyad": 0.391, "false_alarms_per_100_no_event": 7.5}),
+             ({"rule_trigger": 0.6}, {"type+dyad": 0.370, "false_alarms_per_100_no_event": 5.0})]
+    # the same F1, fewer events invented; 0.370 gives up real F1 for its fewer false alarms
+    assert choose_decoding(tried)[0] == {"rule_trigger": 0.4}
     # an unnamed side filled in at 0.3 or only at 0.6: within noise, the stricter one
-    sides = [({"trigger": 0.6, "implicit": 0.3}, {"type+dyad": 0.443, "false_alarms_per_100_no_event": 7.5}),
-             ({"trigger": 0.6, "implicit": 0.6}, {"type+dyad": 0.441, "false_alarms_per_100_no_event": 7.5}),
-             ({"trigger": 0.6, "implicit": 0.5}, {"type+dyad": 0.430, "false_alarms_per_100_no_event": 7.5})]
-    assert choose_decoding(sides)[0] == {"trigger": 0.6, "implicit": 0.6}
+    sides = [({"implicit": 0.3}, {"type+dyad": 0.443, "false_alarms_per_100_no_event": 7.5}),
+             ({"implicit": 0.6}, {"type+dyad": 0.441, "false_alarms_per_100_no_event": 7.5}),
+             ({"implicit": 0.5}, {"type+dyad": 0.430, "false_alarms_per_100_no_event": 7.5})]
+    assert choose_decoding(sides)[0] == {"implicit": 0.6}
     # one sentence's false alarm more on dev does not outweigh filling fewer unnamed sides
-    close = [({"trigger": 0.6, "implicit": 0.5}, {"type+dyad": 0.453, "false_alarms_per_100_no_event": 11.33}),
-             ({"trigger": 0.6, "implicit": 0.6}, {"type+dyad": 0.449, "false_alarms_per_100_no_event": 11.41})]
-    assert choose_decoding(close)[0] == {"trigger": 0.6, "implicit": 0.6}
+    close = [({"implicit": 0.5}, {"type+dyad": 0.453, "false_alarms_per_100_no_event": 11.33}),
+             ({"implicit": 0.6}, {"type+dyad": 0.449, "false_alarms_per_100_no_event": 11.41})]
+    assert choose_decoding(close)[0] == {"implicit": 0.6}
     # and between equals the rules' actor and recipient stand
     rules = [({"implicit": 0.6, "rule_arguments": 0.0}, {"type+dyad": 0.452, "false_alarms_per_100_no_event": 11.3}),
              ({"implicit": 0.6, "rule_arguments": 1.01}, {"type+dyad": 0.451, "false_alarms_per_100_no_event": 11.4}),
              ({"implicit": 0.6, "rule_arguments": 0.7}, {"type+dyad": 0.440, "false_alarms_per_100_no_event": 9.0})]
     assert choose_decoding(rules)[0] == {"implicit": 0.6, "rule_arguments": 1.01}
+
+
+def test_decoding_takes_a_good_stretch_of_trigger_cut_offs_over_a_lone_peak():
+    from dyads.train import choose_decoding
+
+    def at(trigger, f1, setting=1.01):
+        return ({"trigger": trigger, "rule_arguments": setting},
+                {"type+dyad": f1, "false_alarms_per_100_no_event": 10.0})
+
+    # 0.75 tops dev by one sentence, but its neighbours fall away; 0.5 sits in a plateau
+    # (and in its middle: 0.45 is as good but at its edge)
+    tried = [at(0.45, 0.436), at(0.5, 0.442), at(0.55, 0.441), at(0.6, 0.400),
+             at(0.7, 0.400), at(0.75, 0.452), at(0.8, 0.390)]
+    assert choose_decoding(tried)[0]["trigger"] == 0.5
+    # each setting is smoothed along its own trigger cut-offs only, and the scores returned
+    # are the chosen cut-off's own
+    other = [at(0.45, 0.300, 0.0), at(0.5, 0.460, 0.0), at(0.55, 0.300, 0.0)]
+    chosen, scores = choose_decoding(tried + other)
+    assert chosen == {"trigger": 0.5, "rule_arguments": 1.01} and scores["type+dyad"] == 0.442
+
+
+def test_the_word_by_word_cut_off_is_the_middle_of_a_good_stretch():
+    from dyads.train import smoothed
+
+    assert smoothed([0.2, 0.5, 0.2, 0.4, 0.4, 0.4]) == pytest.approx([0.35, 0.3, 0.3667, 0.3333, 0.4, 0.4], abs=1e-3)
 
 
 def test_train_without_a_corpus_says_so(dyads, tmp_path):

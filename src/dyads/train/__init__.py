@@ -244,11 +244,14 @@ def choose_thresholds(models: dict[str, LinearModel], dev: Examples) -> dict:
 
 
 def _best_cutoff(model: LinearModel, features, labels, negative: str) -> float:
+    """The cut-off in the middle of the best stretch: F1 averaged with its neighbours on
+    either side (``smoothed``), so that one dev example more or less does not swing it."""
     probs = model.scores(features)
     best_label = [model.labels[j] for j in probs.argmax(axis=1)]
     best_p = probs.max(axis=1)
-    best, best_f = 0.5, -1.0
-    for cut in np.arange(0.2, 0.85, 0.05):
+    cuts = [round(float(c), 2) for c in np.arange(0.2, 0.85, 0.05)]
+    f1s = []
+    for cut in cuts:
         tp = fp = fn = 0
         for g, p, pr in zip(labels, best_label, best_p):
             said = p if p != negative and pr >= cut else negative
@@ -257,10 +260,16 @@ def _best_cutoff(model: LinearModel, features, labels, negative: str) -> float:
                 fp += said != g
             if g != negative and said != g:
                 fn += 1
-        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f > best_f + 1e-9:
-            best, best_f = float(round(cut, 2)), f
-    return best
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    even = smoothed(f1s)
+    return cuts[max(range(len(cuts)), key=lambda i: (round(even[i], 9), -i))]
+
+
+def smoothed(values: list[float]) -> list[float]:
+    """Each value averaged with its neighbours (one each side; at the ends, the one there
+    is): F1 over a grid of cut-offs is jagged by a sentence here and there, and the middle of
+    a good stretch is a steadier choice than its highest point."""
+    return [float(np.mean(values[max(i - 1, 0):i + 2])) for i in range(len(values))]
 
 
 def side_sectors(counts: dict[str, Counter], least: int = 10) -> dict[str, str | None]:
@@ -374,45 +383,68 @@ def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], sett
 # over the dev documents puts the standard error of dev type+dyad F1 itself near 0.017;
 # 0.01 gave up recall on the reference article for fewer false alarms elsewhere).
 F1_TIE = 0.005
-# Likewise false alarms per 100 no-event sentences: the dev documents hold well over a
-# thousand such sentences, so 0.5 is a handful of them, against a standard error near 0.9.
-FA_TIE = 0.5
+# The trigger cut-offs tried, the same for every model: a grid that moved with the
+# word-by-word cut-off gave each retraining different neighbours to smooth over.
+TRIGGER_CUTOFFS = tuple(round(0.3 + 0.05 * i, 2) for i in range(13))  # 0.3 ... 0.9
+
+
+def _setting(thresholds: dict) -> tuple:
+    """Everything a decoding setting fixes but its trigger cut-off (a rule trigger cut-off
+    equal to it counts as "the same as the trigger's")."""
+    return tuple(sorted((k, "same" if k == "rule_trigger" and v == thresholds["trigger"] else v)
+                        for k, v in thresholds.items() if k != "trigger"))
+
+
+def smoothed_over_triggers(tried: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
+    """Each setting's dev scores averaged with those of the same setting at the next trigger
+    cut-off down and up (``smoothed``): the choice then falls in a good stretch, not on a
+    peak one dev sentence made."""
+    groups: dict[tuple, list[int]] = {}
+    for i, (t, _) in enumerate(tried):
+        groups.setdefault(_setting(t), []).append(i)
+    out = [(t, {}) for t, _ in tried]
+    for members in groups.values():
+        members.sort(key=lambda i: tried[i][0]["trigger"])
+        for key in tried[members[0]][1]:
+            for i, value in zip(members, smoothed([tried[i][1][key] for i in members])):
+                out[i][1][key] = value
+    return out
 
 
 def choose_decoding(tried: list[tuple[dict, dict]]) -> tuple[dict, dict]:
-    """Among the cut-offs whose dev type+dyad F1 is within ``F1_TIE`` of the best (F1 is
-    flat around its peak) and whose false alarms are within ``FA_TIE`` of the fewest, the
-    one that fills in fewest sides the text does not name (the stricter implicit cut-off),
-    then the one where the rules' actor and recipient stand, then the one with fewest
-    false alarms. A coder that invents less is the one a user can trust, and the rules'
-    reading of who did what to whom is the one ``dyads explain`` shows and carries to
-    styles the corpus holds little of (dev could not tell the two apart; the reference
-    article lost six of its ten dyads without the rules'); a difference of a sentence or
-    two on dev must not decide it."""
-    top = max(scores["type+dyad"] for _, scores in tried)
-    near = [(t, s) for t, s in tried if s["type+dyad"] >= top - F1_TIE]
-    fewest = min(s["false_alarms_per_100_no_event"] for _, s in near)
-    calm = [(t, s) for t, s in near if s["false_alarms_per_100_no_event"] <= fewest + FA_TIE]
-    return min(calm, key=lambda ts: (-ts[0].get("implicit", 0), -ts[0].get("rule_arguments", 0),
-                                     ts[1]["false_alarms_per_100_no_event"], -ts[1]["type+dyad"]))
+    """Among the cut-offs whose dev type+dyad F1, smoothed over neighbouring trigger
+    cut-offs, is within ``F1_TIE`` of the best (F1 is flat around its peak), the one that
+    fills in fewest sides the text does not name (the stricter implicit cut-off), then
+    the one where the rules' actor and recipient stand, then the best smoothed F1, then
+    the fewest false alarms. A coder that invents less is the one a user can trust, and
+    the rules' reading of who did what to whom is the one ``dyads explain`` shows and
+    carries to styles the corpus holds little of (dev could not tell the two apart; the
+    reference article lost six of its ten dyads without the rules'). The trigger
+    cut-off falls in the middle of the stretch where dev F1 is flat, not at its strict
+    end: there F1 falls away steeply, and one dev sentence moved that end from one
+    retraining to the next. Returns the setting and its own (unsmoothed) scores."""
+    even = smoothed_over_triggers(tried) if all("trigger" in t for t, _ in tried) else tried
+    top = max(scores["type+dyad"] for _, scores in even)
+    near = [i for i, (t, s) in enumerate(even) if s["type+dyad"] >= top - F1_TIE]
+    pick = min(near, key=lambda i: (-even[i][0].get("implicit", 0), -even[i][0].get("rule_arguments", 0),
+                                    -round(even[i][1]["type+dyad"], 4), even[i][1]["false_alarms_per_100_no_event"]))
+    return tried[pick]
 
 
 def tune_decoding(pipeline, model: CoderModel, dev: list, progress=lambda *a: None) -> tuple[dict, dict]:
     """The decoding cut-offs that code the development documents best (type + dyad F1,
-    sentence by sentence, fewest false alarms on a tie: ``choose_decoding``): the trigger
-    cut-off from just below the one chosen word by word up to 0.95 (the strictest cut-offs
-    often code as well and invent fewer events), how far
-    the rules' reading of a word lowers it, when the rules' actor and recipient stand, and
-    whether the rules' finding that an event did not happen overrules the model."""
+    sentence by sentence, smoothed over neighbouring trigger cut-offs, fewest false alarms
+    on a tie: ``choose_decoding``): the trigger cut-off over a fixed grid up to 0.9 (the
+    strict cut-offs often code as well and invent fewer events), how far the rules'
+    reading of a word lowers it, when the rules' actor and recipient stand, and whether
+    the rules' finding that an event did not happen overrules the model."""
     from dyads.evaluate.corpus_eval import score_coded
 
     base = {**model.meta["thresholds"]}
     base["implicit"] = max(base["implicit"], IMPLICIT_CUTOFFS[0])
-    t0 = base["trigger"]
-    grid = [{**base, "trigger": round(t, 2), "rule_trigger": rt if rt is not None else round(t, 2), "rule_arguments": ra,
+    grid = [{**base, "trigger": t, "rule_trigger": rt if rt is not None else t, "rule_arguments": ra,
              "rule_factuality": rf}
-            for t in (t0 + step / 10 for step in range(-1, 10)) if 0.05 < t < 0.96
-            for rt in (None, 0.2) for ra in (0.0, 0.7, 1.01) for rf in (0, 1)]
+            for t in TRIGGER_CUTOFFS for rt in (None, 0.2) for ra in (0.0, 0.7, 1.01) for rf in (0, 1)]
 
     def scored(thresholds: dict) -> tuple[dict, dict]:
         model.meta["thresholds"] = thresholds
@@ -423,17 +455,27 @@ def tune_decoding(pipeline, model: CoderModel, dev: list, progress=lambda *a: No
 
     tried = []
     for n, thresholds in enumerate(grid):
-        progress("tune", n, len(grid) + len(IMPLICIT_CUTOFFS))
+        progress("tune", n, len(grid) + 3 * len(IMPLICIT_CUTOFFS))
         tried.append(scored(thresholds))
-    # then the implicit cut-off, the others fixed: an unnamed side is added only when the
-    # implicit model is this sure (the word-by-word choice is often too lenient)
+    # then the implicit cut-off, the others fixed (at the chosen trigger cut-off and its
+    # neighbours, to smooth over): an unnamed side is added only when the implicit model
+    # is this sure (the word-by-word choice is often too lenient)
     chosen = choose_decoding(tried)[0]
-    for n, cutoff in enumerate(IMPLICIT_CUTOFFS):
-        progress("tune", len(grid) + n, len(grid) + len(IMPLICIT_CUTOFFS))
-        if cutoff != chosen["implicit"]:
-            tried.append(scored({**chosen, "implicit": cutoff}))
+    at = TRIGGER_CUTOFFS.index(chosen["trigger"])
+    rule_trigger_same = chosen["rule_trigger"] == chosen["trigger"]
+    n = len(grid)
+    for cutoff in IMPLICIT_CUTOFFS:
+        if cutoff == chosen["implicit"]:
+            continue
+        for t in TRIGGER_CUTOFFS[max(at - 1, 0):at + 2]:
+            progress("tune", n, len(grid) + 3 * len(IMPLICIT_CUTOFFS))
+            n += 1
+            tried.append(scored({**chosen, "implicit": cutoff, "trigger": t,
+                                 "rule_trigger": t if rule_trigger_same else chosen["rule_trigger"]}))
     best, best_scores = choose_decoding(tried)
     model.meta["thresholds"] = best
+    # every setting tried and its dev scores, kept with the model: why these cut-offs
+    model.meta["tuning"] = [{"thresholds": t, "dev": {k: round(v, 4) for k, v in s.items()}} for t, s in tried]
     return best, best_scores
 
 
