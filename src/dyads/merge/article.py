@@ -91,10 +91,21 @@ def same_event(x: Event, y: Event, same_sentence: bool = False, lede_end: int | 
         return True
     if not _modes_compatible(x, y):
         return False
-    # Unknown on both sides of one role would merge unrelated events.
-    if (x.actor is None) != (y.actor is None) and (x.recipient is None) != (y.recipient is None):
+    # Unknown on both sides of one role would merge unrelated events; a side the model
+    # guessed (no words name it) is unknown here: a guess must not glue two events together,
+    # and a mention whose every side is a guess ("progress of the operation") joins none.
+    named = [(_named(e, "actor"), _named(e, "recipient")) for e in (x, y)]
+    if any((e.actor or e.recipient) and not any(n) for e, n in zip((x, y), named)):
+        return False
+    if named[0][0] != named[1][0] and named[0][1] != named[1][1]:
         return False
     return True
+
+
+def _named(event: Event, role: str) -> bool:
+    """Does the text name this side of the event (in any of its mentions), rather than the
+    implicit model guessing it (``events.learned.fill_implicit``)?"""
+    return getattr(event, role) is not None and not all((ev.scores or {}).get(f"{role}_implicit") for ev in event.evidence)
 
 
 def _undated_or_same_period(x: Event, y: Event) -> bool:
