@@ -158,6 +158,10 @@ def test_pakistani_party_in_a_sentence(rules_pipeline):
     ("NEW DELHI, March 10 - The Congress demanded the resignation of Gujarat's chief minister.", "Congress", ("IND", "PTY")),
     ("the congress and the left parties walked out of the lok sabha in new delhi.", "congress", ("IND", "PTY")),
     ("LIMA, Nov 10 - Peru's Congress voted to remove the president.", "Congress", ("PER", "LEG")),
+    # a party's people speak for the party, not the government
+    ("BJP leaders accused the Congress of playing politics.", "leaders", ("IND", "PTY")),
+    ("mumbai: shiv sena leader uddhav thackeray on wednesday demanded that the government act.", "leader", ("IND", "PTY")),
+    ("Kremlin officials said the talks would go on.", "officials", ("RUS", "GOV")),
 ])
 def test_named_actors_in_sentences(rules_pipeline, text, words, expected):
     found = [(c, s) for t, c, s in mentions(rules_pipeline, text) if words in t]

@@ -45,6 +45,7 @@ FORMER_WORDS: frozenset[str] = _WORDS["former_words"]
 AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
 NAMES_READ_AS_WORDS: frozenset[str] = _WORDS["names_read_as_words"]
 THE_CENTRE: dict[str, list[str]] = _WORDS["the_centre"]
+SPEAKS_FOR_WORDS: frozenset[str] = _WORDS["speaks_for_words"]
 
 
 @dataclass
@@ -430,6 +431,9 @@ class ActorResolver:
             country = "NGO"  # "a British charity": non-governmental organisations are coded NGO (docs/annotation.md)
         cue = index.mention_at(cue_tokens[0]) if cue_tokens else None
         org = cue.entity.org if cue is not None and country == "IGO" else None  # "EU foreign ministers"
+        if cue is not None and sector == "GOV" and SPEAKS_FOR_WORDS & {compound, lemma} \
+                and cue.entity.kind in ("group", "institution") and cue.entity.sector not in (None, "GOV"):
+            sector = cue.entity.sector  # "ANC spokesman", "BJP leaders": the organisation's, not the government's
         key = f"generic:{org or country}:{sector}"
         de = entities.setdefault(key, DocEntity(key=key, name=f"{org or country} {sector}", kind="generic", country=country,
                                                 sector=sector, org=org, certainty=0.8))
