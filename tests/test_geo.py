@@ -631,3 +631,64 @@ def test_a_regions_acronym_opening_an_organisations_name(parser):
     # away from the name's start an acronym is no place ("Zzyzx EU Partners")
     partners = _hand_doc(["Zzyzx", "EU", "Partners", "won", "."], [(0, 3, "ORG")])
     assert parser.parse(partners) == []
+
+
+# -- dateline states, district datelines, surnames (issue 17, dev recall) -----------------
+def test_the_state_after_a_dateline_comma_is_a_place_too(parser):
+    """"OAKLAND, Calif. (AP)" (the wire stage's dateline), "PLEASANTON, Calif.--" (an
+    upper-case opening): the abbreviated state is a place of its own."""
+    for text in ("OAKLAND, Calif. (AP) - Martin Perez pitched into the sixth inning.",
+                 "PLEASANTON, Calif.--( )--A maker of cold chain tools said on Monday."):
+        found = {m.text: m for m in parser._datelines(text)}
+        assert "Calif." in found, text
+        assert parser.resolve("Calif.").name == "California"
+
+
+def test_a_district_opens_a_dateline(parser):
+    found = [m.text for m in parser._datelines("SOUTH WAZIRISTAN, April 5 (APP): The army chief visited troops.")]
+    assert found == ["SOUTH WAZIRISTAN"]
+
+
+def test_a_surname_of_someone_named_in_full_is_no_place():
+    """"Jeremy Allen ... said Allen": the one-word name stands for the person; after "in"
+    it stays a place, and an acronym ends no person's name ("Henry Lazenby US")."""
+    from dyads.place.geoparse import _names_person, _surnames
+
+    doc = _hand_doc(["Jeremy", "Allen", "spoke", ".", "Allen", "said", "in", "Allen", "."],
+                    ents=[(0, 2, "PERSON"), (4, 5, "ORG"), (7, 8, "GPE")])
+    surnames = _surnames(doc)
+    said, inside = Mention("Allen", doc[4].idx, doc[4].idx + 5, "ORG"), Mention("Allen", doc[7].idx, doc[7].idx + 5, "GPE")
+    assert _names_person(said, surnames, doc.text)
+    assert not _names_person(inside, surnames, doc.text)
+    assert not _names_person(Mention("US", 0, 2, "GPE"), {"us"}, "US")
+
+
+def test_find_mentions_drops_a_person_s_surname(parser):
+    doc = _hand_doc(["Narendra", "Modi", "won", ".", "Voters", "backed", "Modi", "again", "."],
+                    ents=[(0, 2, "PERSON"), (6, 7, "GPE")], pos=["PROPN", "PROPN", "VERB", "PUNCT", "NOUN", "VERB",
+                                                                  "PROPN", "ADV", "PUNCT"])
+    assert [m.text for m in parser.find_mentions(doc)] == []
+
+
+def test_a_name_ner_calls_a_place_elsewhere_is_one_when_left_unlabelled(parser):
+    """One sense per discourse: "in Riverdale ... Riverdale residents" (the second left
+    unlabelled by NER) are both places; a capitalised word never called a place is not."""
+    doc = _hand_doc(["Fire", "hit", "a", "house", "in", "Riverdale", ".", "Riverdale", "residents", "fled", "."],
+                    ents=[(5, 6, "GPE")])
+    found = [(m.text, m.start) for m in parser.find_mentions(doc)]
+    assert found == [("Riverdale", doc[5].idx), ("Riverdale", doc[7].idx)]
+    plain = _hand_doc(["Fire", "hit", "a", "house", ".", "Riverdale", "residents", "fled", "."])
+    from dyads.place.geoparse import _named_place_elsewhere
+    assert _named_place_elsewhere(plain) == []
+
+
+def test_a_small_town_inside_an_organisation_s_name_counts_when_named_elsewhere(parser):
+    """"in Beverly Hills ... the Beverly Hills Police Department": a town too small to be
+    read inside an organisation's name on its own is one when NER calls it a place elsewhere."""
+    words = ["A", "car", "was", "hit", "in", "Beverly", "Hills", ".", "The", "Beverly", "Hills", "Police",
+             "Department", "said", "so", "."]
+    doc = _hand_doc(words, ents=[(5, 7, "GPE"), (8, 13, "ORG")])
+    found = [(m.text, m.start) for m in parser.find_mentions(doc)]
+    assert ("Beverly Hills", doc[9].idx) in found
+    alone = _hand_doc(words[8:], ents=[(0, 5, "ORG")])
+    assert [m.text for m in parser.find_mentions(alone)] == []

@@ -11,8 +11,12 @@ an organisation's or event's name ("U.S. Army", "the Mexican Senate", "the Toron
 Transit Commission"), a region's acronym opening one ("EU Aviation Strategy"), and a spot its owner names ("Harare's Third Street");
 capitalised names after a locative preposition ("near Lviv"), also when NER took them
 for a person ("in Kent"); country demonyms, country names and large states' names NER
-left unlabelled; and datelines ("BEIRUT (AP) -"). A seat of government standing for
-its occupants ("the White House said", ``dyads.place.literal.names_occupants``) is not
+left unlabelled; a name NER calls a place elsewhere in the document, when NER left it
+unlabelled or it sits inside an organisation's name ("the Beverly Hills Police
+Department"); and datelines ("BEIRUT (AP) -", "SOUTH WAZIRISTAN, April 5"), with the
+state after their comma ("OAKLAND, Calif."). A one-word name that is the surname of
+someone named in full in the document ("Narendra Modi" ... "Modi") is no place. A
+seat of government standing for its occupants ("the White House said", ``dyads.place.literal.names_occupants``) is not
 reported.
 
 Candidates: the gazetteer's readings of the name (demonyms first), else of the name
@@ -74,6 +78,8 @@ _TRAILING = re.compile(r"(['’]s|['’])$")
 # An upper-case name at the start of a paragraph, then a comma, "(AP)", a dash or a sentence.
 _DATELINE = re.compile(r"(?:^|\n|\. )\(?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})\)?"
                        r"(?=,| \(| ?[—–]| -| [A-Z][a-z])")
+# "PLEASANTON, Calif.--", "CAMP MURRAY, Wash. -": the state or country after a dateline's name
+_DATELINE_CONTAINER = re.compile(r", ?(?P<name>[A-Z][A-Za-z]*\.?(?: [A-Z][A-Za-z]*\.?)?)(?= ?[—–(]| ?-)")
 _PARAGRAPH = re.compile(r"\n\s*")
 _OWNER_GAP = re.compile(r"['’]s (?:[a-z]+ ){0,3}")  # "Harare's ", "Cairo's gated suburb of "
 _STANCE_PREFIX = re.compile(r"^(?i:anti|pro|non|all|pan|ex)-(?=[A-Z])")  # "pro-Russian", "anti-American"
@@ -155,6 +161,7 @@ class Geoparser:
         """GPE/LOC/FAC/NORP entities, places inside or standing for organisations,
         capitalised names after locative prepositions, and datelines."""
         mentions = []
+        placed = _placed_names(doc)
         for ent in entities_of(doc):
             parts = self._demonym_parts(ent) if ent.label_ == "NORP" else []
             if parts:
@@ -164,6 +171,8 @@ class Geoparser:
                 mentions.append(Mention(ent.text, ent.start_char, ent.end_char, ent.label_))
             else:
                 inner = self._embedded_place(ent) if ent.label_ in ("ORG", "EVENT") else None
+                if inner is None and ent.label_ in ("ORG", "EVENT", "FAC"):
+                    inner = _inner_named_elsewhere(ent, placed)
                 if inner is not None:
                     mentions.append(Mention(inner.text, inner.start_char, inner.end_char, "GPE"))
                     mentions += _owned_spot(ent, inner)
@@ -179,9 +188,13 @@ class Geoparser:
         mentions += [m for m in self._loose_areas(doc)
                      if not any(m.start < end and start < m.end for start, end in taken)]
         taken = [(m.start, m.end) for m in mentions]
+        mentions += [m for m in _named_place_elsewhere(doc)
+                     if not any(m.start < end and start < m.end for start, end in taken)]
+        taken = [(m.start, m.end) for m in mentions]
         mentions += [m for m in self._datelines(text_of(doc))
                      if not any(m.start < end and start < m.end for start, end in taken)]
-        return sorted(mentions, key=lambda m: m.start)
+        surnames, text = _surnames(doc), text_of(doc)
+        return sorted((m for m in mentions if not _names_person(m, surnames, text)), key=lambda m: m.start)
 
     def _after_prepositions(self, doc, found: set[int]) -> list[Mention]:
         """"near Lviv": capitalised words after a locative preposition that the gazetteer
@@ -299,18 +312,23 @@ class Geoparser:
         stage's datelines (``find_dateline``) and, looser, any upper-case name opening a
         paragraph or a sentence."""
         found = [(m.group("name"), m.start("name"), m.end("name")) for m in _DATELINE.finditer(text)]
+        found += [(c.group("name"), c.start("name"), c.end("name")) for _, _, end in list(found)
+                  for c in [_DATELINE_CONTAINER.match(text, end)] if c is not None]
         for start in [0] + [m.end() for m in _PARAGRAPH.finditer(text)]:
             dateline = find_dateline(text, start)
             if dateline is not None and dateline.place_start is not None:
-                name = text[dateline.place_start:dateline.place_end].split(",")[0]
+                place = text[dateline.place_start:dateline.place_end]
+                name = place.split(",")[0]
                 found.append((name, dateline.place_start, dateline.place_start + len(name)))
+                found += _dateline_container(place, dateline.place_start)
         mentions, seen = [], set()
         for name, start, end in sorted(found, key=lambda f: f[1]):
             if start in seen or len(name) <= 3:
                 continue
             # a lower-case opening ("note: ...") is a dateline only for a sizeable place
             least = LOWER_DATELINE_MIN_POP if name.islower() else 0
-            if any(c.feature in ("adm1", "country") or c.feature == "town" and c.population >= least
+            # a district opens a dateline as well as a town does ("SOUTH WAZIRISTAN, April 5")
+            if any(c.feature in ("adm1", "adm2", "country") or c.feature == "town" and c.population >= least
                    for c in self.gazetteer.lookup(name)):
                 seen.add(start)
                 mentions.append(Mention(name, start, end, "GPE"))
@@ -592,6 +610,77 @@ def _lead(ranked: list[tuple[float, Candidate]], where) -> float:
     best_score, best = ranked[0]
     rival = next((sc for sc, c in ranked[1:] if where(c) != where(best)), None)
     return 1.0 if rival is None else min(1.0, (best_score - rival) / CLEAR_LEAD)
+
+
+def _dateline_container(place: str, start: int) -> list[tuple[str, int, int]]:
+    """"OAKLAND, Calif. (AP)": the state or country after a dateline's comma names a
+    place too (the caller checks that the gazetteer knows it)."""
+    head, comma, rest = place.partition(",")
+    name = rest.strip()
+    if not comma or not name:
+        return []
+    offset = start + len(head) + 1 + (len(rest) - len(rest.lstrip()))
+    return [(name, offset, offset + len(name))]
+
+
+def _placed_names(doc) -> set[str]:
+    """The names NER labels a place (GPE/LOC) somewhere in the document."""
+    return {normalise(_TRAILING.sub("", e.text)) for e in entities_of(doc) if e.label_ in ("GPE", "LOC")}
+
+
+def _inner_named_elsewhere(ent, placed: set[str]):
+    """"in Beverly Hills ... the Beverly Hills Police Department": the longest run of
+    capitalised words inside a longer name that NER labels a place elsewhere in the
+    document (a town too small for ``_embedded_place`` counts then), or None."""
+    words = [t for t in ent if t.lower_ != "the"]
+    if len(words) < 2:
+        return None
+    for size in range(min(3, len(words) - 1), 0, -1):
+        for i in range(len(words) - size + 1):
+            run = words[i:i + size]
+            if all(t.text[:1].isupper() for t in run) and run[-1].i - run[0].i == size - 1:
+                span = ent.doc[run[0].i:run[-1].i + 1]
+                if normalise(_TRAILING.sub("", span.text)) in placed:
+                    return span
+    return None
+
+
+def _named_place_elsewhere(doc) -> list[Mention]:
+    """"in Riverdale ... the Riverdale station": a run of capitalised proper nouns NER
+    left unlabelled is a place when NER labels the same name a place elsewhere in the
+    document (one sense per discourse), the longest run first."""
+    ents = entities_of(doc)
+    placed = _placed_names(doc)
+    covered = {i for e in ents for i in range(e.start, e.end)}
+    mentions, i = [], 0
+    while i < len(doc):
+        for size in (3, 2, 1):
+            span = doc[i:i + size]
+            if (len(span) == size and all(t.i not in covered and t.pos_ == "PROPN" and t.text[:1].isupper() for t in span)
+                    and normalise(_TRAILING.sub("", span.text)) in placed):
+                mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
+                i += size
+                break
+        else:
+            i += 1
+    return mentions
+
+
+def _surnames(doc) -> set[str]:
+    """The last words of the multi-word person names in a document ("Narendra Modi")."""
+    return {normalise(_TRAILING.sub("", e[-1].text)) for e in entities_of(doc)
+            if e.label_ == "PERSON" and len(e) > 1}
+
+
+def _names_person(mention: Mention, surnames: set[str], text: str) -> bool:
+    """"Narendra Modi ... Modi's cabinet", "Jeremy Allen ... said Allen": a one-word name
+    that is the surname of someone named in full in the same document stands for that
+    person, unless it follows "in"/"at"/"near"/"outside" ("George Washington ... in Washington")."""
+    key = normalise(_TRAILING.sub("", mention.text.strip()))
+    if " " in key or key not in surnames or _is_acronym(mention.text):  # "US" ends a misread "Henry Lazenby US"
+        return False
+    before = text[max(0, mention.start - 12):mention.start].split()
+    return not (before and before[-1].lower() in place_words()["before_misread_names"])
 
 
 def _may_be_spot(mention: Mention) -> bool:
