@@ -272,22 +272,9 @@ class Geoparser:
         """Country names ("Vietnam", "UAE", "U.S.") and the own names of large states
         ("Massachusetts") that NER left unlabelled: runs of up to three capitalised proper
         nouns outside any entity, the longest first."""
-        covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
-        mentions, i = [], 0
-        while i < len(doc):
-            for size in (3, 2, 1):
-                span = doc[i:i + size]
-                if len(span) == size and self._names_area(span, covered):
-                    mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
-                    i += size
-                    break
-            else:
-                i += 1
-        return mentions
+        return _unlabelled_runs(doc, self._names_area)
 
-    def _names_area(self, span, covered: set[int]) -> bool:
-        if any(t.i in covered or t.pos_ != "PROPN" or not t.text[:1].isupper() for t in span):
-            return False
+    def _names_area(self, span) -> bool:
         key = normalise(_TRAILING.sub("", span.text))
         if key in name_parts().common_words:
             return False
@@ -648,16 +635,21 @@ def _inner_named_elsewhere(ent, placed: set[str]):
 def _named_place_elsewhere(doc) -> list[Mention]:
     """"in Riverdale ... the Riverdale station": a run of capitalised proper nouns NER
     left unlabelled is a place when NER labels the same name a place elsewhere in the
-    document (one sense per discourse), the longest run first."""
-    ents = entities_of(doc)
+    document (one sense per discourse)."""
     placed = _placed_names(doc)
-    covered = {i for e in ents for i in range(e.start, e.end)}
+    return _unlabelled_runs(doc, lambda span: normalise(_TRAILING.sub("", span.text)) in placed)
+
+
+def _unlabelled_runs(doc, is_place) -> list[Mention]:
+    """Runs of up to three capitalised proper nouns outside any entity that ``is_place``
+    accepts, the longest run first."""
+    covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
     mentions, i = [], 0
     while i < len(doc):
         for size in (3, 2, 1):
             span = doc[i:i + size]
             if (len(span) == size and all(t.i not in covered and t.pos_ == "PROPN" and t.text[:1].isupper() for t in span)
-                    and normalise(_TRAILING.sub("", span.text)) in placed):
+                    and is_place(span)):
                 mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
                 i += size
                 break
