@@ -412,13 +412,12 @@ class ActorResolver:
             return
         country, cue_tokens = _country_cue(index, token)
         start = min([token.i, _np_start(token)] + [t.i for t in cue_tokens])
-        if kb.is_leader_title(compound) or kb.is_leader_title(lemma):
+        if _is_titled(kb, token):
             person = _person_with_title(index, token.i, country, compound if kb.is_leader_title(compound) else lemma)
             if person is not None and token.tag_ not in ("NNS", "NNPS"):
                 index.add(ActorMention(start, token.i + 1, token.i, person, "title"))
                 return
-        if country is None and (kb.is_leader_title(compound) or kb.is_leader_title(lemma)) \
-                and not _stands_alone(token, titled=True):
+        if country is None and _is_titled(kb, token) and not _stands_alone(token, titled=True):
             return  # "the first foreign leader to meet Putin": a title without its country names no one
         # ("the king", "the prime minister" alone are the story's own: their country comes from the context)
         if country is None:
@@ -962,8 +961,12 @@ def _stands_alone(token: Token, titled: bool = False) -> bool:
     of_place = any(o.ent_type_ in ("GPE", "LOC", "FAC") or o.lemma_.lower() in PLACE_NOUNS
                    for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children)
     return (len(kids) == 1 and kids[0].dep_ == "det" and kids[0].lower_ == "the" and token.tag_ in ("NN", "NNP")
-            and not of_place and token.dep_ not in ("compound", "amod")
-            and not (token.dep_ == "pobj" and token.head.lower_ in WHERE_WORDS))
+            and not of_place and token.dep_ not in ("compound", "amod") and not names_a_place(token))
+
+
+def _is_titled(kb: KnowledgeBase, token: Token) -> bool:
+    """Is the word (with its compound: 'prime minister') a leader's title?"""
+    return kb.is_leader_title(_compound_lemma(token)) or kb.is_leader_title(token.lemma_.lower())
 
 
 def _local_institutions(index: ActorIndex, places: list[tuple[int, int, str]]) -> None:
@@ -1020,8 +1023,7 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         before = [code for start, end, code in named[first:bisect.bisect_left(named, (head.left_edge.i,))]
                   if end <= head.left_edge.i and not any(left <= start and end <= i + 1 for left, i in sides)]
         # a leader travels: "the prime minister will discuss it in Berlin" is not Germany's
-        titled = index.kb.is_leader_title(_compound_lemma(head)) or index.kb.is_leader_title(head.lemma_.lower())
-        where = None if titled else _where_it_acts(head, named)
+        where = None if _is_titled(index.kb, head) else _where_it_acts(head, named)
         if same_word:
             mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country
             mention.entity.country_from = "the same word elsewhere in the document"

@@ -489,6 +489,7 @@ def _add_countries(b: _Builder, countries: dict, points: dict, data: dict) -> No
         b.add((int(c["geonameid"]), c["name"], 2, iso3, None, lat, lon, int(c.get("population") or 0), 0), names)
 
 
+@functools.lru_cache(maxsize=1)  # read once per build, not once per use
 def _division_points() -> dict[int, tuple[float, float]]:
     """GeoNames id -> GeoNames' own point of a first-level division (``division_points``
     in demonyms.yml): the point GeoNames-based data measures from, where a centroid of

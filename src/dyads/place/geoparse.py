@@ -671,8 +671,7 @@ def _names_person(mention: Mention, surnames: set[str], text: str) -> bool:
     key = normalise(_TRAILING.sub("", mention.text.strip()))
     if " " in key or key not in surnames or _is_acronym(mention.text):  # "US" ends a misread "Henry Lazenby US"
         return False
-    before = text[max(0, mention.start - 12):mention.start].split()
-    return not (before and before[-1].lower() in place_words()["before_misread_names"])
+    return not _after_preposition(mention, text)
 
 
 def _may_be_spot(mention: Mention) -> bool:
@@ -689,6 +688,12 @@ def _after_locative(mention: Mention, text: str) -> bool:
     after "in"/"at"/"near"/"outside" is one even when the gazetteer does not know it."""
     if mention.label not in ("GPE", "LOC") or not text or mention.text.isupper():  # "in OT", "ICON"
         return False
+    return _after_preposition(mention, text)
+
+
+def _after_preposition(mention: Mention, text: str) -> bool:
+    """Does the word before the mention say a place follows ("in", "at", "near", ...:
+    ``before_misread_names``)?"""
     before = text[max(0, mention.start - 12):mention.start].split()
     return bool(before) and before[-1].lower() in place_words()["before_misread_names"]
 
