@@ -1,12 +1,13 @@
 """How the actors stage resolves the corpus's gold actor and recipient spans, on the dev split.
 
-    python scripts/actor_spans.py --shared ../shared [--examples 5]
+    python scripts/actor_spans.py --shared ../shared [--examples 5] [--sectors]
 
 For every gold actor or recipient span with a code, in the development documents of
 corpus/written and corpus/real-train (study errors there only), the actor mention found
 over it: none at all, or its country right or wrong, counted by how the mention was found
 (knowledge base, sector word, pronoun, ...) and where its country came from. It measures
-the actors stage alone, before any event coding.
+the actors stage alone, before any event coding. With ``--sectors``, the spans whose
+country is right are counted by gold sector against the sector found instead.
 """
 from __future__ import annotations
 
@@ -21,19 +22,33 @@ from dyads.train import analysed, select
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def found_over(index, span):
+    """The actor mention over ``span`` nearest its root, or None."""
+    found = [m for m in index.mentions if m.start < span.end and span.start < m.end]
+    return min(found, key=lambda m: abs(m.head - span.root.i), default=None)
+
+
 def outcome(index, span) -> tuple[tuple[str, str, str], str | None]:
     """(verdict, how, country_from) of the mention over ``span``, and the country it gave."""
-    found = [m for m in index.mentions if m.start < span.end and span.start < m.end]
-    if not found:
+    mention = found_over(index, span)
+    if mention is None:
         return ("none", "", ""), None
-    mention = min(found, key=lambda m: abs(m.head - span.root.i))
     return ("found", mention.how, mention.entity.country_from), mention.entity.country
+
+
+def sector_outcome(index, span, arg) -> tuple[str, str, str] | None:
+    """(gold sector, found sector, how) of a span whose country was found right."""
+    mention = found_over(index, span)
+    if mention is None or mention.entity.country != arg.code:
+        return None
+    return (arg.sector or "-", mention.entity.sector or "-", mention.how)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--examples", type=int, default=0, help="show this many spans of each wrong or missing kind")
+    ap.add_argument("--sectors", action="store_true", help="count sectors of the spans whose country is right")
     args = ap.parse_args()
     read = read_corpus([ROOT / "corpus" / "written", ROOT / "corpus" / "real-train"], args.shared)
     _, dev = select(read.docs, [])
@@ -51,10 +66,18 @@ def main() -> int:
                 span = doc.char_span(*arg.span, alignment_mode="expand")
                 if span is None:
                     continue
-                (verdict, how, origin), country = outcome(index, span)
-                if verdict == "found":
-                    verdict = "right" if country == arg.code else "no country" if country is None else "wrong"
-                key = (verdict, how, origin)
+                if args.sectors:
+                    key = sector_outcome(index, span, arg)
+                    if key is None:
+                        continue
+                    verdict = "right" if key[0] == key[1] else "wrong"
+                    key = (verdict, key[2], f"{key[0]} -> {key[1]}")
+                    country = arg.code
+                else:
+                    (verdict, how, origin), country = outcome(index, span)
+                    if verdict == "found":
+                        verdict = "right" if country == arg.code else "no country" if country is None else "wrong"
+                    key = (verdict, how, origin)
                 counts[key] += 1
                 examples.setdefault(key, []).append(f"{span.text!r} gold {arg.code}, found {country}: {span.sent.text[:120]}")
     total = sum(counts.values())

@@ -105,6 +105,24 @@ def test_a_party_the_text_calls_the_opposition_is_opp(rules_pipeline, text, word
     assert code_of(rules_pipeline, text, words) == expected
 
 
+@pytest.mark.parametrize("text,words,expected", [
+    # someone the knowledge base lacks, named with a party's title, speaks for the party
+    ("ANC spokesman Jackson Mthembu said the party would appeal.", "Mthembu", ("ZAF", "PTY")),
+    ("Opposition leader Morgan Tsvangirai accused the police of beating his supporters in Harare.",
+     "Tsvangirai", ("ZWE", "OPP")),
+    # a government's people stay the government's
+    ("Zimbabwean Finance Minister Thabo Ndlovu said the budget would pass.", "Ndlovu", ("ZWE", "GOV")),
+    # a title after the name, in apposition
+    ("NEW DELHI: Jagannath Mishra, a senior leader of the Nationalist Congress Party, demanded the dismissal "
+     "of the Gujarat government.", "Mishra", ("IND", "PTY")),
+    ("John Okello, a police spokesman, said five people were arrested in Kampala.", "Okello", ("UGA", "COP")),
+    ("MUMBAI: Shiv Sena leader, Uddhav Thackeray, on Wednesday said his party would accept the ruling.",
+     "Thackeray", ("IND", "PTY")),
+])
+def test_people_named_with_a_party_or_opposition_title_take_its_sector(rules_pipeline, text, words, expected):
+    assert code_of(rules_pipeline, text, words) == expected
+
+
 def test_opposition_is_read_from_modifiers_and_appositions():
     import spacy
     from spacy.tokens import Doc

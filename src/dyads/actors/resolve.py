@@ -248,15 +248,16 @@ class ActorResolver:
             if de.sector == "PTY" and _called_opposition(span, self.kb):
                 de.sector = "OPP"  # docs/annotation.md: an opposition party "when the text calls it that"
             index.add(ActorMention(span.start, span.end, span.root.i, de, "kb"))
+        # organisations before people: "Nationalist Congress Party leader Jagannath Mishra" speaks for the party
+        for org in named_orgs:
+            if not any(index.mention_at(t) for t in org):
+                self._add_named_organisation(index, doc_entities, org)
         for ent in entities_of(doc):
             if ent.label_ == "PERSON" and (len(ent) == 1 and (self.is_place(ent.text) or self.kb.sector_of_word(ent.text.lower()))
                                            or self.kb.country_of_adjective(ent[-1].text)):
                 continue  # NER calls some towns and demonyms people ("Bosnian Croats")
             if ent.label_ == "PERSON" and not any(index.mention_at(t) for t in ent):
                 self._add_unknown_person(index, doc_entities, ent)
-        for org in named_orgs:
-            if not any(index.mention_at(t) for t in org):
-                self._add_named_organisation(index, doc_entities, org)
         self._second_pass(index, doc_entities)
         index.mentions.sort(key=lambda m: m.start)
         _countries_for_titled_strangers(index, place_tokens)
@@ -331,13 +332,26 @@ class ActorResolver:
             de.sector = "MIL"
             de.titles.add(ranks[-1].lower_.rstrip("."))
         span = _extend_with_descriptors(ent, self.kb, de)
-        if de.country is None:  # "Arab League Secretary-General Chedli Klibi"
-            for tok in reversed(list(ent.doc[max(0, span.start - 6) : span.start])):
-                mention = index.mention_at(tok)
-                if mention is not None and mention.entity.country and _modifies(tok, span.start, ent.end):
-                    de.country, de.org = mention.entity.country, mention.entity.org
-                    de.sector = de.sector or ("GOV" if mention.entity.kind in ("igo", "country") else mention.entity.sector)
-                    break
+        # the organisation or country in the name's modifier chain ("Congress Party leader X")
+        owner = next((m for m in map(index.mention_at, reversed(ent.doc[max(0, span.start - 6) : ent.start]))
+                      if m is not None and _modifies(ent.doc[m.head], span.start, ent.end)), None)
+        if owner is not None and owner.entity.country and de.country is None:  # "Arab League Secretary-General Chedli Klibi"
+            de.country, de.org = owner.entity.country, owner.entity.org
+            de.sector = de.sector or ("GOV" if owner.entity.kind in ("igo", "country") else owner.entity.sector)
+        title: list[Token] = list(ent.doc[span.start:ent.start])
+        appos = _apposed_title(ent)
+        if appos is not None and de.sector is None and _title_sector(self.kb, appos):
+            # "Jagannath Mishra, a senior leader of the Nationalist Congress Party", "shiv sena
+            # leader, uddhav thackeray": the title stands beside the name
+            de.sector = _title_sector(self.kb, appos)
+            title = [appos]
+            owner = next((m for m in map(index.mention_at, _owner_words(appos)) if m is not None), owner)
+            if owner is not None and owner.entity.country and de.country is None:
+                de.country = owner.entity.country
+        if de.sector == "GOV" and owner is not None and _speaks_for(owner, title):
+            de.sector = owner.entity.sector  # "ANC spokesman Jackson Mthembu": the party's, not the government's
+        if de.sector in (None, "GOV") and _called_opposition(span, self.kb):
+            de.sector = "OPP"  # "Opposition leader Morgan Tsvangirai"
         index.add(ActorMention(span.start, span.end, ent.root.i, de, "ner"))
 
     def _add_named_organisation(self, index: ActorIndex, entities: dict[str, DocEntity], ent: Span) -> None:
@@ -430,8 +444,7 @@ class ActorResolver:
             country = "NGO"  # "a British charity": non-governmental organisations are coded NGO (docs/annotation.md)
         cue = index.mention_at(cue_tokens[0]) if cue_tokens else None
         org = cue.entity.org if cue is not None and country == "IGO" else None  # "EU foreign ministers"
-        if cue is not None and sector == "GOV" and SPEAKS_FOR_WORDS & {compound, lemma} \
-                and cue.entity.kind in ("group", "institution") and cue.entity.sector not in (None, "GOV"):
+        if cue is not None and sector == "GOV" and _speaks_for(cue, [token]):
             sector = cue.entity.sector  # "ANC spokesman", "BJP leaders": the organisation's, not the government's
         key = f"generic:{org or country}:{sector}"
         de = entities.setdefault(key, DocEntity(key=key, name=f"{org or country} {sector}", kind="generic", country=country,
@@ -623,6 +636,32 @@ def _compound_lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
+def _apposed_title(ent: Span) -> Token | None:
+    """The noun in apposition to a name, after it ("X, a police spokesman") or before it
+    ("shiv sena leader, uddhav thackeray")."""
+    root = ent.root
+    if root.dep_ == "appos" and root.head.i < ent.start:
+        return root.head
+    return next((c for c in root.children if c.dep_ == "appos" and c.i > root.i), None)
+
+
+def _owner_words(title: Token) -> list[Token]:
+    """Words that may name whom a title speaks for: 'leader of the party', 'the party leader'."""
+    of = [w for p in title.children if p.dep_ == "prep" and p.lower_ == "of" for w in p.children if w.dep_ == "pobj"]
+    mods = sorted((c for c in title.lefts if c.dep_ in ("compound", "poss", "nmod")), key=lambda t: -t.i)
+    return of + mods
+
+
+def _title_sector(kb: KnowledgeBase, token: Token) -> str | None:
+    """The sector of a title noun: 'a police spokesman' COP, 'an army officer' MIL, 'a
+    senior leader' GOV (a word that speaks for others takes its modifier's sector)."""
+    sector = kb.sector_of_word(_compound_lemma(token)) or _modifier_sector(kb, token) or kb.sector_of_word(token.lemma_.lower())
+    if sector == "GOV" and token.lemma_.lower() in SPEAKS_FOR_WORDS:
+        mods = (kb.sector_of_word(c.lemma_.lower()) for c in token.lefts if c.dep_ in ("compound", "amod"))
+        sector = next((m for m in mods if m), sector)
+    return sector
+
+
 def _is_demonym(token: Token) -> bool:
     return token.ent_type_ == "NORP" and token.pos_ == "ADJ"
 
@@ -810,6 +849,15 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
     if de.kind == "person" and de.kb is None and de.sector is None and de.country:
         de.sector = "GOV" if de.titles else None
     return doc[start : span.end]
+
+
+def _speaks_for(organisation: ActorMention, title: Span | list[Token]) -> bool:
+    """Do the title words ("spokesman", "leaders", "general secretary") make someone speak
+    for a party, union or armed group rather than for a government?"""
+    if organisation.entity.kind not in ("group", "institution") or organisation.entity.sector in (None, "GOV"):
+        return False
+    words = {t.lemma_.lower() for t in title} | {_compound_lemma(t) for t in title}
+    return bool(SPEAKS_FOR_WORDS & words)
 
 
 def _called_opposition(span: Span, kb: KnowledgeBase) -> bool:
