@@ -678,8 +678,8 @@ def test_a_name_ner_calls_a_place_elsewhere_is_one_when_left_unlabelled(parser):
     found = [(m.text, m.start) for m in parser.find_mentions(doc)]
     assert found == [("Riverdale", doc[5].idx), ("Riverdale", doc[7].idx)]
     plain = _hand_doc(["Fire", "hit", "a", "house", ".", "Riverdale", "residents", "fled", "."])
-    from dyads.place.geoparse import _named_place_elsewhere
-    assert _named_place_elsewhere(plain) == []
+    from dyads.place.geoparse import _named_place_elsewhere, _placed_names
+    assert _named_place_elsewhere(plain, _placed_names(plain)) == []
 
 
 def test_a_small_town_inside_an_organisation_s_name_counts_when_named_elsewhere(parser):
@@ -692,3 +692,143 @@ def test_a_small_town_inside_an_organisation_s_name_counts_when_named_elsewhere(
     assert ("Beverly Hills", doc[9].idx) in found
     alone = _hand_doc(words[8:], ents=[(0, 5, "ORG")])
     assert [m.text for m in parser.find_mentions(alone)] == []
+
+
+def test_oceans_and_regions_sit_at_geonames_points(parser):
+    """GeoNames-based gold measures from GeoNames' own points: the Atlantic's lies at
+    10N 25W, not on the equator; Latin America (no GeoNames feature) at South America's."""
+    atlantic = parser.resolve("the Atlantic")
+    assert atlantic.feature == "region" and haversine_km(atlantic.lat, atlantic.lon, 10.0, -25.0) < 1
+    latin = parser.resolve("Latin America")
+    assert haversine_km(latin.lat, latin.lon, -14.60485, -57.65625) < 1
+    soviet = parser.resolve("the Soviet Union")
+    assert haversine_km(soviet.lat, soviet.lon, 60.0, 100.0) < 1
+
+
+def test_a_demonym_standing_for_a_people_or_a_language_is_no_place(parser):
+    """"Many Chinese are...", "printed in Portuguese.": the people or the language, not a
+    place; "Chinese imports" still says which country."""
+    people = _hand_doc(["Many", "Chinese", "are", "reading", "."], [(1, 2, "NORP")],
+                       pos=["ADJ", "PROPN", "AUX", "VERB", "PUNCT"])
+    assert parser.parse(people) == []
+    language = _hand_doc(["The", "book", "was", "printed", "in", "Portuguese", "."],
+                         pos=["DET", "NOUN", "AUX", "VERB", "ADP", "PROPN", "PUNCT"])
+    assert parser.parse(language) == []
+    trade = _hand_doc(["Chinese", "imports", "rose", "."], [(0, 1, "NORP")], pos=["ADJ", "NOUN", "VERB", "PUNCT"])
+    assert _by_text(parser.parse(trade))["Chinese"].country == "CHN"
+
+
+def test_places_inside_laws_works_and_sums_of_money(parser):
+    law = _hand_doc(["They", "changed", "the", "Ukrainian", "Law", "on", "Corruption", "."], [(2, 7, "LAW")])
+    assert _by_text(parser.parse(law))["Ukrainian"].country == "UKR"
+    fee = _hand_doc(["It", "costs", "8,000", "Egyptian", "pounds", "."], [(2, 5, "MONEY")])
+    assert _by_text(parser.parse(fee))["Egyptian"].country == "EGY"
+
+
+def test_a_town_by_the_first_words_of_its_name_after_in(parser):
+    """"in Matias Romero" (NER: a person) is the Mexican town Matías Romero Avendaño; "in
+    Hamas" is still not Hamm, one of whose other names it is."""
+    doc = _hand_doc(["Migrants", "camped", "in", "Matias", "Romero", "."], [(3, 5, "PERSON")])
+    assert _by_text(parser.parse(doc))["Matias Romero"].country == "MEX"
+    hamas = _hand_doc(["Rockets", "are", "stored", "in", "Hamas", "tunnels", "."], [(4, 5, "ORG")])
+    assert parser.parse(hamas) == []
+
+
+def test_a_region_by_its_short_name_inside_a_longer_one(parser):
+    """"the eastern Pacific equatorial region": the ocean, by the short name regions.yml gives it."""
+    pacific = parser.resolve("Pacific equatorial")
+    assert (pacific.name, pacific.feature) == ("Pacific Ocean", "region")
+
+
+def test_region_demonyms_and_regions_from_the_data_file(parser):
+    area = _hand_doc(["A", "European", "Education", "Area", "is", "planned", "."],
+                     pos=["DET", "ADJ", "PROPN", "PROPN", "AUX", "VERB", "PUNCT"])
+    assert _by_text(parser.parse(area))["European"].name == "Europe"  # NER left it unlabelled
+    leaders = _hand_doc(["Arab", "leaders", "met", "."], [(0, 1, "NORP")], pos=["ADJ", "NOUN", "VERB", "PUNCT"])
+    assert (_by_text(parser.parse(leaders))["Arab"].name, _by_text(parser.parse(leaders))["Arab"].feature) == (
+        "Arab world", "region")
+    fata = parser.resolve("FATA")
+    assert (fata.feature, fata.country) == ("region", "PAK")
+
+
+def test_a_dateline_s_whole_name_over_the_piece_ner_found(parser):
+    """"ST. LOUIS – Police said": NER took "ST." for the place; the dateline names St. Louis."""
+    doc = _hand_doc(["ST.", "LOUIS", "–", "Police", "said", "so", "."], [(0, 1, "GPE")])
+    places = parser.parse(doc)
+    assert [(p.text, p.name, p.country) for p in places] == [("ST. LOUIS", "St. Louis", "USA")]
+
+
+def test_a_name_found_after_in_is_a_place_elsewhere_in_the_text(parser):
+    """One sense per discourse: "nearby in Riverdale" (NER: a person) makes "the
+    Riverdale area" (unlabelled) a place too."""
+    doc = _hand_doc(["He", "lives", "nearby", "in", "Riverdale", ".", "The", "Riverdale", "area", "is", "calm", "."],
+                    ents=[(4, 5, "PERSON")], pos=["PRON", "VERB", "ADV", "ADP", "PROPN", "PUNCT", "DET", "PROPN", "NOUN",
+                                                  "AUX", "ADJ", "PUNCT"])
+    found = [(m.text, m.start) for m in parser.find_mentions(doc)]
+    assert found == [("Riverdale", doc[4].idx), ("Riverdale", doc[7].idx)]
+
+
+def test_a_building_after_at_that_no_one_labelled(parser):
+    """"at Zzyzx Castle": an unlabelled name ending in a spot word after "at" is a spot."""
+    doc = _hand_doc(["Talks", "in", "Geneva", "ended", "at", "Zzyzx", "Castle", "."], [(2, 3, "GPE")])
+    places = _by_text(parser.parse(doc))
+    assert (places["Zzyzx Castle"].feature, places["Zzyzx Castle"].country) == ("spot", "CHE")
+
+
+def test_the_name_after_a_place_noun_and_of_is_a_place(parser):
+    """"the small town of Kasba Bonli" (NER: a person) is a town in India; "the suburb of
+    Zzyzxville" after its owner is a spot in that town."""
+    town = _hand_doc(["He", "lives", "in", "the", "small", "town", "of", "Kasba", "Bonli", "."], [(7, 9, "PERSON")])
+    assert _by_text(parser.parse(town))["Kasba Bonli"].country == "IND"
+    suburb = _hand_doc(["Boys", "train", "in", "Cairo", "’s", "gated", "suburb", "of", "Zzyzxville", "."],
+                       [(3, 4, "GPE"), (8, 9, "PERSON")])
+    assert _by_text(parser.parse(suburb))["Zzyzxville"].country == "EGY"
+    name = _hand_doc(["The", "Center", "of", "Zzyzxville", "opened", "."])
+    assert parser.find_mentions(name) == []  # a capitalised noun opens a name, not a place
+
+
+def test_a_spot_stands_in_the_home_town_of_the_document_s_main_country(parser):
+    """A story from Cairo about an English club's academy there: the unknown suburb is in
+    Egypt, the country the story names most, though it names Liverpool more than Cairo."""
+    text = ("Cairo: Egypt loves football. Egyptian boys join Liverpool's academy; Liverpool and Liverpool "
+            "fans cheer. Egypt is proud. Training is held at Zzyzx Fields.")
+    mentions = _mentions(text, "Cairo", "Egypt", "Egyptian", "Liverpool", "Liverpool", "Liverpool", "Egypt",
+                         "Zzyzx Fields")
+    spot = parser.resolve_mentions(mentions, text)[-1]
+    assert (spot.feature, spot.country) == ("spot", "EGY")
+
+
+def test_a_spot_stands_in_the_town_its_neighbours_surround(parser):
+    """Santa Barbara, Goleta and Carpinteria, each named once, outvote a far-off town named twice."""
+    text = ("Fresno and Fresno growers came. Santa Barbara, Goleta and Carpinteria hosted the fair. "
+            "The party was at Zzyzx Cellars.")
+    mentions = _mentions(text, "Fresno", "Fresno", "Santa Barbara", "Goleta", "Carpinteria", "Zzyzx Cellars")
+    spot = parser.resolve_mentions(mentions, text)[-1]
+    assert spot.feature == "spot" and haversine_km(spot.lat, spot.lon, 34.42, -119.70) < 50
+
+
+def test_a_seat_of_government_that_declines_speaks_for_its_occupants(parser):
+    doc = _hand_doc(["The", "White", "House", "declined", "to", "comment", "."], [(0, 3, "ORG")],
+                    pos=["DET", "PROPN", "PROPN", "VERB", "PART", "VERB", "PUNCT"])
+    assert parser.parse(doc) == []
+
+
+def test_an_unknown_owner_after_in_is_no_spot(parser):
+    """"a minister in Zzyzxov's cabinet": an owner NER called a place is a person's name."""
+    doc = _hand_doc(["Talks", "began", "in", "Delhi", ".", "A", "minister", "in", "Zzyzxov", "’s", "cabinet", "spoke",
+                     "."], [(3, 4, "GPE"), (8, 9, "GPE")])
+    assert [p.text for p in parser.parse(doc)] == ["Delhi"]
+
+
+def test_a_country_name_ner_called_a_product_is_the_country(parser):
+    doc = _hand_doc(["Growth", "spread", "across", "Mauritius", "."], [(3, 4, "PRODUCT")])
+    assert _by_text(parser.parse(doc))["Mauritius"].feature == "country"
+
+
+def test_a_word_deep_inside_an_organisation_s_name_is_a_town_only_if_a_city(parser):
+    """"King's Mercedes-Benz", "the 57th Independence anniversary": a mid-sized town's name
+    away from the start of an organisation's name is a word; "the Royal Toronto Club" holds Toronto."""
+    car = _hand_doc(["A", "man", "jumped", "on", "King", "’s", "Mercedes", "Benz", "."], [(4, 8, "ORG")])
+    assert parser.parse(car) == []
+    club = _hand_doc(["He", "joined", "the", "Royal", "Toronto", "Club", "."], [(2, 6, "ORG")])
+    assert _by_text(parser.parse(club))["Toronto"].country == "CAN"

@@ -7,16 +7,23 @@ acronym: "the EU"), a large state or (ORG) a large town outright ("Washington sa
 that end in a spot word ("Northwestern Memorial Hospital"), that NER calls a place
 elsewhere in the text, or (PERSON) that are a sizeable town's name and never part of a
 longer person name ("Abuja"); a country, state, region, demonym or large town inside
-an organisation's or event's name ("U.S. Army", "the Mexican Senate", "the Toronto
-Transit Commission"), a region's acronym opening one ("EU Aviation Strategy"), and a spot its owner names ("Harare's Third Street");
-capitalised names after a locative preposition ("near Lviv"), also when NER took them
-for a person ("in Kent"); country demonyms, country names and large states' names NER
-left unlabelled; a name NER calls a place elsewhere in the document, when NER left it
-unlabelled or it sits inside an organisation's name ("the Beverly Hills Police
-Department"); and datelines ("BEIRUT (AP) -", "SOUTH WAZIRISTAN, April 5"), with the
-state after their comma ("OAKLAND, Calif."). A one-word name that is the surname of
-someone named in full in the document ("Narendra Modi" ... "Modi") is no place. A
-seat of government standing for its occupants ("the White House said", ``dyads.place.literal.names_occupants``) is not
+the name of an organisation, event, law, work, product or sum of money ("U.S. Army",
+"the Mexican Senate", "the Toronto Transit Commission", "the Ukrainian Law on
+Corruption", "8,000 Egyptian pounds"), a region by one of its names opening one ("EU
+Aviation Strategy", "Pacific equatorial"), and a spot its owner names ("Harare's Third
+Street"); capitalised names after a locative preposition ("near Lviv"), also when NER
+took them for a person ("in Kent"), and an unknown one ending in a spot word ("at
+Windsor Castle"); the name after a place noun and "of" ("the small town of Kasba
+Bonli"); country and region demonyms, country names and large states' names NER left
+unlabelled; a name NER calls a place, or found after a locative preposition, elsewhere
+in the document, when NER left it unlabelled, took it for a person, or it sits inside
+an organisation's name ("the Beverly Hills Police Department"); and datelines ("BEIRUT
+(AP) -", "SOUTH WAZIRISTAN, April 5"), with the state after their comma ("OAKLAND,
+Calif."), over any piece of them NER found ("ST" of "ST. LOUIS"). A one-word name that
+is the surname of someone named in full in the document ("Narendra Modi" ... "Modi")
+is no place, nor a lone demonym heading its phrase ("many Chinese are", "printed in
+Portuguese."), which names a people or a language. A seat of government standing for
+its occupants ("the White House said", ``dyads.place.literal.names_occupants``) is not
 reported.
 
 Candidates: the gazetteer's readings of the name (demonyms first), else of the name
@@ -37,9 +44,10 @@ Resolution ranks each candidate with a linear model (``dyads.place.rank``; weigh
              for a name that is a country's and a state's ("Georgia"), the other states
              named. Context counts less for alternate names and small towns.
 Spots: a name with no reading at all (a street, a building, a venue) that may be a spot
-(given as a place, ending in a spot word, or after "in"/"at") is placed in the town
-that holds it: the one named right after it ("... in Beijing"), its owner ("Harare's
-..."), else the document's home town.
+(given as a place, ending in a spot word, or after "in"/"at" and no owner: "in Modi's
+cabinet" is not) is placed in the town that holds it: the one named right after it
+("... in Beijing"), its owner ("Harare's ..."), else the document's home town (in the
+country the document names most, the town with the most towns read near it).
 Passes: each name is first resolved alone; each later pass resolves it again in the
 context of the previous pass's readings of the other names, until nothing changes
 (at most ``CONTEXT_PASSES`` times), so one wrong first reading ("Kent" the US town)
@@ -65,6 +73,9 @@ ENTITY_LABELS = {"GPE", "LOC", "FAC", "NORP"}
 # Labels spaCy often gives to metonymic place names ("Washington said", "Liverpool won"):
 # kept only when the whole entity names a country, ADM1, region or a large town.
 METONYMY_LABELS = {"ORG", "PERSON"}
+# Names that may hold a place's name: "the Zimbabwe Electoral Commission", "the Dubai World
+# Cup", "the Ukrainian Law on Corruption", "the Hungarian Rhapsody", "8,000 Egyptian pounds"
+EMBEDDING_LABELS = {"ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "MONEY"}
 METONYMY_MIN_TOWN_POP = 50_000
 METONYMY_MIN_ADM1_POP = 300_000  # (summed town population) "Montana said", not "Nelson said"
 LOCATABLE_MIN_POP = 5_000  # a town NER took for a person, found after "in"/"at"
@@ -72,6 +83,9 @@ PERSON_TOWN_MIN_POP = 20_000  # a lone "person" that is a town: "Abuja", not "Mc
 LOWER_DATELINE_MIN_POP = 20_000  # "ayodhya: " opens a scraped lower-case story; "note: " does not
 ALIAS_LOCATABLE_MIN_POP = 1_000_000  # ... or by another of its names ("in Bangalore", "in Bombay")
 INNER_MIN_POP = 50_000
+# ... away from the name's start or a connector, only a city: "King's Mercedes-Benz", "the 57th
+# Independence anniversary", "the Royal Wedding" name no town
+INNER_AWAY_MIN_POP = 500_000
 CITY_SUFFIX_MIN_POP = 100_000  # "New York" is New York City's own name; "Montana" is not Montana City's
 SMALL_TOWN_POP = 10_000
 _TRAILING = re.compile(r"(['’]s|['’])$")
@@ -92,6 +106,10 @@ CLEAR_LEAD = 2.0  # score lead over the best reading elsewhere at which a readin
 PEER_AREAS_FULL = 3  # other ADM1s of the same country read in the document
 _FEATURE_CLASS = {"town": "town", "adm2": "area", "adm1": "area", "country": "country", "region": "region",
                   "spot": "spot"}
+# What may follow a demonym used as a modifier ("Chinese imports", "Russian Foreign
+# Minister"), and the hyphens of compounds ("Asian-Pacific")
+_MODIFIED_POS = {"NOUN", "PROPN", "ADJ", "NUM"}
+_HYPHENS = {"-", "‐", "–"}
 _LIST_GAPS = {", ", ",", " and ", " or ", ", and ", ", or ", " & ", "/", " / ", "; "}
 
 
@@ -159,18 +177,20 @@ class Geoparser:
 
     def find_mentions(self, doc) -> list[Mention]:
         """GPE/LOC/FAC/NORP entities, places inside or standing for organisations,
-        capitalised names after locative prepositions, and datelines."""
+        capitalised names after locative prepositions or place nouns, and datelines."""
         mentions = []
         placed = _placed_names(doc)
         for ent in entities_of(doc):
             parts = self._demonym_parts(ent) if ent.label_ == "NORP" else []
             if parts:
                 mentions += parts
-            elif ent.label_ in ENTITY_LABELS or (ent.label_ in METONYMY_LABELS
+            elif ent.label_ == "NORP" and self._names_people_or_language(ent):
+                continue
+            elif ent.label_ in ENTITY_LABELS or (ent.label_ in METONYMY_LABELS | EMBEDDING_LABELS
                                                and self._metonymic(ent.text, ent.label_)):
                 mentions.append(Mention(ent.text, ent.start_char, ent.end_char, ent.label_))
             else:
-                inner = self._embedded_place(ent) if ent.label_ in ("ORG", "EVENT") else None
+                inner = self._embedded_place(ent) if ent.label_ in EMBEDDING_LABELS else None
                 if inner is None and ent.label_ in ("ORG", "EVENT", "FAC"):
                     inner = _inner_named_elsewhere(ent, placed)
                 if inner is not None:
@@ -180,19 +200,26 @@ class Geoparser:
                     # "Northwestern Memorial Hospital", "Craven Cottage" is not: NER often
                     # calls a building an organisation or a person
                     mentions.append(Mention(ent.text, ent.start_char, ent.end_char, "FAC"))
-        mentions += self._after_prepositions(doc, {m.start for m in mentions})
+        located = self._after_prepositions(doc, {m.start for m in mentions})
+        located += self._after_place_nouns(doc, {m.start for m in mentions + located})
+        mentions += located
+        # one sense per discourse: a name NER calls a place, or one found after "in"/"at"
+        # ("nearby in Riverdale"), is a place elsewhere in the text too ("the Riverdale area")
+        placed |= {normalise(_TRAILING.sub("", m.text)) for m in located}
         found = {m.start for m in mentions}
-        mentions += [m for m in self._places_taken_for_agents(doc) if m.start not in found]
+        mentions += [m for m in self._places_taken_for_agents(doc, placed) if m.start not in found]
         mentions += self._loose_demonyms(doc)
         taken = [(m.start, m.end) for m in mentions]
         mentions += [m for m in self._loose_areas(doc)
                      if not any(m.start < end and start < m.end for start, end in taken)]
         taken = [(m.start, m.end) for m in mentions]
-        mentions += [m for m in _named_place_elsewhere(doc)
+        mentions += [m for m in _named_place_elsewhere(doc, placed)
                      if not any(m.start < end and start < m.end for start, end in taken)]
+        datelines = self._datelines(text_of(doc))
+        # a dateline's whole name over a piece of it NER found ("ST" of "ST. LOUIS -")
+        mentions = [m for m in mentions if not any(_inside(m, d) for d in datelines)]
         taken = [(m.start, m.end) for m in mentions]
-        mentions += [m for m in self._datelines(text_of(doc))
-                     if not any(m.start < end and start < m.end for start, end in taken)]
+        mentions += [m for m in datelines if not any(m.start < end and start < m.end for start, end in taken)]
         surnames, text = _surnames(doc), text_of(doc)
         return sorted((m for m in mentions if not _names_person(m, surnames, text)), key=lambda m: m.start)
 
@@ -217,8 +244,41 @@ class Geoparser:
             if span_end == tok.i + 1:
                 continue
             span = doc[tok.i + 1:span_end]
-            if self.gazetteer.knows(span.text) and any(t.pos_ == "PROPN" for t in span):
+            if not any(t.pos_ == "PROPN" for t in span) or self._names_people_or_language(span):
+                continue  # "written in Portuguese."
+            if self.gazetteer.knows(span.text):
                 mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
+            elif tok.lower_ in place_words()["before_misread_names"] and _ends_in_spot_word(span.text):
+                # "at Windsor Castle", "in Zzyzx Square": a building or street
+                mentions.append(Mention(span.text, span.start_char, span.end_char, "FAC"))
+        return mentions
+
+    def _after_place_nouns(self, doc, found: set[int]) -> list[Mention]:
+        """"the small town of Kasba Bonli", "the outskirts of Kharkiv", "Cairo's suburb of
+        Madinaty": the capitalised name after a place noun and "of" (``place_nouns``) is a
+        place, whatever NER took it for. A name the gazetteer does not know is given as a
+        place (no label), so it may stand as a spot in the town that holds it. The noun
+        must be lower-case: "Center of Excellence" is a name, not a place noun."""
+        starts = {e.start: e for e in entities_of(doc)}
+        covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
+        nouns = place_words()["place_nouns"]
+        mentions = []
+        for tok in doc[1:-1]:
+            noun = doc[tok.i - 1]
+            if tok.lower_ != "of" or noun.text != noun.lower_ or noun.lower_ not in nouns:
+                continue
+            ent = starts.get(tok.i + 1)
+            if ent is not None:
+                span = ent if ent.label_ in ("PERSON", "ORG", "GPE", "LOC", "FAC") else None
+            else:
+                end = tok.i + 1
+                while end < len(doc) and doc[end].is_title and end not in covered:
+                    end += 1
+                span = doc[tok.i + 1:end] if end > tok.i + 1 else None
+            if span is None or span.start_char in found or _is_acronym(span.text):
+                continue
+            known = self.gazetteer.knows(_TRAILING.sub("", span.text))
+            mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE" if known else ""))
         return mentions
 
     def _demonym_parts(self, ent) -> list[Mention]:
@@ -235,27 +295,42 @@ class Geoparser:
         return [Mention(m.group(), ent.start_char + m.start(), ent.start_char + m.end(), "NORP") for m in found]
 
     def _loose_demonyms(self, doc) -> list[Mention]:
-        """Capitalised country demonyms NER left unlabelled ("Salvadoran migrants")."""
+        """Capitalised country and region demonyms NER left unlabelled ("Salvadoran
+        migrants", "a European Education Area")."""
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
         for tok in doc:
             if tok.i in covered or not tok.is_title or tok.pos_ not in ("ADJ", "PROPN", "NOUN"):
                 continue
             dem = self.gazetteer.demonym(tok.text, plural=False)
-            if dem is not None and dem.feature == "country":
+            if (dem is not None and dem.feature in ("country", "region")
+                    and not self._names_people_or_language(doc[tok.i:tok.i + 1])):
                 mentions.append(Mention(tok.text, tok.idx, tok.idx + len(tok.text), "NORP"))
         return mentions
 
-    def _places_taken_for_agents(self, doc) -> list[Mention]:
+    def _names_people_or_language(self, span) -> bool:
+        """"many Chinese are", "a passionate Nigerian who", "printed in Chinese",
+        "studying Portuguese.": a lone demonym that is no adjective but the head of its
+        phrase (no noun, adjective or number follows it) names a people or a language,
+        not a place; "Chinese imports", "an Asian-Pacific forum" and a demonym ending
+        the text still say where."""
+        word = span[-1]
+        if len(span) != 1 or word.pos_ == "ADJ" or word.i + 1 >= len(word.doc):
+            return False
+        after = word.doc[word.i + 1]
+        if after.pos_ in _MODIFIED_POS or after.text in _HYPHENS:
+            return False
+        return self.gazetteer.demonym(_TRAILING.sub("", span.text), plural=False) is not None
+
+    def _places_taken_for_agents(self, doc, placed: set[str]) -> list[Mention]:
         """"Abuja", "Owerri", "Samos": a person or organisation entity that is never part
         of a longer person name in the document (a person is named in full somewhere:
         "Mohamed Salah" ... "Salah"; a town is not) and that NER calls a place elsewhere in
-        the same document ("in Samos" ... "Samos"), or a person entity that is a town's own
-        name (of PERSON_TOWN_MIN_POP)."""
+        the same document ("in Samos" ... "Samos": ``placed``), or a person entity that is a
+        town's own name (of PERSON_TOWN_MIN_POP)."""
         ents = entities_of(doc)
         people = [e for e in ents if e.label_ == "PERSON"]
         full_names = {normalise(e.text) for e in people if len(e) > 1}
-        placed = {normalise(_TRAILING.sub("", e.text)) for e in ents if e.label_ in ("GPE", "LOC")}
         mentions = []
         for ent in ents:
             key = normalise(_TRAILING.sub("", ent.text))
@@ -284,13 +359,15 @@ class Geoparser:
     def _locatable(self, preposition, name: str) -> bool:
         """After "in"/"near"/"outside"/"at", a name NER took for a person or organisation
         is a place if the gazetteer has it as an area or as the own name of a town of
-        LOCATABLE_MIN_POP ("in Hamas" is not Hamm)."""
+        LOCATABLE_MIN_POP, or by the first words of that name ("in Matias Romero", Matías
+        Romero Avendaño); by another of its names only if it is a city of
+        ALIAS_LOCATABLE_MIN_POP ("in Hamas" is not Hamm, "in Google" not Topeka)."""
         parts = name_parts()
         if preposition.lower_ not in place_words()["before_misread_names"] or _is_acronym(name) or normalise(name) in parts.common_words:
             return False
         key = normalise(name)
         return any(c.feature not in ("town", "spot") or c.population >= ALIAS_LOCATABLE_MIN_POP
-                   or c.population >= LOCATABLE_MIN_POP and _is_own_name(c, key)
+                   or c.population >= LOCATABLE_MIN_POP and (_is_own_name(c, key) or _opens_own_name(c, key))
                    for c in self.gazetteer.lookup(name))
 
     def _datelines(self, text: str) -> list[Mention]:
@@ -453,7 +530,7 @@ class Geoparser:
     def _inner_part(self, words: list[str], towns: bool) -> tuple[int, int, list[Candidate]] | None:
         """The longest run of words inside a facility's or organisation's name that names
         a place: a demonym, a country by any of its names, an area or region by its own
-        name or (opening the name) a region by its acronym ("EU Aviation Strategy"), or
+        name or (opening the name) a region by any of its names ("EU Aviation Strategy"), or
         (``towns``) a town of INNER_MIN_POP by its own name. The run must open
         the name or follow a connector ("University of California", "Mexican Senate")
         to be an area; runs elsewhere are tried next. A run followed by a unit that
@@ -473,17 +550,18 @@ class Geoparser:
 
     def _names_place(self, part: str, towns: bool, anchored: bool) -> list[Candidate]:
         """Readings of a run of words inside a longer name; away from the name's start
-        ("Marjory Stoneman Douglas ...") only countries, demonyms and large towns."""
+        ("Marjory Stoneman Douglas ...") only countries, demonyms and cities of INNER_AWAY_MIN_POP."""
         dem = self.gazetteer.demonym(part, plural=False)
         if dem is not None:
             return [dem]
         key = normalise(part)
         return [c for c in self.gazetteer.lookup(part)
                 if c.feature == "country"
-                or anchored and c.feature == "region" and _is_acronym(part)  # "EU Aviation Strategy"
+                or anchored and c.feature == "region"  # "EU Aviation Strategy", "Pacific equatorial waters"
                 or _is_own_name(c, key) and (anchored and c.feature in ("adm1", "region")
                                              or anchored and c.feature == "adm2" and " " in key
-                                             or towns and c.feature == "town" and c.population >= INNER_MIN_POP)]
+                                             or towns and c.feature == "town"
+                                             and c.population >= (INNER_MIN_POP if anchored else INNER_AWAY_MIN_POP))]
 
     def _best(self, name: str, ctx: _Context, container: Candidate | None, label: str = "",
               admin_role: bool = False) -> Candidate | None:
@@ -632,11 +710,10 @@ def _inner_named_elsewhere(ent, placed: set[str]):
     return None
 
 
-def _named_place_elsewhere(doc) -> list[Mention]:
+def _named_place_elsewhere(doc, placed: set[str]) -> list[Mention]:
     """"in Riverdale ... the Riverdale station": a run of capitalised proper nouns NER
-    left unlabelled is a place when NER labels the same name a place elsewhere in the
-    document (one sense per discourse)."""
-    placed = _placed_names(doc)
+    left unlabelled is a place when the same name is one elsewhere in the document
+    (``placed``: one sense per discourse)."""
     return _unlabelled_runs(doc, lambda span: normalise(_TRAILING.sub("", span.text)) in placed)
 
 
@@ -644,18 +721,27 @@ def _unlabelled_runs(doc, is_place) -> list[Mention]:
     """Runs of up to three capitalised proper nouns outside any entity that ``is_place``
     accepts, the longest run first."""
     covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
+    # which tokens may be part of a run, read once: slicing the Doc per token and size
+    # was a fifth of dyads' own time on wire copy
+    free = [t.i not in covered and t.pos_ == "PROPN" and t.text[:1].isupper() for t in doc]
     mentions, i = [], 0
-    while i < len(doc):
+    while i < len(free):
+        if not free[i]:
+            i += 1
+            continue
         for size in (3, 2, 1):
-            span = doc[i:i + size]
-            if (len(span) == size and all(t.i not in covered and t.pos_ == "PROPN" and t.text[:1].isupper() for t in span)
-                    and is_place(span)):
+            if i + size <= len(free) and all(free[i:i + size]) and is_place(span := doc[i:i + size]):
                 mentions.append(Mention(span.text, span.start_char, span.end_char, "GPE"))
                 i += size
                 break
         else:
             i += 1
     return mentions
+
+
+def _inside(inner: Mention, outer: Mention) -> bool:
+    """Is ``inner`` a shorter stretch within ``outer``?"""
+    return outer.start <= inner.start and inner.end <= outer.end and inner.end - inner.start < outer.end - outer.start
 
 
 def _surnames(doc) -> set[str]:
@@ -671,7 +757,7 @@ def _names_person(mention: Mention, surnames: set[str], text: str) -> bool:
     key = normalise(_TRAILING.sub("", mention.text.strip()))
     if " " in key or key not in surnames or _is_acronym(mention.text):  # "US" ends a misread "Henry Lazenby US"
         return False
-    return not _after_preposition(mention, text)
+    return not (_after_preposition(mention, text) or _after_place_noun(mention, text))
 
 
 def _may_be_spot(mention: Mention) -> bool:
@@ -685,10 +771,12 @@ def _may_be_spot(mention: Mention) -> bool:
 
 def _after_locative(mention: Mention, text: str) -> bool:
     """"lived in Earlsheaton", "a studio at Rathbeggan": a name NER calls a place right
-    after "in"/"at"/"near"/"outside" is one even when the gazetteer does not know it."""
+    after "in"/"at"/"near"/"outside" is one even when the gazetteer does not know it, but
+    not an owner ("in Modi's cabinet", "in Tchaikovsky's concerto": a person's, mostly)."""
     if mention.label not in ("GPE", "LOC") or not text or mention.text.isupper():  # "in OT", "ICON"
         return False
-    return _after_preposition(mention, text)
+    owner = _TRAILING.search(mention.text.strip()) or text[mention.end:mention.end + 2] in ("'s", "’s")
+    return not owner and _after_preposition(mention, text)
 
 
 def _after_preposition(mention: Mention, text: str) -> bool:
@@ -696,6 +784,13 @@ def _after_preposition(mention: Mention, text: str) -> bool:
     ``before_misread_names``)?"""
     before = text[max(0, mention.start - 12):mention.start].split()
     return bool(before) and before[-1].lower() in place_words()["before_misread_names"]
+
+
+def _after_place_noun(mention: Mention, text: str) -> bool:
+    """Do a lower-case place noun and "of" come right before the mention ("the suburb of")?"""
+    before = text[max(0, mention.start - 30):mention.start].split()
+    return (len(before) >= 2 and before[-1] == "of" and before[-2].islower()
+            and before[-2] in place_words()["place_nouns"])
 
 
 def _ends_in_spot_word(name: str) -> bool:
@@ -742,16 +837,25 @@ def _town_owning(i: int, mentions: list[Mention], readings: list[_Reading], text
 
 
 def _document_town(readings: list[_Reading]) -> Candidate | None:
-    """The document's home town: in the state or province its towns are read in most
-    often, the town read most often there (the first of equals), or None. A suburb's
-    neighbours, each named once, outvote one far-off misreading named once too."""
+    """The document's home town: in the country the document names most often (by any
+    name: towns, states, the country, its demonym) that has a town read in it, the town
+    with the most town readings within NEAR_KM of it (itself included), then the one read
+    most often (the first of equals), or None. A suburb's neighbours, each named once,
+    outvote a far-off misreading named twice ("Santa Barbara", "Goleta", "Carpinteria"
+    over two "Turtle Rock"s); a story from Cairo about Liverpool's academy there stays in
+    Egypt."""
     towns = [r.cand for r in readings if r.cand is not None and r.cand.feature == "town"]
     if not towns:
         return None
-    areas = Counter((c.country, c.adm1) for c in towns)
-    home = max(areas, key=areas.__getitem__)  # max keeps the first of equals
+    named = Counter(r.cand.country for r in readings if r.cand is not None)
+    country = max(dict.fromkeys(c.country for c in towns), key=named.__getitem__)
+    towns = [c for c in towns if c.country == country]
     counts = Counter(c.geonameid for c in towns)
-    return max((c for c in towns if (c.country, c.adm1) == home), key=lambda c: counts[c.geonameid])
+
+    def neighbours(town: Candidate) -> int:
+        return sum(1 for c in towns if haversine_km(town.lat, town.lon, c.lat, c.lon) <= NEAR_KM)
+
+    return max(towns, key=lambda c: (neighbours(c), counts[c.geonameid]))  # max keeps the first of equals
 
 
 def _with_siblings(ctx: _Context, listed: list[_Reading]) -> _Context:
@@ -860,6 +964,11 @@ def _is_own_name(cand: Candidate, key: str) -> bool:
         return True
     return (cand.population >= CITY_SUFFIX_MIN_POP and own.startswith(key + " ")
             and own[len(key) + 1:] in ("city", "town"))
+
+
+def _opens_own_name(cand: Candidate, key: str) -> bool:
+    """Is ``key`` the first words of the place's own name ("matias romero" of "Matías Romero Avendaño")?"""
+    return own_name_key(cand.name).startswith(key + " ")
 
 
 def _implausible(place: Place) -> bool:
