@@ -116,6 +116,7 @@ def test_a_party_the_text_calls_the_opposition_is_opp(rules_pipeline, text, word
     ("NEW DELHI: Jagannath Mishra, a senior leader of the Nationalist Congress Party, demanded the dismissal "
      "of the Gujarat government.", "Mishra", ("IND", "PTY")),
     ("John Okello, a police spokesman, said five people were arrested in Kampala.", "Okello", ("UGA", "COP")),
+    ("Betty Nambooze, an opposition lawmaker, said five people were shot in Kampala.", "Nambooze", ("UGA", "OPP")),
     ("MUMBAI: Shiv Sena leader, Uddhav Thackeray, on Wednesday said his party would accept the ruling.",
      "Thackeray", ("IND", "PTY")),
 ])

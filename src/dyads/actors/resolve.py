@@ -350,8 +350,8 @@ class ActorResolver:
                 de.country = owner.entity.country
         if de.sector == "GOV" and owner is not None and _speaks_for(owner, title):
             de.sector = owner.entity.sector  # "ANC spokesman Jackson Mthembu": the party's, not the government's
-        if de.sector in (None, "GOV") and _called_opposition(span, self.kb):
-            de.sector = "OPP"  # "Opposition leader Morgan Tsvangirai"
+        if de.sector in (None, "GOV", "LEG") and _called_opposition(span, self.kb):
+            de.sector = "OPP"  # "Opposition leader Morgan Tsvangirai", "an opposition lawmaker" (docs/annotation.md §8)
         index.add(ActorMention(span.start, span.end, ent.root.i, de, "ner"))
 
     def _add_named_organisation(self, index: ActorIndex, entities: dict[str, DocEntity], ent: Span) -> None:
