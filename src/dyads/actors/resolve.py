@@ -332,6 +332,14 @@ class ActorResolver:
             de.sector = "MIL"
             de.titles.add(ranks[-1].lower_.rstrip("."))
         span = _extend_with_descriptors(ent, self.kb, de)
+        self._what_the_title_says(index, de, ent, span)
+        index.add(ActorMention(span.start, span.end, ent.root.i, de, "ner"))
+
+    def _what_the_title_says(self, index: ActorIndex, de: DocEntity, ent: Span, span: Span) -> None:
+        """Country and sector from the words around a name the knowledge base lacks: the
+        organisation or country in its modifier chain ("Arab League Secretary-General X",
+        "Congress Party leader X"), a title in apposition ("X, a police spokesman"), what the
+        title speaks for ("ANC spokesman X" is the party's), and the opposition."""
         # the organisation or country in the name's modifier chain ("Congress Party leader X")
         owner = next((m for m in map(index.mention_at, reversed(ent.doc[max(0, span.start - 6) : ent.start]))
                       if m is not None and _modifies(ent.doc[m.head], span.start, ent.end)), None)
@@ -352,7 +360,6 @@ class ActorResolver:
             de.sector = owner.entity.sector  # "ANC spokesman Jackson Mthembu": the party's, not the government's
         if de.sector in (None, "GOV", "LEG") and _called_opposition(span, self.kb):
             de.sector = "OPP"  # "Opposition leader Morgan Tsvangirai", "an opposition lawmaker" (docs/annotation.md §8)
-        index.add(ActorMention(span.start, span.end, ent.root.i, de, "ner"))
 
     def _add_named_organisation(self, index: ActorIndex, entities: dict[str, DocEntity], ent: Span) -> None:
         """An organisation the knowledge base lacks, typed by its name (data/actors/organisations.yml);
