@@ -311,6 +311,19 @@ def test_a_condition_or_a_need_is_no_stated_intention():
     assert [e.type for e in derive_intents([aid], ctx, model=None)] == ["AID", "AGREE"]
 
 
+def test_a_relative_clause_states_no_intention():
+    from dyads.events.learned import derive_intents
+
+    # "Bennett became the first leader to meet Putin": the model may read "meet" as
+    # future, but the clause describes the leader; Bennett stated no intention to meet
+    doc = parsed(words=["Bennett", "became", "the", "first", "leader", "to", "meet", "Putin"],
+                 heads=[1, 1, 4, 4, 1, 6, 4, 6], deps=["nsubj", "ROOT", "det", "amod", "attr", "aux", "relcl", "dobj"],
+                 pos=["PROPN", "VERB", "DET", "ADJ", "NOUN", "PART", "VERB", "PROPN"])
+    isr, rus = Actor(code="ISR", start=0, end=7), Actor(code="RUS", start=41, end=46)
+    meet = Proposed(doc[6], "CONSULT", 0.9, [doc[6]], actors=[isr], recipients=[rus], factuality="future")
+    assert [e.type for e in derive_intents([meet], context(doc), model=None)] == ["CONSULT"]
+
+
 def test_an_unnamed_side_takes_the_sector_such_sides_have_in_the_corpus(shipped):
     from dyads.events.features import Implicit
     from dyads.events.learned import _implicit_actor

@@ -301,6 +301,8 @@ def derive_intents(events: list[Proposed], ctx: DocContext, model: CoderModel) -
             continue
         if ctx.factuality_reading(event.trigger) == "hypothetical" and (ctx.rule_intent is None or ctx.rule_intent(event.trigger) is None):
             continue  # a need, a condition or a plan of others is no stated intention
+        if event.trigger.dep_ == "relcl":
+            continue  # "the first leader to meet Putin": a relative clause describes someone, it states no intention
         codes = {a.code for a in event.actors}
         sent = ctx.sent_of(event.trigger)
         if any(e.type == intent and ctx.sent_of(e.trigger) == sent and codes & {a.code for a in e.actors} for e in events + derived):
