@@ -24,9 +24,9 @@ REPO = Path(__file__).parent.parent
 VOCAB = spacy.blank("en").vocab  # English lexical attributes (lower case, ...) without a trained pipeline
 
 
-def parsed(words, heads, deps, pos):
+def parsed(words, heads, deps, pos, lemmas=None):
     """A Doc built by hand, as spaCy's own tests do: heads are absolute token indices."""
-    return Doc(VOCAB, words=words, heads=heads, deps=deps, pos=pos)
+    return Doc(VOCAB, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
 
 
 def context(doc, rules=(), words=frozenset()):
@@ -309,6 +309,28 @@ def test_a_condition_or_a_need_is_no_stated_intention():
     ctx = context(doc)
     ctx.rule_factuality, ctx.rule_intent = (lambda tok: "hypothetical"), (lambda tok: doc[1])
     assert [e.type for e in derive_intents([aid], ctx, model=None)] == ["AID", "AGREE"]
+
+
+def test_giving_words_is_no_aid():
+    from dyads.events.learned import drop_information_given
+
+    # "Putin gave Bennett his assessments": the model may read "gave" as AID
+    doc = parsed(words=["Putin", "gave", "Bennett", "his", "assessments"], heads=[1, 1, 1, 4, 1],
+                 deps=["nsubj", "ROOT", "dative", "poss", "dobj"], pos=["PROPN", "VERB", "PROPN", "PRON", "NOUN"],
+                 lemmas=["Putin", "give", "Bennett", "his", "assessment"])
+    gave = Proposed(doc[1], "AID", 0.8, [doc[1]])
+    assert drop_information_given([gave], context(doc), model=None) == []
+    # "Germany gave Ukraine tanks" is AID
+    doc = parsed(words=["Germany", "gave", "Ukraine", "tanks"], heads=[1, 1, 1, 1],
+                 deps=["nsubj", "ROOT", "dative", "dobj"], pos=["PROPN", "VERB", "PROPN", "NOUN"],
+                 lemmas=["Germany", "give", "Ukraine", "tank"])
+    gave = Proposed(doc[1], "AID", 0.8, [doc[1]])
+    assert drop_information_given([gave], context(doc), model=None) == [gave]
+    # "providing the premier with an update": what is provided is the update
+    doc = parsed(words=["providing", "the", "premier", "with", "an", "update"], heads=[0, 2, 0, 0, 5, 3],
+                 deps=["ROOT", "det", "dobj", "prep", "det", "pobj"], pos=["VERB", "DET", "NOUN", "ADP", "DET", "NOUN"],
+                 lemmas=["provide", "the", "premier", "with", "an", "update"])
+    assert drop_information_given([Proposed(doc[0], "AID", 0.8, [doc[0]])], context(doc), model=None) == []
 
 
 def test_a_relative_clause_states_no_intention():

@@ -79,6 +79,7 @@ class Modality:
     complement_modes: dict = field(default_factory=dict)
     means_prepositions: frozenset[str] = frozenset()
     means_modes: dict = field(default_factory=dict)
+    information_nouns: frozenset[str] = frozenset()
 
     @classmethod
     @cache

@@ -6,6 +6,7 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
 1. ``propose_triggers``  — every verb, event noun and word seen as a trigger in training;
 2. ``type_triggers``     — the trigger model gives each its PLOVER type or NONE;
 3. ``fold_one_event``    — words of one event phrase ("held" + "talks") become one event;
+   ``drop_information_given`` — giving words ("gave him his assessments") is no AID;
 4. ``assign_roles``      — the role model picks the actor and recipient among the
    sentence's actor mentions;
 5. ``prefer_rule_arguments`` — where the rules read the same event and the role model
@@ -34,7 +35,7 @@ import numpy as np
 from spacy.tokens import Token
 
 from dyads.actors.resolve import ActorMention
-from dyads.events.coder import Candidate, reciprocal_pairs
+from dyads.events.coder import Candidate, Modality, reciprocal_pairs
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
                                    rule_roles_for, sentence_features, state_kind, trigger_features)
@@ -128,6 +129,21 @@ def fold_one_event(events: list[Proposed], ctx: DocContext, model: CoderModel) -
         keep.rule = keep.rule or drop.rule
         dropped.add(drop.trigger.i)
     return [e for e in events if e.trigger.i not in dropped]
+
+
+def drop_information_given(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """Giving words is no AID: "gave Bennett his assessments", "providing the premier with
+    an update" (``information_nouns`` in data/lexicon/_modality.yml). The rules' own AID
+    readings stand."""
+    nouns = Modality.load().information_nouns
+    return [e for e in events if e.type != "AID" or e.rule is not None or not _gives(e.trigger, nouns)]
+
+
+def _gives(verb: Token, nouns: frozenset[str]) -> bool:
+    """Is what the verb gives (its object, or what it provides someone with) one of ``nouns``?"""
+    given = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for o in c.children if o.dep_ == "pobj"]
+    given = given or [c for c in verb.children if c.dep_ == "dobj"]
+    return bool(given) and all(o.lemma_.lower() in nouns for o in given)
 
 
 def assign_roles(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
@@ -348,7 +364,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
     return kept
 
 
-PASSES = (propose_triggers, type_triggers, fold_one_event, assign_roles, prefer_rule_arguments, fill_implicit, state_sectors,
+PASSES = (propose_triggers, type_triggers, fold_one_event, drop_information_given, assign_roles, prefer_rule_arguments, fill_implicit, state_sectors,
           judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
 
