@@ -66,6 +66,9 @@ def test_a_bare_sector_word_is_no_name():
      "Prime Minister Ralph Gonsalves accepted offers of help from the governments of Venezuela and Cuba.",
      "Gonsalves", ("VCT", "GOV")),
     ("In Venezuela, President Ralph Gonsalves spoke to Cuba.", "Gonsalves", ("VEN", "GOV")),
+    # the dateline's country before another the sentence names later
+    ("KAMPALA (Reuters) - Opposition leader Kizza Besigye said the vote was rigged and called on Kenya to reject "
+     "the result.", "Besigye", ("UGA", "OPP")),
     # the place of the act, not the embassy's country: every locative word of data/places/words.yml
     ("For weeks protesters have rallied outside the Chinese embassy in Yangon.", "protesters", ("MMR", "CVL")),
     # a title standing alone is the story's own leader ("the first foreign leader" names no one)
