@@ -311,6 +311,46 @@ def test_a_condition_or_a_need_is_no_stated_intention():
     assert [e.type for e in derive_intents([aid], ctx, model=None)] == ["AID", "AGREE"]
 
 
+def test_weather_disasters_and_pests_act_on_no_one_s_behalf():
+    from dyads.events.learned import drop_acts_of_nature
+
+    doc = parsed(words=["Locusts", "invaded", "farmland"], heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"],
+                 pos=["NOUN", "VERB", "NOUN"], lemmas=["locust", "invade", "farmland"])
+    assert drop_acts_of_nature([Proposed(doc[1], "ASSAULT", 0.6, [doc[1]])], context(doc), model=None) == []
+    doc = parsed(words=["Troops", "invaded", "Kuwait"], heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"],
+                 pos=["NOUN", "VERB", "PROPN"], lemmas=["troop", "invade", "Kuwait"])
+    invaded = Proposed(doc[1], "ASSAULT", 0.6, [doc[1]])
+    assert drop_acts_of_nature([invaded], context(doc), model=None) == [invaded]
+
+
+def test_a_hidden_layer_learns_what_no_single_feature_says():
+    """fit_mlp on a conjunction no linear model can learn (an event only when both
+    cues are there, or neither), deterministic for a seed; saved and loaded unchanged."""
+    from dyads.train import fit_part
+
+    rows = [(["a", "b"], "EVENT"), (["a"], "NONE"), (["b"], "NONE"), ([], "EVENT")] * 400
+    features, labels = [r[0] + ["bias"] for r in rows], [r[1] for r in rows]
+    mlp = dict(kind="mlp", hidden=8, epochs=40, lr=0.02, holdout=0.0, seed=3)
+    model = fit_part(features, labels, 1, 1.0, **mlp)
+    linear = fit_part(features, labels, 1, 1.0)
+    probe = [["a", "b", "bias"], ["a", "bias"], ["b", "bias"], ["bias"]]
+    assert [model.labels[j] for j in model.scores(probe).argmax(axis=1)] == ["EVENT", "NONE", "NONE", "EVENT"]
+    assert [linear.labels[j] for j in linear.scores(probe).argmax(axis=1)] != ["EVENT", "NONE", "NONE", "EVENT"]
+    again = fit_part(features, labels, 1, 1.0, **mlp)
+    assert np.array_equal(again.w1, model.w1) and np.array_equal(again.w2, model.w2)
+
+
+def test_an_mlp_part_is_saved_and_loaded(tmp_path):
+    from dyads.events.model import MLPModel, load_part
+
+    model = MLPModel(("NONE", "ASSAULT"), {"bias": 0, "w=fired": 1}, np.array([[0.5, -1.0], [2.0, 0.25]], np.float32),
+                     np.zeros(2, np.float32), np.array([[0.0, 1.0], [1.0, 0.0]], np.float32), np.zeros(2, np.float32))
+    model.save(tmp_path / "trigger.npz")
+    loaded = load_part(tmp_path / "trigger.npz")
+    assert isinstance(loaded, MLPModel) and loaded.labels == model.labels
+    assert np.allclose(loaded.scores([["bias", "w=fired"], ["bias"]]), model.scores([["bias", "w=fired"], ["bias"]]), atol=1e-3)
+
+
 def test_giving_words_is_no_aid():
     from dyads.events.learned import drop_information_given
 

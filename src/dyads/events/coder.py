@@ -80,6 +80,7 @@ class Modality:
     means_prepositions: frozenset[str] = frozenset()
     means_modes: dict = field(default_factory=dict)
     information_nouns: frozenset[str] = frozenset()
+    natural_agents: frozenset[str] = frozenset()
 
     @classmethod
     @cache

@@ -6,6 +6,7 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
 1. ``propose_triggers``  — every verb, event noun and word seen as a trigger in training;
 2. ``type_triggers``     — the trigger model gives each its PLOVER type or NONE;
 3. ``fold_one_event``    — words of one event phrase ("held" + "talks") become one event;
+   ``drop_acts_of_nature`` — "locusts invaded", "floods destroyed" code nothing;
    ``drop_information_given`` — giving words ("gave him his assessments") is no AID;
 4. ``assign_roles``      — the role model picks the actor and recipient among the
    sentence's actor mentions;
@@ -71,14 +72,15 @@ def propose_triggers(events: list[Proposed], ctx: DocContext, model: CoderModel)
 
 def type_triggers(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
     # Sentence cues are the same for every word of a sentence: their weights are added once.
-    logits = model.trigger.logits([trigger_features(e.trigger, ctx, sentence=False) for e in events])
     shared: dict[int, np.ndarray] = {}
-    for k, event in enumerate(events):
+    added = []
+    for event in events:
         sent = ctx.sent_of(event.trigger)
         if sent.start not in shared:
             shared[sent.start] = model.trigger.weight_of(sentence_features(sent, ctx))
-        logits[k] += shared[sent.start]
-    probs = softmax(logits)
+        added.append(shared[sent.start])
+    probs = model.trigger.scores([trigger_features(e.trigger, ctx, sentence=False) for e in events],
+                                 np.array(added) if added else None)
     labels = model.trigger.labels
     floor = model.thresholds.get("trigger", 0.5)
     # A type the rules read on the word needs less evidence from the model (the rules' prior).
@@ -129,6 +131,14 @@ def fold_one_event(events: list[Proposed], ctx: DocContext, model: CoderModel) -
         keep.rule = keep.rule or drop.rule
         dropped.add(drop.trigger.i)
     return [e for e in events if e.trigger.i not in dropped]
+
+
+def drop_acts_of_nature(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """Weather, disasters, disease and pests act on no one's behalf: "locusts invaded
+    farmland" is no ASSAULT, whatever the words (``natural_agents`` in
+    data/lexicon/_modality.yml; docs/annotation.md §2)."""
+    agents = Modality.load().natural_agents
+    return [e for e in events if not any(c.dep_ == "nsubj" and c.lemma_.lower() in agents for c in e.trigger.children)]
 
 
 def drop_information_given(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
@@ -364,7 +374,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
     return kept
 
 
-PASSES = (propose_triggers, type_triggers, fold_one_event, drop_information_given, assign_roles, prefer_rule_arguments, fill_implicit, state_sectors,
+PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments, fill_implicit, state_sectors,
           judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
 

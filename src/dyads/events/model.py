@@ -1,8 +1,9 @@
 """The trained models of the learned coder, as plain weight tables.
 
 Each model is multinomial logistic regression over string features (trained with
-scikit-learn, see ``dyads.train``). It is stored as the list of its labels, its feature
-vocabulary and a weight matrix in a ``.npz`` file, and scored here with numpy alone, so
+scikit-learn, see ``dyads.train``), or one hidden layer over the same features
+(``MLPModel``: the trigger model). It is stored as the list of its labels, its feature
+vocabulary and its weight matrices in a ``.npz`` file, and scored here with numpy alone, so
 that coding needs neither scikit-learn nor pickle (a model file can be read, inspected
 and shared safely). A model directory holds four such models and ``meta.json``:
 
@@ -43,31 +44,23 @@ class LinearModel:
     weights: np.ndarray  # (features, labels)
     bias: np.ndarray  # (labels,)
 
-    def scores(self, examples: list[list[str]]) -> np.ndarray:
+    def scores(self, examples: list[list[str]], added: np.ndarray | None = None) -> np.ndarray:
         """Probabilities, one row per example (a list of feature strings)."""
-        return softmax(self.logits(examples))
+        return softmax(self.logits(examples, added))
 
     def weight_of(self, features: list[str]) -> np.ndarray:
         """The summed weights of some features (no bias): a part many examples share."""
         index = [i for i in map(self.vocab.get, features) if i is not None]
         return self.weights[index].sum(axis=0) if index else np.zeros(len(self.labels), dtype=np.float32)
 
-    def logits(self, examples: list[list[str]]) -> np.ndarray:
-        """Bias plus summed feature weights, one row per example."""
+    def logits(self, examples: list[list[str]], added: np.ndarray | None = None) -> np.ndarray:
+        """Bias plus summed feature weights, one row per example (plus ``added``: the
+        summed weights, ``weight_of``, of features each example shares with others)."""
         if not examples:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        get = self.vocab.get
-        index, starts = [], []
-        for feats in examples:  # one flat index list and where each example's part starts
-            starts.append(len(index))
-            index.extend([i for i in map(get, feats) if i is not None])
-        logits = np.tile(self.bias, (len(examples), 1))
-        if index:
-            sums = np.add.reduceat(self.weights[index], starts, axis=0)
-            # reduceat gives an empty example the next one's first row: keep only real sums
-            ends = starts[1:] + [len(index)]
-            filled = np.array([e > s for s, e in zip(starts, ends)])
-            logits[filled] += sums[filled]
+        logits = _summed_rows(self.weights, self.bias, self.vocab, examples)
+        if added is not None:
+            logits += added
         return logits
 
     def contributions(self, features: list[str], label: str, top: int = 5) -> list[tuple[str, float]]:
@@ -94,12 +87,105 @@ class LinearModel:
 
 
 @dataclass
+class MLPModel:
+    """One hidden layer over the same string features: the hidden units' pre-activation
+    is a sum of feature rows (as a linear model's logits are), then ReLU and a dense output
+    layer. Stored as labels, feature vocabulary and the two layers' weights (``kind=mlp``)."""
+
+    labels: tuple[str, ...]
+    vocab: dict[str, int]
+    w1: np.ndarray  # (features, hidden)
+    b1: np.ndarray  # (hidden,)
+    w2: np.ndarray  # (hidden, labels)
+    b2: np.ndarray  # (labels,)
+
+    def scores(self, examples: list[list[str]], added: np.ndarray | None = None) -> np.ndarray:
+        return softmax(self.logits(examples, added))
+
+    def weight_of(self, features: list[str]) -> np.ndarray:
+        """The summed first-layer rows of some features (no bias): a part many examples
+        share, to be passed to ``logits`` as ``added``."""
+        index = [i for i in map(self.vocab.get, features) if i is not None]
+        return self.w1[index].sum(axis=0) if index else np.zeros(self.w1.shape[1], dtype=np.float32)
+
+    def hidden(self, examples: list[list[str]], added: np.ndarray | None = None) -> np.ndarray:
+        pre = _summed_rows(self.w1, self.b1, self.vocab, examples)
+        if added is not None:
+            pre += added
+        return np.maximum(pre, 0.0, out=pre)
+
+    def logits(self, examples: list[list[str]], added: np.ndarray | None = None) -> np.ndarray:
+        """``added``: per-example first-layer sums (``weight_of``) of features left out."""
+        if not examples:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return self.hidden(examples, added) @ self.w2 + self.b2
+
+    def contributions(self, features: list[str], label: str, top: int = 5) -> list[tuple[str, float]]:
+        """How much dropping each feature lowers ``label``'s logit (for ``dyads explain``)."""
+        j = self.labels.index(label)
+        feats = sorted({f for f in features if f in self.vocab})
+        if not feats:
+            return []
+        full = self.logits([feats])[0, j]
+        without = self.logits([[g for g in feats if g != f] for f in feats])[:, j]
+        return sorted(((f, float(full - w)) for f, w in zip(feats, without)), key=lambda fw: -fw[1])[:top]
+
+    def save(self, path: Path) -> None:
+        names = sorted(self.vocab, key=self.vocab.get)
+        np.savez_compressed(path, kind=np.array("mlp"), labels=np.array(self.labels), features=np.array(names),
+                            w1=self.w1.astype(np.float16), b1=self.b1.astype(np.float32),
+                            w2=self.w2.astype(np.float32), b2=self.b2.astype(np.float32))
+
+    @classmethod
+    def load(cls, path: Path) -> "MLPModel":
+        with np.load(path, allow_pickle=False) as data:
+            labels = tuple(str(x) for x in data["labels"])
+            names = [str(x) for x in data["features"]]
+            w1, b1 = data["w1"].astype(np.float32), data["b1"].astype(np.float32)
+            w2, b2 = data["w2"].astype(np.float32), data["b2"].astype(np.float32)
+        hidden = w1.shape[1] if w1.ndim == 2 else -1
+        if w1.shape != (len(names), hidden) or b1.shape != (hidden,) or w2.shape != (hidden, len(labels)) or b2.shape != (len(labels),):
+            raise ValueError(f"layers {w1.shape} {w2.shape} do not fit {len(names)} features x {len(labels)} labels")
+        return cls(labels, {n: i for i, n in enumerate(names)}, w1, b1, w2, b2)
+
+
+def _summed_rows(table: np.ndarray, bias: np.ndarray, vocab: dict[str, int], examples: list[list[str]]) -> np.ndarray:
+    """Bias plus the summed rows of each example's known features."""
+    get = vocab.get
+    index, starts = [], []
+    for feats in examples:
+        starts.append(len(index))
+        index.extend([i for i in map(get, feats) if i is not None])
+    out = np.tile(bias, (len(examples), 1))
+    if index:
+        sums = np.add.reduceat(table[index], starts, axis=0)
+        ends = starts[1:] + [len(index)]
+        filled = np.array([e > s for s, e in zip(starts, ends)])
+        out[filled] += sums[filled]
+    return out
+
+
+def load_part(path: Path) -> "LinearModel | MLPModel":
+    """A part's model file: an MLP's (``kind=mlp``) or a linear model's."""
+    with np.load(path, allow_pickle=False) as data:
+        kind = str(data["kind"]) if "kind" in data.files else "linear"
+    if kind == "mlp":
+        return MLPModel.load(path)
+    if kind != "linear":
+        raise ValueError(f"unknown model kind {kind!r}")
+    return LinearModel.load(path)
+
+
+Model = LinearModel | MLPModel
+
+
+@dataclass
 class CoderModel:
-    trigger: LinearModel
-    role: LinearModel
-    factuality: LinearModel
-    mode: LinearModel
-    implicit: LinearModel
+    trigger: Model
+    role: Model
+    factuality: Model
+    mode: Model
+    implicit: Model
     meta: dict
     path: str = ""
 
@@ -137,7 +223,7 @@ class CoderModel:
         for part in PARTS:
             path = folder / f"{part}.npz"
             try:
-                parts[part] = LinearModel.load(path)
+                parts[part] = load_part(path)
             except FileNotFoundError:
                 raise ModelError(f"{folder}: {part}.npz is missing") from None
             except Exception as exc:  # a truncated or foreign .npz: zipfile, numpy and key errors alike

@@ -6,7 +6,8 @@
    trigger candidate with its gold type or NONE; every (gold trigger, actor mention)
    pair with its gold role; every gold mention's factuality and mode.
 3. ``fit`` trains each model with scikit-learn's logistic regression (deterministic: no
-   sampling; the seed only orders ties) and ``choose_thresholds`` sets the trigger and
+   sampling; the seed only orders ties), the trigger model as one hidden layer in numpy
+   (``fit_mlp``: deterministic for a given seed), and ``choose_thresholds`` sets the trigger and
    role cut-offs on the development documents.
 
 The written documents' train split trains, their dev split chooses; their test split and
@@ -26,7 +27,7 @@ from dyads.events.features import (DocContext, argument_candidates, factuality_f
                                    implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
                                    rule_roles_for, span_root, state_kind, trigger_features)
 from dyads.models import Actor
-from dyads.events.model import FORMAT, CoderModel, LinearModel
+from dyads.events.model import FORMAT, CoderModel, LinearModel, MLPModel
 
 PART_NAMES = ("trigger", "role", "factuality", "mode", "implicit")
 
@@ -191,7 +192,10 @@ def role_labels(ctx: DocContext, candidates, mention: Mention) -> list[str]:
 
 # -- fitting ---------------------------------------------------------------------------------
 
-def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: float, weights: list[float] | None = None) -> LinearModel:
+def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: float, weights: list[float] | None = None,
+             kind: str = "linear", **mlp) -> LinearModel | MLPModel:
+    """A part's model: multinomial logistic regression (``kind="linear"``, L2 strength
+    1/``c``) or one hidden layer (``kind="mlp"``, ``mlp`` its settings: ``fit_mlp``)."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -207,6 +211,10 @@ def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: fl
     x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(features), len(names)))
     if len(classes) == 1:  # nothing to learn: one label
         return LinearModel(tuple(classes), vocab, np.zeros((len(names), 1), np.float32), np.zeros(1, np.float32))
+    if kind == "mlp":
+        return fit_mlp(x, labels, vocab, weights, **mlp)
+    if kind != "linear":
+        raise ValueError(f"unknown model kind {kind!r}")
     clf = LogisticRegression(C=c, max_iter=1000, tol=1e-4)
     clf.fit(x, labels, sample_weight=np.asarray(weights, dtype=np.float64) if weights else None)
     coef, bias = clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
@@ -216,20 +224,139 @@ def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: fl
     return LinearModel(tuple(str(c) for c in clf.classes_), vocab, coef, bias)
 
 
+def fit_mlp(x, labels: list[str], vocab: dict[str, int], weights: list[float] | None = None, hidden: int = 64,
+            epochs: int = 12, batch: int = 256, lr: float = 2e-3, l2: float = 1e-6, dropout: float = 0.2, input_dropout: float = 0.0,
+            holdout: float = 0.1, patience: int = 2, seed: int = 13, log: Callable[[str], None] | None = None) -> MLPModel:
+    """One hidden layer (ReLU) over binary sparse features, trained with Adam on
+    mini-batches in numpy (dropout on the hidden units, and on the input features with
+    ``input_dropout``): only the first-layer rows of the features a batch has are read
+    and updated (lazy Adam), so an epoch over 250,000 examples takes seconds. Training
+    stops when the log loss on a held-out slice of the examples (``holdout``, chosen with
+    ``seed``) has not improved for ``patience`` epochs; the best epoch's weights are kept.
+    Deterministic for a given seed. Written here because scikit-learn's MLPClassifier
+    updates every first-layer weight at every step (dense Adam over some 100,000 feature
+    rows: hours on 2 cores) and has no input dropout, which is what made the hidden layer
+    generalise better than the linear model."""
+    from scipy.sparse import csr_matrix
+
+    rng = np.random.default_rng(seed)
+    classes = sorted(set(labels))
+    y = np.array([classes.index(l) for l in labels])
+    w = np.asarray(weights, dtype=np.float32) if weights else np.ones(len(labels), np.float32)
+    n, f = x.shape
+    order = rng.permutation(n)
+    n_hold = int(n * holdout) if holdout > 0 else 0
+    held, fitted = order[:n_hold], order[n_hold:]
+    nnz = max(float(np.diff(x.indptr).mean()), 1.0)
+    w1 = (rng.standard_normal((f, hidden)) * np.sqrt(2.0 / nnz) * 0.5).astype(np.float32)
+    b1 = np.zeros(hidden, np.float32)
+    w2 = (rng.standard_normal((hidden, len(classes))) * np.sqrt(2.0 / hidden) * 0.5).astype(np.float32)
+    prior = np.bincount(y[fitted], minlength=len(classes)) + 1.0
+    b2 = np.log(prior / prior.sum()).astype(np.float32)
+    dense = [b1, w2, b2]
+    m1, v1 = np.zeros_like(w1), np.zeros_like(w1)
+    mv = [(np.zeros_like(p), np.zeros_like(p)) for p in dense]
+    last = np.zeros(f, np.int64)  # the step at which each first-layer row was last updated
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+
+    def forward(rows, train):
+        xb = x[rows]
+        if train and input_dropout > 0:  # drop features at random: no one feature carries an example alone
+            xb.data = (rng.random(len(xb.data)) >= input_dropout).astype(np.float32) / (1.0 - input_dropout)
+        pre = xb @ w1 + b1
+        h = np.maximum(pre, 0.0)
+        mask = None
+        if train and dropout > 0:
+            mask = (rng.random(h.shape) >= dropout).astype(np.float32) / (1.0 - dropout)
+            h = h * mask
+        logits = h @ w2 + b2
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        return xb, pre, h, mask, p
+
+    def loss(rows):
+        total = 0.0
+        for s in range(0, len(rows), 4096):
+            r = rows[s:s + 4096]
+            p = forward(r, False)[-1]
+            total += float(-(w[r] * np.log(np.maximum(p[np.arange(len(r)), y[r]], 1e-12))).sum())
+        return total / max(float(w[rows].sum()), 1e-9)
+
+    step, best, best_epoch, best_params = 0, np.inf, -1, None
+    for epoch in range(epochs):
+        perm = fitted[rng.permutation(len(fitted))]
+        for s in range(0, len(perm), batch):
+            rows = np.sort(perm[s:s + batch])
+            xb, pre, h, mask, p = forward(rows, True)
+            step += 1
+            d = p
+            d[np.arange(len(rows)), y[rows]] -= 1.0
+            d *= (w[rows] / len(rows))[:, None]
+            grads = [None, h.T @ d, d.sum(axis=0)]
+            dh = d @ w2.T
+            if mask is not None:
+                dh *= mask
+            dh *= pre > 0
+            grads[0] = dh.sum(axis=0)
+            cols, inv = np.unique(xb.indices, return_inverse=True)
+            xc = csr_matrix((xb.data, inv.ravel(), xb.indptr), shape=(len(rows), len(cols)))
+            g1 = np.asarray(xc.T @ dh, dtype=np.float32) + l2 * w1[cols]
+            # lazy Adam: a row's moments decay by the steps it missed
+            gap = (step - last[cols]).astype(np.float32)[:, None]
+            m = m1[cols] * beta1 ** gap + (1 - beta1) * g1
+            v = v1[cols] * beta2 ** gap + (1 - beta2) * g1 * g1
+            m1[cols], v1[cols], last[cols] = m, v, step
+            lr_t = lr * np.sqrt(1 - beta2 ** step) / (1 - beta1 ** step)
+            w1[cols] -= lr_t * m / (np.sqrt(v) + eps)
+            for param, g, (mp, vp) in zip(dense, grads, mv):
+                mp *= beta1
+                mp += (1 - beta1) * g
+                vp *= beta2
+                vp += (1 - beta2) * g * g
+                param -= lr_t * mp / (np.sqrt(vp) + eps)
+        held_loss = loss(held) if n_hold else -epoch
+        if log:
+            log(f"epoch {epoch + 1}: held-out log loss {held_loss:.4f}")
+        if held_loss < best - 1e-4:
+            best, best_epoch = held_loss, epoch
+            best_params = [w1.copy(), b1.copy(), w2.copy(), b2.copy()]
+        elif epoch - best_epoch >= patience:
+            break
+    w1, b1, w2, b2 = best_params
+    return MLPModel(tuple(str(c) for c in classes), vocab, w1, b1, w2, b2)
+
+
+# The trigger model has one hidden layer: on the dev documents it coded type+dyad F1 0.460
+# against the linear model's 0.451, with 8.9 false alarms per 100 no-event sentences
+# against 11.3 (at equal false alarms, +0.02); word-level type F1 0.692 against 0.668.
+# Dropping input features at random (input_dropout) is what made it generalise; without
+# it the hidden layer did no better than the linear model.
+MLP_TRIGGER = {"kind": "mlp", "hidden": 64, "input_dropout": 0.3, "l2": 1e-4}
+# A hidden layer needs data: on fewer examples (a user's small corpus, a test's slice) the
+# part is linear. The shipped trigger model learns from about 245,000.
+MLP_MIN_EXAMPLES = 50_000
+
+
 @dataclass
 class TrainSettings:
     c: dict = field(default_factory=lambda: {"trigger": 1.0, "role": 1.0, "factuality": 3.0, "mode": 1.0, "implicit": 1.0})
     min_count: int = 2
     seed: int = 13
     real_weight: float = 1.0  # real news counts this many times a written document's sentence
+    # part -> fit_part's model settings (``kind`` and the MLP's); parts not named are linear
+    models: dict = field(default_factory=lambda: {"trigger": dict(MLP_TRIGGER)})
 
 
-def fit(examples: Examples, settings: TrainSettings, progress: Callable[[str], None] = lambda s: None) -> dict[str, LinearModel]:
+def fit(examples: Examples, settings: TrainSettings, progress: Callable[[str], None] = lambda s: None) -> dict[str, LinearModel | MLPModel]:
     models = {}
     for part in PART_NAMES:
         progress(part)
+        kind = settings.models.get(part, {})
+        if kind.get("kind") == "mlp" and len(examples.labels[part]) < MLP_MIN_EXAMPLES:
+            kind = {}
         models[part] = fit_part(examples.features[part], examples.labels[part], settings.min_count, settings.c[part],
-                                examples.weights[part])
+                                examples.weights[part], **({**kind, "seed": settings.seed} if kind.get("kind") == "mlp" else kind))
     return models
 
 
@@ -368,7 +495,7 @@ def train(pipeline, train_docs: list[CorpusDoc], dev_docs: list[CorpusDoc], sett
               "train_sentences": sum(len(d.sentences) for d in train_docs),
               **{f"{p}_examples": len(examples.labels[p]) for p in PART_NAMES}}
     info = {"settings": {"c": settings.c, "min_count": settings.min_count, "seed": settings.seed,
-                         "real_weight": settings.real_weight}, **counts,
+                         "real_weight": settings.real_weight, "models": settings.models}, **counts,
             "spacy_model": pipeline.model_name}
     model = build_model(fitted, choose_thresholds(fitted, dev_examples), words, info)
     model.meta["side_sectors"] = side_sectors(examples.side_sectors)
