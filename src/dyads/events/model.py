@@ -5,7 +5,7 @@ scikit-learn, see ``dyads.train``), or one hidden layer over the same features
 (``MLPModel``: the trigger model). It is stored as the list of its labels, its feature
 vocabulary and its weight matrices in a ``.npz`` file, and scored here with numpy alone, so
 that coding needs neither scikit-learn nor pickle (a model file can be read, inspected
-and shared safely). A model directory holds four such models and ``meta.json``:
+and shared safely). A model directory holds five such models and ``meta.json``:
 
 * ``trigger`` — a word's event type, or ``NONE``;
 * ``role`` — a mention's role for an event: ``actor``, ``recipient`` or ``none``;
