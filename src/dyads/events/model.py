@@ -70,17 +70,11 @@ class LinearModel:
         return sorted(weighted, key=lambda fw: -fw[1])[:top]
 
     def save(self, path: Path) -> None:
-        names = sorted(self.vocab, key=self.vocab.get)
-        np.savez_compressed(path, labels=np.array(self.labels), features=np.array(names),
-                            weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32))
+        _save_tables(path, self.labels, self.vocab, weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32))
 
     @classmethod
     def load(cls, path: Path) -> "LinearModel":
-        with np.load(path, allow_pickle=False) as data:
-            labels = tuple(str(x) for x in data["labels"])
-            names = [str(x) for x in data["features"]]
-            weights = data["weights"].astype(np.float32)
-            bias = data["bias"].astype(np.float32)
+        labels, names, (weights, bias) = _load_tables(path, "weights", "bias")
         if weights.shape != (len(names), len(labels)) or bias.shape != (len(labels),):
             raise ValueError(f"weights {weights.shape} do not fit {len(names)} features x {len(labels)} labels")
         return cls(labels, {n: i for i, n in enumerate(names)}, weights, bias)
@@ -131,22 +125,29 @@ class MLPModel:
         return sorted(((f, float(full - w)) for f, w in zip(feats, without)), key=lambda fw: -fw[1])[:top]
 
     def save(self, path: Path) -> None:
-        names = sorted(self.vocab, key=self.vocab.get)
-        np.savez_compressed(path, kind=np.array("mlp"), labels=np.array(self.labels), features=np.array(names),
-                            w1=self.w1.astype(np.float16), b1=self.b1.astype(np.float32),
-                            w2=self.w2.astype(np.float32), b2=self.b2.astype(np.float32))
+        _save_tables(path, self.labels, self.vocab, kind=np.array("mlp"), w1=self.w1.astype(np.float16),
+                     b1=self.b1.astype(np.float32), w2=self.w2.astype(np.float32), b2=self.b2.astype(np.float32))
 
     @classmethod
     def load(cls, path: Path) -> "MLPModel":
-        with np.load(path, allow_pickle=False) as data:
-            labels = tuple(str(x) for x in data["labels"])
-            names = [str(x) for x in data["features"]]
-            w1, b1 = data["w1"].astype(np.float32), data["b1"].astype(np.float32)
-            w2, b2 = data["w2"].astype(np.float32), data["b2"].astype(np.float32)
+        labels, names, (w1, b1, w2, b2) = _load_tables(path, "w1", "b1", "w2", "b2")
         hidden = w1.shape[1] if w1.ndim == 2 else -1
         if w1.shape != (len(names), hidden) or b1.shape != (hidden,) or w2.shape != (hidden, len(labels)) or b2.shape != (len(labels),):
             raise ValueError(f"layers {w1.shape} {w2.shape} do not fit {len(names)} features x {len(labels)} labels")
         return cls(labels, {n: i for i, n in enumerate(names)}, w1, b1, w2, b2)
+
+
+def _save_tables(path: Path, labels: tuple[str, ...], vocab: dict[str, int], **tables: np.ndarray) -> None:
+    """A part's labels, feature names (in vocabulary order) and weight tables, in one .npz."""
+    names = sorted(vocab, key=vocab.get)
+    np.savez_compressed(path, labels=np.array(labels), features=np.array(names), **tables)
+
+
+def _load_tables(path: Path, *keys: str) -> tuple[tuple[str, ...], list[str], list[np.ndarray]]:
+    """The labels, feature names and the named weight tables (as float32) of a part's .npz."""
+    with np.load(path, allow_pickle=False) as data:
+        return (tuple(str(x) for x in data["labels"]), [str(x) for x in data["features"]],
+                [data[k].astype(np.float32) for k in keys])
 
 
 def _summed_rows(table: np.ndarray, bias: np.ndarray, vocab: dict[str, int], examples: list[list[str]]) -> np.ndarray:
