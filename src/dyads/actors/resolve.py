@@ -348,10 +348,10 @@ class ActorResolver:
             de.sector = de.sector or ("GOV" if owner.entity.kind in ("igo", "country") else owner.entity.sector)
         title: list[Token] = list(ent.doc[span.start:ent.start])
         appos = _apposed_title(ent)
-        if appos is not None and de.sector is None and _title_sector(self.kb, appos):
+        if appos is not None and de.sector is None and (sector := _title_sector(self.kb, appos)):
             # "Jagannath Mishra, a senior leader of the Nationalist Congress Party", "shiv sena
             # leader, uddhav thackeray": the title stands beside the name
-            de.sector = _title_sector(self.kb, appos)
+            de.sector = sector
             title = [appos]
             owner = next((m for m in map(index.mention_at, _owner_words(appos)) if m is not None), owner)
             if owner is not None and owner.entity.country and de.country is None:

@@ -166,7 +166,10 @@ def _summed_rows(table: np.ndarray, bias: np.ndarray, vocab: dict[str, int], exa
     return out
 
 
-def load_part(path: Path) -> "LinearModel | MLPModel":
+Model = LinearModel | MLPModel
+
+
+def load_part(path: Path) -> Model:
     """A part's model file: an MLP's (``kind=mlp``) or a linear model's."""
     with np.load(path, allow_pickle=False) as data:
         kind = str(data["kind"]) if "kind" in data.files else "linear"
@@ -175,9 +178,6 @@ def load_part(path: Path) -> "LinearModel | MLPModel":
     if kind != "linear":
         raise ValueError(f"unknown model kind {kind!r}")
     return LinearModel.load(path)
-
-
-Model = LinearModel | MLPModel
 
 
 @dataclass

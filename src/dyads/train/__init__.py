@@ -27,7 +27,7 @@ from dyads.events.features import (DocContext, argument_candidates, factuality_f
                                    implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
                                    rule_roles_for, span_root, state_kind, trigger_features)
 from dyads.models import Actor
-from dyads.events.model import FORMAT, CoderModel, LinearModel, MLPModel
+from dyads.events.model import FORMAT, CoderModel, LinearModel, MLPModel, Model
 
 PART_NAMES = ("trigger", "role", "factuality", "mode", "implicit")
 
@@ -193,7 +193,7 @@ def role_labels(ctx: DocContext, candidates, mention: Mention) -> list[str]:
 # -- fitting ---------------------------------------------------------------------------------
 
 def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: float, weights: list[float] | None = None,
-             kind: str = "linear", **mlp) -> LinearModel | MLPModel:
+             kind: str = "linear", **mlp) -> Model:
     """A part's model: multinomial logistic regression (``kind="linear"``, L2 strength
     1/``c``) or one hidden layer (``kind="mlp"``, ``mlp`` its settings: ``fit_mlp``)."""
     from scipy.sparse import csr_matrix
@@ -348,19 +348,25 @@ class TrainSettings:
     models: dict = field(default_factory=lambda: {"trigger": dict(MLP_TRIGGER)})
 
 
-def fit(examples: Examples, settings: TrainSettings, progress: Callable[[str], None] = lambda s: None) -> dict[str, LinearModel | MLPModel]:
+def fit(examples: Examples, settings: TrainSettings, progress: Callable[[str], None] = lambda s: None) -> dict[str, Model]:
     models = {}
     for part in PART_NAMES:
         progress(part)
-        kind = settings.models.get(part, {})
-        if kind.get("kind") == "mlp" and len(examples.labels[part]) < MLP_MIN_EXAMPLES:
-            kind = {}
         models[part] = fit_part(examples.features[part], examples.labels[part], settings.min_count, settings.c[part],
-                                examples.weights[part], **({**kind, "seed": settings.seed} if kind.get("kind") == "mlp" else kind))
+                                examples.weights[part], **_model_settings(settings, part, len(examples.labels[part])))
     return models
 
 
-def choose_thresholds(models: dict[str, LinearModel], dev: Examples) -> dict:
+def _model_settings(settings: TrainSettings, part: str, examples: int) -> dict:
+    """fit_part's model settings for a part: a hidden layer (seeded) where asked for and
+    there are enough examples, else linear."""
+    wanted = settings.models.get(part, {})
+    if wanted.get("kind") != "mlp" or examples < MLP_MIN_EXAMPLES:
+        return {}
+    return {**wanted, "seed": settings.seed}
+
+
+def choose_thresholds(models: dict[str, Model], dev: Examples) -> dict:
     """The trigger cut-off with the best event-word F1 on development examples; the role
     cut-off likewise for actor and recipient picks."""
     found = {"trigger": 0.5, "role": 0.5, "implicit": 0.5}
@@ -412,7 +418,7 @@ def side_sectors(counts: dict[str, Counter], least: int = 10) -> dict[str, str |
     return found
 
 
-def build_model(models: dict[str, LinearModel], thresholds: dict, trigger_words: frozenset[str], info: dict) -> CoderModel:
+def build_model(models: dict[str, Model], thresholds: dict, trigger_words: frozenset[str], info: dict) -> CoderModel:
     from dyads.events.ontology import Ontology
 
     ontology = Ontology.load()
