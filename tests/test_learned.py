@@ -386,6 +386,29 @@ def test_a_relative_clause_states_no_intention():
     assert [e.type for e in derive_intents([meet], context(doc), model=None)] == ["CONSULT"]
 
 
+def test_an_attempt_states_no_intention():
+    from dyads.events.coder import EventCoder
+    from dyads.events.learned import derive_intents
+
+    # "Israel sought to mediate talks": the model may read "mediate" as future, but an
+    # effort reported is no pledge; "Israel will mediate talks" is one
+    def derived(doc, trigger):
+        ctx = context(doc)
+        ctx.rule_attempt = EventCoder(Lexicon()).is_attempt
+        talks = Proposed(doc[trigger], "CONSULT", 0.9, [doc[trigger]], actors=[Actor(code="ISR", start=0, end=6)],
+                         factuality="future")
+        return [e.type for e in derive_intents([talks], ctx, model=None)]
+
+    sought = parsed(words=["Israel", "sought", "to", "mediate", "talks"], heads=[1, 1, 3, 1, 3],
+                    deps=["nsubj", "ROOT", "aux", "xcomp", "dobj"], pos=["PROPN", "VERB", "PART", "VERB", "NOUN"],
+                    lemmas=["Israel", "seek", "to", "mediate", "talk"])
+    will = parsed(words=["Israel", "will", "mediate", "talks"], heads=[2, 2, 2, 2],
+                  deps=["nsubj", "aux", "ROOT", "dobj"], pos=["PROPN", "AUX", "VERB", "NOUN"],
+                  lemmas=["Israel", "will", "mediate", "talk"])
+    assert derived(sought, 3) == ["CONSULT"]
+    assert derived(will, 2) == ["CONSULT", "AGREE"]
+
+
 def test_an_unnamed_side_takes_the_sector_such_sides_have_in_the_corpus(shipped):
     from dyads.events.features import Implicit
     from dyads.events.learned import _implicit_actor

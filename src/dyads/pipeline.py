@@ -97,7 +97,8 @@ class Pipeline:
         context = DocContext(doc, actors, self.lexicon, rules,
                              trigger_words=self.coder_model.trigger_words if self.coder_model else frozenset(),
                              in_title=_title_end(doc, article), main_country=main_country(actors, places), places=anchors,
-                             rule_factuality=self.coder.factuality_of, rule_intent=self.coder.intent_cue)
+                             rule_factuality=self.coder.factuality_of, rule_intent=self.coder.intent_cue,
+                             rule_attempt=self.coder.is_attempt)
         return Analysis(context, timexes, places, anchors, quiet)
 
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:

@@ -629,6 +629,10 @@ class EventCoder:
         """Asserted, negated, hypothetical or future, as the rules read the word's clause."""
         return self._factuality_with_cue(token)[0]
 
+    def is_attempt(self, token: Token) -> bool:
+        """Is the word's clause an attempt ("sought to mediate", "tried to storm")?"""
+        return self._factuality_with_cue(token)[1]
+
     def intent_cue(self, token: Token) -> Token | None:
         """The word expressing the actor's intent to do this ('will', 'offered', 'willing')."""
         factuality, _, cue = self._factuality_with_cue(token)

@@ -52,6 +52,7 @@ class DocContext:
     main_country: tuple[str, int] | None = None  # the country the document names most, and from which token it counts
     rule_factuality: Callable[[Token], str] | None = None  # the rules' reading of any word's factuality
     rule_intent: Callable[[Token], Token | None] | None = None  # the word stating the actor's intent to do this, if any
+    rule_attempt: Callable[[Token], bool] | None = None  # does the rules' reading find an attempt ("sought to")?
     places: dict = field(default_factory=dict)  # token index -> Place the geoparser anchored there
 
     sentence_cues: dict = field(default_factory=dict)  # sentence start -> its cue features (built once)

@@ -329,6 +329,8 @@ def derive_intents(events: list[Proposed], ctx: DocContext, model: CoderModel) -
             continue  # a need, a condition or a plan of others is no stated intention
         if event.trigger.dep_ == "relcl":
             continue  # "the first leader to meet Putin": a relative clause describes someone, it states no intention
+        if ctx.rule_attempt is not None and ctx.rule_attempt(event.trigger):
+            continue  # "has sought to help mediate": an effort reported, no pledge (docs/annotation.md §3)
         codes = {a.code for a in event.actors}
         sent = ctx.sent_of(event.trigger)
         if any(e.type == intent and ctx.sent_of(e.trigger) == sent and codes & {a.code for a in e.actors} for e in events + derived):
