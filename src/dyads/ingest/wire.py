@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 
 import yaml
+from spacy.lang.en.stop_words import STOP_WORDS
 
 MAX_DATELINE = 90  # characters: a dateline is a short opening, never a sentence
 
@@ -65,6 +66,9 @@ def _patterns() -> tuple[re.Pattern, ...]:
         re.compile(rf"{head}{place}{date}{sep}"),
         # scraped archives in lower case: "lucknow: ", "new delhi: "
         re.compile(r"(?P<header>)(?P<place>[a-z][a-z.\-]+(?:\s[a-z][a-z.\-]+){0,2}):\s+(?=[a-z\"'‘“])"),
+        # and with a date, perhaps an agency: "niamey, jan 29 (afp) - ", "ouagadougou, dec 18 - "
+        re.compile(rf"(?P<header>)(?P<place>[a-z][a-z.'\-]+(?:\s[a-z][a-z.'\-]+){{0,2}}),\s*(?i:{month})\s+\d{{1,2}}"
+                   rf"(?:,\s*\d{{4}})?(?:\s*\((?P<agency>(?i:{agency}))\))?{sep}(?=[a-z\"'‘“])"),
     )
 
 
@@ -91,6 +95,8 @@ def _plausible_place(place: str) -> bool:
     """A capitalised opening that reads as a headline word ("BREAKING", "EXCLUSIVE") or a
     sentence is no place."""
     words = place.replace(",", " ").split()
+    if place.islower() and words and words[0] in STOP_WORDS:
+        return False  # "however, dec 18 - ...": an archive in lower case opens with a place, not a function word
     return 0 < len(words) <= 5 and place.strip().upper() not in _not_places()
 
 
