@@ -150,6 +150,37 @@ def test_opposition_is_read_from_modifiers_and_appositions():
     assert not _called_opposition(doc[3:4], kb)
 
 
+def test_a_sector_word_in_its_abstract_sense_names_no_one():
+    import spacy
+    from spacy.tokens import Doc
+
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import _abstract_sense
+
+    kb, vocab = KnowledgeBase.load(), spacy.blank("en").vocab
+    def abstract(words, heads, deps, tags, i):
+        lemmas = [w.lower().rstrip("s") if t == "NNS" else w.lower() for w, t in zip(words, tags)]
+        pos = ["NOUN" if t.startswith("NN") else "X" for t in tags]
+        return _abstract_sense(kb, Doc(vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos, lemmas=lemmas)[i])
+    # "demanded justice", "used excessive force", "a state of emergency"
+    assert abstract(["demanded", "justice"], [0, 0], ["ROOT", "dobj"], ["VBD", "NN"], 1)
+    assert abstract(["used", "excessive", "force"], [0, 2, 0], ["ROOT", "amod", "dobj"], ["VBD", "JJ", "NN"], 2)
+    assert abstract(["declared", "a", "state", "of", "emergency"], [0, 2, 0, 2, 3], ["ROOT", "det", "dobj", "prep", "pobj"],
+                    ["VBD", "DT", "NN", "IN", "NN"], 2)
+    # "the state rejected", "the justices ruled", "sent a force of 3,000 troops", "justice k g shah"
+    assert not abstract(["the", "state", "rejected"], [1, 2, 2], ["det", "nsubj", "ROOT"], ["DT", "NN", "VBD"], 1)
+    assert not abstract(["the", "justices", "ruled"], [1, 2, 2], ["det", "nsubj", "ROOT"], ["DT", "NNS", "VBD"], 1)
+    assert not abstract(["sent", "a", "force", "of", "troops"], [0, 2, 0, 2, 3], ["ROOT", "det", "dobj", "prep", "pobj"],
+                        ["VBD", "DT", "NN", "IN", "NNS"], 2)
+    assert not abstract(["justice", "shah", "said"], [1, 2, 2], ["compound", "nsubj", "ROOT"], ["NN", "NN", "VBD"], 0)
+
+
+def test_abstract_nouns_are_no_actors_in_a_story(rules_pipeline):
+    found = [text for text, *_ in mentions(rules_pipeline, "Kenyan students demanded justice after police used force.")]
+    assert any("students" in t for t in found) and any("police" in t for t in found)
+    assert not any("justice" in t or "force" in t for t in found)
+
+
 def test_the_other_side_of_an_act_lends_no_country(rules_pipeline):
     # "Israel Kills Two Militants": the militants are not Israel's
     assert code_of(rules_pipeline, "Israel killed two militants during a raid.", "militants")[0] != "ISR"

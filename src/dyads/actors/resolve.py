@@ -46,6 +46,7 @@ AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
 NAMES_READ_AS_WORDS: frozenset[str] = _WORDS["names_read_as_words"]
 THE_CENTRE: dict[str, list[str]] = _WORDS["the_centre"]
 SPEAKS_FOR_WORDS: frozenset[str] = _WORDS["speaks_for_words"]
+ABSTRACT_SENSES: frozenset[str] = _WORDS["abstract_senses"]
 
 
 @dataclass
@@ -415,6 +416,8 @@ class ActorResolver:
         kb, lemma = self.kb, token.lemma_.lower()
         compound = _compound_lemma(token)
         sector = kb.sector_of_word(compound) or _modifier_sector(kb, token) or kb.sector_of_word(lemma)
+        if sector is not None and (compound == lemma or not kb.sector_of_word(compound)) and _abstract_sense(kb, token):
+            return  # "demanded justice", "used excessive force" name no one; "security force" does
         set_kind = SET_NOUNS.get(lemma)
         if (sector or set_kind or token.tag_ in ("NNS", "NNPS")) and self._coordinated_countries(index, entities, token, sector):
             return
@@ -631,6 +634,18 @@ def _from_kb(entity: Entity) -> DocEntity:
         gender=entity.gender,
         titles={r.title for r in entity.roles},
     )
+
+
+def _abstract_sense(kb: KnowledgeBase, token: Token) -> bool:
+    """Is the sector word used as an abstract noun ("demanded justice", "a state of
+    emergency", "no authority"), naming no one (``abstract_senses`` in words.yml)?"""
+    if token.lemma_.lower() not in ABSTRACT_SENSES or token.tag_ != "NN" or token.dep_ == "compound":
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "of" and any(o.pos_ == "NOUN" and not kb.sector_of_word(o.lemma_.lower())
+                                                         for o in c.children) for c in token.children):
+        return True  # "a state of emergency", not "a force of 3,000 troops"
+    determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
+    return all(d.lower_ in ("no", "any") for d in determiners)
 
 
 def _compound_lemma(token: Token) -> str:
