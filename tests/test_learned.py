@@ -201,7 +201,7 @@ def test_train_builds_a_model_that_codes(trained, dyads):
     assert "zz-bad.jsonl:2: not JSON" in first.stderr_text and "Traceback" not in first.stderr_text
     report = json.loads(first.stdout_text)
     assert report["train_documents"] >= 40 and report["skipped"] == 1
-    assert {p.name for p in (root / "a").iterdir()} == {"meta.json", "trigger.npz", "role.npz", "factuality.npz", "mode.npz", "implicit.npz"}
+    assert {p.name for p in (root / "a").iterdir()} == {"meta.json", "trigger.npz", "role.npz", "factuality.npz", "mode.npz", "implicit.npz", "sector.npz"}
     proc = dyads("explain", "Police arrested twenty opposition supporters in Nairobi on Monday.", "--published", "1997-07-08",
                  "--model", root / "a", "--json")
     assert proc.returncode == 0, proc.stderr_text
@@ -214,7 +214,7 @@ def test_train_builds_a_model_that_codes(trained, dyads):
 def test_training_is_deterministic_for_a_seed(trained):
     root, _ = trained
     a, b = CoderModel.load(root / "a"), CoderModel.load(root / "b")
-    for part in ("trigger", "role", "factuality", "mode", "implicit"):
+    for part in ("trigger", "role", "factuality", "mode", "implicit", "sector"):
         ma, mb = getattr(a, part), getattr(b, part)
         assert ma.labels == mb.labels and ma.vocab == mb.vocab and np.array_equal(ma.weights, mb.weights)
     assert a.thresholds == b.thresholds
@@ -448,6 +448,31 @@ def test_an_unnamed_actor_is_chosen_knowing_the_named_recipient():
     others = Proposed(doc[2], "ASSAULT", 0.9, [doc[2]], recipients=[Actor(code="AFG", sector="MIL")])
     [others] = fill_implicit([others], ctx, model)
     assert [a.code for a in others.actors] == ["USA"]
+
+
+def test_the_sector_model_reads_a_side_s_sector_from_the_act():
+    """"Zimbabwe sent troops": the words name a country (a state: GOV); what it sent says
+    its military acted. Below the cut-off, and with a model that has no sector part, the
+    words' sector stands."""
+    from dyads.events.learned import choose_sectors
+
+    def one(labels):
+        return LinearModel(labels, {}, np.zeros((0, len(labels)), np.float32), np.zeros(len(labels), np.float32))
+
+    sector = LinearModel(("GOV", "MIL"), {"R+obj=actor|troop": 0}, np.array([[0.0, 6.0]], np.float32),
+                         np.array([1.0, 0.0], np.float32))
+    parts = (one(("NONE",)), one(("none",)), one(("asserted",)), one(("-",)), one(("no", "yes")))
+
+    def coded(obj, model):
+        doc = parsed(words=["Zimbabwe", "sent", obj], heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"],
+                     pos=["PROPN", "VERB", "NOUN"], lemmas=["Zimbabwe", "send", obj.rstrip("s")])
+        event = Proposed(doc[1], "AID", 0.9, [doc[1]], actors=[Actor(code="ZWE", sector="GOV", start=0, end=8)])
+        return choose_sectors([event], context(doc), model)[0].actors[0].sector
+
+    model = CoderModel(*parts, meta={"thresholds": {"sector": 0.7}}, sector=sector)
+    assert coded("troops", model) == "MIL"
+    assert coded("aid", model) == "GOV"  # sent aid: nothing says military
+    assert coded("troops", CoderModel(*parts, meta={"thresholds": {"sector": 0.7}})) == "GOV"
 
 
 def test_the_implicit_model_sees_whether_a_candidate_is_the_country_where_it_happened():

@@ -222,6 +222,9 @@ def describe_scores(scores: dict) -> str:
     for key in ("actor", "recipient", "factuality"):
         if key in scores:
             parts.append(f"{key} {scores[key]:.2f}")
+    for key in ("actor_sector", "recipient_sector"):
+        if key in scores:
+            parts.append(f"{key.replace('_', ' ')} {scores[key]}")
     if "forced_by" in scores:
         parts.append(f"forced by {scores['forced_by']}")
     return "; ".join(parts)

@@ -24,7 +24,8 @@ def train_command(
                                    "JSONL of `dyads review export` (reviewed events with their evidence)."),
     output: Path = typer.Option(Path("dyads-model"), "-o", "--output", help="The model directory to write."),
     shared: Path = typer.Option(Path("../shared"), "--shared", help="The folder holding corpora/ for real-text annotations."),
-    seed: int = typer.Option(13, "--seed", help="Seed (training is deterministic for a given seed and corpus)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed (training is deterministic for a given seed and corpus; "
+                                                           "default: the shipped model's)."),
     spacy_model: Optional[str] = SpacyModelOption,
     as_json: bool = typer.Option(False, "--json", help="Print the training report as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -62,7 +63,7 @@ def train_command(
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        result = train(pipeline, train_docs, dev_docs, TrainSettings(seed=seed), progress)
+        result = train(pipeline, train_docs, dev_docs, TrainSettings() if seed is None else TrainSettings(seed=seed), progress)
         result.model.save(output)
     report = {"output": str(output), **result.counts, "seconds": result.seconds,
               "thresholds": result.model.thresholds, "skipped": len(problems)}

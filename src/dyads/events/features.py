@@ -405,3 +405,24 @@ def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, oth
     f.append(f"R+pass+src={role}|{int(passive)}|{src}")
     f.append(f"R+p+src={role}|{trigger.pos_}|{src}")
     return f
+
+
+# -- a side's sector ---------------------------------------------------------------------------
+
+def sector_features(trigger: Token, etype: str, role: str, mention: ActorMention | None, ctx: DocContext) -> list[str]:
+    """What tells a side's sector besides the words that name it: the act and what it is
+    done with ("Zimbabwe sent troops" is its military, "Zimbabwe protested" its government),
+    the kind of name, the sector those words resolve to, and the mention's own words.
+    ``mention`` is None for a side no words of the sentence name."""
+    lemma = trigger.lemma_.lower()
+    f = ["bias", f"T+R={etype}|{role}", f"l+R={lemma}|{role}"]
+    f += [f"R+obj={role}|{c.lemma_.lower()}" for c in trigger.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    if mention is None:
+        return f + [f"T+R+unnamed={etype}|{role}", f"l+R+unnamed={lemma}|{role}"]
+    entity = mention.entity
+    resolved = entity.sector or "-"
+    f += [f"res={resolved}", f"T+R+res={etype}|{role}|{resolved}", f"kind+res={entity.kind}|{resolved}",
+          f"how+res={mention.how}|{resolved}", f"l+R+res={lemma}|{role}|{resolved}",
+          f"ml={ctx.doc[mention.head].lemma_.lower()}|{resolved}"]
+    f += [f"w={t.lemma_.lower()}" for t in ctx.doc[mention.start:mention.end] if t.pos_ in ("NOUN", "ADJ", "VERB")]
+    return f

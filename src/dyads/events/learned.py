@@ -17,6 +17,8 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    implicit candidates by the implicit model;
 7. ``state_sectors``     — a country or an IGO named as a side acts as a state (GOV),
    or as the corpus mostly has it for this type of event (MIL for an attacker);
+   ``choose_sectors``    — the sector model reads a side's sector from the act and the
+   words where it is sure of another ("Zimbabwe sent troops": its military);
 8. ``judge_factuality``  — asserted, negated, hypothetical or future;
 9. ``corefer_definite_mentions`` — "the arrests" after an arrest is a mention of it;
 10. ``derive_intents``    — an actor's own future cooperative act is also its AGREE,
@@ -39,7 +41,8 @@ from dyads.actors.resolve import ActorMention
 from dyads.events.coder import Candidate, Modality, reciprocal_pairs
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
-                                   rule_roles_for, sentence_features, state_kind, trigger_features)
+                                   rule_roles_for, sector_features, sentence_features, span_root, state_kind,
+                                   trigger_features)
 from dyads.events.lexicon import LexEntry
 from dyads.events.model import CoderModel, softmax
 from dyads.events.ontology import symmetric_types
@@ -276,6 +279,38 @@ def state_sectors(events: list[Proposed], ctx: DocContext, model: CoderModel | N
     return events
 
 
+def choose_sectors(events: list[Proposed], ctx: DocContext, model: CoderModel | None) -> list[Proposed]:
+    """A side's sector as the sector model reads it from the act and the words, where the
+    model is surer than the ``sector`` cut-off of another sector than the words alone gave:
+    "Zimbabwe sent troops" is Zimbabwe's military, not its government. A side no words of
+    the sentence name is read from the act alone."""
+    if model is None or model.sector is None:
+        return events
+    cut = model.thresholds.get("sector", 1.01)  # above any probability: off unless tuned
+    sides = [(event, role, group, k, _mention_in_sentence(actor, event.trigger, ctx))
+             for event in events for role, group in (("actor", event.actors), ("recipient", event.recipients))
+             for k, actor in enumerate(group)]
+    if not sides:
+        return events
+    probs = model.sector.scores([sector_features(e.trigger, e.type, role, m, ctx) for e, role, _, _, m in sides])
+    for (event, role, group, k, _), row in zip(sides, probs):
+        best = int(row.argmax())
+        sector = model.sector.labels[best]
+        if row[best] >= cut and sector != group[k].sector:
+            group[k] = replace(group[k], sector=sector)
+            event.scores[f"{role}_sector"] = f"{sector} {row[best]:.2f}"  # for dyads explain
+    return events
+
+
+def _mention_in_sentence(actor: Actor, trigger: Token, ctx: DocContext):
+    """The actor mention naming this side in the trigger's sentence, if words there name it."""
+    sent = ctx.sent_of(trigger)
+    if actor.start is None or not sent.start_char <= actor.start < sent.end_char:
+        return None
+    words = ctx.doc.char_span(actor.start, actor.end, alignment_mode="expand")
+    return ctx.index.mention_at(span_root(list(words))) if words is not None and len(words) else None
+
+
 def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
     probs = model.factuality.scores([factuality_features(e.trigger, e.type, ctx) for e in events])
     trust_rules = model.thresholds.get("rule_factuality", 0.0) > 0
@@ -377,7 +412,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
 
 
 PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments, fill_implicit, state_sectors,
-          judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
+          choose_sectors, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
 
 def code_events(ctx: DocContext, model: CoderModel) -> list[Candidate]:

@@ -28,6 +28,7 @@ from dyads.errors import ModelError
 
 FORMAT = "dyads-coder/1"
 PARTS = ("trigger", "role", "factuality", "mode", "implicit")
+OPTIONAL_PARTS = ("sector",)  # models trained before it have none; coding then keeps the sectors the words give
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -189,6 +190,7 @@ class CoderModel:
     implicit: Model
     meta: dict
     path: str = ""
+    sector: Model | None = None
 
     @cached_property  # read for every article: built once
     def trigger_words(self) -> frozenset[str]:
@@ -200,8 +202,9 @@ class CoderModel:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        for part in PARTS:
-            getattr(self, part).save(folder / f"{part}.npz")
+        for part in PARTS + OPTIONAL_PARTS:
+            if getattr(self, part) is not None:
+                getattr(self, part).save(folder / f"{part}.npz")
         (folder / "meta.json").write_text(json.dumps({**self.meta, "format": FORMAT}, indent=1, sort_keys=True), encoding="utf-8")
 
     @classmethod
@@ -221,11 +224,13 @@ class CoderModel:
             found = meta.get("format") if isinstance(meta, dict) else None
             raise ModelError(f"{folder}: a model of format {found!r}; this dyads reads {FORMAT!r} (retrain with dyads train)")
         parts = {}
-        for part in PARTS:
+        for part in PARTS + OPTIONAL_PARTS:
             path = folder / f"{part}.npz"
             try:
                 parts[part] = load_part(path)
             except FileNotFoundError:
+                if part in OPTIONAL_PARTS:
+                    continue
                 raise ModelError(f"{folder}: {part}.npz is missing") from None
             except Exception as exc:  # a truncated or foreign .npz: zipfile, numpy and key errors alike
                 raise ModelError(f"{path}: corrupt ({type(exc).__name__}: {exc})") from None
