@@ -36,10 +36,26 @@ def sector_of_name(name: str) -> NamePattern | None:
     with "national union": PTY)."""
     words = re.sub(r"\s+", " ", name.strip().lower())
     words = re.sub(r"^the ", "", words)
-    for pattern in name_patterns():
-        w = pattern.words
-        if words == w:
-            return None  # "the Party", "Parliament" alone: a sector word, not a name
-        if pattern.at == "ends" and words.endswith(" " + w) or pattern.at == "starts" and words.startswith(w + " "):
-            return pattern
-    return None
+    patterns = name_patterns()
+    whole, ends, starts = _pattern_index()
+    first = whole.get(words, len(patterns))
+    parts = words.split(" ")
+    for cut in range(1, len(parts)):
+        first = min(first, ends.get(" ".join(parts[cut:]), first), starts.get(" ".join(parts[:cut]), first))
+    if first == len(patterns) or patterns[first].words == words:
+        return None  # "the Party", "Parliament" alone: a sector word, not a name
+    return patterns[first]
+
+
+@cache
+def _pattern_index() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """The position of the first pattern of each wording: of all of them (a name that is
+    only the wording), of those a name may end with and of those it may start with. A
+    name is looked up by its word-aligned endings and openings instead of trying every
+    pattern in turn."""
+    whole: dict[str, int] = {}
+    by_place: dict[str, dict[str, int]] = {"ends": {}, "starts": {}}
+    for k, pattern in enumerate(name_patterns()):
+        whole.setdefault(pattern.words, k)
+        by_place[pattern.at].setdefault(pattern.words, k)
+    return whole, by_place["ends"], by_place["starts"]

@@ -158,12 +158,16 @@ def _summed_rows(table: np.ndarray, bias: np.ndarray, vocab: dict[str, int], exa
     for feats in examples:
         starts.append(len(index))
         index.extend([i for i in map(get, feats) if i is not None])
+    if not index:
+        return np.tile(bias, (len(examples), 1))
+    sums = np.add.reduceat(table[index], starts, axis=0)
+    ends = starts[1:] + [len(index)]
+    filled = [e > s for s, e in zip(starts, ends)]
+    if all(filled):  # the usual case (every example has its "bias" feature): no mask to apply
+        sums += bias
+        return sums
     out = np.tile(bias, (len(examples), 1))
-    if index:
-        sums = np.add.reduceat(table[index], starts, axis=0)
-        ends = starts[1:] + [len(index)]
-        filled = np.array([e > s for s, e in zip(starts, ends)])
-        out[filled] += sums[filled]
+    out[filled] += sums[filled]
     return out
 
 

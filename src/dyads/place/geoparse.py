@@ -163,6 +163,9 @@ class Geoparser:
         # _plausible's answers, remembered: they depend on the gazetteer only, and every
         # context pass asks again for every mention
         self._plausible_readings = functools.lru_cache(maxsize=1 << 14)(lambda *key: tuple(self._plausible(*key)))
+        # a name's reading before any context, remembered likewise: names recur across documents
+        self._readings_alone = functools.lru_cache(maxsize=1 << 14)(
+            lambda name, label, container, admin_role: self._reading(name, label, _EMPTY, container, admin_role))
 
     # -- public API ---------------------------------------------------------
     def parse(self, doc) -> list[Place]:
@@ -444,11 +447,21 @@ class Geoparser:
     def _passes(self, mentions: list[Mention], text: str) -> list[_Reading]:
         containers, admin_role, siblings = self._relations(mentions, text)
         keys = [normalise(m.text) for m in mentions]
-        readings = [self._reading(m, _EMPTY, c, a) for m, c, a in zip(mentions, containers, admin_role)]
+        readings = [self._readings_alone(m.text, m.label, c, a) for m, c, a in zip(mentions, containers, admin_role)]
         for _ in range(CONTEXT_PASSES):
             contexts = {key: self._context([r for k, r in zip(keys, readings) if k != key]) for key in set(keys)}
-            updated = [self._reading(m, _with_siblings(contexts[k], [readings[j] for j in sib]), c, a)
-                       for m, c, a, k, sib in zip(mentions, containers, admin_role, keys, siblings)]
+            # a name repeated with the same context and no listed names reads the same: read once a pass
+            alike: dict[tuple, _Reading] = {}
+            updated = []
+            for m, c, a, k, sib in zip(mentions, containers, admin_role, keys, siblings):
+                if sib:
+                    ctx = _with_siblings(contexts[k], [readings[j] for j in sib])
+                    updated.append(self._reading(m.text, m.label, ctx, c, a))
+                    continue
+                same = (m.text, m.label, k, c, a)
+                if same not in alike:
+                    alike[same] = self._reading(m.text, m.label, contexts[k], c, a)
+                updated.append(alike[same])
             if updated == readings:
                 break
             readings = updated
@@ -589,15 +602,15 @@ class Geoparser:
         return [(candidate_features(c, ctx, container, _is_own_name(c, key), acronym, admin_role, country_named,
                                     top_town), c) for c in cands]
 
-    def _reading(self, mention: Mention, ctx: _Context, container: Candidate | None, admin_role: bool) -> _Reading:
+    def _reading(self, name: str, label: str, ctx: _Context, container: Candidate | None, admin_role: bool) -> _Reading:
         """The best reading, trusted as context by its lead over the best reading in
         another country: "Boston" (the US city by far) vouches for Massachusetts, a
         near tie such as "Cambridge" vouches for little."""
-        ranked = self._ranked(mention.text, ctx, container, mention.label, admin_role)
+        ranked = self._ranked(name, ctx, container, label, admin_role)
         if not ranked:
             return _Reading(None, 0.0)
         score, best = ranked[0]
-        adjectival = best == self.gazetteer.demonym(_TRAILING.sub("", mention.text.strip()), plural=True)
+        adjectival = best == self.gazetteer.demonym(_TRAILING.sub("", name.strip()), plural=True)
         return _Reading(best, _lead(ranked, lambda c: c.country), adjectival,
                         _lead(ranked, lambda c: (c.country, c.adm1)))
 
