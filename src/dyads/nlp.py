@@ -6,11 +6,12 @@ weights). Nothing is downloaded at run time.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from dyads.errors import ModelNotFound
 
@@ -39,10 +40,12 @@ def remember_text(doc: Doc, text: str) -> None:
 
 
 def forget_cached(doc: Doc) -> None:
-    """Drop what ``text_of`` and ``entities_of`` kept: the cached Spans point back at the
-    doc, a cycle that would keep every parsed doc alive until the garbage collector runs."""
+    """Drop what ``text_of``, ``entities_of`` and ``words_of`` kept: the cached Spans and
+    Tokens point back at the doc, a cycle that would keep every parsed doc alive until the
+    garbage collector runs."""
     doc.user_data.pop("dyads.text", None)
     doc.user_data.pop("dyads.ents", None)
+    doc.user_data.pop("dyads.words", None)
 
 
 def entities_of(doc: Doc) -> tuple:
@@ -52,6 +55,36 @@ def entities_of(doc: Doc) -> tuple:
     if ents is None:
         ents = doc.user_data["dyads.ents"] = doc.ents
     return ents
+
+
+@dataclass(frozen=True)
+class Words:
+    """The tokens of one document and the strings the stages read of each, by token index.
+    spaCy makes a new Token at each ``doc[i]`` and decodes a string again at each reading
+    of ``token.pos_`` or ``token.lower_``; the stages' loops over every token read them
+    many times."""
+
+    tokens: list[Token]
+    lower: list[str]  # token.lower_
+    lemma: list[str]  # token.lemma_.lower()
+    pos: list[str]  # token.pos_
+    dep: list[str]  # token.dep_
+    ent_type: list[str]  # token.ent_type_
+    head: list[int]  # token.head.i
+
+    @classmethod
+    def read(cls, doc: Doc) -> "Words":
+        tokens = list(doc)
+        return cls(tokens, [t.lower_ for t in tokens], [t.lemma_.lower() for t in tokens], [t.pos_ for t in tokens],
+                   [t.dep_ for t in tokens], [t.ent_type_ for t in tokens], [t.head.i for t in tokens])
+
+
+def words_of(doc: Doc) -> Words:
+    """The document's ``Words``, read once."""
+    words = doc.user_data.get("dyads.words")
+    if words is None:
+        words = doc.user_data["dyads.words"] = Words.read(doc)
+    return words
 
 
 @Language.component("dyads_paragraphs")

@@ -316,7 +316,7 @@ def _annotations(actors: ActorIndex, timexes, places, events: list[Event]) -> li
     spans = []
     for m in actors.mentions:
         span = doc[m.start : m.end]
-        first = actors.actors(m)[0] if actors.actors(m) else None
+        first = next(iter(actors.actors(m)), None)
         label = first.full_code if first else ""
         spans.append({"kind": "actor", "start": span.start_char, "end": span.end_char, "label": label, "how": m.how})
     for timex, _ in timexes:

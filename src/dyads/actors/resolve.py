@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from dyads.actors.organisations import sector_of_name
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
-from dyads.nlp import entities_of, text_of
+from dyads.nlp import entities_of, text_of, words_of
 from dyads.place.attach import place_words
 from dyads.wordlists import read_word_lists
 
@@ -395,20 +395,20 @@ class ActorResolver:
         for first, found in firsts.items():
             if len(found) == 1 and first not in surnames:
                 surnames[first] = found[0]
-        for token in doc:
+        words = words_of(doc)
+        for token, low, pos, ent_type in zip(words.tokens, words.lower, words.pos, words.ent_type):
             mention = index.mention_at(token)
             if mention is not None:
                 if mention.head == token.i and mention.how == "kb" and mention.entity.kind == "institution":
                     self._coordinated_institution(index, entities, token, mention)  # "US and British forces"
                 continue
-            low = token.lower_
-            if token.pos_ == "PROPN" and low in surnames and token.ent_type_ in ("PERSON", ""):
+            if pos == "PROPN" and low in surnames and ent_type in ("PERSON", ""):
                 index.add(ActorMention(token.i, token.i + 1, token.i, surnames[low], "surname"))
-            elif token.pos_ == "PRON":
+            elif pos == "PRON":
                 self._pronoun(index, token)
-            elif token.pos_ in ("NOUN", "PROPN"):
+            elif pos in ("NOUN", "PROPN"):
                 self._descriptor(index, entities, token)
-            elif token.pos_ == "ADJ" or token.ent_type_ == "NORP":
+            elif pos == "ADJ" or ent_type == "NORP":
                 self._adjective_actor(index, entities, token)
 
     def _descriptor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
@@ -1011,8 +1011,9 @@ def _federal_governments_called_the_centre(index: ActorIndex, places: list[tuple
     calls its federal government so (``the_centre`` in data/actors/words.yml), the word
     standing alone names that government."""
     main = None
-    for token in index.doc:
-        countries = THE_CENTRE.get(token.lower_)
+    words = words_of(index.doc)
+    for token, low in zip(words.tokens, words.lower):
+        countries = THE_CENTRE.get(low)
         if not countries or index.mention_at(token) is not None or not _stands_alone(token):
             continue
         main = main or main_country(index, places) or ("", 0)

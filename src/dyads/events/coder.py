@@ -29,6 +29,7 @@ from dyads.actors.resolve import PLACE_NOUNS, SIDE_NOUNS, ActorIndex, names_a_pl
 from dyads.errors import LexiconError
 from dyads.events.lexicon import LexEntry, Lexicon
 from dyads.models import Actor
+from dyads.nlp import Words, words_of
 from dyads.place.attach import abbreviation_names_owner
 
 SUBJECTS = ("nsubj", "csubj")
@@ -142,14 +143,15 @@ class EventCoder:
         self._index = actors
         found: list[Candidate] = []
         claimed: set[int] = set()  # object tokens used by a light-verb entry
-        for token in doc:
-            pos = _pos_class(token)
+        words = words_of(doc)
+        for token in words.tokens:
+            pos = _pos_class(token, words)
             if pos is None or token.i in claimed:
                 continue
             if pos == "verb" and token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
                     and self.lexicon.lookup(token.lower_, "noun"):
                 pos = "noun"  # "Fighting between X and Y killed 12": a gerund standing as a noun
-            if token.dep_ == "compound" and self.lexicon.lookup(f"{token.lemma_.lower()} {token.head.lemma_.lower()}", "noun"):
+            if words.dep[token.i] == "compound" and self.lexicon.lookup(f"{words.lemma[token.i]} {words.lemma[words.head[token.i]]}", "noun"):
                 continue  # "hunger" in "hunger strike": the head carries the event
             skip: set[str] = set()
             while True:
@@ -182,10 +184,11 @@ class EventCoder:
         hypothetical); 'Vietnam said China was responsible for the collision' an ACCUSE."""
         made = []
         taken = {c.trigger.i for c in found if c.entry.type in ("REQUEST", "ACCUSE")}
-        for tok in doc:
-            if tok.dep_ == "aux" and tok.lower_ in self.modality.deontic_markers:
+        words = words_of(doc)
+        for tok, dep in zip(words.tokens, words.dep):
+            if dep == "aux" and words.lower[tok.i] in self.modality.deontic_markers:
                 entry, verb = DEONTIC_ENTRY, tok.head
-            elif tok.dep_ == "acomp" and tok.lemma_.lower() in self.modality.blame_predicates and tok.head.lemma_ == "be":
+            elif dep == "acomp" and words.lemma[tok.i] in self.modality.blame_predicates and tok.head.lemma_ == "be":
                 entry, verb = BLAME_ENTRY, tok.head
             else:
                 continue
@@ -767,14 +770,15 @@ class EventCoder:
 
 # -- helpers ------------------------------------------------------------------------
 
-def _pos_class(token: Token) -> str | None:
-    if token.ent_type_ in ("DATE", "TIME"):  # "in March" is not a march
+def _pos_class(token: Token, words: Words) -> str | None:
+    if words.ent_type[token.i] in ("DATE", "TIME"):  # "in March" is not a march
         return None
-    if token.pos_ in ("VERB", "AUX"):
+    pos = words.pos[token.i]
+    if pos in ("VERB", "AUX"):
         return "verb"
-    if token.pos_ == "NOUN" or token.pos_ == "PROPN" and token.is_lower:
+    if pos == "NOUN" or pos == "PROPN" and token.is_lower:
         return "noun"
-    if token.pos_ == "ADJ":
+    if pos == "ADJ":
         return "adj"
     return None
 

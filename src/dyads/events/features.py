@@ -26,6 +26,7 @@ from dyads.actors.resolve import ActorIndex, ActorMention, names_a_place
 from dyads.events.coder import Candidate, Modality
 from dyads.events.lexicon import Lexicon
 from dyads.models import Actor, Place
+from dyads.nlp import Words, words_of
 
 SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 CHILD_DEPS = frozenset("dobj prt neg aux auxpass nsubj nsubjpass agent attr xcomp ccomp dative compound amod poss acomp oprd".split())
@@ -60,8 +61,10 @@ class DocContext:
     _title: list[str] | None = None
     _readings: dict = field(default_factory=dict)
     _sent_at: list | None = None
+    words: Words = field(init=False)
 
     def __post_init__(self) -> None:
+        self.words = words_of(self.doc)
         for cand in self.rules:
             for tok in {t.i for t in cand.trigger_tokens} | {cand.trigger.i}:
                 self.rule_at.setdefault(tok, []).append(cand)
@@ -109,25 +112,26 @@ def is_trigger_candidate(tok: Token, ctx: DocContext) -> bool:
         return True
     if tok.is_punct or tok.is_space or tok.like_num:
         return False
-    lemma = tok.lemma_.lower()
-    if lemma in ctx.trigger_words or tok.lower_ in ctx.trigger_words:
+    words = ctx.words
+    lemma, pos = words.lemma[tok.i], words.pos[tok.i]
+    if lemma in ctx.trigger_words or words.lower[tok.i] in ctx.trigger_words:
         return True
-    if tok.pos_ == "VERB":
+    if pos == "VERB":
         return not ctx.trigger_words or bool(ctx.lexicon.lookup(lemma, "verb"))
-    return tok.pos_ in ("NOUN", "PROPN", "ADJ") and bool(ctx.lexicon.lookup(lemma, "noun"))
+    return pos in ("NOUN", "PROPN", "ADJ") and bool(ctx.lexicon.lookup(lemma, "noun"))
 
 
 def trigger_features(tok: Token, ctx: DocContext, sentence: bool = True) -> list[str]:
     """The word's features; with ``sentence`` its sentence's cues too (coding adds their
     weights once per sentence instead, see ``learned.type_triggers``)."""
-    lemma, lower = tok.lemma_.lower(), tok.lower_
-    f = ["bias", f"w={lower}", f"l={lemma}", f"p={tok.pos_}", f"t={tok.tag_}", f"d={tok.dep_}",
-         f"l+p={lemma}|{tok.pos_}", f"hl={tok.head.lemma_.lower()}", f"d+hl={tok.dep_}|{tok.head.lemma_.lower()}"]
-    if tok.i <= ctx.in_title:
+    words, i = ctx.words, tok.i
+    lemma, lower, pos, head_lemma = words.lemma[i], words.lower[i], words.pos[i], words.lemma[words.head[i]]
+    f = ["bias", f"w={lower}", f"l={lemma}", f"p={pos}", f"t={tok.tag_}", f"d={words.dep[i]}",
+         f"l+p={lemma}|{pos}", f"hl={head_lemma}", f"d+hl={words.dep[i]}|{head_lemma}"]
+    if i <= ctx.in_title:
         f.append("title")
-    doc = ctx.doc
-    prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
-    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
+    prev = words.lower[i - 1] if i > 0 else "<s>"
+    nxt = words.lower[i + 1] if i + 1 < len(words.lower) else "</s>"
     f += [f"w-1={prev}", f"w+1={nxt}", f"l+w+1={lemma}|{nxt}"]
     for c in tok.children:
         dep = c.dep_
@@ -147,7 +151,7 @@ def trigger_features(tok: Token, ctx: DocContext, sentence: bool = True) -> list
                     f.append(f"prep={c.lower_}|{o.lemma_.lower()}")
                     f.append(f"l+prep={lemma}|{c.lower_}")
                     f += _mention_features(f"pobj:{c.lower_}", o, ctx)
-    for entry in ctx.lexicon.lookup(lemma, "verb" if tok.pos_ in ("VERB", "AUX") else "noun")[:4]:
+    for entry in ctx.lexicon.lookup(lemma, "verb" if pos in ("VERB", "AUX") else "noun")[:4]:
         f.append(f"lex={entry.type}")
     for cand in ctx.rule_at.get(tok.i, ()):
         role = "root" if cand.trigger.i == tok.i else "part"
@@ -175,15 +179,17 @@ def sentence_features(sent, ctx: DocContext) -> list[str]:
     if found is not None:
         return found
     score, labels, heads, words = False, set(), set(), set()
-    for t in sent:
+    doc_words = ctx.words
+    for i in range(sent.start, sent.end):
+        t = doc_words.tokens[i]
         score = score or (t.like_num is False and "-" in t.text and SCORE.match(t.text) is not None)
-        if t.ent_type_:
-            labels.add(t.ent_type_)
-        mention = ctx.index.mention_at(t)
+        if doc_words.ent_type[i]:
+            labels.add(doc_words.ent_type[i])
+        mention = ctx.index.mention_at_index(i)
         if mention is not None:
             heads.add(mention.head)
-        if t.pos_ in CONTENT and not t.is_stop:
-            words.add(t.lemma_.lower())
+        if doc_words.pos[i] in CONTENT and not t.is_stop:
+            words.add(doc_words.lemma[i])
     found = (["s:score"] if score else []) + [f"s:ent={label}" for label in sorted(labels & MEASURE_LABELS)]
     found.append(f"s:actors={min(len(heads), 3)}")
     found += [f"sw={w}" for w in sorted(words)]

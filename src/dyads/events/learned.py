@@ -70,7 +70,7 @@ class Proposed:
 
 
 def propose_triggers(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
-    return [Proposed(tok) for tok in ctx.doc if is_trigger_candidate(tok, ctx)]
+    return [Proposed(tok) for tok in ctx.words.tokens if is_trigger_candidate(tok, ctx)]
 
 
 def type_triggers(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:

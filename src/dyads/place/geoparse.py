@@ -66,7 +66,7 @@ from spacy.parts_of_speech import PROPN
 
 from dyads.ingest.wire import find_dateline
 from dyads.models import Place
-from dyads.nlp import entities_of, text_of
+from dyads.nlp import entities_of, text_of, words_of
 from dyads.place.attach import place_words
 from dyads.place.gazetteer import Candidate, Gazetteer, haversine_km, name_parts, name_words, normalise, own_name_key
 from dyads.place.literal import names_occupants
@@ -166,6 +166,10 @@ class Geoparser:
         # a name's reading before any context, remembered likewise: names recur across documents
         self._readings_alone = functools.lru_cache(maxsize=1 << 14)(
             lambda name, label, container, admin_role: self._reading(name, label, _EMPTY, container, admin_role))
+        # what a name inside or standing for another is, remembered likewise (pure functions of the words)
+        self._names_metonym = functools.lru_cache(maxsize=1 << 14)(self._metonymic)
+        self._names_area = functools.lru_cache(maxsize=1 << 14)(self._is_area_name)
+        self._inner_place = functools.lru_cache(maxsize=1 << 14)(lambda words, towns: self._inner_part(list(words), towns))
 
     # -- public API ---------------------------------------------------------
     def parse(self, doc) -> list[Place]:
@@ -194,7 +198,7 @@ class Geoparser:
             elif ent.label_ == "NORP" and self._names_people_or_language(ent):
                 continue
             elif ent.label_ in ENTITY_LABELS or (ent.label_ in METONYMY_LABELS | EMBEDDING_LABELS
-                                               and self._metonymic(ent.text, ent.label_)):
+                                               and self._names_metonym(ent.text, ent.label_)):
                 mentions.append(Mention(ent.text, ent.start_char, ent.end_char, ent.label_))
             else:
                 inner = self._embedded_place(ent) if ent.label_ in EMBEDDING_LABELS else None
@@ -237,8 +241,9 @@ class Geoparser:
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
         before_names = place_words()["before_names"]
-        for tok in doc:
-            if tok.lower_ not in before_names or tok.i + 1 >= len(doc):
+        words = words_of(doc)
+        for tok, low in zip(words.tokens, words.lower):
+            if low not in before_names or tok.i + 1 >= len(doc):
                 continue
             ent = starts.get(tok.i + 1)
             if ent is not None:
@@ -270,9 +275,10 @@ class Geoparser:
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         nouns = place_words()["place_nouns"]
         mentions = []
-        for tok in doc[1:-1]:
-            noun = doc[tok.i - 1]
-            if tok.lower_ != "of" or noun.text != noun.lower_ or noun.lower_ not in nouns:
+        words = words_of(doc)
+        for tok in words.tokens[1:-1]:
+            noun = words.tokens[tok.i - 1]
+            if words.lower[tok.i] != "of" or noun.text != words.lower[noun.i] or words.lower[noun.i] not in nouns:
                 continue
             ent = starts.get(tok.i + 1)
             if ent is not None:
@@ -306,8 +312,9 @@ class Geoparser:
         migrants", "a European Education Area")."""
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
-        for tok in doc:
-            if tok.i in covered or not tok.is_title or tok.pos_ not in ("ADJ", "PROPN", "NOUN"):
+        words = words_of(doc)
+        for tok, pos in zip(words.tokens, words.pos):
+            if tok.i in covered or not tok.is_title or pos not in ("ADJ", "PROPN", "NOUN"):
                 continue
             dem = self.gazetteer.demonym(tok.text, plural=False)
             if (dem is not None and dem.feature in ("country", "region")
@@ -354,14 +361,14 @@ class Geoparser:
         """Country names ("Vietnam", "UAE", "U.S.") and the own names of large states
         ("Massachusetts") that NER left unlabelled: runs of up to three capitalised proper
         nouns outside any entity, the longest first."""
-        return _unlabelled_runs(doc, self._names_area)
+        return _unlabelled_runs(doc, lambda span: self._names_area(span.text))
 
-    def _names_area(self, span) -> bool:
-        key = normalise(_TRAILING.sub("", span.text))
+    def _is_area_name(self, text: str) -> bool:
+        key = normalise(_TRAILING.sub("", text))
         if key in name_parts().common_words:
             return False
         return any(c.feature == "country" or c.feature == "adm1" and c.population >= METONYMY_MIN_ADM1_POP
-                   and _is_own_name(c, key) for c in self.gazetteer.lookup(span.text))
+                   and _is_own_name(c, key) for c in self.gazetteer.lookup(text))
 
     def _locatable(self, preposition, name: str) -> bool:
         """After "in"/"near"/"outside"/"at", a name NER took for a person or organisation
@@ -494,7 +501,7 @@ class Geoparser:
         inside an organisation's or event's name ("U.S. Army", "Zimbabwe Electoral
         Commission", "University of California", "the Toronto Transit Commission",
         "the Dubai World Cup")."""
-        found = self._inner_part([t.text for t in ent], towns=True)
+        found = self._inner_place(tuple(t.text for t in ent), True)
         return None if found is None else ent[found[0]:found[1]]
 
     def candidates(self, name: str, label: str = "") -> list[Candidate]:
@@ -517,8 +524,8 @@ class Geoparser:
             cands = self._without_direction(clean, label)
         if not cands:
             words = _words(clean)
-            found = self._inner_part(words, towns=True)
-            cands = [] if found is None else found[2]
+            found = self._inner_place(tuple(words), True)
+            cands = [] if found is None else list(found[2])
         return cands
 
     def _without_unit_word(self, name: str) -> list[Candidate]:
