@@ -96,7 +96,8 @@ def _inherited(token: Token, by_anchor: dict[int, Timex]) -> Timex | None:
     the gap a clause states ("on Friday, a day after troops invaded": the invasion was on
     Thursday). A clause that only orders the two acts ("after troops invaded") is not dated."""
     node, gap = token, None
-    while node.head.i != node.i and node.head.sent.start == token.sent.start:
+    sent = token.sent  # Token.sent walks the parse: read once, not twice per step
+    while node.head.i != node.i and sent.start <= node.head.i < sent.end:
         if node.dep_ in ("ccomp",) and node.head.lemma_.lower() in ("say", "report", "tell", "add"):
             return None
         order = _ordering_word(node)
