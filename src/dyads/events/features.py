@@ -219,20 +219,22 @@ def argument_candidates(trigger: Token, ctx: DocContext) -> list[ActorMention]:
 def dependency_path(a: Token, b: Token) -> tuple[str, int]:
     """The path from token a to token b in the parse: up-steps ('^dep') to their lowest
     common ancestor, then down-steps ('vdep', with the preposition's word for 'prep')."""
-    up_a, node = [], a
-    ancestors = {a.i: 0}
-    while node.head.i != node.i and len(up_a) < 12:
+    words = words_of(a.doc)  # walked by token index: no Token made per step
+    head, dep = words.head, words.dep
+    up_a, node = [], a.i
+    ancestors = {node: 0}
+    while head[node] != node and len(up_a) < 12:
         up_a.append(node)
-        node = node.head
-        ancestors[node.i] = len(up_a)
-    node, down = b, []
-    while node.i not in ancestors and node.head.i != node.i and len(down) < 12:
+        node = head[node]
+        ancestors[node] = len(up_a)
+    node, down = b.i, []
+    while node not in ancestors and head[node] != node and len(down) < 12:
         down.append(node)
-        node = node.head
-    if node.i not in ancestors:
+        node = head[node]
+    if node not in ancestors:
         return "far", 99
-    ups = up_a[: ancestors[node.i]]
-    steps = [f"^{t.dep_}" for t in ups] + [f"v{t.dep_}" + (f":{t.lower_}" if t.dep_ in ("prep", "agent") else "")
+    ups = up_a[: ancestors[node]]
+    steps = [f"^{dep[t]}" for t in ups] + [f"v{dep[t]}" + (f":{words.lower[t]}" if dep[t] in ("prep", "agent") else "")
                                             for t in reversed(down)]
     length = len(steps)
     if length > MAX_PATH:
