@@ -160,12 +160,14 @@ def _summed_rows(table: np.ndarray, bias: np.ndarray, vocab: dict[str, int], exa
         index.extend([i for i in map(get, feats) if i is not None])
     if not index:
         return np.tile(bias, (len(examples), 1))
-    sums = np.add.reduceat(table[index], starts, axis=0)
-    ends = starts[1:] + [len(index)]
-    filled = [e > s for s, e in zip(starts, ends)]
-    if all(filled):  # the usual case (every example has its "bias" feature): no mask to apply
+    # np.take gathers the same rows as table[index], with less overhead
+    sums = np.add.reduceat(np.take(table, index, axis=0), starts, axis=0)
+    if len(set(starts)) == len(starts) and starts[-1] < len(index):
+        # the usual case (every example has its "bias" feature): no mask to apply
         sums += bias
         return sums
+    ends = starts[1:] + [len(index)]
+    filled = [e > s for s, e in zip(starts, ends)]
     out = np.tile(bias, (len(examples), 1))
     out[filled] += sums[filled]
     return out
