@@ -52,7 +52,7 @@ class LinearModel:
     def weight_of(self, features: list[str]) -> np.ndarray:
         """The summed weights of some features (no bias): a part many examples share."""
         index = [i for i in map(self.vocab.get, features) if i is not None]
-        return self.weights[index].sum(axis=0) if index else np.zeros(len(self.labels), dtype=np.float32)
+        return np.take(self.weights, index, axis=0).sum(axis=0) if index else np.zeros(len(self.labels), dtype=np.float32)
 
     def logits(self, examples: list[list[str]], added: np.ndarray | None = None) -> np.ndarray:
         """Bias plus summed feature weights, one row per example (plus ``added``: the
@@ -101,7 +101,7 @@ class MLPModel:
         """The summed first-layer rows of some features (no bias): a part many examples
         share, to be passed to ``logits`` as ``added``."""
         index = [i for i in map(self.vocab.get, features) if i is not None]
-        return self.w1[index].sum(axis=0) if index else np.zeros(self.w1.shape[1], dtype=np.float32)
+        return np.take(self.w1, index, axis=0).sum(axis=0) if index else np.zeros(self.w1.shape[1], dtype=np.float32)
 
     def hidden(self, examples: list[list[str]], added: np.ndarray | None = None) -> np.ndarray:
         pre = _summed_rows(self.w1, self.b1, self.vocab, examples)
