@@ -177,6 +177,13 @@ def test_explain_says_no_events_and_explains_a_stored_event(dyads, demo_db):
     assert "no-such-event" in message
 
 
+def test_explain_shows_where_the_sector_model_overruled_the_words():
+    from dyads.cli.evaluation import describe_scores
+
+    text = describe_scores({"type": {"AID": 0.8, "NONE": 0.1}, "actor": 0.9, "actor_sector": "MIL 0.93"})
+    assert text == "AID 0.80 (NONE 0.10); actor 0.90; actor sector MIL 0.93"
+
+
 def test_help_screens_show_no_bool_placeholder(dyads):
     for command in ((), ("code",), ("explain",), ("events",), ("stats",), ("network",), ("watch",), ("train",)):
         help_text = dyads(*command, "--help").stdout_text

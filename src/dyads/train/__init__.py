@@ -23,9 +23,9 @@ from typing import Callable, Iterable
 import numpy as np
 
 from dyads.corpus.annotations import AnnotatedSentence, CorpusDoc, Mention
-from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates, sector_features,
+from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
-                                   rule_roles_for, span_root, state_kind, trigger_features)
+                                   rule_roles_for, sector_features, span_root, state_kind, trigger_features)
 from dyads.models import Actor
 from dyads.events.model import FORMAT, CoderModel, LinearModel, MLPModel, Model
 
