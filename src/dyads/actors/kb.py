@@ -63,7 +63,6 @@ _SPACES = re.compile(r"\s+")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # every lookup folds its key: surface forms repeat
-@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every document
 def _fold(text: str) -> str:
     """Normalise a surface form for lookup: quotes, dashes, spaces and accents."""
     text = _SPACES.sub(" ", text.translate(_APOS).strip())

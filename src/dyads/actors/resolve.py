@@ -47,6 +47,7 @@ NAMES_READ_AS_WORDS: frozenset[str] = _WORDS["names_read_as_words"]
 THE_CENTRE: dict[str, list[str]] = _WORDS["the_centre"]
 SPEAKS_FOR_WORDS: frozenset[str] = _WORDS["speaks_for_words"]
 ABSTRACT_SENSES: frozenset[str] = _WORDS["abstract_senses"]
+ABSTRACT_DETERMINERS: frozenset[str] = _WORDS["abstract_determiners"]
 
 
 @dataclass
@@ -645,7 +646,7 @@ def _abstract_sense(kb: KnowledgeBase, token: Token) -> bool:
                                                          for o in c.children) for c in token.children):
         return True  # "a state of emergency", not "a force of 3,000 troops"
     determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
-    return all(d.lower_ in ("no", "any") for d in determiners)
+    return all(d.lower_ in ABSTRACT_DETERMINERS for d in determiners)
 
 
 def _compound_lemma(token: Token) -> str:
