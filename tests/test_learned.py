@@ -586,3 +586,37 @@ def test_the_reference_article_keeps_its_required_events(dyads):
     report = json.loads(proc.stdout_text)
     assert report["overall"]["type"]["recall"] == 1.0  # all 10 required events found
     assert report["overall"]["type+dyad"]["recall"] >= 0.9  # at least 9 of them with both sides right
+
+
+def test_a_warning_of_what_could_happen_is_no_threat_unless_the_warner_would_do_it():
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import ActorMention, DocEntity
+    from dyads.events.learned import drop_outcomes_warned_of
+
+    france = Actor(code="FRA", sector="GOV", start=0, end=6)
+
+    def kept(words, heads, deps, pos, lemmas, mentions=()):
+        doc = parsed(words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+        ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon.load(), [])
+        for i in mentions:
+            ctx.index.add(ActorMention(i, i + 1, i, DocEntity("FRA", "France", "country", country="FRA"), "kb"))
+        warned = Proposed(doc[1], "THREATEN", 0.6, [doc[1]], actors=[france])
+        return drop_outcomes_warned_of([warned], ctx, model=None) == [warned]
+
+    # "France warned that talks could collapse": no one's act, no THREATEN
+    assert not kept(["France", "warned", "that", "talks", "could", "collapse"], [1, 1, 5, 5, 5, 1],
+                    ["nsubj", "ROOT", "mark", "nsubj", "aux", "ccomp"], ["PROPN", "VERB", "SCONJ", "NOUN", "AUX", "VERB"],
+                    ["France", "warn", "that", "talk", "could", "collapse"], mentions=[0])
+    # "France warned that France could cut aid": its own act, a THREATEN
+    assert kept(["France", "warned", "that", "France", "could", "cut", "aid"], [1, 1, 5, 5, 5, 1, 5],
+                ["nsubj", "ROOT", "mark", "nsubj", "aux", "ccomp", "dobj"], ["PROPN", "VERB", "SCONJ", "PROPN", "AUX", "VERB", "NOUN"],
+                ["France", "warn", "that", "France", "could", "cut", "aid"], mentions=[0, 3])
+    # "France warned that France could be blamed": done to it, not by it
+    assert not kept(["France", "warned", "that", "France", "could", "be", "blamed"], [1, 1, 6, 6, 6, 6, 1],
+                    ["nsubj", "ROOT", "mark", "nsubjpass", "aux", "auxpass", "ccomp"],
+                    ["PROPN", "VERB", "SCONJ", "PROPN", "AUX", "AUX", "VERB"],
+                    ["France", "warn", "that", "France", "could", "be", "blame"], mentions=[0, 3])
+    # "France warned that the barricades would go up": no mere possibility, the model's reading stands
+    assert kept(["France", "warned", "that", "barricades", "would", "go", "up"], [1, 1, 5, 5, 5, 1, 5],
+                ["nsubj", "ROOT", "mark", "nsubj", "aux", "ccomp", "prt"], ["PROPN", "VERB", "SCONJ", "NOUN", "AUX", "VERB", "ADP"],
+                ["France", "warn", "that", "barricade", "would", "go", "up"], mentions=[0])

@@ -51,6 +51,7 @@ DEONTIC_ENTRY = LexEntry(id="request.must", type="REQUEST", lemmas=(), cameo="10
 class Modality:
     negating_governors: frozenset[str] = frozenset()
     negation_markers: frozenset[str] = frozenset()
+    possibility_modals: frozenset[str] = frozenset()
     hypothetical_governors: frozenset[str] = frozenset()
     request_governors: frozenset[str] = frozenset()
     future_markers: frozenset[str] = frozenset()
@@ -465,7 +466,7 @@ class EventCoder:
         elif entry.symmetric and not actors and len(recipients) >= 2:  # "talks between the sides"
             pairs = reciprocal_pairs(recipients)
             path += "+reciprocal"
-        if entry.own_action and not _clause_about_actor(token, actors, index):
+        if entry.own_action and not clause_about_actor(token, actors, index):
             return None
         if entry.object_must_be_actor and not recipients:
             recipients = _clause_subjects(token, index, infinitive=True)  # "allowed [Hamas leaders to travel]"
@@ -1075,16 +1076,23 @@ def _kb_actor(code: str) -> Actor:
     return Actor(code=code, sector=None, entity_text="", name=code, certainty=0.5)
 
 
-def _clause_about_actor(verb: Token, actors: list[Actor], index: ActorIndex) -> bool:
-    """A that-clause complement is about the actor's own act: its subject is the actor's country."""
+def content_clauses(verb: Token) -> list[Token]:
+    """The heads of what a saying verb says: its that-clause, or the sentence it is inserted in."""
     clauses = [c for c in verb.children if c.dep_ == "ccomp"]
     if verb.dep_ == "parataxis":  # "..., they warned, Bennett could be seen ...": the content is the head
         clauses.append(verb.head)
+    return clauses
+
+
+def clause_about_actor(verb: Token, actors: list[Actor], index: ActorIndex, subjects_of: tuple[str, ...] = ("nsubj", "nsubjpass")) -> bool:
+    """A that-clause complement is about the actor's own act: its subject (of the
+    ``subjects_of`` relations) is the actor's country."""
+    clauses = content_clauses(verb)
     if not clauses:
         return True
     codes = {a.code for a in actors if a is not None and a.code}
     for clause in clauses:
-        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [c for c in clause.children if c.dep_ in subjects_of]
         found = {a.code for s in subjects for a in _actors_at(s, index)}
         if codes & found:
             return True

@@ -15,6 +15,8 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
+   ``drop_outcomes_warned_of`` — a warning that something could happen, not by the
+   warner's hand, is no THREATEN;
 7. ``state_sectors``     — a country or an IGO named as a side acts as a state (GOV),
    or as the corpus mostly has it for this type of event (MIL for an attacker);
    ``choose_sectors``    — the sector model reads a side's sector from the act and the
@@ -38,7 +40,7 @@ import numpy as np
 from spacy.tokens import Token
 
 from dyads.actors.resolve import ActorMention
-from dyads.events.coder import Candidate, Modality, reciprocal_pairs
+from dyads.events.coder import Candidate, Modality, clause_about_actor, content_clauses, reciprocal_pairs
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
                                    rule_roles_for, sector_features, sentence_features, span_root, state_kind,
@@ -253,6 +255,26 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     return events
 
 
+def drop_outcomes_warned_of(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """A warning is a THREATEN where the warner would do what it warns of ("warned that it
+    could suspend aid"); a warning that something else could happen threatens nothing
+    ("warned that the mediation could have negative repercussions"), nor does one that
+    something could be done to someone ("Bennett could be seen as ..."): PLOVER THREATEN;
+    the rules' ``own_action`` entries, read here with the ``possibility_modals``."""
+    possible = Modality.load().possibility_modals
+    return [e for e in events if e.type != "THREATEN" or not _warns_of_a_possibility(e.trigger, ctx, possible)
+            or clause_about_actor(e.trigger, e.actors, ctx.index, subjects_of=("nsubj",))]
+
+
+def _warns_of_a_possibility(verb: Token, ctx: DocContext, modals: frozenset[str]) -> bool:
+    """Is the word a warning verb (an ``own_action`` THREATEN entry) whose content clause
+    says only what could happen?"""
+    entries = ctx.lexicon.lookup(verb.lemma_, "verb")
+    if not any(entry.own_action and entry.type == "THREATEN" for entry in entries):
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in modals for clause in content_clauses(verb) for c in clause.children)
+
+
 def _implicit_actor(cand, role: str, etype: str, model: CoderModel) -> Actor:
     """A country chosen as an unnamed side takes the sector such sides of this type of
     event have in the corpus (the model's ``side_sectors``); a side taken from another
@@ -413,7 +435,8 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
     return kept
 
 
-PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments, fill_implicit, state_sectors,
+PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments, fill_implicit,
+          drop_outcomes_warned_of, state_sectors,
           choose_sectors, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
 
