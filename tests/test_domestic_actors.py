@@ -235,3 +235,23 @@ def test_actor_command_explains_a_mention_in_context(dyads):
     assert proc.returncode == 0 and "ZAFLAB" in proc.stdout_text and "trade unions" in proc.stdout_text
     proc = dyads("actor", "nobody", "--context", "Police fired tear gas.")
     assert proc.returncode == 1 and "does not occur" in proc.stderr_text and "Traceback" not in proc.stderr_text
+
+
+def test_a_surname_after_another_given_name_is_someone_else(pipeline):
+    """The knowledge base knows Julie Bishop (Australia); Maurice Bishop, Grenada's prime
+    minister, is someone else, and so is "Bishop" alone in a story that names him."""
+    text = ("Release of Bishop's killers reopens Grenada's wound\n\n"
+            "Grenada's government freed seven men jailed for the 1983 killing of Prime Minister Maurice Bishop. "
+            "Bishop's execution was followed by a U.S.-led invasion.")
+    found = mentions(pipeline, text)
+    bishops = [(c, how) for t, c, s, how in found if t.endswith("Bishop")]
+    assert bishops and all(c == "GRD" for c, _ in bishops), found
+    assert ("Bishop", "GRD", "GOV", "surname") in found
+    # initials and known given names still name the person the knowledge base knows
+    assert code_of(pipeline, "Vladimir V. Putin met the Israeli prime minister.", "Putin")[0] == "RUS"
+
+
+def test_dominican_is_the_dominican_republic_s():
+    from dyads.actors.kb import KnowledgeBase
+
+    assert KnowledgeBase.load().country_of_adjective("Dominican") == "DOM"

@@ -176,6 +176,7 @@ class KnowledgeBase:
         self._leader_titles: set[str] = set()
         self._group_nouns: set[str] = set()
         self._head_titles: set[str] = set()
+        self._given_names: dict[str, frozenset[str]] = {}
         self._cameo_iso: dict[str, str] = {}
         self._case_sensitive: set[str] = set(doc.get("case_sensitive") or ())
         self._build(doc)
@@ -290,6 +291,8 @@ class KnowledgeBase:
             surname = parts[-1] if len(parts) > 1 else None
         if surname:
             surfaces.append(surname)
+        self._given_names[ent.id] = frozenset(_fold(str(f)).split()[0].lower() for f in surfaces[:-1 if surname else None]
+                                              if len(str(f).split()) > 1)
         # one-word forms (surnames such as "Brown", "Rice", "May") match only as capitalised
         self._add(ent, surfaces, exact=[s for s in surfaces if isinstance(s, str) and " " not in s.strip()])
 
@@ -305,6 +308,10 @@ class KnowledgeBase:
     # ------------------------------------------------------------------ queries
     def entity(self, entity_id: str) -> Entity | None:
         return self._entities.get(entity_id)
+
+    def given_names(self, entity: Entity) -> frozenset[str]:
+        """The first words of a person's names ("julie" of "Julie Bishop"), lower-cased."""
+        return self._given_names.get(entity.id, frozenset())
 
     def entities(self) -> Iterable[Entity]:
         return self._entities.values()

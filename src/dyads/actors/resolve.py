@@ -280,7 +280,10 @@ class ActorResolver:
         spans += [Span(doc, s, e, label=m) for (m, s, e), cap in zip(loose, capitalised) if cap or lowered]
         if lowered:  # there "vhp" and "vajpayee" are the names, "bush" and "who" still words
             spans += [Span(doc, s, e, label=m) for m, s, e in self.lowered_matcher(doc) if doc[s].is_lower]
-        spans = [sp for sp in spans if not self._inside_longer_name(sp)]
+        # "Maurice Bishop" is not the knowledge base's Julie Bishop, nor is "Bishop" alone anywhere in that document
+        others = {sp.text for sp in spans if self._another_persons_surname(sp)}
+        spans = [sp for sp in spans if not self._inside_longer_name(sp) and not (len(sp) == 1 and sp.text in others
+                                                                               and self._is_person_alias(sp))]
         spans.sort(key=lambda sp: (-(sp.end - sp.start), sp.start))
         taken: set[int] = set()
         chosen = []
@@ -318,6 +321,29 @@ class ActorResolver:
             return False
         last = span.doc[span.end - 1]
         return last.ent_type_ == "PERSON" and span.end < len(span.doc) and span.doc[span.end].ent_iob_ == "I"
+
+    def _is_person_alias(self, span: Span) -> bool:
+        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        return entity is not None and entity.kind == "person"
+
+    def _another_persons_surname(self, span: Span) -> bool:
+        """'Bishop' in 'Maurice Bishop' is not the Julie Bishop the knowledge base knows: a
+        surname after a given name the knowledge base does not know for that person
+        ("Vladimir V. Putin" is still Putin: the initials and the known names agree)."""
+        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        doc = span.doc
+        if entity is None or entity.kind != "person" or len(span) != 1 or doc[span.start].ent_iob_ != "I":
+            return False
+        given = []
+        for i in range(span.start - 1, -1, -1):
+            if doc[i].lower_.rstrip(".") not in NAME_TITLES:
+                given.append(doc[i].lower_.rstrip("."))
+            if doc[i].ent_iob_ != "I":
+                break
+        known = self.kb.given_names(entity)
+        if not given or not known:
+            return False
+        return not any(g in known or (len(g) == 1 and any(k.startswith(g) for k in known)) for g in given)
 
     def _add_unknown_person(self, index: ActorIndex, entities: dict[str, DocEntity], ent: Span) -> None:
         words = [t for t in ent if t.lower_.rstrip(".") not in NAME_TITLES]
@@ -403,7 +429,7 @@ class ActorResolver:
                 if mention.head == token.i and mention.how == "kb" and mention.entity.kind == "institution":
                     self._coordinated_institution(index, entities, token, mention)  # "US and British forces"
                 continue
-            if pos == "PROPN" and low in surnames and ent_type in ("PERSON", ""):
+            if pos == "PROPN" and low in surnames and (ent_type in ("PERSON", "") or _lone_org_word(token)):
                 index.add(ActorMention(token.i, token.i + 1, token.i, surnames[low], "surname"))
             elif pos == "PRON":
                 self._pronoun(index, token)
@@ -621,6 +647,13 @@ class ActorResolver:
 
 
 # -- helpers --------------------------------------------------------------------
+
+def _lone_org_word(token: Token) -> bool:
+    """A one-word name the NER calls an organisation ("Bishop's execution" after "Maurice
+    Bishop"): a surname of the document's people is that person."""
+    doc = token.doc
+    return token.ent_type_ == "ORG" and token.ent_iob_ == "B" and (token.i + 1 == len(doc) or doc[token.i + 1].ent_iob_ != "I")
+
 
 def _from_kb(entity: Entity) -> DocEntity:
     kind = entity.kind
