@@ -255,3 +255,17 @@ def test_dominican_is_the_dominican_republic_s():
     from dyads.actors.kb import KnowledgeBase
 
     assert KnowledgeBase.load().country_of_adjective("Dominican") == "DOM"
+
+
+def test_the_headline_and_the_dateline_say_whose_story_it_is(pipeline):
+    """A story about Togo that names France more often: its unnamed government is Togo's."""
+    article = Article(id="t", title="Togo strike empties the capital", text=(
+        "LOME, Feb 13 (Reuters) - Police fired on an opposition rally on Monday. "
+        "France urged calm, France suspended aid and France froze new projects. "
+        "The government said order had returned."))
+    doc = pipeline.nlp(article.body)
+    remember_text(doc, article.body)
+    analysis = pipeline.analyse(doc, article)
+    assert analysis.context.main_country[0] == "TGO"
+    found = [(doc[m.start:m.end].text, m.entity.country) for m in analysis.context.index.mentions]
+    assert ("The government", "TGO") in found, found

@@ -1179,8 +1179,10 @@ def _where_it_acts(head: Token, named: list[tuple[int, int, str]]) -> str | None
 def _named_countries(index: ActorIndex, places) -> tuple[list[tuple[int, int, str]], dict[str, list[ActorMention]]]:
     """(start, end, country) of every country, institution, person and place the document
     names, in order; and the descriptors with a country cue by their head word."""
+    # a pronoun names nothing again, and a stranger given the story's country names none
     named = [(m.start, m.end, m.entity.country) for m in index.mentions if m.entity.country not in (None, "IGO", "NGO")
-             and m.entity.kind in ("country", "metonym", "institution", "person")]
+             and m.entity.kind in ("country", "metonym", "institution", "person") and m.how != "pronoun"
+             and not (m.entity.kind == "person" and m.entity.certainty <= 0.5)]
     # "Paris" is a metonym and a place, "Iranian" a place inside a mention: counted once
     taken = {i for m in index.mentions for i in range(m.start, m.end)}
     named = sorted(named + [p for p in places if p[2] and taken.isdisjoint(range(p[0], p[1]))])
@@ -1192,20 +1194,24 @@ def _named_countries(index: ActorIndex, places) -> tuple[list[tuple[int, int, st
 
 
 def main_country(index: ActorIndex, places=()) -> tuple[str, int] | None:
-    """The country the document names most (places and the dateline included), and the
-    token where it is first named; a country named once counts only from the next sentence
+    """The country the document names most (places and the dateline included; what its
+    first sentence and its dateline name counts twice), and the token where it is first named; a country named once counts only from the next sentence
     on (returned with that sentence's start)."""
     if places and not isinstance(next(iter(places)), tuple):
         places = _place_tokens(index.doc, places)
     named, placed = _named_countries(index, places)
     counts: dict[str, int] = {}
+    weights: dict[str, int] = {}
     first_at: dict[str, int] = {}
+    opening = next(iter(index.doc.sents)).end
     for start, _, code in named + [(m.start, m.end, m.entity.country) for ms in placed.values() for m in ms]:
         counts[code] = counts.get(code, 0) + 1
+        # the headline (or the lede) and the dateline say where the story is
+        weights[code] = weights.get(code, 0) + (2 if start < opening or start in index.quiet else 1)
         first_at[code] = min(first_at.get(code, start), start)
     if not counts:
         return None
-    code = max(counts, key=lambda c: (counts[c], -first_at[c]))
+    code = max(counts, key=lambda c: (weights[c], -first_at[c]))
     valid_from = -1 if counts[code] > 1 else index.doc[first_at[code]].sent.end
     return code, valid_from
 
