@@ -27,7 +27,7 @@ from dyads.merge import merge_article_events
 from dyads.ingest.wire import quiet_spans
 from dyads.models import Article, Event, Evidence
 from dyads.nlp import forget_cached, load_pipeline, remember_text, span_text
-from dyads.place.attach import anchor_places, attach_places
+from dyads.place.attach import anchor_places, attach_places, not_organisation_names
 from dyads.place.gazetteer import load_gazetteer
 from dyads.place.geoparse import Geoparser
 from dyads.time.attach import attach_dates, date_fields, find_timexes, text_dates
@@ -89,6 +89,7 @@ class Pipeline:
         timexes = find_timexes(doc, article.published)
         undated = text_dates(doc, timexes) if article.published is None else None
         actors = self.resolver.resolve(doc, article.published, places, quiet, undated)
+        places = not_organisation_names(doc, places, actors)
         rules = outside(self.coder.find(doc, actors), quiet)
         attach_dates(rules, timexes)
         anchors = anchor_places(doc, places)

@@ -33,6 +33,20 @@ def abbreviation_names_owner(token: Token) -> bool:
     return token.is_upper and token.dep_ in ("compound", "nmod") and not token.head.is_upper
 
 
+def not_organisation_names(doc: Doc, places: list[Place], index) -> list[Place]:
+    """Places that are not the whole name of an organisation the actors stage knows: "the
+    MIM" is an Indian party, not Mim in Ghana (the geoparser reads names before the actors
+    stage has found whose they are)."""
+    kept = []
+    for place in places:
+        span = doc.char_span(place.start, place.end, alignment_mode="expand") if place.start is not None else None
+        mention = index.mention_at(span[0]) if span is not None and len(span) else None
+        if mention is not None and mention.entity.kind == "group" and (mention.start, mention.end) == (span.start, span.end):
+            continue
+        kept.append(place)
+    return kept
+
+
 def anchor_places(doc: Doc, places: list[Place]) -> dict[int, Place]:
     """token index of the governing verb/noun -> place."""
     anchored: dict[int, Place] = {}
