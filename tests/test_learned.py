@@ -620,3 +620,30 @@ def test_a_warning_of_what_could_happen_is_no_threat_unless_the_warner_would_do_
     assert kept(["France", "warned", "that", "barricades", "would", "go", "up"], [1, 1, 5, 5, 5, 1, 5],
                 ["nsubj", "ROOT", "mark", "nsubj", "aux", "ccomp", "prt"], ["PROPN", "VERB", "SCONJ", "NOUN", "AUX", "VERB", "ADP"],
                 ["France", "warn", "that", "barricade", "would", "go", "up"], mentions=[0])
+
+
+def test_a_bare_participle_tells_what_was_done_to_its_noun():
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import ActorMention, DocEntity
+    from dyads.events.learned import read_bare_participles_as_passive
+
+    def sides(words, heads, deps, tags, in_title=-1):
+        doc = Doc(VOCAB, words=words, heads=heads, deps=deps, tags=tags)
+        ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [], in_title=in_title)
+        ctx.index.add(ActorMention(1, 3, 2, DocEntity("USA", "US soldiers", "generic", country="USA", sector="MIL"), "descriptor"))
+        soldiers = ctx.index.actors(ctx.index.mention_at(doc[2]))
+        event = Proposed(doc[3], "ASSAULT", 0.6, [doc[3]], actors=soldiers)
+        [event] = read_bare_participles_as_passive([event], ctx, model=None)
+        return [a.code for a in event.actors], [a.code for a in event.recipients]
+
+    killed = dict(words=["Two", "US", "soldiers", "killed"], heads=[2, 2, 3, 3], deps=["nummod", "compound", "nsubj", "ROOT"],
+                  tags=["CD", "NNP", "NNS", "VBD"])
+    # in a headline the soldiers were killed; in running text "Two US soldiers killed ..." they killed
+    assert sides(**killed, in_title=4) == ([], ["USA"])
+    assert sides(**killed) == (["USA"], [])
+    # "Two US soldiers killed in Iraq" read as a noun with a participle: they were killed, anywhere
+    assert sides(["Two", "US", "soldiers", "killed", "in", "Iraq"], [2, 2, 2, 2, 3, 4],
+                 ["nummod", "compound", "ROOT", "acl", "prep", "pobj"], ["CD", "NNP", "NNS", "VBN", "IN", "NNP"]) == ([], ["USA"])
+    # "Two US soldiers killed a sniper": an object, an active verb
+    assert sides(["Two", "US", "soldiers", "killed", "a", "sniper"], [2, 2, 3, 3, 5, 3],
+                 ["nummod", "compound", "nsubj", "ROOT", "det", "dobj"], ["CD", "NNP", "NNS", "VBD", "DT", "NN"], in_title=6) == (["USA"], [])

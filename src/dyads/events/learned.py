@@ -12,6 +12,8 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    sentence's actor mentions;
 5. ``prefer_rule_arguments`` — where the rules read the same event and the role model
    is unsure, the rules' actor and recipient stand;
+   ``read_bare_participles_as_passive`` — "Two US soldiers killed" (a headline), "an
+   official murdered in Baghdad": the noun is what was done to, the recipient;
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
@@ -205,6 +207,33 @@ def prefer_rule_arguments(events: list[Proposed], ctx: DocContext, model: CoderM
                 event.scores[f"{role}_from_rules"] = True
         _no_self_dyad(event)
     return events
+
+
+def read_bare_participles_as_passive(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """A past participle without auxiliary or object tells what was done to its noun: "a US
+    official murdered in Baghdad", and in a headline "Two US soldiers killed" (headlines
+    tell what someone does in the present, what was done in the bare participle). Where the
+    role model made that noun the actor, it is the recipient and the actor is unnamed."""
+    for event in events:
+        patient = _bare_participle_patient(event.trigger, ctx)
+        mention = ctx.index.mention_at(patient) if patient is not None else None
+        if mention is None:
+            continue
+        done_to = ctx.index.actors(mention)
+        if event.actors and all(_one_of(a, done_to) for a in event.actors):
+            event.recipients, event.actors = event.actors, []
+            event.scores["passive"] = "bare participle"
+    return events
+
+
+def _bare_participle_patient(verb: Token, ctx: DocContext) -> Token | None:
+    if any(c.dep_ in ("aux", "auxpass", "dobj", "nsubjpass", "agent") for c in verb.children):
+        return None
+    if verb.tag_ == "VBN" and verb.dep_ == "acl":
+        return verb.head
+    if verb.i < ctx.in_title and verb.tag_ in ("VBN", "VBD"):
+        return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return None
 
 
 def _conjoined(a: ActorMention, b: ActorMention, ctx: DocContext) -> bool:
@@ -435,7 +464,8 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
     return kept
 
 
-PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments, fill_implicit,
+PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments,
+          read_bare_participles_as_passive, fill_implicit,
           drop_outcomes_warned_of, state_sectors,
           choose_sectors, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
