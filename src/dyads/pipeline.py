@@ -26,7 +26,7 @@ from dyads.events.ontology import Ontology
 from dyads.merge import merge_article_events
 from dyads.ingest.wire import quiet_spans
 from dyads.models import Article, Event, Evidence
-from dyads.nlp import forget_cached, load_pipeline, remember_text, span_text
+from dyads.nlp import HeadlineCasing, forget_cached, load_pipeline, remember_text, span_text
 from dyads.place.attach import anchor_places, attach_places, not_organisation_names
 from dyads.place.gazetteer import load_gazetteer
 from dyads.place.geoparse import Geoparser
@@ -66,6 +66,7 @@ class Pipeline:
         self.ontology = Ontology.load()
         self.coder = EventCoder(self.lexicon, quad_class=self.ontology.quad_class)
         self.coder_model = _coder_model(self.config.coder)
+        self.casing = HeadlineCasing.load(self.nlp)
 
     @property
     def model_name(self) -> str:
@@ -73,10 +74,17 @@ class Pipeline:
 
     def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
         for batch in bounded_batches(articles, self.config.batch_size, self.config.batch_chars):
-            pairs = ((article.body, article) for article in batch)
-            for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=len(batch)):
-                remember_text(doc, article.body)
+            for doc, article in self.parsed(batch, batch_size=len(batch)):
                 yield self.code_doc(doc, article)
+
+    def parsed(self, items: Iterable, batch_size: int | None = None, article_of=lambda item: item) -> Iterator[tuple[Doc, object]]:
+        """(parsed Doc, item) for each item (an Article, or what ``article_of`` reads one
+        from): a Title Case headline is parsed with its ordinary words lower-cased
+        (``HeadlineCasing``), and the Doc remembers the article's own text."""
+        pairs = ((self.casing.text_for_parser(article_of(item).title, article_of(item).body), item) for item in items)
+        for doc, item in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size or self.config.batch_size):
+            remember_text(doc, article_of(item).body)
+            yield doc, item
 
     def code_one(self, article: Article) -> CodedArticle:
         return next(self.code([article]))

@@ -115,7 +115,6 @@ def _print_government(row: dict, on: str | None) -> None:
 def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: bool) -> None:
     """The actor mentions of TEXT that overlap NAME: code, kind, and the evidence for both."""
     from dyads.models import Article
-    from dyads.nlp import remember_text
     from dyads.pipeline import Pipeline, PipelineConfig
 
     where = [m.start() for m in re.finditer(re.escape(name), text, re.I)]
@@ -123,8 +122,7 @@ def show_in_context(name: str, text: str, when, kb_files: List[Path], as_json: b
         raise DyadsError(f"--context: {name!r} does not occur in the text")
     pipeline = Pipeline(PipelineConfig(actor_files=tuple(kb_files), coder="rules"))
     article = Article(id="context", text=text, published=when)
-    doc = pipeline.nlp(article.body)
-    remember_text(doc, article.body)
+    doc, _ = next(pipeline.parsed([article]))
     index = pipeline.analyse(doc, article).context.index
     rows = []
     for mention in index.mentions:

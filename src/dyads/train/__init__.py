@@ -478,11 +478,7 @@ def select(docs: list[CorpusDoc], extra: list[CorpusDoc]) -> tuple[list[CorpusDo
 
 def analysed(pipeline, docs: list[CorpusDoc], progress=None):
     """(Analysis, CorpusDoc) for each document, parsed and analysed as for coding."""
-    from dyads.nlp import remember_text
-
-    pairs = ((d.article.body, d) for d in docs)
-    for spacy_doc, d in pipeline.nlp.pipe(pairs, as_tuples=True, batch_size=pipeline.config.batch_size):
-        remember_text(spacy_doc, d.article.body)
+    for spacy_doc, d in pipeline.parsed(docs, article_of=lambda d: d.article):
         analysis = pipeline.analyse(spacy_doc, d.article)
         if progress:
             progress()
