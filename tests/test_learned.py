@@ -647,3 +647,25 @@ def test_a_bare_participle_tells_what_was_done_to_its_noun():
     # "Two US soldiers killed a sniper": an object, an active verb
     assert sides(["Two", "US", "soldiers", "killed", "a", "sniper"], [2, 2, 3, 3, 5, 3],
                  ["nummod", "compound", "nsubj", "ROOT", "det", "dobj"], ["CD", "NNP", "NNS", "VBD", "DT", "NN"], in_title=6) == (["USA"], [])
+
+
+def test_a_rejected_demand_was_made():
+    from dyads.events.learned import is_presupposed
+
+    def made(words, heads, deps, pos, tags, lemmas, trigger, etype="REQUEST"):
+        doc = Doc(VOCAB, words=words, heads=heads, deps=deps, pos=pos, tags=tags, lemmas=lemmas)
+        return is_presupposed(Proposed(doc[trigger], etype, 0.9, [doc[trigger]]), context(doc))
+
+    # "Moi rejected the opposition's demands": the opposition demanded
+    assert made(["Moi", "rejected", "the", "opposition", "'s", "demands"], [1, 1, 3, 5, 3, 1],
+                ["nsubj", "ROOT", "det", "poss", "case", "dobj"], ["PROPN", "VERB", "DET", "NOUN", "PART", "NOUN"],
+                ["NNP", "VBD", "DT", "NN", "POS", "NNS"], ["Moi", "reject", "the", "opposition", "'s", "demand"], 5)
+    # "Kigali denied permission": no permission was given
+    assert not made(["Kigali", "denied", "permission"], [1, 1, 1], ["nsubj", "ROOT", "dobj"], ["PROPN", "VERB", "NOUN"],
+                    ["NNP", "VBD", "NN"], ["Kigali", "deny", "permission"], 2, "AGREE")
+    # "The rebels made no demands": not under a negating verb, and negated itself
+    assert not made(["Rebels", "made", "no", "demands"], [1, 1, 3, 1], ["nsubj", "ROOT", "det", "dobj"],
+                    ["NOUN", "VERB", "DET", "NOUN"], ["NNS", "VBD", "DT", "NNS"], ["rebel", "make", "no", "demand"], 3)
+    # an attack denied is no act of speech: its factuality stays the rules' and the model's
+    assert not made(["Rwanda", "denied", "the", "attacks"], [1, 1, 3, 1], ["nsubj", "ROOT", "det", "dobj"],
+                    ["PROPN", "VERB", "DET", "NOUN"], ["NNP", "VBD", "DT", "NNS"], ["Rwanda", "deny", "the", "attack"], 3, "ASSAULT")

@@ -52,6 +52,7 @@ class Modality:
     negating_governors: frozenset[str] = frozenset()
     negation_markers: frozenset[str] = frozenset()
     possibility_modals: frozenset[str] = frozenset()
+    presupposed_types: frozenset[str] = frozenset()
     hypothetical_governors: frozenset[str] = frozenset()
     request_governors: frozenset[str] = frozenset()
     future_markers: frozenset[str] = frozenset()
@@ -95,7 +96,7 @@ class Modality:
                 values[key] = {k.upper(): {t.upper(): m for t, m in v.items()} for k, v in value.items()}
             elif key == "means_modes":
                 values[key] = {k.upper(): {str(w).lower(): m for w, m in v.items()} for k, v in value.items()}
-            elif key in ("actorless_types", "domestic_recipient_types", "domestic_place_types"):
+            elif key in ("actorless_types", "domestic_recipient_types", "domestic_place_types", "presupposed_types"):
                 values[key] = frozenset(str(w).upper() for w in value)
             elif key in cls.__dataclass_fields__:
                 values[key] = frozenset(str(w).lower() for w in value)

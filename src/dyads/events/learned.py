@@ -375,11 +375,32 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
         # negation they find ("did not expel") always stands; their other readings ("if he
         # helps") stand when the dev documents showed that they help.
         reading = ctx.factuality_reading(event.trigger) or "asserted"
+        if reading == "negated" and is_presupposed(event, ctx):
+            reading = "asserted"
         if reading == "negated" or trust_rules and reading != "asserted" and event.factuality == "asserted":
             if event.factuality != reading:
                 event.factuality = reading
                 event.scores["factuality_from_rules"] = True
+        if event.factuality == "negated" and is_presupposed(event, ctx):
+            event.factuality = "asserted"
     return events
+
+
+def is_presupposed(event: Proposed, ctx: DocContext) -> bool:
+    """A demand, accusation, threat or offer that is the object of a negating verb was
+    made: "rejected the opposition's demands", "denies the accusations" (``presupposed_types``
+    in _modality.yml); "refused permission", "made no demands" state no act."""
+    m = Modality.load()
+    noun = event.trigger
+    if event.type not in m.presupposed_types or noun.pos_ != "NOUN" or noun.dep_ != "dobj":
+        return False
+    if noun.head.lemma_.lower() not in m.negating_governors:
+        return False
+    children = list(noun.children)
+    if any(c.dep_ == "neg" or c.lower_ in m.negation_markers for c in children):
+        return False
+    said = any(c.dep_ in ("poss", "det") or c.dep_ == "prep" and c.lower_ in ("by", "from") for c in children)
+    return said or noun.tag_ == "NNS"
 
 
 def corefer_definite_mentions(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
