@@ -669,3 +669,19 @@ def test_a_rejected_demand_was_made():
     # an attack denied is no act of speech: its factuality stays the rules' and the model's
     assert not made(["Rwanda", "denied", "the", "attacks"], [1, 1, 3, 1], ["nsubj", "ROOT", "det", "dobj"],
                     ["PROPN", "VERB", "DET", "NOUN"], ["NNP", "VBD", "DT", "NNS"], ["Rwanda", "deny", "the", "attack"], 3, "ASSAULT")
+
+
+def test_decoding_does_not_buy_the_rules_arguments_with_false_alarms():
+    from dyads.train import choose_decoding
+
+    def at(trigger, f1, fa, setting):
+        return ({"trigger": trigger, "rule_arguments": setting, "implicit": 0.6},
+                {"type+dyad": f1, "false_alarms_per_100_no_event": fa})
+
+    # the rules' arguments are near the best only at the loosest cut-off, with many more
+    # false alarms: the stricter cut-off without them is as good and invents less
+    tried = [at(0.3, 0.4879, 11.1, 0.0), at(0.35, 0.4901, 10.4, 0.0), at(0.4, 0.4899, 9.6, 0.0),
+             at(0.45, 0.4874, 8.5, 0.0), at(0.5, 0.4863, 7.8, 0.0), at(0.55, 0.4804, 6.8, 0.0),
+             at(0.3, 0.4841, 11.3, 0.7), at(0.35, 0.4848, 10.6, 0.7), at(0.4, 0.4836, 9.8, 0.7)]
+    chosen, scores = choose_decoding(tried)
+    assert chosen["rule_arguments"] == 0.0 and scores["false_alarms_per_100_no_event"] < 9
