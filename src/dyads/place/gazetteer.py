@@ -258,9 +258,20 @@ class Gazetteer:
         ADM2 areas whose short name it is ("Miami-Dade" for Miami-Dade County)."""
         return list(self._rows(normalise(name)))
 
+    @functools.cached_property
+    def _demonym_keys(self) -> frozenset[str]:
+        """Every key of the demonyms table (a few hundred), read once: most words asked about
+        are no demonym, and a set answers that without a query."""
+        return frozenset(k for (k,) in self._query("SELECT key FROM demonyms"))
+
+    @functools.cached_property
+    def _short_area_keys(self) -> frozenset[str]:
+        """Every key of the short_areas table (ADM2 short names), read once likewise."""
+        return frozenset(k for (k,) in self._query("SELECT DISTINCT key FROM short_areas"))
+
     def _find_rows(self, key: str) -> tuple[Candidate, ...]:
         rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE row IN (SELECT row FROM names WHERE key = ?)", (key,))
-        if not rows:
+        if not rows and key in self._short_area_keys:
             rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE row IN "
                                "(SELECT row FROM short_areas WHERE key = ?)", (key,))
         # largest first; ties in index order (the order the build added them)
@@ -275,6 +286,8 @@ class Gazetteer:
         key = normalise(word)
         keys = (key, key[:-1]) if plural and key.endswith("s") else (key,)  # "Israelis", "Ukrainians"
         for k in keys:
+            if k not in self._demonym_keys:
+                continue
             rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE row = (SELECT row FROM demonyms WHERE key = ?)", (k,))
             if rows:
                 return _candidate(rows[0])
@@ -291,7 +304,7 @@ class Gazetteer:
 
     def knows(self, name: str) -> bool:
         key = normalise(name)
-        return bool(self._rows(key)) or bool(self._query("SELECT 1 FROM demonyms WHERE key = ?", (key,)))
+        return bool(self._rows(key)) or key in self._demonym_keys
 
     def nearest(self, lat: float, lon: float) -> Candidate | None:
         """The nearest town (for reverse-geocoding a coordinate to a country)."""
