@@ -44,13 +44,17 @@ def remember_text(doc: Doc, text: str) -> None:
     doc.user_data["dyads.text"] = text
 
 
+FACTUALITY_MEMO = "dyads.factuality"  # the rule coder's factuality readings of the doc's words (events.coder)
+
+
 def forget_cached(doc: Doc) -> None:
-    """Drop what ``text_of``, ``entities_of`` and ``words_of`` kept: the cached Spans and
-    Tokens point back at the doc, a cycle that would keep every parsed doc alive until the
-    garbage collector runs."""
+    """Drop what ``text_of``, ``entities_of``, ``words_of`` and the rule coder's factuality
+    memo kept: the cached Spans and Tokens point back at the doc, a cycle that would keep
+    every parsed doc alive until the garbage collector runs."""
     doc.user_data.pop("dyads.text", None)
     doc.user_data.pop("dyads.ents", None)
     doc.user_data.pop("dyads.words", None)
+    doc.user_data.pop(FACTUALITY_MEMO, None)
 
 
 def entities_of(doc: Doc) -> tuple:

@@ -29,7 +29,7 @@ from dyads.actors.resolve import PLACE_NOUNS, SIDE_NOUNS, ActorIndex, names_a_pl
 from dyads.errors import LexiconError
 from dyads.events.lexicon import LexEntry, Lexicon
 from dyads.models import Actor
-from dyads.nlp import Words, words_of
+from dyads.nlp import FACTUALITY_MEMO, Words, words_of
 from dyads.place.attach import abbreviation_names_owner
 
 SUBJECTS = ("nsubj", "csubj")
@@ -651,6 +651,19 @@ class EventCoder:
         return cue if cue.lemma_.lower() in self.modality.intent_governors else None
 
     def _factuality_with_cue(self, token: Token) -> tuple[str, bool, Token | None]:
+        """The word's factuality, whether an attempt governs it, and the cue word: read once per
+        word of a document (the rules, the learned coder's features and its intent and attempt
+        tests each ask; ``nlp.forget_cached`` drops the memo with the doc's other caches)."""
+        owner, memo = token.doc.user_data.get(FACTUALITY_MEMO, (None, None))
+        if owner is not self:
+            memo = {}
+            token.doc.user_data[FACTUALITY_MEMO] = (self, memo)
+        found = memo.get(token.i)
+        if found is None:
+            found = memo[token.i] = self._read_factuality(token)
+        return found
+
+    def _read_factuality(self, token: Token) -> tuple[str, bool, Token | None]:
         m = self.modality
         attempt = False
         node = token
