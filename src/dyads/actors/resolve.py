@@ -119,6 +119,12 @@ class ActorIndex:
         self.quiet: set[int] = set()  # tokens that name no actor (a dateline, an agency tag)
         self.located: dict[int, str] = {}  # token -> country of the place the geoparser read there
         self._sent_starts: list[int] | None = None
+        self._settled: dict[int, tuple[ActorMention, tuple[Actor, ...]]] | None = None  # see settle()
+
+    def settle(self) -> None:
+        """The resolver is done: no mention or entity changes any more, so a mention's actors
+        are made once (the coder, the document's countries and the annotations each ask)."""
+        self._settled = {}
 
     @property
     def sent_starts(self) -> list[int]:
@@ -161,6 +167,14 @@ class ActorIndex:
 
     def actors(self, mention: ActorMention) -> list[Actor]:
         """One Actor per member (a plural mention yields each member)."""
+        if self._settled is None:
+            return self._make_actors(mention)
+        found = self._settled.get(id(mention))
+        if found is None:  # (the mention is kept with its actors: its id stays its own)
+            found = self._settled[id(mention)] = (mention, tuple(self._make_actors(mention)))
+        return list(found[1])
+
+    def _make_actors(self, mention: ActorMention) -> list[Actor]:
         # offsets from the tokens and text sliced from the document: a Span per call costs more
         first, last = self.doc[mention.start], self.doc[mention.end - 1]
         start, end = first.idx, last.idx + len(last)
@@ -267,6 +281,7 @@ class ActorResolver:
         _local_institutions(index, place_tokens)
         _countries_for_context_descriptors(index, place_tokens)
         _parties_named_by_a_sector_word(index)
+        index.settle()
         return index
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
