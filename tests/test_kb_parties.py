@@ -232,3 +232,16 @@ def test_a_user_file_adds_a_party_with_its_periods(tmp_path):
     kb = KnowledgeBase.load([path])
     [e] = kb.lookup("BNWP")
     assert kb.is_governing(e, date(2031, 1, 1)) and not kb.is_governing(e, date(2029, 1, 1))
+
+
+def test_indian_state_parties_by_acronym_and_a_word_that_stays_a_word(rules_pipeline):
+    # the Times of India arrives lower-cased: "tdp", "jd(u)", "akali dal" are parties of India there
+    found = mentions(rules_pipeline, "hyderabad: the tdp walked out of the assembly.", date(2002, 3, 1))
+    assert any(t.lower().endswith("tdp") and (c, s) == ("IND", "PTY") for t, c, s in found), found
+    lowered = mentions(rules_pipeline, "patna: the rjd and the jd(u) traded charges; akali dal workers protested in amritsar.")
+    assert {("rjd", "IND", "PTY"), ("jd(u)", "IND", "PTY"), ("akali dal", "IND", "PTY")} <= set(lowered), lowered
+    found = mentions(rules_pipeline, "NCP leader Sharad Pawar met the prime minister in New Delhi on Tuesday.")
+    assert ("NCP", "IND", "PTY") in found, found
+    # "SAD" (Shiromani Akali Dal) is no alias: "sad" stays a word in lower-cased text
+    lowered = mentions(rules_pipeline, "it was a sad day for the village, and the farmers felt sad after the floods.")
+    assert not [m for m in lowered if "sad" in m[0].lower()], lowered
