@@ -231,7 +231,7 @@ def _bare_participle_patient(verb: Token, ctx: DocContext) -> Token | None:
         return None
     if verb.tag_ == "VBN" and verb.dep_ == "acl":
         return verb.head
-    if verb.i < ctx.in_title and verb.tag_ in ("VBN", "VBD"):
+    if verb.i <= ctx.in_title and verb.tag_ in ("VBN", "VBD"):  # in_title: the headline's last token
         return next((c for c in verb.children if c.dep_ == "nsubj"), None)
     return None
 
