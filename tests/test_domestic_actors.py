@@ -269,3 +269,19 @@ def test_the_headline_and_the_dateline_say_whose_story_it_is(pipeline):
     assert analysis.context.main_country[0] == "TGO"
     found = [(doc[m.start:m.end].text, m.entity.country) for m in analysis.context.index.mentions]
     assert ("The government", "TGO") in found, found
+
+
+def test_an_embassy_named_with_its_country_names_that_country_once(pipeline):
+    """'the US embassy' is one naming of the United States, not two: the story is the
+    Tanzanian one it is set in, and its unnamed president is Tanzania's."""
+    article = Article(id="t", title="Bomb hits US embassy in Dar es Salaam", text=(
+        "A bomb exploded outside the US embassy in Dar es Salaam on Friday. "
+        "Police in Dar es Salaam said the truck was parked near the embassy gate. "
+        "President Benjamin Mkapa visited the scene and sent condolences to the families."))
+    doc = pipeline.nlp(article.body)
+    remember_text(doc, article.body)
+    analysis = pipeline.analyse(doc, article)
+    assert analysis.context.main_country[0] == "TZA"
+    found = [(doc[m.start:m.end].text, m.entity.country) for m in analysis.context.index.mentions]
+    assert ("President Benjamin Mkapa", "TZA") in found, found
+    assert ("embassy", "USA") in found, found  # the bare embassy is still the US one

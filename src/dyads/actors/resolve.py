@@ -1219,7 +1219,11 @@ def main_country(index: ActorIndex, places=()) -> tuple[str, int] | None:
     weights: dict[str, int] = {}
     first_at: dict[str, int] = {}
     opening = next(iter(index.doc.sents)).end
-    for start, _, code in named + [(m.start, m.end, m.entity.country) for ms in placed.values() for m in ms]:
+    # "the US embassy": the embassy's country is the "US" already counted, not a second naming
+    counted = {i for start, end, _ in named for i in range(start, end)}
+    described = [(m.start, m.end, m.entity.country) for ms in placed.values() for m in ms
+                 if not any(t.i in counted for t in _country_cue(index, index.doc[m.head])[1])]
+    for start, _, code in named + described:
         counts[code] = counts.get(code, 0) + 1
         # the headline (or the lede) and the dateline say where the story is
         weights[code] = weights.get(code, 0) + (2 if start < opening or start in index.quiet else 1)
