@@ -20,6 +20,13 @@ def mentions(pipeline, text: str) -> list[tuple[str, str | None, str | None, str
     return [(doc[m.start:m.end].text, m.entity.country, m.entity.sector, m.how) for m in index.mentions]
 
 
+def story_country_and_sides(pipeline, article: Article) -> tuple[str, list[tuple[str, str | None]]]:
+    """The story's own country, and each actor mention's words and country."""
+    doc, _ = next(pipeline.parsed([article]))
+    context = pipeline.analyse(doc, article).context
+    return context.main_country[0], [(doc[m.start:m.end].text, m.entity.country) for m in context.index.mentions]
+
+
 def code_of(pipeline, text: str, words: str) -> tuple[str | None, str | None]:
     found = [(c, s) for t, c, s, _ in mentions(pipeline, text) if words in t]
     assert found, f"no mention of {words!r} in {mentions(pipeline, text)}"
@@ -257,31 +264,22 @@ def test_dominican_is_the_dominican_republic_s():
     assert KnowledgeBase.load().country_of_adjective("Dominican") == "DOM"
 
 
-def test_the_headline_and_the_dateline_say_whose_story_it_is(pipeline):
-    """A story about Togo that names France more often: its unnamed government is Togo's."""
-    article = Article(id="t", title="Togo strike empties the capital", text=(
-        "LOME, Feb 13 (Reuters) - Police fired on an opposition rally on Monday. "
-        "France urged calm, France suspended aid and France froze new projects. "
-        "The government said order had returned."))
-    doc = pipeline.nlp(article.body)
-    remember_text(doc, article.body)
-    analysis = pipeline.analyse(doc, article)
-    assert analysis.context.main_country[0] == "TGO"
-    found = [(doc[m.start:m.end].text, m.entity.country) for m in analysis.context.index.mentions]
-    assert ("The government", "TGO") in found, found
-
-
-def test_an_embassy_named_with_its_country_names_that_country_once(pipeline):
-    """'the US embassy' is one naming of the United States, not two: the story is the
-    Tanzanian one it is set in, and its unnamed president is Tanzania's."""
-    article = Article(id="t", title="Bomb hits US embassy in Dar es Salaam", text=(
-        "A bomb exploded outside the US embassy in Dar es Salaam on Friday. "
-        "Police in Dar es Salaam said the truck was parked near the embassy gate. "
-        "President Benjamin Mkapa visited the scene and sent condolences to the families."))
-    doc = pipeline.nlp(article.body)
-    remember_text(doc, article.body)
-    analysis = pipeline.analyse(doc, article)
-    assert analysis.context.main_country[0] == "TZA"
-    found = [(doc[m.start:m.end].text, m.entity.country) for m in analysis.context.index.mentions]
-    assert ("President Benjamin Mkapa", "TZA") in found, found
-    assert ("embassy", "USA") in found, found  # the bare embassy is still the US one
+@pytest.mark.parametrize("title,text,country,sides", [
+    # a story about Togo that names France more often: the headline and the dateline say
+    # whose story it is, and its unnamed government is Togo's
+    ("Togo strike empties the capital",
+     "LOME, Feb 13 (Reuters) - Police fired on an opposition rally on Monday. France urged calm, "
+     "France suspended aid and France froze new projects. The government said order had returned.",
+     "TGO", [("The government", "TGO")]),
+    # "the US embassy" names the United States once, not twice: the story is Tanzania's and
+    # so is its president the knowledge base lacks; the bare embassy is still the US one
+    ("Bomb hits US embassy in Dar es Salaam",
+     "A bomb exploded outside the US embassy in Dar es Salaam on Friday. Police in Dar es Salaam said "
+     "the truck was parked near the embassy gate. President Benjamin Mkapa visited the scene and sent "
+     "condolences to the families.",
+     "TZA", [("President Benjamin Mkapa", "TZA"), ("embassy", "USA")]),
+])
+def test_the_story_s_own_country(pipeline, title, text, country, sides):
+    story, found = story_country_and_sides(pipeline, Article(id="t", title=title, text=text))
+    assert story == country
+    assert set(sides) <= set(found), found
