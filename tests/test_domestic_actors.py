@@ -283,3 +283,13 @@ def test_the_story_s_own_country(pipeline, title, text, country, sides):
     story, found = story_country_and_sides(pipeline, Article(id="t", title=title, text=text))
     assert story == country
     assert set(sides) <= set(found), found
+
+
+def test_an_article_without_words_codes_nothing_and_stops_no_one(pipeline):
+    """An empty record (a title-less, text-less item of a feed) has no story country to
+    read: it codes to no events, and the article after it is still coded."""
+    empty = Article(id="empty", text="")
+    story = Article(id="story", text="Police arrested 20 opposition supporters in Nairobi on Monday.")
+    coded = {c.article.id: c.events for c in pipeline.code([empty, story])}
+    assert coded["empty"] == []
+    assert [e.event for e in coded["story"]] == ["COERCE"]

@@ -1218,7 +1218,7 @@ def main_country(index: ActorIndex, places=()) -> tuple[str, int] | None:
     counts: dict[str, int] = {}
     weights: dict[str, int] = {}
     first_at: dict[str, int] = {}
-    opening = next(iter(index.doc.sents)).end
+    opening = next(iter(index.doc.sents)).end if len(index.doc) else 0
     # "the US embassy": the embassy's country is the "US" already counted, not a second naming
     counted = {i for start, end, _ in named for i in range(start, end)}
     described = [(m.start, m.end, m.entity.country) for ms in placed.values() for m in ms
