@@ -685,3 +685,23 @@ def test_decoding_does_not_buy_the_rules_arguments_with_false_alarms():
              at(0.3, 0.4841, 11.3, 0.7), at(0.35, 0.4848, 10.6, 0.7), at(0.4, 0.4836, 9.8, 0.7)]
     chosen, scores = choose_decoding(tried)
     assert chosen["rule_arguments"] == 0.0 and scores["false_alarms_per_100_no_event"] < 9
+
+
+def test_a_city_naming_an_event_noun_says_where_not_who():
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import ActorMention, DocEntity
+    from dyads.events.learned import read_place_modifiers_as_where
+
+    def actors(modifier, kind, code):
+        # "<modifier> car bombs killed eleven people"
+        doc = Doc(VOCAB, words=[modifier, "car", "bombs", "killed", "eleven", "people"], heads=[2, 2, 3, 3, 5, 3],
+                  deps=["compound", "compound", "nsubj", "ROOT", "nummod", "dobj"],
+                  pos=["PROPN", "NOUN", "NOUN", "VERB", "NUM", "NOUN"])
+        ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [])
+        ctx.index.add(ActorMention(0, 1, 0, DocEntity(code, modifier, kind, country=code), "kb"))
+        side = ctx.index.actors(ctx.index.mention_at(doc[0]))
+        [event] = read_place_modifiers_as_where([Proposed(doc[2], "ASSAULT", 0.9, [doc[2]], actors=side)], ctx, model=None)
+        return [a.code for a in event.actors]
+
+    assert actors("Baghdad", "metonym", "IRQ") == []  # the Baghdad car bombs: where, not who
+    assert actors("US", "country", "USA") == ["USA"]  # US car bombs: the country's own

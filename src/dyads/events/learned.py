@@ -14,6 +14,7 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    is unsure, the rules' actor and recipient stand;
    ``read_bare_participles_as_passive`` — "Two US soldiers killed" (a headline), "an
    official murdered in Baghdad": the noun is what was done to, the recipient;
+   ``read_place_modifiers_as_where`` — "the Baghdad car bombs": the city is where, not who;
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
@@ -223,6 +224,22 @@ def read_bare_participles_as_passive(events: list[Proposed], ctx: DocContext, mo
         if event.actors and all(_one_of(a, done_to) for a in event.actors):
             event.recipients, event.actors = event.actors, []
             event.scores["passive"] = "bare participle"
+    return events
+
+
+def read_place_modifiers_as_where(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """A city that names an event noun ("the Baghdad car bombs", "the Madrid train
+    bombings", "the Cairo talks") says where it happened, not who did it: it is no actor
+    (guidelines: a place is not a party). A country so placed stays ("US air strikes" are
+    the US's), and so does a city the text makes a subject ("Moscow said")."""
+    for event in events:
+        if event.trigger.pos_ != "NOUN" or not event.actors:
+            continue
+        for child in event.trigger.children:
+            mention = ctx.index.mention_at(child) if child.dep_ in ("compound", "nmod") else None
+            if mention is not None and mention.entity.kind == "metonym":
+                where = ctx.index.actors(mention)
+                event.actors = [a for a in event.actors if not _one_of(a, where)]
     return events
 
 
@@ -486,7 +503,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
 
 
 PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments,
-          read_bare_participles_as_passive, fill_implicit,
+          read_bare_participles_as_passive, read_place_modifiers_as_where, fill_implicit,
           drop_outcomes_warned_of, state_sectors,
           choose_sectors, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
