@@ -705,3 +705,27 @@ def test_a_city_naming_an_event_noun_says_where_not_who():
 
     assert actors("Baghdad", "metonym", "IRQ") == []  # the Baghdad car bombs: where, not who
     assert actors("US", "country", "USA") == ["USA"]  # US car bombs: the country's own
+
+
+def test_a_refused_request_was_made_to_the_refuser():
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import ActorMention, DocEntity
+    from dyads.events.learned import address_to_the_refuser
+
+    # "Israel refuses requests to supply Ukraine"
+    doc = Doc(VOCAB, words=["Israel", "refuses", "requests", "to", "supply", "Ukraine"], heads=[1, 1, 1, 4, 2, 4],
+              deps=["nsubj", "ROOT", "dobj", "aux", "acl", "dobj"], pos=["PROPN", "VERB", "NOUN", "PART", "VERB", "PROPN"],
+              tags=["NNP", "VBZ", "NNS", "TO", "VB", "NNP"], lemmas=["Israel", "refuse", "request", "to", "supply", "Ukraine"])
+    ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [])
+    ctx.index.add(ActorMention(0, 1, 0, DocEntity("ISR", "Israel", "country", country="ISR"), "kb"))
+    israel = ctx.index.actors(ctx.index.mention_at(doc[0]))
+    unnamed_israel = [Actor(code="ISR", sector="GOV")]
+    for actors in (israel, unnamed_israel):  # the role model's pick, or the implicit model's
+        event = Proposed(doc[2], "REQUEST", 0.9, [doc[2]], actors=list(actors))
+        address_to_the_refuser(event, ctx)
+        assert ([a.code for a in event.actors], [r.code for r in event.recipients]) == ([], ["ISR"])
+    # a requester the text names stays: "the opposition's requests" are the opposition's
+    opposition = [Actor(code="ISR", sector="OPP", start=40, end=50)]
+    event = Proposed(doc[2], "REQUEST", 0.9, [doc[2]], actors=list(opposition))
+    address_to_the_refuser(event, ctx)
+    assert [a.sector for a in event.actors] == ["OPP"]

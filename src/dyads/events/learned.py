@@ -392,15 +392,34 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
         # negation they find ("did not expel") always stands; their other readings ("if he
         # helps") stand when the dev documents showed that they help.
         reading = ctx.factuality_reading(event.trigger) or "asserted"
-        if reading == "negated" and is_presupposed(event, ctx):
+        presupposed = is_presupposed(event, ctx)
+        if reading == "negated" and presupposed:
             reading = "asserted"
         if reading == "negated" or trust_rules and reading != "asserted" and event.factuality == "asserted":
             if event.factuality != reading:
                 event.factuality = reading
                 event.scores["factuality_from_rules"] = True
-        if event.factuality == "negated" and is_presupposed(event, ctx):
+        if presupposed:
             event.factuality = "asserted"
+            address_to_the_refuser(event, ctx)
     return events
+
+
+def address_to_the_refuser(event: Proposed, ctx: DocContext) -> None:
+    """"Israel refuses requests to supply Ukraine": the requests were made to Israel, not
+    by it. The subject of the negating verb is the presupposed event's recipient, never
+    its actor."""
+    subject = next((c for c in event.trigger.head.children if c.dep_ == "nsubj"), None)
+    mention = ctx.index.mention_at(subject) if subject is not None else None
+    if mention is None:
+        return
+    refuser = ctx.index.actors(mention)
+    # the refuser named, or filled in unnamed as the same country
+    same = [a for a in event.actors if _one_of(a, refuser) or a.start is None and any(a.code == r.code for r in refuser)]
+    if same:
+        event.actors = [a for a in event.actors if a not in same]
+        event.recipients = event.recipients if any(_one_of(r, refuser) for r in event.recipients) else refuser
+        event.scores["addressed_to"] = "the refuser"
 
 
 def is_presupposed(event: Proposed, ctx: DocContext) -> bool:
