@@ -1118,7 +1118,8 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
     elsewhere in the document ("Palestinian protesters" in the lede, "protesters" in the
     headline); the nearest country, institution, person or place named before it in its
     sentence, outside its own phrase ("In Kisumu, police fired ..."); the place its own
-    clause happens in ("police arrested twenty students in Nairobi"); the document's main
+    clause happens in ("police arrested twenty students in Nairobi"); the place heading its
+    paragraph in a bulletin ("NAURU: The Supreme Court ..."); the document's main
     country (``main_country``). A person the knowledge base does not know, whose name
     comes with no country, is taken the same way (news names a country's own people
     without saying whose they are). A country named only after it ("protesters rallied outside
@@ -1156,9 +1157,26 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         elif where:
             mention.entity.country = where
             mention.entity.country_from = "the place its clause happens in"
+        elif label := _paragraph_label(doc, named, head.i):
+            mention.entity.country = label
+            mention.entity.country_from = "the place that heads its paragraph"
         elif main and main[1] <= sent_start:  # from the sentence after a country named once (a dateline's)
             mention.entity.country = main[0]
             mention.entity.country_from = "the document's main country"
+
+
+def _paragraph_label(doc: Doc, named: list[tuple[int, int, str]], i: int) -> str | None:
+    """A news bulletin heads each story with its place ("NAURU: The Supreme Court has
+    adjourned ..."): the country of a place that opens the paragraph of token i, followed by
+    a colon or a dash."""
+    start = i
+    while start > 0 and "\n" not in doc[start - 1].text:
+        start -= 1
+    for first, end, code in named[bisect.bisect_left(named, (start,)):]:
+        if first != start:
+            return None
+        return code if end < len(doc) and doc[end].text in (":", "-", "--", "—") else None
+    return None
 
 
 def _parties_named_by_a_sector_word(index: ActorIndex) -> None:
