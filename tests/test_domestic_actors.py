@@ -281,8 +281,9 @@ def test_dominican_is_the_dominican_republic_s():
     # a bulletin heads each story with its place: the second story's police are Tonga's
     ("Pacific news bulletin",
      "FIJI: The prime minister opened a new road in Suva on Monday, and Fiji's cabinet met in Suva.\n\n"
-     "TONGA: Police arrested three protesters outside parliament on Sunday.",
-     "FJI", [("Police", "TON"), ("parliament", "TON")]),
+     "TONGA: Police arrested three protesters outside parliament on Sunday. "
+     "Prime Minister Tevita Lolohea said the arrests were lawful.",
+     "FJI", [("Police", "TON"), ("parliament", "TON"), ("Prime Minister Tevita Lolohea", "TON")]),
 ])
 def test_the_story_s_own_country(pipeline, title, text, country, sides):
     story, found = story_country_and_sides(pipeline, Article(id="t", title=title, text=text))

@@ -1034,21 +1034,23 @@ def _countries_for_titled_strangers(index: ActorIndex, places: list[tuple[int, i
     """A titled person the knowledge base lacks ("President Yoweri Museveni") and whose
     descriptor names no country takes, with lower certainty: a country named before it in
     its sentence ("In Uganda, President ..."), else the dateline's ("KAMPALA (Reuters) -
-    Opposition leader ..."); else the document's main country (a story's
-    own leaders go without their country: "President Benjamin Mkapa visited the scene and
-    sent condolences to the United States" is Tanzania's); else the first country of the
-    sentence, else of the document."""
+    Opposition leader ..."), else the place heading its paragraph in a bulletin; else the
+    document's main country (a story's own leaders go without their country: "President
+    Benjamin Mkapa visited the scene and sent condolences to the United States" is
+    Tanzania's); else the first country of the sentence, else of the document."""
     doc = index.doc
     main = None
+    named = None
     for mention in index.mentions:
         e = mention.entity
         if e.kind != "person" or e.kb is not None or e.country or not (e.titles or e.sector):
             continue
+        named = named if named is not None else _named_countries(index, places)[0]
         sent = doc[mention.head].sent
         main = main or main_country(index, places) or ("", len(doc))
         dateline = [c for start, end, c in places if sent.start <= start and end <= mention.start and c and start in index.quiet]
         code = (_first_country(index, sent.start, mention.start) or (dateline[-1] if dateline else None)
-                or (main[0] if main[1] <= sent.start else None)
+                or _paragraph_label(doc, named, mention.head) or (main[0] if main[1] <= sent.start else None)
                 or _first_country(index, sent.start, sent.end) or _first_country(index, 0, len(doc)))
         if code:
             e.country, e.certainty = code, min(e.certainty, 0.5)
