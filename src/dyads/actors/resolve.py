@@ -1151,7 +1151,7 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         # a leader travels: "the prime minister will discuss it in Berlin" is not Germany's
         where = None if _is_titled(index.kb, head) else _where_it_acts(head, named)
         if same_word:
-            mention.entity.country = min(same_word, key=lambda m: abs(m.head - mention.head)).entity.country
+            mention.entity.country = _same_word_before(doc, same_word, head).entity.country
             mention.entity.country_from = "the same word elsewhere in the document"
         elif before:
             mention.entity.country = before[-1]
@@ -1165,6 +1165,17 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         elif main and main[1] <= sent_start:  # from the sentence after a country named once (a dateline's)
             mention.entity.country = main[0]
             mention.entity.country_from = "the document's main country"
+
+
+def _same_word_before(doc: Doc, same_word: list[ActorMention], head: Token) -> ActorMention:
+    """Of the mentions of the same word with a country, the one a bare word refers back to:
+    in the same number if there is one ("the governments of Venezuela and Cuba" are not "the
+    Government"), the nearest before it, else the nearest after it (a headline's
+    "protesters" are the lede's "Palestinian protesters")."""
+    plural = head.tag_ in ("NNS", "NNPS")
+    alike = [m for m in same_word if (doc[m.head].tag_ in ("NNS", "NNPS")) == plural] or same_word
+    before = [m for m in alike if m.head < head.i]
+    return max(before, key=lambda m: m.head) if before else min(alike, key=lambda m: abs(m.head - head.i))
 
 
 def _paragraph_label(doc: Doc, named: list[tuple[int, int, str]], i: int) -> str | None:
