@@ -729,3 +729,26 @@ def test_a_refused_request_was_made_to_the_refuser():
     event = Proposed(doc[2], "REQUEST", 0.9, [doc[2]], actors=list(opposition))
     address_to_the_refuser(event, ctx)
     assert [a.sector for a in event.actors] == ["OPP"]
+
+
+def test_the_forces_deployed_are_the_mobilising_side():
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import ActorMention, DocEntity
+    from dyads.events.learned import read_mobilized_forces_as_actor
+
+    # "Police were deployed near Albania": the police are the act's own force, not its target
+    doc = Doc(VOCAB, words=["Police", "were", "deployed", "near", "Albania"], heads=[2, 2, 2, 2, 3],
+              deps=["nsubjpass", "auxpass", "ROOT", "prep", "pobj"], pos=["NOUN", "AUX", "VERB", "ADP", "PROPN"])
+    ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [])
+    ctx.index.add(ActorMention(0, 1, 0, DocEntity("SRB", "Police", "generic", country="SRB", sector="COP"), "sector"))
+    ctx.index.add(ActorMention(4, 5, 4, DocEntity("ALB", "Albania", "country", country="ALB"), "kb"))
+    police = ctx.index.actors(ctx.index.mention_at(doc[0]))
+    albania = ctx.index.actors(ctx.index.mention_at(doc[4]))
+
+    def sides(etype, recipients):
+        [event] = read_mobilized_forces_as_actor([Proposed(doc[2], etype, 0.9, [doc[2]], recipients=list(recipients))], ctx, model=None)
+        return [a.code for a in event.actors], [r.code for r in event.recipients]
+
+    assert sides("MOBILIZE", police) == (["SRB"], [])
+    assert sides("MOBILIZE", albania) == ([], ["ALB"])  # the country it is aimed at stays
+    assert sides("COERCE", police) == ([], ["SRB"])  # only a deployment reads so

@@ -15,6 +15,7 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    ``read_bare_participles_as_passive`` — "Two US soldiers killed" (a headline), "an
    official murdered in Baghdad": the noun is what was done to, the recipient;
    ``read_place_modifiers_as_where`` — "the Baghdad car bombs": the city is where, not who;
+   ``read_mobilized_forces_as_actor`` — "police were deployed": the force is the actor's own;
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
@@ -240,6 +241,26 @@ def read_place_modifiers_as_where(events: list[Proposed], ctx: DocContext, model
             if mention is not None and mention.entity.kind == "metonym":
                 where = ctx.index.actors(mention)
                 event.actors = [a for a in event.actors if not _one_of(a, where)]
+    return events
+
+
+def read_mobilized_forces_as_actor(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """What is deployed, reinforced or put on alert is the mobilising side's own force, not
+    whom the act is aimed at: "16,000 police officers have been deployed", "the army
+    reinforced its garrisons". The forces named as the verb's object or passive subject are
+    the actor where none is named, and never the recipient (guidelines: MOBILIZE's
+    recipient is the country it is aimed at, when the text names one)."""
+    for event in events:
+        if event.type != "MOBILIZE":
+            continue
+        forces = [c for c in event.trigger.children if c.dep_ in ("nsubjpass", "dobj")]
+        mentions = [m for m in (ctx.index.mention_at(f) for f in forces) if m is not None]
+        deployed = [a for m in mentions for a in ctx.index.actors(m)]
+        moved = [r for r in event.recipients if _one_of(r, deployed)]
+        if moved:
+            event.recipients = [r for r in event.recipients if r not in moved]
+            event.actors = event.actors or moved
+            event.scores["mobilized"] = "the forces deployed"
     return events
 
 
@@ -522,7 +543,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
 
 
 PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments,
-          read_bare_participles_as_passive, read_place_modifiers_as_where, fill_implicit,
+          read_bare_participles_as_passive, read_place_modifiers_as_where, read_mobilized_forces_as_actor, fill_implicit,
           drop_outcomes_warned_of, state_sectors,
           choose_sectors, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
