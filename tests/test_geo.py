@@ -323,6 +323,14 @@ def test_country_codes_are_not_place_names(parser, gazetteer):
     assert parser.resolve("T&T").country == "TTO"
 
 
+def test_trinidad_is_the_country_and_its_towns_follow(parser):
+    """'Heavy rain in south Trinidad ... Police from the San Fernando division': the island
+    names Trinidad and Tobago (not a Bolivian town), and its San Fernando is the document's."""
+    assert parser.resolve("Trinidad").country == "TTO"
+    mentions = [Mention("San Fernando", 0, 12, "GPE"), Mention("Trinidad", 40, 48, "GPE")]
+    assert [p.country for p in parser.resolve_mentions(mentions)] == ["TTO", "TTO"]
+
+
 def test_demonyms_ner_missed_or_with_a_stance_prefix(parser, nlp):
     places = _parse(parser, nlp, "Salvadoran migrants reached the border on Friday.")
     assert places["Salvadoran"].country == "SLV"
