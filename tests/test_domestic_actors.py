@@ -290,6 +290,11 @@ def test_dominican_is_the_dominican_republic_s():
      "The Government of Barbados said relief flights had landed in Bridgetown. "
      "The Government thanked the governments of Venezuela and Cuba for their help.",
      "BRB", [("The Government", "BRB")]),
+    # a president the knowledge base lacks is not the country of the ministers pressing him
+    ("Togo strike empties the capital",
+     "LOME, Feb 13 (Reuters) - A general strike shut the capital of Togo on Monday. At least 16 people "
+     "were killed as French and German ministers were in town to press President Komlan Adjovi to hold talks.",
+     "TGO", [("President Komlan Adjovi", "TGO")]),
 ])
 def test_the_story_s_own_country(pipeline, title, text, country, sides):
     story, found = story_country_and_sides(pipeline, Article(id="t", title=title, text=text))

@@ -1032,8 +1032,8 @@ def _sentence_number(starts: list[int]):
 
 def _countries_for_titled_strangers(index: ActorIndex, places: list[tuple[int, int, str]] = ()) -> None:
     """A titled person the knowledge base lacks ("President Yoweri Museveni") and whose
-    descriptor names no country takes, with lower certainty: a country named before it in
-    its sentence ("In Uganda, President ..."), else the dateline's ("KAMPALA (Reuters) -
+    descriptor names no country takes, with lower certainty: a country named on its own
+    before it in its sentence ("In Uganda, President ..."; ``_scene_country``), else the dateline's ("KAMPALA (Reuters) -
     Opposition leader ..."), else the place heading its paragraph in a bulletin; else the
     document's main country (a story's own leaders go without their country: "President
     Benjamin Mkapa visited the scene and sent condolences to the United States" is
@@ -1049,7 +1049,7 @@ def _countries_for_titled_strangers(index: ActorIndex, places: list[tuple[int, i
         sent = doc[mention.head].sent
         main = main or main_country(index, places) or ("", len(doc))
         dateline = [c for start, end, c in places if sent.start <= start and end <= mention.start and c and start in index.quiet]
-        code = (_first_country(index, sent.start, mention.start) or (dateline[-1] if dateline else None)
+        code = (_scene_country(index, sent.start, mention.start) or (dateline[-1] if dateline else None)
                 or _paragraph_label(doc, named, mention.head) or (main[0] if main[1] <= sent.start else None)
                 or _first_country(index, sent.start, sent.end) or _first_country(index, 0, len(doc)))
         if code:
@@ -1276,6 +1276,19 @@ def _place_tokens(doc: Doc, places) -> list[tuple[int, int, str]]:
         if span is not None:
             found.append((span.start, span.end, place.country))
     return found
+
+
+def _scene_country(index: ActorIndex, start: int, end: int) -> str | None:
+    """The first country named on its own between start and end ("In Uganda, President
+    ..."): a country word that modifies another noun names that noun's country ("as French
+    and German ministers were in town to press President Eyadema": his is not France)."""
+    doc = index.doc
+    for m in index.mentions:
+        head = doc[m.head]
+        if (start <= m.start < end and m.entity.kind in ("country", "metonym") and m.entity.country not in (None, "IGO", "NGO")
+                and not (head.dep_ in ("amod", "compound", "poss", "nmod") and head.head.i >= end)):
+            return m.entity.country
+    return None
 
 
 def _first_country(index: ActorIndex, start: int, end: int) -> str | None:
