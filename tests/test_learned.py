@@ -752,3 +752,24 @@ def test_the_forces_deployed_are_the_mobilising_side():
     assert sides("MOBILIZE", police) == (["SRB"], [])
     assert sides("MOBILIZE", albania) == ([], ["ALB"])  # the country it is aimed at stays
     assert sides("COERCE", police) == ([], ["SRB"])  # only a deployment reads so
+
+
+def test_crime_without_a_political_or_state_actor_is_no_event():
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import ActorMention, DocEntity
+    from dyads.events.learned import drop_private_crime
+
+    def kept(attacker, victim_sector):
+        # "<attacker> stabbed two <victims>"
+        doc = Doc(VOCAB, words=[attacker, "stabbed", "two", "victims"], heads=[1, 1, 3, 1], deps=["nsubj", "ROOT", "nummod", "dobj"],
+                  pos=["NOUN", "VERB", "NUM", "NOUN"], lemmas=[attacker.lower().rstrip("s"), "stab", "two", "victim"])
+        doc.user_data["dyads.text"] = doc.text
+        ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [])
+        ctx.index.add(ActorMention(0, 1, 0, DocEntity("CHN", attacker, "generic", country="CHN", sector="UAF"), "sector"))
+        side = ctx.index.actors(ctx.index.mention_at(doc[0]))
+        victims = [Actor(code="CHN", sector=victim_sector)]
+        return bool(drop_private_crime([Proposed(doc[1], "ASSAULT", 0.9, [doc[1]], actors=side, recipients=victims)], ctx, model=None))
+
+    assert not kept("Man", "CVL")  # a man stabbing people: a crime, no political event
+    assert kept("Gunmen", "CVL")  # gunmen, mobs and gangs stay
+    assert kept("Man", "COP")  # an attack on the police is one

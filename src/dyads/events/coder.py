@@ -84,6 +84,7 @@ class Modality:
     means_modes: dict = field(default_factory=dict)
     information_nouns: frozenset[str] = frozenset()
     natural_agents: frozenset[str] = frozenset()
+    private_persons: frozenset[str] = frozenset()
 
     @classmethod
     @cache

@@ -25,6 +25,7 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    or as the corpus mostly has it for this type of event (MIL for an attacker);
    ``choose_sectors``    — the sector model reads a side's sector from the act and the
    words where it is sure of another ("Zimbabwe sent troops": its military);
+   ``drop_private_crime`` — "a man stabbed eight children": a crime, no political event;
 8. ``judge_factuality``  — asserted, negated, hypothetical or future;
 9. ``corefer_definite_mentions`` — "the arrests" after an arrest is a mention of it;
 10. ``derive_intents``    — an actor's own future cooperative act is also its AGREE,
@@ -333,6 +334,21 @@ def drop_outcomes_warned_of(events: list[Proposed], ctx: DocContext, model: Code
             or clause_about_actor(e.trigger, e.actors, ctx.index, subjects_of=("nsubj",))]
 
 
+def drop_private_crime(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """Crime without a political or state actor is no event: "a man stabbed eight children",
+    "the robber fired a round before snatching the bag". An attack whose every attacker is
+    named as a private person (``private_persons`` in _modality.yml), on civilians or no
+    one named, is dropped; mobs, gangs, gunmen and armed groups stay (guidelines)."""
+    private = Modality.load().private_persons
+    return [e for e in events if not (e.type == "ASSAULT" and e.actors and all(_is_private(a, e.trigger, ctx, private) for a in e.actors)
+                                      and all(r.sector in (None, "CVL") for r in e.recipients))]
+
+
+def _is_private(actor: Actor, trigger: Token, ctx: DocContext, private: frozenset[str]) -> bool:
+    mention = _mention_in_sentence(actor, trigger, ctx)
+    return mention is not None and ctx.doc[mention.head].lemma_.lower() in private
+
+
 def _warns_of_a_possibility(verb: Token, ctx: DocContext, modals: frozenset[str]) -> bool:
     """Is the word a warning verb (an ``own_action`` THREATEN entry) whose content clause
     says only what could happen?"""
@@ -545,7 +561,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
 PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments,
           read_bare_participles_as_passive, read_place_modifiers_as_where, read_mobilized_forces_as_actor, fill_implicit,
           drop_outcomes_warned_of, state_sectors,
-          choose_sectors, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
+          choose_sectors, drop_private_crime, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
 
 def code_events(ctx: DocContext, model: CoderModel) -> list[Candidate]:
