@@ -1188,7 +1188,9 @@ def _paragraph_label(doc: Doc, named: list[tuple[int, int, str]], i: int) -> str
     for first, end, code in named[bisect.bisect_left(named, (start,)):]:
         if first != start:
             return None
-        return code if end < len(doc) and doc[end].text in (":", "-", "--", "—") else None
+        # "NAURU: ...", "TONGA - ...", not "Iran-backed militias"
+        mark = doc[end] if end < len(doc) else None
+        return code if mark is not None and (mark.text == ":" or mark.text in ("-", "--", "—") and bool(mark.whitespace_)) else None
     return None
 
 
