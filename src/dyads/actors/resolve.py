@@ -1033,9 +1033,9 @@ def _sentence_number(starts: list[int]):
 def _countries_for_titled_strangers(index: ActorIndex, places: list[tuple[int, int, str]] = ()) -> None:
     """A titled person the knowledge base lacks ("President Yoweri Museveni") and whose
     descriptor names no country takes, with lower certainty: a country named on its own
-    before it in its sentence ("In Uganda, President ..."; ``_scene_country``), else the dateline's ("KAMPALA (Reuters) -
-    Opposition leader ..."), else the place heading its paragraph in a bulletin; else the
-    document's main country (a story's own leaders go without their country: "President
+    before it in its sentence ("In Uganda, President ..."; ``_scene_country``), else the
+    dateline's ("KAMPALA (Reuters) - Opposition leader ..."), else the place heading its
+    paragraph in a bulletin; else the document's main country (a story's own leaders go without their country: "President
     Benjamin Mkapa visited the scene and sent condolences to the United States" is
     Tanzania's); else the first country of the sentence, else of the document."""
     doc = index.doc
