@@ -119,12 +119,20 @@ class ActorIndex:
         self.quiet: set[int] = set()  # tokens that name no actor (a dateline, an agency tag)
         self.located: dict[int, str] = {}  # token -> country of the place the geoparser read there
         self._sent_starts: list[int] | None = None
+        self._paragraph_starts: list[int] | None = None
         self._settled: dict[int, tuple[ActorMention, tuple[Actor, ...]]] | None = None  # see settle()
 
     def settle(self) -> None:
         """The resolver is done: no mention or entity changes any more, so a mention's actors
         are made once (the coder, the document's countries and the annotations each ask)."""
         self._settled = {}
+
+    @property
+    def paragraph_starts(self) -> list[int]:
+        """Token index of each paragraph's start (the token after a line break), computed once."""
+        if self._paragraph_starts is None:
+            self._paragraph_starts = [0] + [t.i + 1 for t in self.doc if "\n" in t.text and t.i + 1 < len(self.doc)]
+        return self._paragraph_starts
 
     @property
     def sent_starts(self) -> list[int]:
@@ -1050,7 +1058,7 @@ def _countries_for_titled_strangers(index: ActorIndex, places: list[tuple[int, i
         main = main or main_country(index, places) or ("", len(doc))
         dateline = [c for start, end, c in places if sent.start <= start and end <= mention.start and c and start in index.quiet]
         code = (_scene_country(index, sent.start, mention.start) or (dateline[-1] if dateline else None)
-                or _paragraph_label(doc, named, mention.head) or (main[0] if main[1] <= sent.start else None)
+                or _paragraph_label(index, named, mention.head) or (main[0] if main[1] <= sent.start else None)
                 or _first_country(index, sent.start, sent.end) or _first_country(index, 0, len(doc)))
         if code:
             e.country, e.certainty = code, min(e.certainty, 0.5)
@@ -1159,7 +1167,7 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         elif where:
             mention.entity.country = where
             mention.entity.country_from = "the place its clause happens in"
-        elif label := _paragraph_label(doc, named, head.i):
+        elif label := _paragraph_label(index, named, head.i):
             mention.entity.country = label
             mention.entity.country_from = "the place that heads its paragraph"
         elif main and main[1] <= sent_start:  # from the sentence after a country named once (a dateline's)
@@ -1178,13 +1186,13 @@ def _same_word_before(doc: Doc, same_word: list[ActorMention], head: Token) -> A
     return max(before, key=lambda m: m.head) if before else min(alike, key=lambda m: abs(m.head - head.i))
 
 
-def _paragraph_label(doc: Doc, named: list[tuple[int, int, str]], i: int) -> str | None:
+def _paragraph_label(index: ActorIndex, named: list[tuple[int, int, str]], i: int) -> str | None:
     """A news bulletin heads each story with its place ("NAURU: The Supreme Court has
     adjourned ..."): the country of a place that opens the paragraph of token i, followed by
     a colon or a dash."""
-    start = i
-    while start > 0 and "\n" not in doc[start - 1].text:
-        start -= 1
+    doc = index.doc
+    starts = index.paragraph_starts
+    start = starts[bisect.bisect_right(starts, i) - 1]
     for first, end, code in named[bisect.bisect_left(named, (start,)):]:
         if first != start:
             return None
