@@ -86,6 +86,12 @@ def test_a_bare_sector_word_is_no_name():
     # the people of news events by the words for them
     ("Kenyan police fired tear gas at marchers in Nairobi.", "marchers", ("KEN", "CVL")),
     ("Zambia's electoral commission said the vote was fair.", "electoral commission", ("ZMB", "GOV")),
+    # "Maoist rebels" fought in Nepal, Peru and the Philippines as well as in India: the
+    # words say rebels, the story says whose
+    ("KATMANDU, Nepal - Maoist rebels threatened to attack vehicles on the main roads.", "Maoist rebels", ("NPL", "REB")),
+    ("KATMANDU, Nepal - The Maoists called a general strike on Monday.", "Maoists", ("NPL", "REB")),
+    ("RAIPUR, India - Maoists killed 12 policemen in Chhattisgarh state.", "Maoists", ("IND", "REB")),
+    ("Naxalites blew up a railway line in Jharkhand.", "Naxalites", ("IND", "REB")),
 ])
 def test_domestic_actors_get_their_country(rules_pipeline, text, words, expected):
     assert code_of(rules_pipeline, text, words) == expected
