@@ -492,6 +492,25 @@ def test_the_implicit_model_sees_whether_a_candidate_is_the_country_where_it_hap
     assert here == {"place": ["R+T+here=recipient|ASSAULT|1"], "main": ["R+T+here=recipient|ASSAULT|0"]}
 
 
+def test_the_implicit_model_sees_which_event_a_side_is_taken_from():
+    """'Israel refuses requests to supply Ukraine with aid or to join sanctions against Russia.
+    It has supplied aid': the aid's unnamed recipient may be a side of the refused aid or of
+    the sanctions just before it, and the model is told which of the two events each is from."""
+    from dyads.events.features import implicit_candidates, implicit_features
+
+    doc = parsed(words=["It", "supplied", "aid"], heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"],
+                 pos=["PRON", "VERB", "NOUN"])
+    israel, ukraine, russia = (Actor(code=c, sector="GOV") for c in ("ISR", "UKR", "RUS"))
+    previous = [("AID", [israel], [ukraine]), ("SANCTION", [israel], [russia])]
+    cands = implicit_candidates("recipient", doc[1], "AID", [israel], None, previous, None, context(doc))
+    taken = {c.actor.code: c for c in cands if c.source.startswith("previous-recipient")}
+    assert (taken["UKR"].previous_type, taken["RUS"].previous_type) == ("AID", "SANCTION")
+    same = {code: [f for f in implicit_features("recipient", c, doc[1], "AID", [israel], 0, None, context(doc)) if "sameT" in f]
+            for code, c in taken.items()}
+    assert same == {"UKR": ["R+sameT+src=recipient|1|previous-recipient1"],
+                    "RUS": ["R+sameT+src=recipient|0|previous-recipient0"]}
+
+
 def test_an_unnamed_side_is_never_the_mention_already_on_the_other_side():
     from dyads.events.learned import fill_implicit
 

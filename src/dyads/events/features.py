@@ -357,14 +357,16 @@ class Implicit:
 
     source: str  # rule | actor-home | main | place | previous-actor | previous-recipient
     actor: Actor
+    previous_type: str | None = None  # the type of the event a previous-* candidate is a side of
 
 
 def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Actor], rule: Candidate | None,
-                        previous: list[tuple[list[Actor], list[Actor]]], place: Place | None,
+                        previous: list[tuple[str, list[Actor], list[Actor]]], place: Place | None,
                         ctx: DocContext) -> list[Implicit]:
     """Who an unnamed actor or recipient may be: the rules' reading of the event, the
     actor's own government (protests, demands), the document's main country, the country
-    of the event's place (``place_of``), or a side of the events just before it."""
+    of the event's place (``place_of``), or a side of the events just before it
+    (``previous``: their types and sides, in order)."""
     found: list[Implicit] = []
     if rule is not None:
         for a in (rule.actors if role == "actor" else rule.recipients):
@@ -379,11 +381,11 @@ def implicit_candidates(role: str, trigger: Token, etype: str, actors: list[Acto
     main = ctx.main_country
     if main is not None and main[1] <= trigger.i:
         found.append(Implicit("main", Actor(code=main[0], sector="GOV", entity_text="", name=main[0], certainty=0.3)))
-    for i, (prev_actors, prev_recipients) in enumerate(previous[-2:][::-1]):
+    for i, (prev_type, prev_actors, prev_recipients) in enumerate(previous[-2:][::-1]):
         for which, group in (("previous-actor", prev_actors), ("previous-recipient", prev_recipients)):
             for a in group[:2]:
                 if a.code:
-                    found.append(Implicit(f"{which}{i}", a))
+                    found.append(Implicit(f"{which}{i}", a, prev_type))
     return found
 
 
@@ -409,6 +411,11 @@ def implicit_features(role: str, cand: Implicit, trigger: Token, etype: str, oth
         f.append(f"R+T+here={role}|{etype}|{int(place.country == a.code)}")
     if trigger.i <= ctx.in_title:
         f.append(f"R+title+src={role}|{src}")
+    if cand.previous_type:
+        # which event a side is taken from: the aid supplied after a refusal to supply aid goes
+        # to the same recipient, not to the target of the sanctions named just before it
+        f.append(f"R+T+prevT+src={role}|{etype}|{cand.previous_type}|{src}")
+        f.append(f"R+sameT+src={role}|{int(cand.previous_type == etype)}|{src}")
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trigger.children)
     f.append(f"R+pass+src={role}|{int(passive)}|{src}")
     f.append(f"R+p+src={role}|{trigger.pos_}|{src}")

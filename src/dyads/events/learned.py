@@ -299,7 +299,7 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     the sides of the events before it — when the implicit model finds one likely enough."""
     floor = model.thresholds.get("implicit", 0.5)
     yes = model.implicit.labels.index("yes") if "yes" in model.implicit.labels else None
-    previous: list[tuple[list[Actor], list[Actor]]] = []
+    previous: list[tuple[str, list[Actor], list[Actor]]] = []
     for event in sorted(events, key=lambda e: e.trigger.i):
         # the event's place, walked once and only for an event with a side still unnamed
         place = None if event.actors and event.recipients else place_of(event.trigger, ctx)
@@ -319,7 +319,7 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
                 (event.actors if role == "actor" else event.recipients).append(_implicit_actor(cands[best], role, event.type, model))
                 event.scores[f"{role}_implicit"] = f"{cands[best].source} {probs[best, yes]:.2f}"
         _no_self_dyad(event)
-        previous.append((event.actors, event.recipients))
+        previous.append((event.type, event.actors, event.recipients))
     return events
 
 

@@ -91,7 +91,7 @@ def trigger_vocabulary(contexts: Iterable[tuple[DocContext, CorpusDoc]]) -> froz
 
 def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
     ex = Examples()
-    previous: list[tuple[list[Actor], list[Actor]]] = []
+    previous: list[tuple[str, list[Actor], list[Actor]]] = []
     for sent in doc.sentences:
         roots, inside = gold_triggers(ctx, sent)
         span = ctx.doc.char_span(sent.start, sent.end, alignment_mode="expand")
@@ -140,7 +140,7 @@ def examples_of(ctx: DocContext, doc: CorpusDoc) -> Examples:
                 for cand in implicit_candidates(role, trigger, mention.type, named_actors, rule, previous, place, ctx):
                     ex.add("implicit", implicit_features(role, cand, trigger, mention.type, other_side, len(candidates), place, ctx),
                            "yes" if cand.actor.code in wanted else "no")
-            previous.append((actors, recipients))
+            previous.append((mention.type, actors, recipients))
     return ex
 
 
