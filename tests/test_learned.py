@@ -340,6 +340,26 @@ def test_a_hidden_layer_learns_what_no_single_feature_says():
     assert np.array_equal(again.w1, model.w1) and np.array_equal(again.w2, model.w2)
 
 
+def test_hidden_layers_from_several_seeds_score_their_mean():
+    """members=3: three hidden layers trained from seeds 3, 4 and 5, joined into one model
+    whose logits are the mean of theirs, and which still learns the conjunction."""
+    from dyads.events.model import MLPModel
+    from dyads.train import fit_mlps, fit_part
+
+    rows = [(["a", "b"], "EVENT"), (["a"], "NONE"), (["b"], "NONE"), ([], "EVENT")] * 400
+    features, labels = [r[0] + ["bias"] for r in rows], [r[1] for r in rows]
+    mlp = dict(kind="mlp", hidden=8, epochs=40, lr=0.02, holdout=0.0)
+    alone = [fit_part(features, labels, 1, 1.0, seed=s, **mlp) for s in (3, 4, 5)]
+    joined = fit_part(features, labels, 1, 1.0, seed=3, members=3, **mlp)
+    assert isinstance(joined, MLPModel) and joined.w1.shape == (3, 24)
+    probe = [["a", "b", "bias"], ["a", "bias"], ["b", "bias"], ["bias"]]
+    mean = np.mean([m.logits(probe) for m in alone], axis=0)
+    assert np.allclose(joined.logits(probe), mean, atol=1e-4)
+    assert [joined.labels[j] for j in joined.scores(probe).argmax(axis=1)] == ["EVENT", "NONE", "NONE", "EVENT"]
+    with pytest.raises(ValueError):
+        MLPModel.joined([alone[0], fit_part(features, ["X" if l == "NONE" else l for l in labels], 1, 1.0, seed=3, **mlp)])
+
+
 def test_an_mlp_part_is_saved_and_loaded(tmp_path):
     from dyads.events.model import MLPModel, load_part
 

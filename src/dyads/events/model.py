@@ -125,6 +125,20 @@ class MLPModel:
         without = self.logits([[g for g in feats if g != f] for f in feats])[:, j]
         return sorted(((f, float(full - w)) for f, w in zip(feats, without)), key=lambda fw: -fw[1])[:top]
 
+    @classmethod
+    def joined(cls, members: list["MLPModel"]) -> "MLPModel":
+        """One model whose logits are the mean of the members' logits (members share labels
+        and vocabulary): their hidden layers side by side, each one's output rows scaled
+        by 1/len(members). It scores as any MLPModel does and is stored the same way."""
+        first = members[0]
+        if len(members) == 1:
+            return first
+        if any(m.labels != first.labels or m.vocab != first.vocab for m in members):
+            raise ValueError("only models with the same labels and features can be joined")
+        k = np.float32(len(members))
+        return cls(first.labels, first.vocab, np.hstack([m.w1 for m in members]), np.concatenate([m.b1 for m in members]),
+                   np.vstack([m.w2 for m in members]) / k, (np.sum([m.b2 for m in members], axis=0) / k).astype(np.float32))
+
     def save(self, path: Path) -> None:
         _save_tables(path, self.labels, self.vocab, kind=np.array("mlp"), w1=self.w1.astype(np.float16),
                      b1=self.b1.astype(np.float32), w2=self.w2.astype(np.float32), b2=self.b2.astype(np.float32))

@@ -221,7 +221,7 @@ def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: fl
     if len(classes) == 1:  # nothing to learn: one label
         return LinearModel(tuple(classes), vocab, np.zeros((len(names), 1), np.float32), np.zeros(1, np.float32))
     if kind == "mlp":
-        return fit_mlp(x, labels, vocab, weights, **mlp)
+        return fit_mlps(x, labels, vocab, weights, **mlp)
     if kind != "linear":
         raise ValueError(f"unknown model kind {kind!r}")
     clf = LogisticRegression(C=c, max_iter=1000, tol=1e-4)
@@ -231,6 +231,14 @@ def fit_part(features: list[list[str]], labels: list[str], min_count: int, c: fl
         coef = np.hstack([np.zeros_like(coef), coef])
         bias = np.array([0.0, bias[0]], dtype=np.float32)
     return LinearModel(tuple(str(c) for c in clf.classes_), vocab, coef, bias)
+
+
+def fit_mlps(x, labels: list[str], vocab: dict[str, int], weights: list[float] | None = None, members: int = 1,
+             seed: int = 13, **mlp) -> MLPModel:
+    """``members`` hidden layers trained from different seeds (``seed``, ``seed + 1``, ...),
+    joined into one model that scores their mean logits (``MLPModel.joined``). Each alone is
+    chaotic (a word near its cut-off falls either way from seed to seed); their mean is not."""
+    return MLPModel.joined([fit_mlp(x, labels, vocab, weights, seed=seed + k, **mlp) for k in range(members)])
 
 
 def fit_mlp(x, labels: list[str], vocab: dict[str, int], weights: list[float] | None = None, hidden: int = 64,
