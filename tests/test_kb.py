@@ -44,6 +44,23 @@ def test_retired_leaders_are_elites(kb):
     assert kb.code_on(trump, date(2025, 6, 1)) == ("USA", "GOV")
 
 
+def test_leaders_of_the_1960s_to_1990s(kb):
+    """Stories from 1960-1999, and later ones about "former President X", find the people of
+    those decades with their roles then and as elites afterwards."""
+    cases = [("Ronald Reagan", date(1985, 6, 1), ("USA", "GOV")), ("Jimmy Carter", date(2002, 5, 1), ("USA", "ELI")),
+             ("Leonid Brezhnev", date(1975, 6, 1), ("RUS", "GOV")), ("Indira Gandhi", date(1975, 6, 26), ("IND", "GOV")),
+             ("Anwar Sadat", date(1977, 11, 19), ("EGY", "GOV")), ("Menachem Begin", date(1987, 1, 1), ("ISR", "ELI")),
+             ("Kwame Nkrumah", date(1963, 5, 1), ("GHA", "GOV")), ("Augusto Pinochet", date(1980, 1, 1), ("CHL", "GOV")),
+             ("Pol Pot", date(1985, 1, 1), ("KHM", "REB")), ("Daniel Ortega", date(1977, 1, 1), ("NIC", "REB"))]
+    for name, day, code in cases:
+        assert kb.code_on(person(kb, name), day) == code, name
+    # roles added before a known career: Mandela the rebel, the prisoner's elite years, then president
+    mandela = person(kb, "Nelson Mandela")
+    assert kb.code_on(mandela, date(1962, 6, 1)) == ("ZAF", "REB") and kb.code_on(mandela, date(1996, 1, 1)) == ("ZAF", "GOV")
+    # a surname that is an ordinary word names no one alone
+    assert not [e for e in kb.lookup("Begin") if e.kind == "person"]
+
+
 def test_several_roles_prefer_head_of_government(kb):
     mbs = person(kb, "Mohammed bin Salman")
     assert kb.title_on(mbs, date(2023, 1, 1)) == "prime minister"
