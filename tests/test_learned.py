@@ -272,6 +272,8 @@ def test_the_word_by_word_cut_off_is_the_middle_of_a_good_stretch():
 def test_train_without_a_corpus_says_so(dyads, tmp_path):
     proc = dyads("train", "--corpus", tmp_path / "nothing-here", "-o", tmp_path / "m")
     assert proc.returncode == 2 and "no such file or folder" in proc.stderr_text
+    proc = dyads("train", "--members", "0", "-o", tmp_path / "m")  # at least one hidden layer
+    assert proc.returncode == 2 and "--members" in proc.stderr_text and "Traceback" not in proc.stderr_text
 
 
 # -- passes that need no model ---------------------------------------------------------------------

@@ -6,8 +6,8 @@
    trigger candidate with its gold type or NONE; every (gold trigger, actor mention)
    pair with its gold role; every gold mention's factuality and mode.
 3. ``fit`` trains each model with scikit-learn's logistic regression (deterministic: no
-   sampling; the seed only orders ties), the trigger model as one hidden layer in numpy
-   (``fit_mlp``: deterministic for a given seed), and ``choose_thresholds`` sets the trigger and
+   sampling; the seed only orders ties), the trigger model as three hidden layers in numpy
+   whose logits are averaged (``fit_mlps``: deterministic for a given seed), and ``choose_thresholds`` sets the trigger and
    role cut-offs on the development documents.
 
 The written documents' train split trains, their dev split chooses; their test split and
