@@ -26,8 +26,9 @@ def train_command(
     shared: Path = typer.Option(Path("../shared"), "--shared", help="The folder holding corpora/ for real-text annotations."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed (training is deterministic for a given seed and corpus; "
                                                            "default: the shipped model's)."),
-    members: int = typer.Option(3, "--members", min=1, max=9, help="Hidden layers of the trigger model, trained from seeds "
-                                "seed, seed+1, ... and averaged (1: a third of the model's size and of that part's time)."),
+    members: Optional[int] = typer.Option(None, "--members", min=1, max=9, help="Hidden layers of the trigger model, trained "
+                                          "from seeds seed, seed+1, ... and averaged (default: the shipped model's, 3; 1: a "
+                                          "third of the model's size and of that part's time)."),
     spacy_model: Optional[str] = SpacyModelOption,
     as_json: bool = typer.Option(False, "--json", help="Print the training report as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -66,7 +67,8 @@ def train_command(
             bar.update(task, description=stage, completed=done, total=total)
 
         settings = TrainSettings() if seed is None else TrainSettings(seed=seed)
-        settings.models["trigger"]["members"] = members
+        if members is not None:
+            settings.models["trigger"]["members"] = members
         result = train(pipeline, train_docs, dev_docs, settings, progress)
         result.model.save(output)
     report = {"output": str(output), **result.counts, "seconds": result.seconds,
