@@ -378,7 +378,7 @@ class ActorResolver:
         if de is None:
             de = DocEntity(key=key, name=name, kind="person", certainty=0.8)
             entities[key] = de
-        ranks = [t for t in ent.doc[max(0, ent.start - 3) : ent.end] if t.lower_.rstrip(".") in MILITARY_RANKS]
+        ranks = [t for t in _titles_before(ent) + list(ent) if t.lower_.rstrip(".") in MILITARY_RANKS]
         if ranks and de.sector is None:  # "Lt. Gen. Prosper Avril"
             de.sector = "MIL"
             de.titles.add(ranks[-1].lower_.rstrip("."))
@@ -435,6 +435,8 @@ class ActorResolver:
     def _second_pass(self, index: ActorIndex, entities: dict[str, DocEntity]) -> None:
         doc = index.doc
         people = [e for e in entities.values() if e.kind == "person"]
+        merged = _known_by_surname(index, people)
+        people = [e for e in people if e.key not in merged]
         surnames = {e.name.split()[-1].lower(): e for e in people if e.name}
         # Family names come first in some languages ("Xi Jinping" -> "Xi"); a first token
         # unambiguous among this document's people refers to them too.
@@ -486,12 +488,16 @@ class ActorResolver:
             return
         country, cue_tokens = _country_cue(index, token)
         start = min([token.i, _np_start(token)] + [t.i for t in cue_tokens])
+        # "opposition leaders", "the union leader", "student leaders": the leaders of a body the
+        # words name, not the state's leader; a person holds only that very title
+        state_title = kb.is_leader_title(compound) or kb.is_leader_title(lemma) and sector == "GOV"
         if _is_titled(kb, token):
-            person = _person_with_title(index, token.i, country, compound if kb.is_leader_title(compound) else lemma)
+            title = compound if kb.is_leader_title(compound) or not state_title else lemma
+            person = _person_with_title(index, token.i, country, title)
             if person is not None and token.tag_ not in ("NNS", "NNPS"):
                 index.add(ActorMention(start, token.i + 1, token.i, person, "title"))
                 return
-        if country is None and _is_titled(kb, token) and not _stands_alone(token, titled=True):
+        if country is None and state_title and not _stands_alone(token, titled=True):
             return  # "the first foreign leader to meet Putin": a title without its country names no one
         # ("the king", "the prime minister" alone are the story's own: their country comes from the context)
         if country is None:
@@ -743,6 +749,37 @@ def _title_sector(kb: KnowledgeBase, token: Token) -> str | None:
 
 def _is_demonym(token: Token) -> bool:
     return token.ent_type_ == "NORP" and token.pos_ == "ADJ"
+
+
+def _known_by_surname(index: ActorIndex, people: list[DocEntity]) -> set[str]:
+    """'Former PM Musa', 'Musa denies wrongdoing': a bare surname NER found is the person
+    the knowledge base knows by that full name in this document ("Said Musa"), when only
+    one has it. Returns the keys of the unknown people so merged."""
+    merged: set[str] = set()
+    known: dict[str, list[DocEntity]] = {}
+    for e in people:
+        if e.kb is not None and e.name and len(e.name.split()) > 1:
+            known.setdefault(e.name.split()[-1].lower(), []).append(e)
+    for mention in index.mentions:
+        e = mention.entity
+        surname = e.key.removeprefix("doc:person:")  # an unknown person's key is its last word
+        if e.kind == "person" and e.kb is None and surname != e.key and len(known.get(surname, ())) == 1 \
+                and index.doc[mention.start:mention.end].text.split()[-1].lower() == surname:
+            mention.entity = known[surname][0]
+            merged.add(e.key)
+    return merged
+
+
+def _titles_before(ent: Span) -> list[Token]:
+    """The ranks and titles right in front of a name ("Lt. Gen. Prosper Avril"), not words
+    a few tokens back ("the general election to Dean Barrow")."""
+    found: list[Token] = []
+    for i in range(ent.start - 1, max(-1, ent.start - 4), -1):
+        word = ent.doc[i].lower_.rstrip(".")
+        if word not in MILITARY_RANKS and word not in NAME_TITLES:
+            break
+        found.insert(0, ent.doc[i])
+    return found
 
 
 def _modifier_sector(kb: KnowledgeBase, token: Token) -> str | None:
@@ -1141,10 +1178,18 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
     doc = index.doc
     named, placed = _named_countries(index, places)
     main = main_country(index, places)
+    # "the coup leaders" named again is the same body as before, whatever country the
+    # sentence names first (one word alone, "protesters", may be another crowd)
+    phrases: dict[str, str] = {}
     for mention in pending:
         head = doc[mention.head]
         if mention.entity.sector == "NGO":  # "aid workers", "a charity": non-governmental, whatever their country
             mention.entity.country = "NGO"
+            continue
+        phrase = _phrase_words(doc, mention)
+        if phrase in phrases:
+            mention.entity.country = phrases[phrase]
+            mention.entity.country_from = "the same words earlier in the document"
             continue
         same_word = placed.get(head.lemma_.lower())
         # A country named before in the sentence, unless it is another side of the same act or
@@ -1173,6 +1218,14 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         elif main and main[1] <= sent_start:  # from the sentence after a country named once (a dateline's)
             mention.entity.country = main[0]
             mention.entity.country_from = "the document's main country"
+        if phrase and mention.entity.country:
+            phrases[phrase] = mention.entity.country
+
+
+def _phrase_words(doc: Doc, mention: ActorMention) -> str:
+    """A descriptor's own words without its article ("coup leaders"), or "" for a single word."""
+    words = [t.lemma_.lower() for t in doc[mention.start:mention.end] if t.dep_ not in ("det", "nummod", "poss")]
+    return " ".join(words) if len(words) > 1 else ""
 
 
 def _same_word_before(doc: Doc, same_word: list[ActorMention], head: Token) -> ActorMention:
