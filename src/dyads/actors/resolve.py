@@ -774,9 +774,9 @@ def _titles_before(ent: Span) -> list[Token]:
     """The ranks and titles right in front of a name ("Lt. Gen. Prosper Avril"), not words
     a few tokens back ("the general election to Dean Barrow")."""
     found: list[Token] = []
-    for i in range(ent.start - 1, max(-1, ent.start - 4), -1):
+    for i in range(ent.start - 1, max(-1, ent.start - 5), -1):
         word = ent.doc[i].lower_.rstrip(".")
-        if word not in MILITARY_RANKS and word not in NAME_TITLES:
+        if word and word not in MILITARY_RANKS and word not in NAME_TITLES:  # ("Col" "." as two tokens)
             break
         found.insert(0, ent.doc[i])
     return found
