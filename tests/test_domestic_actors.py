@@ -182,6 +182,13 @@ def test_a_rank_is_a_word_right_before_the_name(rules_pipeline):
     assert [m[2] for m in found if "Kabore" in m[0]] == ["MIL"]
 
 
+def test_people_the_words_place_elsewhere_take_no_country_from_the_story(rules_pipeline):
+    """"two foreign journalists" in a Botswana story are not Botswana's; "the foreign minister" is."""
+    found = mentions(rules_pipeline, "GABORONE (AFP) - Botswana has deported two foreign journalists.")
+    assert [m[1:3] for m in found if "journalists" in m[0]] == [(None, "MED")]
+    assert code_of(rules_pipeline, "CAIRO - The foreign minister said the crossing would reopen.", "minister") == ("EGY", "GOV")
+
+
 def test_opposition_is_read_from_modifiers_and_appositions():
     import spacy
     from spacy.tokens import Doc

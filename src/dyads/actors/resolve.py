@@ -42,6 +42,7 @@ PLACE_NOUNS: frozenset[str] = place_words()["place_nouns"]
 WHERE_WORDS: frozenset[str] = place_words()["where"]
 SIDE_NOUNS: frozenset[str] = _WORDS["side_nouns"]
 FORMER_WORDS: frozenset[str] = _WORDS["former_words"]
+ELSEWHERE_WORDS: frozenset[str] = _WORDS["elsewhere_words"]
 AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
 NAMES_READ_AS_WORDS: frozenset[str] = _WORDS["names_read_as_words"]
 THE_CENTRE: dict[str, list[str]] = _WORDS["the_centre"]
@@ -1186,6 +1187,8 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         if mention.entity.sector == "NGO":  # "aid workers", "a charity": non-governmental, whatever their country
             mention.entity.country = "NGO"
             continue
+        if _from_elsewhere(index.kb, head):
+            continue
         phrase = _phrase_words(doc, mention)
         if phrase in phrases:
             mention.entity.country = phrases[phrase]
@@ -1220,6 +1223,13 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
             mention.entity.country_from = "the document's main country"
         if phrase and mention.entity.country:
             phrases[phrase] = mention.entity.country
+
+
+def _from_elsewhere(kb: KnowledgeBase, head: Token) -> bool:
+    """'foreign journalists', 'Western donors', 'Arab states': people the words place outside
+    the story's country (not 'the foreign minister', a title of its own)."""
+    return kb.sector_of_word(_compound_lemma(head)) is None and any(
+        c.lower_ in ELSEWHERE_WORDS for c in head.lefts if c.dep_ in ("amod", "compound", "nmod"))
 
 
 def _phrase_words(doc: Doc, mention: ActorMention) -> str:
