@@ -187,6 +187,10 @@ def test_people_the_words_place_elsewhere_take_no_country_from_the_story(rules_p
     found = mentions(rules_pipeline, "GABORONE (AFP) - Botswana has deported two foreign journalists.")
     assert [m[1:3] for m in found if "journalists" in m[0]] == [(None, "MED")]
     assert code_of(rules_pipeline, "CAIRO - The foreign minister said the crossing would reopen.", "minister") == ("EGY", "GOV")
+    # a region's states are others; a region's people in the story are its own
+    found = mentions(rules_pipeline, "DOHA - The emir of Qatar called on Arab states to cut their ties with Israel.")
+    assert [m[1] for m in found if m[0].endswith("states")] == [None]
+    assert code_of(rules_pipeline, "KHARTOUM - Arab militias attacked villages in Darfur.", "militias")[0] == "SDN"
 
 
 def test_opposition_is_read_from_modifiers_and_appositions():

@@ -285,6 +285,7 @@ class KnowledgeBase:
         ent = Entity(id=f"person:{pid}", kind="person", name=p["name"], country=last.country if last else p.get("country"),
                      sector=last.sector if last else p.get("sector"), gender=p.get("gender"), roles=roles)
         surfaces = [p["name"], *(p.get("aliases") or ())]
+        surfaces += [v for v in map(_other_particle_form, surfaces) if v and v not in surfaces]
         surname = p.get("surname", "")
         if surname == "":
             parts = p["name"].split()
@@ -417,3 +418,15 @@ class KnowledgeBase:
 
 
 __all__ = ["Role", "Entity", "KnowledgeBase", "KnowledgeBaseError"]
+
+
+# News writes the article of an Arabic name both ways ("Al Thani" and "al-Thani", "el-Sisi"
+# and "el Sisi"); a person's name matches in either. Only after a first word: "Al Gore".
+_NAME_PARTICLE = re.compile(r"(?<=\S )([Aa]l|[Ee]l)([ -])(?=[A-Z])")
+
+
+def _other_particle_form(surface) -> str | None:
+    """The same name with its particle written the other way, or None if it has none."""
+    if not isinstance(surface, str) or not _NAME_PARTICLE.search(surface):
+        return None
+    return _NAME_PARTICLE.sub(lambda m: m.group(1) + ("-" if m.group(2) == " " else " "), surface)

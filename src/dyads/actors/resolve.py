@@ -43,6 +43,8 @@ WHERE_WORDS: frozenset[str] = place_words()["where"]
 SIDE_NOUNS: frozenset[str] = _WORDS["side_nouns"]
 FORMER_WORDS: frozenset[str] = _WORDS["former_words"]
 ELSEWHERE_WORDS: frozenset[str] = _WORDS["elsewhere_words"]
+REGION_WORDS: frozenset[str] = _WORDS["region_words"]
+STATE_NOUNS: frozenset[str] = _WORDS["state_nouns"]
 AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
 NAMES_READ_AS_WORDS: frozenset[str] = _WORDS["names_read_as_words"]
 THE_CENTRE: dict[str, list[str]] = _WORDS["the_centre"]
@@ -1227,9 +1229,11 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
 
 def _from_elsewhere(kb: KnowledgeBase, head: Token) -> bool:
     """'foreign journalists', 'Western donors', 'Arab states': people the words place outside
-    the story's country (not 'the foreign minister', a title of its own)."""
-    return kb.sector_of_word(_compound_lemma(head)) is None and any(
-        c.lower_ in ELSEWHERE_WORDS for c in head.lefts if c.dep_ in ("amod", "compound", "nmod"))
+    the story's country (not 'the foreign minister', a title of its own, nor a word of a name)."""
+    lemma = head.lemma_.lower()
+    return any((c.lower_ in ELSEWHERE_WORDS or c.lower_ in REGION_WORDS and lemma in STATE_NOUNS)
+               and kb.sector_of_word(f"{c.lower_} {lemma}") is None and not (c.ent_type_ and c.ent_type_ != "NORP")
+               for c in head.lefts if c.dep_ in ("amod", "compound", "nmod"))
 
 
 def _phrase_words(doc: Doc, mention: ActorMention) -> str:
