@@ -289,6 +289,8 @@ def test_place_taken_for_a_person_after_in(parser, nlp):
     assert _parse(parser, nlp, "The minister spoke to Kelly on Friday.") == {}
     # a large city by another of its names, which spaCy's small model takes for a person
     assert _parse(parser, nlp, "The police in Bangalore arrested five men on Monday.")["Bangalore"].country == "IND"
+    # or for a product ("Rennes")
+    assert _parse(parser, nlp, "Pensions: bins ablaze and tear gas in Rennes on ninth day of action")["Rennes"].country == "FRA"
 
 
 def test_colon_datelines_upper_and_lower_case(parser, nlp):

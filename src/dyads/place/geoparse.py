@@ -79,6 +79,9 @@ METONYMY_LABELS = {"ORG", "PERSON"}
 # Names that may hold a place's name: "the Zimbabwe Electoral Commission", "the Dubai World
 # Cup", "the Ukrainian Law on Corruption", "the Hungarian Rhapsody", "8,000 Egyptian pounds"
 EMBEDDING_LABELS = {"ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "MONEY"}
+# After a locative preposition the small model also takes towns for products and works
+# ("marched through Rennes", "tear gas in Rennes": PRODUCT)
+MISREAD_AFTER_PREPOSITION = METONYMY_LABELS | {"PRODUCT", "WORK_OF_ART"}
 METONYMY_MIN_TOWN_POP = 50_000
 METONYMY_MIN_ADM1_POP = 300_000  # (summed town population) "Montana said", not "Nelson said"
 LOCATABLE_MIN_POP = 5_000  # a town NER took for a person, found after "in"/"at"
@@ -236,7 +239,8 @@ class Geoparser:
 
     def _after_prepositions(self, doc, found: set[int]) -> list[Mention]:
         """"near Lviv": capitalised words after a locative preposition that the gazetteer
-        knows, including a name spaCy took for a person or organisation ("in Kent")."""
+        knows, including a name spaCy took for a person, organisation or product ("in Kent",
+        "in Rennes")."""
         starts = {e.start: e for e in entities_of(doc)}
         covered = {i for e in entities_of(doc) for i in range(e.start, e.end)}
         mentions = []
@@ -247,7 +251,7 @@ class Geoparser:
                 continue
             ent = starts.get(tok.i + 1)
             if ent is not None:
-                if ent.label_ in METONYMY_LABELS and ent.start_char not in found and self._locatable(tok, ent.text):
+                if ent.label_ in MISREAD_AFTER_PREPOSITION and ent.start_char not in found and self._locatable(tok, ent.text):
                     mentions.append(Mention(ent.text, ent.start_char, ent.end_char, "GPE"))
                 continue
             span_end = tok.i + 1
