@@ -293,6 +293,18 @@ def test_place_taken_for_a_person_after_in(parser, nlp):
     assert _parse(parser, nlp, "Pensions: bins ablaze and tear gas in Rennes on ninth day of action")["Rennes"].country == "FRA"
 
 
+def test_a_bare_dateline_is_the_place_known_worldwide(parser, nlp):
+    """"KINGSTON (Reuters) -" is Jamaica's capital though the story names New York, and the
+    story's "Kingston" is the same town; a dateline with its state keeps the state's."""
+    text = ("KINGSTON, June 24 (Reuters) - Jamaica extradited a gang leader to the United States.\n"
+            "He was arrested on the outskirts of Kingston and will appear in a court in New York.")
+    doc = nlp(text)
+    kingstons = [p for p in parser.parse(doc) if p.name == "Kingston"]
+    assert [p.country for p in kingstons] == ["JAM", "JAM"]
+    ny = _parse(parser, nlp, "KINGSTON, N.Y. (AP) - The city council met on Monday.")
+    assert ny["KINGSTON"].country == "USA"
+
+
 def test_colon_datelines_upper_and_lower_case(parser, nlp):
     """"NEW DELHI: ", "lucknow: ": the wire stage's datelines are places, even in scraped
     lower-cased text; a headline word before a colon is not."""

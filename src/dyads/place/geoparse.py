@@ -459,12 +459,22 @@ class Geoparser:
         containers, admin_role, siblings = self._relations(mentions, text)
         keys = [normalise(m.text) for m in mentions]
         readings = [self._readings_alone(m.text, m.label, c, a) for m, c, a in zip(mentions, containers, admin_role)]
+        # a wire dateline without a state or country is a place known worldwide ("KINGSTON
+        # (Reuters) -" is Jamaica's capital), whatever else the story names: read alone, and
+        # the story's "Kingston" is the same town
+        alone = _bare_datelines(text)
+        dateline = {k: r for m, c, k, r in zip(mentions, containers, keys, readings) if m.start in alone and c is None}
+        fixed = [k in dateline and c is None for c, k in zip(containers, keys)]
+        readings = [dateline[k] if keep else r for k, r, keep in zip(keys, readings, fixed)]
         for _ in range(CONTEXT_PASSES):
             contexts = {key: self._context([r for k, r in zip(keys, readings) if k != key]) for key in set(keys)}
             # a name repeated with the same context and no listed names reads the same: read once a pass
             alike: dict[tuple, _Reading] = {}
             updated = []
-            for m, c, a, k, sib in zip(mentions, containers, admin_role, keys, siblings):
+            for m, c, a, k, sib, r, keep in zip(mentions, containers, admin_role, keys, siblings, readings, fixed):
+                if keep:
+                    updated.append(r)
+                    continue
                 if sib:
                     ctx = _with_siblings(contexts[k], [readings[j] for j in sib])
                     updated.append(self._reading(m.text, m.label, ctx, c, a))
@@ -703,6 +713,16 @@ def _lead(ranked: list[tuple[float, Candidate]], where) -> float:
     best_score, best = ranked[0]
     rival = next((sc for sc, c in ranked[1:] if where(c) != where(best)), None)
     return 1.0 if rival is None else min(1.0, (best_score - rival) / CLEAR_LEAD)
+
+
+def _bare_datelines(text: str) -> set[int]:
+    """Where each paragraph's dateline name starts, when no state or country follows it."""
+    found = set()
+    for start in [0] + [m.end() for m in _PARAGRAPH.finditer(text)]:
+        dateline = find_dateline(text, start)
+        if dateline is not None and dateline.place_start is not None and "," not in text[dateline.place_start:dateline.place_end]:
+            found.add(dateline.place_start)
+    return found
 
 
 def _dateline_container(place: str, start: int) -> list[tuple[str, int, int]]:
