@@ -795,6 +795,28 @@ def test_the_forces_deployed_are_the_mobilising_side():
     assert sides("COERCE", police) == ([], ["SRB"])  # only a deployment reads so
 
 
+def test_the_country_adjective_on_an_attack_is_the_attacker():
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.actors.resolve import ActorMention, DocEntity
+    from dyads.events.learned import read_attackers_named_by_adjective
+
+    def attacker(modifier, pos, ent_type, code, actors=()):
+        # "Three Palestinians were killed in <modifier> airstrikes"
+        doc = Doc(VOCAB, words=["Three", "Palestinians", "were", "killed", "in", modifier, "airstrikes"],
+                  heads=[1, 3, 3, 3, 3, 6, 4], deps=["nummod", "nsubjpass", "auxpass", "ROOT", "prep", "amod", "pobj"],
+                  pos=["NUM", "PROPN", "AUX", "VERB", "ADP", pos, "NOUN"],
+                  ents=["O", "B-NORP", "O", "O", "O", f"B-{ent_type}" if ent_type else "O", "O"])
+        ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [])
+        ctx.index.add(ActorMention(5, 6, 5, DocEntity(code, modifier, "country", country=code), "descriptor"))
+        event = Proposed(doc[3], "ASSAULT", 0.9, [doc[3]], actors=list(actors))
+        [event] = read_attackers_named_by_adjective([event], ctx, model=None)
+        return [a.code for a in event.actors]
+
+    assert attacker("Israeli", "ADJ", "NORP", "ISR") == ["ISR"]
+    assert attacker("Iraq", "PROPN", "GPE", "IRQ") == []  # "Iraq airstrikes": where, not who
+    assert attacker("Israeli", "ADJ", "NORP", "ISR", actors=[Actor(code="USA")]) == ["USA"]  # a named attacker stays
+
+
 def test_crime_without_a_political_or_state_actor_is_no_event():
     from dyads.actors.kb import KnowledgeBase
     from dyads.actors.resolve import ActorMention, DocEntity

@@ -16,6 +16,7 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    official murdered in Baghdad": the noun is what was done to, the recipient;
    ``read_place_modifiers_as_where`` — "the Baghdad car bombs": the city is where, not who;
    ``read_mobilized_forces_as_actor`` — "police were deployed": the force is the actor's own;
+   ``read_attackers_named_by_adjective`` — "killed in an Israeli airstrike": the attacker;
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
@@ -262,6 +263,30 @@ def read_mobilized_forces_as_actor(events: list[Proposed], ctx: DocContext, mode
             event.recipients = [r for r in event.recipients if r not in moved]
             event.actors = event.actors or moved
             event.scores["mobilized"] = "the forces deployed"
+    return events
+
+
+def read_attackers_named_by_adjective(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """"killed in an Israeli airstrike", "wounded in Russian shelling": the country's adjective
+    on the attack itself is the attacker, where the sentence names no other. The role model
+    rarely sees a side inside the trigger's own phrase. A country's name there says where
+    ("Iraq bombings"), as in ``read_place_modifiers_as_where``."""
+    for event in events:
+        if event.type != "ASSAULT" or event.actors:
+            continue
+        attacks = [t for t in event.tokens if t.pos_ == "NOUN"]
+        attacks += [o for p in event.trigger.children if p.dep_ in ("prep", "agent") and p.lower_ in ("in", "by")
+                    for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
+        for noun in attacks:
+            words = [c for c in noun.children if c.dep_ in ("amod", "compound") and c.i < noun.i
+                     and (c.pos_ == "ADJ" or c.ent_type_ == "NORP")]
+            mentions = [m for m in (ctx.index.mention_at(w) for w in words)
+                        if m is not None and m.entity.kind == "country" and m.entity.country]
+            if mentions:
+                event.actors = ctx.index.actors(mentions[0])
+                _no_self_dyad(event)
+                event.scores["attacker"] = "the country word on the attack"
+                break
     return events
 
 
@@ -559,7 +584,8 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
 
 
 PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments,
-          read_bare_participles_as_passive, read_place_modifiers_as_where, read_mobilized_forces_as_actor, fill_implicit,
+          read_bare_participles_as_passive, read_place_modifiers_as_where, read_mobilized_forces_as_actor,
+          read_attackers_named_by_adjective, fill_implicit,
           drop_outcomes_warned_of, state_sectors,
           choose_sectors, drop_private_crime, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
