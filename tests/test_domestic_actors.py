@@ -92,6 +92,8 @@ def test_a_bare_sector_word_is_no_name():
     ("KATMANDU, Nepal - The Maoists called a general strike on Monday.", "Maoists", ("NPL", "REB")),
     ("RAIPUR, India - Maoists killed 12 policemen in Chhattisgarh state.", "Maoists", ("IND", "REB")),
     ("Naxalites blew up a railway line in Jharkhand.", "Naxalites", ("IND", "REB")),
+    # the weapons a military acts through
+    ("Russian aircraft struck hospitals and markets in Grozny.", "aircraft", ("RUS", "MIL")),
 ])
 def test_domestic_actors_get_their_country(rules_pipeline, text, words, expected):
     assert code_of(rules_pipeline, text, words) == expected
