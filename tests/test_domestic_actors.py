@@ -94,6 +94,8 @@ def test_a_bare_sector_word_is_no_name():
     ("Naxalites blew up a railway line in Jharkhand.", "Naxalites", ("IND", "REB")),
     # the weapons a military acts through
     ("Russian aircraft struck hospitals and markets in Grozny.", "aircraft", ("RUS", "MIL")),
+    # a body a country leads acts for it, the abbreviation's "-led" kept on it by the tokenizer
+    ("Air strikes by the U.S.-led coalition killed 17 civilians in Raqqa.", "coalition", ("USA", None)),
 ])
 def test_domestic_actors_get_their_country(rules_pipeline, text, words, expected):
     assert code_of(rules_pipeline, text, words) == expected

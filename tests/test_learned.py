@@ -816,6 +816,14 @@ def test_the_country_adjective_on_an_attack_is_the_attacker():
     assert attacker("Iraq", "PROPN", "GPE", "IRQ") == []  # "Iraq airstrikes": where, not who
     assert attacker("Israeli", "ADJ", "NORP", "ISR", actors=[Actor(code="USA")]) == ["USA"]  # a named attacker stays
 
+    # "Strikes by the coalition killed civilians": the attack's own agent
+    doc = Doc(VOCAB, words=["Strikes", "by", "the", "coalition", "killed", "civilians"], heads=[4, 0, 3, 1, 4, 4],
+              deps=["nsubj", "prep", "det", "pobj", "ROOT", "dobj"], pos=["NOUN", "ADP", "DET", "NOUN", "VERB", "NOUN"])
+    ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [])
+    ctx.index.add(ActorMention(2, 4, 3, DocEntity("USA", "coalition", "generic", country="USA"), "descriptor"))
+    [event] = read_attackers_named_by_adjective([Proposed(doc[4], "ASSAULT", 0.9, [doc[4]])], ctx, model=None)
+    assert [a.code for a in event.actors] == ["USA"]
+
 
 def test_crime_without_a_political_or_state_actor_is_no_event():
     from dyads.actors.kb import KnowledgeBase

@@ -615,12 +615,21 @@ class ActorResolver:
             for cue in (c for c in led.children if c.dep_ in ("npadvmod", "compound", "nmod", "amod")):
                 code = self._modifier_country(index, cue)
                 if code:
-                    key = f"generic:{code}:"
-                    de = entities.setdefault(key, DocEntity(key=key, name=f"{cue.text}-led {token.text}", kind="generic",
-                                                            country=code, certainty=0.7))
-                    index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "descriptor"))
-                    return True
+                    return self._add_led_body(index, entities, token, cue.text, code)
+        # "the U.S.-led coalition": the tokenizer keeps an abbreviation's "-led" on it
+        for led in (t for t in token.lefts if t.dep_ == "amod" and t.lower_.endswith(".-led")):
+            cue = led.text[:-4]
+            code = self.kb.country_of_name(cue) or self.kb.country_of_adjective(cue)
+            if code:
+                return self._add_led_body(index, entities, token, cue, code)
         return False
+
+    def _add_led_body(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token, cue: str, code: str) -> bool:
+        key = f"generic:{code}:"
+        de = entities.setdefault(key, DocEntity(key=key, name=f"{cue}-led {token.text}", kind="generic",
+                                                country=code, certainty=0.7))
+        index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "descriptor"))
+        return True
 
     def _adjective_actor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
         """A bare demonym standing as a noun phrase ("the Israelis")."""

@@ -16,7 +16,8 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    official murdered in Baghdad": the noun is what was done to, the recipient;
    ``read_place_modifiers_as_where`` — "the Baghdad car bombs": the city is where, not who;
    ``read_mobilized_forces_as_actor`` — "police were deployed": the force is the actor's own;
-   ``read_attackers_named_by_adjective`` — "killed in an Israeli airstrike": the attacker;
+   ``read_attackers_named_by_adjective`` — "killed in an Israeli airstrike", "strikes by the
+   coalition killed": the attacker;
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
@@ -275,6 +276,7 @@ def read_attackers_named_by_adjective(events: list[Proposed], ctx: DocContext, m
         if event.type != "ASSAULT" or event.actors:
             continue
         attacks = [t for t in event.tokens if t.pos_ == "NOUN"]
+        attacks += [c for c in event.trigger.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]  # "air strikes killed"
         attacks += [o for p in event.trigger.children if p.dep_ in ("prep", "agent") and p.lower_ in ("in", "by")
                     for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
         for noun in attacks:
@@ -282,10 +284,13 @@ def read_attackers_named_by_adjective(events: list[Proposed], ctx: DocContext, m
                      and (c.pos_ == "ADJ" or c.ent_type_ == "NORP")]
             mentions = [m for m in (ctx.index.mention_at(w) for w in words)
                         if m is not None and m.entity.kind == "country" and m.entity.country]
+            # "strikes by the U.S.-led coalition": the attack's own agent
+            mentions += [m for p in noun.children if p.dep_ == "prep" and p.lower_ == "by"
+                         for m in (ctx.index.mention_at(o) for o in p.children if o.dep_ == "pobj") if m is not None]
             if mentions:
                 event.actors = ctx.index.actors(mentions[0])
                 _no_self_dyad(event)
-                event.scores["attacker"] = "the country word on the attack"
+                event.scores["attacker"] = "the country word on the attack" if mentions[0].head < noun.i else "the attack's agent"
                 break
     return events
 
