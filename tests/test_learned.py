@@ -795,10 +795,10 @@ def test_the_forces_deployed_are_the_mobilising_side():
     assert sides("COERCE", police) == ([], ["SRB"])  # only a deployment reads so
 
 
-def test_the_country_adjective_on_an_attack_is_the_attacker():
+def test_the_attacker_named_on_the_attack():
     from dyads.actors.kb import KnowledgeBase
     from dyads.actors.resolve import ActorMention, DocEntity
-    from dyads.events.learned import read_attackers_named_by_adjective
+    from dyads.events.learned import read_attackers_named_on_the_attack
 
     def attacker(modifier, pos, ent_type, code, actors=()):
         # "Three Palestinians were killed in <modifier> airstrikes"
@@ -809,7 +809,7 @@ def test_the_country_adjective_on_an_attack_is_the_attacker():
         ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [])
         ctx.index.add(ActorMention(5, 6, 5, DocEntity(code, modifier, "country", country=code), "descriptor"))
         event = Proposed(doc[3], "ASSAULT", 0.9, [doc[3]], actors=list(actors))
-        [event] = read_attackers_named_by_adjective([event], ctx, model=None)
+        [event] = read_attackers_named_on_the_attack([event], ctx, model=None)
         return [a.code for a in event.actors]
 
     assert attacker("Israeli", "ADJ", "NORP", "ISR") == ["ISR"]
@@ -821,7 +821,7 @@ def test_the_country_adjective_on_an_attack_is_the_attacker():
               deps=["nsubj", "prep", "det", "pobj", "ROOT", "dobj"], pos=["NOUN", "ADP", "DET", "NOUN", "VERB", "NOUN"])
     ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [])
     ctx.index.add(ActorMention(2, 4, 3, DocEntity("USA", "coalition", "generic", country="USA"), "descriptor"))
-    [event] = read_attackers_named_by_adjective([Proposed(doc[4], "ASSAULT", 0.9, [doc[4]])], ctx, model=None)
+    [event] = read_attackers_named_on_the_attack([Proposed(doc[4], "ASSAULT", 0.9, [doc[4]])], ctx, model=None)
     assert [a.code for a in event.actors] == ["USA"]
 
 

@@ -16,7 +16,7 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    official murdered in Baghdad": the noun is what was done to, the recipient;
    ``read_place_modifiers_as_where`` — "the Baghdad car bombs": the city is where, not who;
    ``read_mobilized_forces_as_actor`` — "police were deployed": the force is the actor's own;
-   ``read_attackers_named_by_adjective`` — "killed in an Israeli airstrike", "strikes by the
+   ``read_attackers_named_on_the_attack`` — "killed in an Israeli airstrike", "strikes by the
    coalition killed": the attacker;
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
@@ -267,7 +267,7 @@ def read_mobilized_forces_as_actor(events: list[Proposed], ctx: DocContext, mode
     return events
 
 
-def read_attackers_named_by_adjective(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+def read_attackers_named_on_the_attack(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
     """"killed in an Israeli airstrike", "wounded in Russian shelling": the country's adjective
     on the attack itself is the attacker, where the sentence names no other. The role model
     rarely sees a side inside the trigger's own phrase. A country's name there says where
@@ -590,7 +590,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
 
 PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments,
           read_bare_participles_as_passive, read_place_modifiers_as_where, read_mobilized_forces_as_actor,
-          read_attackers_named_by_adjective, fill_implicit,
+          read_attackers_named_on_the_attack, fill_implicit,
           drop_outcomes_warned_of, state_sectors,
           choose_sectors, drop_private_crime, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 

@@ -80,7 +80,7 @@ METONYMY_LABELS = {"ORG", "PERSON"}
 # Cup", "the Ukrainian Law on Corruption", "the Hungarian Rhapsody", "8,000 Egyptian pounds"
 EMBEDDING_LABELS = {"ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "MONEY"}
 # After a locative preposition the small model also takes towns for products and works
-# ("marched through Rennes", "tear gas in Rennes": PRODUCT)
+# ("tear gas in Rennes": PRODUCT)
 MISREAD_AFTER_PREPOSITION = METONYMY_LABELS | {"PRODUCT", "WORK_OF_ART"}
 METONYMY_MIN_TOWN_POP = 50_000
 METONYMY_MIN_ADM1_POP = 300_000  # (summed town population) "Montana said", not "Nelson said"
