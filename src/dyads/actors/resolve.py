@@ -46,6 +46,7 @@ ELSEWHERE_WORDS: frozenset[str] = _WORDS["elsewhere_words"]
 REGION_WORDS: frozenset[str] = _WORDS["region_words"]
 STATE_NOUNS: frozenset[str] = _WORDS["state_nouns"]
 AGENT_ADJECTIVES: frozenset[str] = _WORDS["agent_adjectives"]
+UNKNOWN_PERSON = "doc:person:"  # a person the knowledge base lacks is keyed by the last word of the name
 NAMES_READ_AS_WORDS: frozenset[str] = _WORDS["names_read_as_words"]
 THE_CENTRE: dict[str, list[str]] = _WORDS["the_centre"]
 SPEAKS_FOR_WORDS: frozenset[str] = _WORDS["speaks_for_words"]
@@ -376,7 +377,7 @@ class ActorResolver:
         if not words:
             return
         name = " ".join(t.text for t in words).replace(" 's", "").replace(" ’s", "")
-        key = f"doc:person:{words[-1].lower_}"
+        key = f"{UNKNOWN_PERSON}{words[-1].lower_}"
         de = entities.get(key)
         if de is None:
             de = DocEntity(key=key, name=name, kind="person", certainty=0.8)
@@ -774,7 +775,7 @@ def _known_by_surname(index: ActorIndex, people: list[DocEntity]) -> set[str]:
             known.setdefault(e.name.split()[-1].lower(), []).append(e)
     for mention in index.mentions:
         e = mention.entity
-        surname = e.key.removeprefix("doc:person:")  # an unknown person's key is its last word
+        surname = e.key.removeprefix(UNKNOWN_PERSON)
         if e.kind == "person" and e.kb is None and surname != e.key and len(known.get(surname, ())) == 1 \
                 and index.doc[mention.start:mention.end].text.split()[-1].lower() == surname:
             mention.entity = known[surname][0]

@@ -396,13 +396,11 @@ class Geoparser:
         found = [(m.group("name"), m.start("name"), m.end("name")) for m in _DATELINE.finditer(text)]
         found += [(c.group("name"), c.start("name"), c.end("name")) for _, _, end in list(found)
                   for c in [_DATELINE_CONTAINER.match(text, end)] if c is not None]
-        for start in [0] + [m.end() for m in _PARAGRAPH.finditer(text)]:
-            dateline = find_dateline(text, start)
-            if dateline is not None and dateline.place_start is not None:
-                place = text[dateline.place_start:dateline.place_end]
-                name = place.split(",")[0]
-                found.append((name, dateline.place_start, dateline.place_start + len(name)))
-                found += _dateline_container(place, dateline.place_start)
+        for dateline in _paragraph_datelines(text):
+            place = text[dateline.place_start:dateline.place_end]
+            name = place.split(",")[0]
+            found.append((name, dateline.place_start, dateline.place_start + len(name)))
+            found += _dateline_container(place, dateline.place_start)
         mentions, seen = [], set()
         for name, start, end in sorted(found, key=lambda f: f[1]):
             if start in seen or len(name) <= 3:
@@ -715,14 +713,15 @@ def _lead(ranked: list[tuple[float, Candidate]], where) -> float:
     return 1.0 if rival is None else min(1.0, (best_score - rival) / CLEAR_LEAD)
 
 
+def _paragraph_datelines(text: str) -> list:
+    """The wire stage's dateline (``find_dateline``) opening each paragraph, where it names a place."""
+    found = (find_dateline(text, start) for start in [0] + [m.end() for m in _PARAGRAPH.finditer(text)])
+    return [d for d in found if d is not None and d.place_start is not None]
+
+
 def _bare_datelines(text: str) -> set[int]:
     """Where each paragraph's dateline name starts, when no state or country follows it."""
-    found = set()
-    for start in [0] + [m.end() for m in _PARAGRAPH.finditer(text)]:
-        dateline = find_dateline(text, start)
-        if dateline is not None and dateline.place_start is not None and "," not in text[dateline.place_start:dateline.place_end]:
-            found.add(dateline.place_start)
-    return found
+    return {d.place_start for d in _paragraph_datelines(text) if "," not in text[d.place_start:d.place_end]}
 
 
 def _dateline_container(place: str, start: int) -> list[tuple[str, int, int]]:
