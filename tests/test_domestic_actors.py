@@ -374,3 +374,30 @@ def test_an_article_without_words_codes_nothing_and_stops_no_one(pipeline):
     coded = {c.article.id: c.events for c in pipeline.code([empty, story])}
     assert coded["empty"] == []
     assert [e.event for e in coded["story"]] == ["COERCE"]
+
+
+def test_a_surname_is_no_one_yet_to_enter_public_life(rules_pipeline):
+    """In a 2002 story "the shah bano case" names no Amit Shah (home minister from 2019);
+    in a 2021 story "Shah" is still he."""
+    text = "mumbai: the sena leader demanded that the government honour the verdict in the shah bano case."
+    old = Article(id="t", text=text, published=__import__("datetime").date(2002, 3, 13))
+    _, sides = story_country_and_sides(rules_pipeline, old)
+    assert not [words for words, _ in sides if words == "shah"]
+    text = "new delhi: home minister amit shah met the governors on monday. shah said the talks went well."
+    new = Article(id="t", text=text, published=__import__("datetime").date(2021, 3, 13))
+    _, sides = story_country_and_sides(rules_pipeline, new)
+    assert [c for words, c in sides if words == "shah"] == ["IND"]
+
+
+def test_a_movement_among_coordinated_modifiers_speaks_for_itself(pipeline):
+    """'Saudi and Houthi officials' are Saudi Arabia's government and the Houthis (REB);
+    the sector model does not turn a movement the knowledge base knows into a government."""
+    text = ("DUBAI, April 14 (Reuters) - Saudi and Houthi officials ended six days of talks in Sanaa on "
+            "Thursday without a final agreement but agreed to meet again, sources said.")
+    article = Article(id="t", text=text, published=__import__("datetime").date(2023, 4, 14))
+    doc, _ = next(pipeline.parsed([article]))
+    index = pipeline.analyse(doc, article).context.index
+    [officials] = [m for m in index.mentions if doc[m.head].text == "officials"]
+    assert [(e.country, e.sector) for e in officials.entity.members] == [("SAU", "GOV"), ("YEM", "REB")]
+    talks = [e for e in pipeline.code_one(article).events if e.event == "CONSULT" and e.event_text == "talks"]
+    assert talks and {(a.code, a.sector) for e in talks for a in (e.actor, e.recipient) if a} == {("SAU", "GOV"), ("YEM", "REB")}

@@ -371,6 +371,13 @@ class KnowledgeBase:
             return max(ended, key=lambda r: (r.end, self._role_rank(r))), True
         return self._latest_role(roles), False
 
+    def in_public_life(self, entity: Entity, on: date | None) -> bool:
+        """False for a person whose every known role begins after ``on``: in a 2002 story
+        "Shah" is not the home minister of 2019."""
+        if on is None or entity.kind != "person" or not entity.roles:
+            return True
+        return any(r.start is None or r.start <= on for r in entity.roles)
+
     def code_on(self, entity: Entity, on: date | None) -> tuple[str | None, str | None]:
         if entity.kind != "person" or not entity.roles:
             return entity.country, entity.sector

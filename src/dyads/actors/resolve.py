@@ -265,7 +265,7 @@ class ActorResolver:
                 if span is not None and sector_of_name(span.text):
                     named_orgs.append(span)
         doc_entities: dict[str, DocEntity] = {}
-        for span in self._kb_spans(doc):
+        for span in self._kb_spans(doc, on):
             if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in named_orgs):
                 continue
             entity = self._entities[doc.vocab.strings[span.label]]
@@ -296,8 +296,9 @@ class ActorResolver:
         index.settle()
         return index
 
-    def _kb_spans(self, doc: Doc) -> list[Span]:
-        """Knowledge-base names; the longest match wins, then the leftmost."""
+    def _kb_spans(self, doc: Doc, on: date | None) -> list[Span]:
+        """Knowledge-base names; the longest match wins, then the leftmost. A one-word name
+        is no person yet to enter public life at the article's date."""
         spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
         # Case-insensitive aliases only match capitalised text, unless the whole text is
         # lower-cased (some corpora are): keeps "turkey" the bird out of normal text.
@@ -310,7 +311,8 @@ class ActorResolver:
         # "Maurice Bishop" is not the knowledge base's Julie Bishop, nor is "Bishop" alone anywhere in that document
         others = {sp.text for sp in spans if self._another_persons_surname(sp)}
         spans = [sp for sp in spans if not self._inside_longer_name(sp) and not (len(sp) == 1 and sp.text in others
-                                                                               and self._is_person_alias(sp))]
+                                                                               and self._is_person_alias(sp))
+                 and not (len(sp) == 1 and self._not_yet_public(sp, on))]
         spans.sort(key=lambda sp: (-(sp.end - sp.start), sp.start))
         taken: set[int] = set()
         chosen = []
@@ -348,6 +350,10 @@ class ActorResolver:
             return False
         last = span.doc[span.end - 1]
         return last.ent_type_ == "PERSON" and span.end < len(span.doc) and span.doc[span.end].ent_iob_ == "I"
+
+    def _not_yet_public(self, span: Span, on: date | None) -> bool:
+        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        return entity is not None and not self.kb.in_public_life(entity, on)
 
     def _is_person_alias(self, span: Span) -> bool:
         entity = self._entities.get(span.doc.vocab.strings[span.label])
@@ -523,25 +529,28 @@ class ActorResolver:
 
     def _coordinated_countries(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token, sector: str | None) -> bool:
         """'Hungarian and Romanian officials', 'the Turkish and Greek sides', 'U.S. and Russian
-        negotiators': one actor per country named by coordinated modifiers."""
-        codes: list[str] = []
+        negotiators': one actor per country named by coordinated modifiers. A movement
+        named among them speaks for itself: 'Saudi and Houthi officials' are Saudi Arabia's
+        government and the Houthis."""
+        sides: list[str | DocEntity] = []
         first = token.i
         for child in token.lefts:
             if child.dep_ not in ("amod", "compound", "nmod") or not child.conjuncts:
                 continue  # "Bosnian Serb commanders" is one people, "Hungarian and Romanian officials" two
             for mod in [child, *child.conjuncts]:
-                code = self._modifier_country(index, mod)
-                if code and code not in codes:
-                    codes.append(code)
+                side = self._modifier_country(index, mod) or _group_named(index, mod)
+                if side and side not in sides:
+                    sides.append(side)
                     first = min(first, mod.left_edge.i)
-        if len(codes) < 2:
+        if len(sides) < 2:
             return False
         if sector is None and token.tag_ in ("NNS", "NNPS") and token.lemma_.lower() not in SET_NOUNS:
             sector = "CVL"  # "Serbian and Croatian villagers"
         members = tuple(
-            entities.setdefault(f"generic:{c}:{sector}", DocEntity(key=f"generic:{c}:{sector}", name=f"{c} {sector or ''}".strip(),
-                                                                   kind="generic", country=c, sector=sector, certainty=0.7))
-            for c in codes
+            side if isinstance(side, DocEntity) else
+            entities.setdefault(f"generic:{side}:{sector}", DocEntity(key=f"generic:{side}:{sector}", name=f"{side} {sector or ''}".strip(),
+                                                                      kind="generic", country=side, sector=sector, certainty=0.7))
+            for side in sides
         )
         de = DocEntity(key=f"set:{token.i}", name=token.text, kind="set", members=members, certainty=0.7)
         index.add(ActorMention(first, token.i + 1, token.i, de, "plural"))
@@ -762,6 +771,12 @@ def _title_sector(kb: KnowledgeBase, token: Token) -> str | None:
 
 def _is_demonym(token: Token) -> bool:
     return token.ent_type_ == "NORP" and token.pos_ == "ADJ"
+
+
+def _group_named(index: ActorIndex, token: Token) -> DocEntity | None:
+    """The movement, party or union a modifier names ('Houthi' of 'Houthi officials')."""
+    mention = index.mention_at(token)
+    return mention.entity if mention is not None and mention.entity.kind == "group" else None
 
 
 def _known_by_surname(index: ActorIndex, people: list[DocEntity]) -> set[str]:

@@ -423,10 +423,11 @@ def choose_sectors(events: list[Proposed], ctx: DocContext, model: CoderModel | 
         return events
     cut = model.thresholds.get("sector", 1.01)  # above any probability: off unless tuned
     # A person the knowledge base knows holds the post it gives for the article's date, or
-    # none in an undated article (issue 14): the model does not guess one.
+    # none in an undated article (issue 14); a movement or an institution it knows is what
+    # it says ("Houthi officials" are REB however they talk): the model does not guess one.
     sides = [(event, role, group, k, _mention_in_sentence(actor, event.trigger, ctx))
              for event in events for role, group in (("actor", event.actors), ("recipient", event.recipients))
-             for k, actor in enumerate(group) if not (actor.kb_id or "").startswith("person:")]
+             for k, actor in enumerate(group) if not (actor.kb_id or "").startswith(("person:", "group:", "inst:"))]
     if not sides:
         return events
     probs = model.sector.scores([sector_features(e.trigger, e.type, role, m, ctx) for e, role, _, _, m in sides])
