@@ -401,3 +401,17 @@ def test_a_movement_among_coordinated_modifiers_speaks_for_itself(pipeline):
     assert [(e.country, e.sector) for e in officials.entity.members] == [("SAU", "GOV"), ("YEM", "REB")]
     talks = [e for e in pipeline.code_one(article).events if e.event == "CONSULT" and e.event_text == "talks"]
     assert talks and {(a.code, a.sector) for e in talks for a in (e.actor, e.recipient) if a} == {("SAU", "GOV"), ("YEM", "REB")}
+
+
+def test_people_of_or_from_an_organisation_are_its_own(rules_pipeline):
+    """'Officials from the African Union' are the AU's, 'leaders of Hamas' Hamas's; a country
+    named so still gives its own ('a delegation from Germany')."""
+    assert code_of(rules_pipeline, "Officials from the African Union met the rebels.", "Officials") == ("IGO", "GOV")
+    assert code_of(rules_pipeline, "Leaders of Hamas rejected the plan.", "Leaders") == ("PSE", "REB")
+    assert code_of(rules_pipeline, "A delegation from Germany arrived in Kabul.", "delegation") == ("DEU", "GOV")
+
+
+def test_congo_alone_is_the_democratic_republic(rules_pipeline):
+    """News since 1997 calls the DR Congo "Congo" and the other one "Congo Republic"."""
+    found = mentions(rules_pipeline, "Rebels in Congo declared victory. Congo Republic closed its border.")
+    assert [m[1] for m in found if m[0].startswith("Congo")] == ["COD", "COG"]

@@ -859,6 +859,9 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
                     code = _country_of_place_phrase(index, pobj)
                     if code:
                         return code, []
+                    body = _body_named(index, pobj) if child.lower_ in ("of", "from") else None
+                    if body is not None:
+                        return body.entity.country, [pobj]  # "officials from the African Union"
         # "workers affiliated with the Serbian union", "a group based in Trinidad",
         # "militants loyal to Iraq's al-Qaeda leader"
         if child.dep_ in ("acl", "amod") and child.lower_ in AFFILIATION_WORDS:
@@ -868,6 +871,15 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
                     if code:
                         return code, []
     return None, []
+
+
+def _body_named(index: ActorIndex, token: Token) -> ActorMention | None:
+    """The organisation, movement or institution a noun names, if it has a country (or is
+    an international organisation)."""
+    mention = index.mention_at(token)
+    if mention is not None and mention.entity.kind in ("igo", "group", "institution") and mention.entity.country:
+        return mention
+    return None
 
 
 def _country_of_named(index: ActorIndex, token: Token) -> str | None:
