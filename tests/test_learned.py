@@ -844,3 +844,26 @@ def test_crime_without_a_political_or_state_actor_is_no_event():
     assert not kept("Man", "CVL")  # a man stabbing people: a crime, no political event
     assert kept("Gunmen", "CVL")  # gunmen, mobs and gangs stay
     assert kept("Man", "COP")  # an attack on the police is one
+
+
+def test_a_deployment_at_home_has_no_recipient():
+    """"Security was beefed up in Delhi" by India's own forces: Delhi says where. "Russia
+    massed troops near Ukraine": the side it is aimed at stays."""
+    from dyads.actors.kb import KnowledgeBase
+    from dyads.events.learned import drop_deployments_at_home
+
+    def recipients(place, code, actor_code, main=None):
+        # "Troops were deployed in <place>" (the parser reads the place as an adjective of "in")
+        doc = Doc(VOCAB, words=["Troops", "were", "deployed", "in", place], heads=[2, 2, 2, 2, 3],
+                  deps=["nsubjpass", "auxpass", "ROOT", "prep", "amod"], pos=["NOUN", "AUX", "VERB", "ADP", "PROPN"])
+        start = doc.text.index(place)
+        ctx = DocContext(doc, ActorIndex(doc, KnowledgeBase.load(), None), Lexicon(), [], main_country=main)
+        actors = [Actor(code=actor_code, sector="MIL")] if actor_code else []
+        event = Proposed(doc[2], "MOBILIZE", 0.9, [doc[2]], actors=actors,
+                         recipients=[Actor(code=code, start=start, end=start + len(place))])
+        [event] = drop_deployments_at_home([event], ctx, model=None)
+        return [r.code for r in event.recipients]
+
+    assert recipients("Delhi", "IND", "IND") == []
+    assert recipients("Delhi", "IND", None, main=("IND", 0)) == []  # the story's own forces
+    assert recipients("Ukraine", "UKR", "RUS") == ["UKR"]  # aimed at another country

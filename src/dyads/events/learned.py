@@ -21,6 +21,8 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
+   ``drop_deployments_at_home`` — "security was stepped up in Delhi" by India's own
+   forces: the place says where, no recipient;
    ``drop_outcomes_warned_of`` — a warning that something could happen, not by the
    warner's hand, is no THREATEN;
 7. ``state_sectors``     — a country or an IGO named as a side acts as a state (GOV),
@@ -46,7 +48,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from spacy.tokens import Token
 
-from dyads.actors.resolve import ActorMention
+from dyads.actors.resolve import PLACE_NOUNS, WHERE_WORDS, ActorMention
 from dyads.events.coder import Candidate, Modality, clause_about_actor, content_clauses, reciprocal_pairs
 from dyads.events.features import (DocContext, argument_candidates, factuality_features, implicit_candidates,
                                    implicit_features, is_trigger_candidate, mode_features, place_of, role_features,
@@ -353,6 +355,28 @@ def fill_implicit(events: list[Proposed], ctx: DocContext, model: CoderModel) ->
     return events
 
 
+def drop_deployments_at_home(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """Forces deployed or security stepped up "in Delhi" by India's own authorities: a
+    place in the actor's own country (the story's, when no actor is named) says where;
+    a MOBILIZE has as recipient only the side it is aimed at (docs/annotation.md §4)."""
+    for event in events:
+        if event.type != "MOBILIZE" or not event.recipients:
+            continue
+        home = {a.code for a in event.actors if a.code} or ({ctx.main_country[0]} if ctx.main_country else set())
+        event.recipients = [r for r in event.recipients if not (r.code in home and _named_as_where(r, ctx))]
+    return events
+
+
+def _named_as_where(actor: Actor, ctx: DocContext) -> bool:
+    """Do the side's words hang under 'in', 'at', 'near' ... (as any dependent: the parser
+    also reads "in delhi" as an adjective), or name a place's part ("the streets of Kampala")?"""
+    span = ctx.doc.char_span(actor.start, actor.end, alignment_mode="expand") if actor.start is not None else None
+    if span is None:
+        return False
+    prep = span.root.head
+    return prep.dep_ == "prep" and (prep.lower_ in WHERE_WORDS or prep.lower_ == "of" and (prep.head.lemma_.lower() in PLACE_NOUNS or prep.head.lower_ in PLACE_NOUNS))
+
+
 def drop_outcomes_warned_of(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
     """A warning is a THREATEN where the warner would do what it warns of ("warned that it
     could suspend aid"); a warning that something else could happen threatens nothing
@@ -591,7 +615,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
 
 PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments,
           read_bare_participles_as_passive, read_place_modifiers_as_where, read_mobilized_forces_as_actor,
-          read_attackers_named_on_the_attack, fill_implicit,
+          read_attackers_named_on_the_attack, fill_implicit, drop_deployments_at_home,
           drop_outcomes_warned_of, state_sectors,
           choose_sectors, drop_private_crime, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
