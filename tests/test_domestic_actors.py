@@ -415,3 +415,10 @@ def test_congo_alone_is_the_democratic_republic(rules_pipeline):
     """News since 1997 calls the DR Congo "Congo" and the other one "Congo Republic"."""
     found = mentions(rules_pipeline, "Rebels in Congo declared victory. Congo Republic closed its border.")
     assert [m[1] for m in found if m[0].startswith("Congo")] == ["COD", "COG"]
+
+
+def test_of_two_bodies_one_name_may_be_the_document_names_the_one_it_means(rules_pipeline):
+    """"RAF" after "rapid action force" is India's police; alone in a British story, Britain's air force."""
+    found = mentions(rules_pipeline, "the administration rushed police and the rapid action force (raf) to the area.")
+    assert [m[1:3] for m in found if m[0] == "raf"] == [("IND", "COP")]
+    assert code_of(rules_pipeline, "LONDON - The RAF scrambled two jets over the North Sea.", "RAF") == ("GBR", "MIL")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import string
-
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -313,7 +313,10 @@ class ActorResolver:
         spans = [sp for sp in spans if not self._inside_longer_name(sp) and not (len(sp) == 1 and sp.text in others
                                                                                and self._is_person_alias(sp))
                  and not (len(sp) == 1 and self._not_yet_public(sp, on))]
-        spans.sort(key=lambda sp: (-(sp.end - sp.start), sp.start))
+        # Of two entities one name may be ("RAF": Britain's air force, India's Rapid Action
+        # Force), the one the document also names otherwise comes first.
+        named = Counter(sp.label for sp in spans)
+        spans.sort(key=lambda sp: (-(sp.end - sp.start), sp.start, -named[sp.label]))
         taken: set[int] = set()
         chosen = []
         for sp in spans:
