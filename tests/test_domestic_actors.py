@@ -269,6 +269,7 @@ def test_the_other_side_of_an_act_lends_no_country(rules_pipeline):
     ("lucknow: the committee has sought a ban.", "lucknow", None),
     ("niamey, jan 29 (afp) - niger's new military rulers said.", "niamey", "afp"),
     ("ouagadougou, dec 18 - thousands of students marched.", "ouagadougou", None),
+    ("US NAVAL BASE GUANTANAMO BAY, Cuba -- Four detainees were charged.", "US NAVAL BASE GUANTANAMO BAY, Cuba", None),
 ])
 def test_datelines_and_agency_tags_are_found(text, place, agency):
     body = f"A headline\n\n{text}"
@@ -278,7 +279,8 @@ def test_datelines_and_agency_tags_are_found(text, place, agency):
 
 
 @pytest.mark.parametrize("text", ["BREAKING: The president resigned.", "Police fired tear gas - witnesses said.",
-                                  "The minister said: we will fight.", "however, dec 18 - the date - was set."])
+                                  "The minister said: we will fight.", "however, dec 18 - the date - was set.",
+                                  "THE PRESIDENT AND THE PRIME MINISTER MET - officials said."])
 def test_openings_that_are_no_dateline_stay_text(text):
     assert wire_openings("", text) == []
 

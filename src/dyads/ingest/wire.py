@@ -97,7 +97,8 @@ def _plausible_place(place: str) -> bool:
     words = place.replace(",", " ").split()
     if place.islower() and words and words[0] in STOP_WORDS:
         return False  # "however, dec 18 - ...": an archive in lower case opens with a place, not a function word
-    return 0 < len(words) <= 5 and place.strip().upper() not in _not_places()
+    town = place.split(",")[0].split()  # "US NAVAL BASE GUANTANAMO BAY, Cuba": the region or country counts apart
+    return 0 < len(town) <= 5 and len(words) - len(town) <= 3 and place.strip().upper() not in _not_places()
 
 
 def wire_openings(title: str, body: str, notes: list[tuple[int, int]] | None = None) -> list[Dateline]:
