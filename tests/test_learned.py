@@ -867,3 +867,21 @@ def test_a_deployment_at_home_has_no_recipient():
     assert recipients("Delhi", "IND", "IND") == []
     assert recipients("Delhi", "IND", None, main=("IND", 0)) == []  # the story's own forces
     assert recipients("Ukraine", "UKR", "RUS") == ["UKR"]  # aimed at another country
+
+
+def test_declining_to_say_is_no_rejection():
+    """"He refused to elaborate", "police refused to give details": no REJECT; "refused to give
+    the rebels concessions" is one."""
+    from dyads.events.learned import drop_refusals_to_say
+
+    def kept(said, obj):
+        doc = Doc(VOCAB, words=["He", "refused", "to", said, obj], heads=[1, 1, 3, 1, 3],
+                  deps=["nsubj", "ROOT", "aux", "xcomp", "dobj"], pos=["PRON", "VERB", "PART", "VERB", "NOUN"],
+                  lemmas=["he", "refuse", "to", said, obj.rstrip("s")])
+        ctx = DocContext(doc, ActorIndex(doc, None, None), Lexicon(), [])
+        return [e.type for e in drop_refusals_to_say([Proposed(doc[1], "REJECT", 0.9, [doc[1]])], ctx, model=None)]
+
+    assert kept("elaborate", "further") == []
+    assert kept("give", "details") == []
+    assert kept("give", "concessions") == ["REJECT"]
+    assert kept("allow", "inspectors") == ["REJECT"]

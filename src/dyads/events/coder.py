@@ -83,6 +83,7 @@ class Modality:
     means_prepositions: frozenset[str] = frozenset()
     means_modes: dict = field(default_factory=dict)
     information_nouns: frozenset[str] = frozenset()
+    information_verbs: frozenset[str] = frozenset()
     natural_agents: frozenset[str] = frozenset()
     private_persons: frozenset[str] = frozenset()
 

@@ -8,6 +8,7 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
 3. ``fold_one_event``    — words of one event phrase ("held" + "talks") become one event;
    ``drop_acts_of_nature`` — "locusts invaded", "floods destroyed" code nothing;
    ``drop_information_given`` — giving words ("gave him his assessments") is no AID;
+   ``drop_refusals_to_say`` — declining to say ("refused to elaborate") is no REJECT;
 4. ``assign_roles``      — the role model picks the actor and recipient among the
    sentence's actor mentions;
 5. ``prefer_rule_arguments`` — where the rules read the same event and the role model
@@ -161,6 +162,20 @@ def drop_information_given(events: list[Proposed], ctx: DocContext, model: Coder
     readings stand."""
     nouns = Modality.load().information_nouns
     return [e for e in events if e.type != "AID" or e.rule is not None or not _gives(e.trigger, nouns)]
+
+
+def drop_refusals_to_say(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """Declining to say is no REJECT: "he refused to elaborate", "police declined to give
+    details" (``information_verbs`` and ``information_nouns`` in data/lexicon/_modality.yml)."""
+    modality = Modality.load()
+    return [e for e in events if e.type != "REJECT" or not _refuses_to_say(e.trigger, modality)]
+
+
+def _refuses_to_say(verb: Token, modality: Modality) -> bool:
+    said = [c for c in verb.children if c.dep_ == "xcomp" and c.lemma_.lower() in modality.information_verbs]
+    # "give" and "provide" withhold words only when what they give is words
+    return bool(said) and all(c.lemma_.lower() not in ("give", "provide") or _gives(c, modality.information_nouns)
+                              for c in said)
 
 
 def _gives(verb: Token, nouns: frozenset[str]) -> bool:
@@ -613,7 +628,8 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
     return kept
 
 
-PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, assign_roles, prefer_rule_arguments,
+PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, drop_refusals_to_say,
+          assign_roles, prefer_rule_arguments,
           read_bare_participles_as_passive, read_place_modifiers_as_where, read_mobilized_forces_as_actor,
           read_attackers_named_on_the_attack, fill_implicit, drop_deployments_at_home,
           drop_outcomes_warned_of, state_sectors,
