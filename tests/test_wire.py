@@ -121,3 +121,21 @@ def test_the_cli_codes_a_press_release_without_its_notices(dyads, tmp_path):
     texts = [t for _, _, a, _, r in rows for t in (a, r) if t]
     assert not [t for t in texts if any(name in t for name in NOTICE_NAMES)], rows
     assert ("CONSULT", "KEN", "ETH") in {(e, a, r) for e, a, _, r, _ in rows}
+
+
+def test_a_press_releases_issuing_line_is_its_dateline(pipeline):
+    """"Office of the Prime Minister, Roseau, 10 February 2021" says where the release was
+    issued: the story is Dominica's, and its unknown prime minister is Dominica's too."""
+    title = "Dominica receives vaccine doses from India"
+    body = (f"{title}\n\nPRESS RELEASE\n\nOffice of the Prime Minister, Roseau, 10 February 2021\n\n"
+            "The Government of Dominica has received 70,000 doses donated by the Government of India. "
+            "Prime Minister Roosevelt Skerrit thanked Prime Minister Narendra Modi and the people of India for the gift. "
+            "Dominica will share part of the donation with its neighbours.")
+    [opening] = wire_openings(title, body)
+    assert opening.place == "Roseau"
+    assert wire_openings("", "The deal was signed in Geneva, Switzerland, 10 February 2021.") == []
+    article = Article(id="t", title=title, text=body, published=date(2021, 2, 10))
+    doc, _ = next(pipeline.parsed([article]))
+    context = pipeline.analyse(doc, article).context
+    assert context.main_country[0] == "DMA"
+    assert [m.entity.country for m in context.index.mentions if doc[m.start:m.end].text.endswith("Skerrit")] == ["DMA"]

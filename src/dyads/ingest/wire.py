@@ -64,6 +64,9 @@ def _patterns() -> tuple[re.Pattern, ...]:
         re.compile(rf"{head}(?P<agency>{agency})\s+-\s+"),
         # "WASHINGTON - ", "KABUL, Afghanistan --", "LIMA, June 3 --"
         re.compile(rf"{head}{place}{date}{sep}"),
+        # a press release's issuing line, a paragraph of its own: "Office of the Prime Minister, Roseau, 10 February 2021"
+        re.compile(rf"(?P<header>)[A-Z][^,\n]{{2,60}},\s*(?P<place>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){{0,2}}),\s*"
+                   rf"(?:\d{{1,2}}\s+{month}\s+\d{{4}}|{month}\s+\d{{1,2}},\s*\d{{4}})[ \t]*(?=\n|$)"),
         # scraped archives in lower case: "lucknow: ", "new delhi: "
         re.compile(r"(?P<header>)(?P<place>[a-z][a-z.\-]+(?:\s[a-z][a-z.\-]+){0,2}):\s+(?=[a-z\"'‘“])"),
         # and with a date, perhaps an agency: "niamey, jan 29 (afp) - ", "ouagadougou, dec 18 - "
