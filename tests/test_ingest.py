@@ -166,6 +166,18 @@ def test_mojibake_is_repaired():
     assert normalise("They donâ€™t agree.") == "They don\u2019t agree."
 
 
+@pytest.mark.parametrize("raw,repaired", [
+    ("Israel #39;s Ariel Sharon rejected his army #39;s request", "Israel's Ariel Sharon rejected his army's request"),
+    ("Sudan condemned as quot;unfair quot; a UN resolution", 'Sudan condemned as "unfair " a UN resolution'),
+    ("a deal worth  #36;5 million", "a deal worth $5 million"),
+    ("Israel&#39;s army", "Israel's army"),  # a whole entity, as ftfy mends it
+    ("issue #12; page 3", "issue #12; page 3"),  # no character
+])
+def test_entities_whose_ampersand_an_archive_lost_are_repaired(raw, repaired):
+    """AG News keeps "&#39;" as " #39;": the apostrophe is restored (the parser then reads the possessive)."""
+    assert normalise(raw) == repaired
+
+
 def test_genuine_curly_quotes_are_kept():
     assert normalise("\u201cWe won\u2019t leave,\u201d she said.") == "\u201cWe won\u2019t leave,\u201d she said."
 

@@ -313,9 +313,10 @@ class ActorResolver:
         spans = [sp for sp in spans if not self._inside_longer_name(sp) and not (len(sp) == 1 and sp.text in others
                                                                                and self._is_person_alias(sp))
                  and not (len(sp) == 1 and self._not_yet_public(sp, on))]
-        # Of two entities one name may be ("RAF": Britain's air force, India's Rapid Action
-        # Force), the one the document also names otherwise comes first.
-        named = Counter(sp.label for sp in spans)
+        # Of two bodies one name may be ("RAF": Britain's air force, India's Rapid Action
+        # Force), the one the document also names otherwise comes first. (Countries keep the
+        # knowledge base's order: "Congo" is the DR Congo though "Congo Republic" is named.)
+        named = Counter(sp.label for sp in spans if not self._is_country(sp))
         spans.sort(key=lambda sp: (-(sp.end - sp.start), sp.start, -named[sp.label]))
         taken: set[int] = set()
         chosen = []
@@ -357,6 +358,10 @@ class ActorResolver:
     def _not_yet_public(self, span: Span, on: date | None) -> bool:
         entity = self._entities.get(span.doc.vocab.strings[span.label])
         return entity is not None and not self.kb.in_public_life(entity, on)
+
+    def _is_country(self, span: Span) -> bool:
+        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        return entity is not None and entity.kind == "country"
 
     def _is_person_alias(self, span: Span) -> bool:
         entity = self._entities.get(span.doc.vocab.strings[span.label])

@@ -2,6 +2,7 @@
 ``Skipped`` record every reader yields for an input it cannot use."""
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ MAX_EXTRA_DEPTH = 32
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 # C0/C1 control characters other than tab and newlines: never text, and they upset parsers downstream.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# HTML entities whose "&" an archive turned into a space ("Israel #39;s", "as quot;unfair quot;"):
+# ftfy mends whole entities only. The space goes with an apostrophe or a dollar ("Israel's", "$5").
+_LOST_ENTITIES = re.compile(r"(?<!&)( ?)(#\d{2,5};)|(?<![\w&#])((?:quot|amp|lt|gt);)")
 _SURROGATES = re.compile("[\ud800-\udfff]")  # JSON can escape lone ones; UTF-8 (and DuckDB) cannot hold them
 
 
@@ -48,10 +52,18 @@ Record = Article | Skipped
 def normalise(text: str) -> str:
     """Repair mojibake, apply NFC, drop control characters, tidy whitespace; paragraphs
     joined by one blank line."""
-    text = unicodedata.normalize("NFC", ftfy.fix_text(text, uncurl_quotes=False))
+    text = unicodedata.normalize("NFC", ftfy.fix_text(_LOST_ENTITIES.sub(_entity, text), uncurl_quotes=False))
     text = _CONTROLS.sub(" ", text)
     paragraphs = (_SPACES.sub(" ", line).strip() for line in re.split(r"\r\n|\r|\n|\u2028|\u2029", text))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _entity(found: re.Match) -> str:
+    space, numeric, named = found.groups()
+    char = html.unescape("&" + (numeric or named))
+    if not char.isprintable():
+        return found.group(0)  # "issue #12; page" is no entity
+    return char if char in ("'", "$") else (space or "") + char
 
 
 def one_line(text: str) -> str:
