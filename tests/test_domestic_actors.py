@@ -424,3 +424,9 @@ def test_of_two_bodies_one_name_may_be_the_document_names_the_one_it_means(rules
     found = mentions(rules_pipeline, "the administration rushed police and the rapid action force (raf) to the area.")
     assert [m[1:3] for m in found if m[0] == "raf"] == [("IND", "COP")]
     assert code_of(rules_pipeline, "LONDON - The RAF scrambled two jets over the North Sea.", "RAF") == ("GBR", "MIL")
+
+
+def test_fighters_of_a_movement_of_no_country_take_none_from_the_story(rules_pipeline):
+    """"Al Qaeda fighters" held at Guantanamo are al-Qaeda's, not Cuba's."""
+    found = mentions(rules_pipeline, "US NAVAL BASE GUANTANAMO BAY, Cuba -- Four suspected Al Qaeda fighters will be charged.")
+    assert [m[1:3] for m in found if m[0] == "fighters"] == [(None, "REB")]

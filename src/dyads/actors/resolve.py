@@ -504,6 +504,10 @@ class ActorResolver:
             if not self._people_of_country(index, entities, token):
                 self._adjective_actor(index, entities, token)  # "Young Algerians"
             return
+        movement = _stateless_movement(index, token)
+        if movement is not None:  # "Al Qaeda fighters" are al-Qaeda's, of no country the story names
+            index.add(ActorMention(_np_start(token), token.i + 1, token.i, movement, "descriptor"))
+            return
         country, cue_tokens = _country_cue(index, token)
         start = min([token.i, _np_start(token)] + [t.i for t in cue_tokens])
         # "opposition leaders", "the union leader", "student leaders": the leaders of a body the
@@ -779,6 +783,15 @@ def _title_sector(kb: KnowledgeBase, token: Token) -> str | None:
 
 def _is_demonym(token: Token) -> bool:
     return token.ent_type_ == "NORP" and token.pos_ == "ADJ"
+
+
+def _stateless_movement(index: ActorIndex, token: Token) -> DocEntity | None:
+    """The movement of no one country a noun's modifier names ('Al Qaeda' of 'Al Qaeda fighters')."""
+    for child in token.lefts:
+        group = _group_named(index, child) if child.dep_ in ("compound", "amod", "nmod") else None
+        if group is not None and group.country is None:
+            return group
+    return None
 
 
 def _group_named(index: ActorIndex, token: Token) -> DocEntity | None:
