@@ -430,3 +430,12 @@ def test_fighters_of_a_movement_of_no_country_take_none_from_the_story(rules_pip
     """"Al Qaeda fighters" held at Guantanamo are al-Qaeda's, not Cuba's."""
     found = mentions(rules_pipeline, "US NAVAL BASE GUANTANAMO BAY, Cuba -- Four suspected Al Qaeda fighters will be charged.")
     assert [m[1:3] for m in found if m[0] == "fighters"] == [(None, "REB")]
+
+
+def test_a_name_after_a_title_is_a_persons_though_ner_calls_it_an_organisation(rules_pipeline):
+    """The small model reads "Yolande Makolo" as an organisation; after "government
+    spokeswoman" it is a person, Rwanda's government's voice."""
+    found = mentions(rules_pipeline, "Rwandan government spokeswoman Yolande Makolo accused Tshisekedi of using threats.")
+    assert [m[1:] for m in found if m[0].endswith("Makolo")] == [("RWA", "GOV", "ner")]
+    found = mentions(rules_pipeline, "The Kenya Police Service said on Monday it had arrested six men.")
+    assert [m[2] for m in found if "Police Service" in m[0]] == ["COP"]  # a named organisation stays one

@@ -284,7 +284,7 @@ class ActorResolver:
             if ent.label_ == "PERSON" and (len(ent) == 1 and (self.is_place(ent.text) or self.kb.sector_of_word(ent.text.lower()))
                                            or self.kb.country_of_adjective(ent[-1].text)):
                 continue  # NER calls some towns and demonyms people ("Bosnian Croats")
-            if ent.label_ == "PERSON" and not any(index.mention_at(t) for t in ent):
+            if (ent.label_ == "PERSON" or self._titled_name(ent)) and not any(index.mention_at(t) for t in ent):
                 self._add_unknown_person(index, doc_entities, ent)
         self._second_pass(index, doc_entities)
         index.mentions.sort(key=lambda m: m.start)
@@ -354,6 +354,14 @@ class ActorResolver:
             return False
         last = span.doc[span.end - 1]
         return last.ent_type_ == "PERSON" and span.end < len(span.doc) and span.doc[span.end].ent_iob_ == "I"
+
+    def _titled_name(self, ent: Span) -> bool:
+        """'government spokeswoman Yolande Makolo': a name NER calls an organisation, right
+        after a title word and typed by no organisation word, is a person's."""
+        before = ent.doc[ent.start - 1] if ent.start > 0 else None
+        return (ent.label_ == "ORG" and before is not None and before.dep_ == "compound" and len(ent) <= 3
+                and all(t.pos_ == "PROPN" for t in ent) and sector_of_name(ent.text) is None
+                and (before.lemma_.lower() in SPEAKS_FOR_WORDS or self.kb.is_leader_title(before.lemma_.lower())))
 
     def _not_yet_public(self, span: Span, on: date | None) -> bool:
         entity = self._entities.get(span.doc.vocab.strings[span.label])
