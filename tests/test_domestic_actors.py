@@ -439,3 +439,23 @@ def test_a_name_after_a_title_is_a_persons_though_ner_calls_it_an_organisation(r
     assert [m[1:] for m in found if m[0].endswith("Makolo")] == [("RWA", "GOV", "ner")]
     found = mentions(rules_pipeline, "The Kenya Police Service said on Monday it had arrested six men.")
     assert [m[2] for m in found if "Police Service" in m[0]] == ["COP"]  # a named organisation stays one
+
+
+def test_a_bare_word_is_not_the_same_word_named_far_after_it(rules_pipeline):
+    """"The envoys" India sent are not Japan's "special envoy" of the last paragraph; a
+    headline's "protesters" are still the lede's "Palestinian protesters"."""
+    text = ("NEW DELHI, April 25 (PTI) - India sent its foreign secretary and national security adviser to Colombo "
+            "on Friday to press President Mahinda Rajapaksa for a pause in the army's offensive against the Tamil Tigers. "
+            "The envoys met Rajapaksa for two hours and briefed him on New Delhi's concern over the safety of tens of "
+            "thousands of civilians still trapped on a narrow strip of coast. Sri Lankan officials said afterwards that "
+            "the government had no plans to halt operations but that troops had been told not to use heavy weapons "
+            "in areas where civilians were still present, and that the army would go on with its offensive. "
+            "Indian officials insisted they were not asking for a ceasefire that would save the Tigers. "
+            "Japan, Sri Lanka's largest donor, said its special envoys would travel to Colombo next week.")
+    article = Article(id="t", text=text, published=__import__("datetime").date(2009, 4, 25))
+    _, sides = story_country_and_sides(rules_pipeline, article)
+    assert [c for words, c in sides if words == "The envoys"] == ["IND"]
+    assert [c for words, c in sides if words.endswith("special envoys")] == ["JPN"]
+    text = "Protesters clash with police\nRAMALLAH - Palestinian protesters threw stones at soldiers on Friday."
+    _, sides = story_country_and_sides(rules_pipeline, Article(id="t", text=text))
+    assert [c for words, c in sides if words == "Protesters"] == ["PSE"]

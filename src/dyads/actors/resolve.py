@@ -36,6 +36,7 @@ PLURAL_PRONOUNS: frozenset[str] = _WORDS["plural_pronouns"]
 PAIR_WORDS: frozenset[str] = _WORDS["pair_words"]
 SET_NOUNS: dict[str, str] = _WORDS["set_nouns"]
 MILITARY_RANKS: frozenset[str] = _WORDS["military_ranks"]
+SOON_AFTER = 60  # tokens: a headline's bare word is the lede's, not the last paragraph's
 NAME_TITLES: frozenset[str] = _WORDS["name_titles"]
 AFFILIATION_WORDS: frozenset[str] = _WORDS["affiliation_words"]
 PLACE_NOUNS: frozenset[str] = place_words()["place_nouns"]
@@ -1274,8 +1275,9 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
                   if end <= head.left_edge.i and not any(left <= start and end <= i + 1 for left, i in sides)]
         # a leader travels: "the prime minister will discuss it in Berlin" is not Germany's
         where = None if _is_titled(index.kb, head) else _where_it_acts(head, named)
-        if same_word:
-            mention.entity.country = _same_word_before(doc, same_word, head).entity.country
+        same = _same_word_before(doc, same_word, head) if same_word else None
+        if same is not None:
+            mention.entity.country = same.entity.country
             mention.entity.country_from = "the same word elsewhere in the document"
         elif before:
             mention.entity.country = before[-1]
@@ -1308,15 +1310,19 @@ def _phrase_words(doc: Doc, mention: ActorMention) -> str:
     return " ".join(words) if len(words) > 1 else ""
 
 
-def _same_word_before(doc: Doc, same_word: list[ActorMention], head: Token) -> ActorMention:
+def _same_word_before(doc: Doc, same_word: list[ActorMention], head: Token) -> ActorMention | None:
     """Of the mentions of the same word with a country, the one a bare word refers back to:
     in the same number if there is one ("the governments of Venezuela and Cuba" are not "the
-    Government"), the nearest before it, else the nearest after it (a headline's
-    "protesters" are the lede's "Palestinian protesters")."""
+    Government"), the nearest before it, else the nearest soon after it (a headline's
+    "protesters" are the lede's "Palestinian protesters"; the "special envoy" of Japan in the
+    last paragraph is not the headline's "envoys" India sends)."""
     plural = head.tag_ in ("NNS", "NNPS")
     alike = [m for m in same_word if (doc[m.head].tag_ in ("NNS", "NNPS")) == plural] or same_word
     before = [m for m in alike if m.head < head.i]
-    return max(before, key=lambda m: m.head) if before else min(alike, key=lambda m: abs(m.head - head.i))
+    if before:
+        return max(before, key=lambda m: m.head)
+    soon = [m for m in alike if m.head - head.i <= SOON_AFTER]
+    return min(soon, key=lambda m: m.head) if soon else None
 
 
 def _paragraph_label(index: ActorIndex, named: list[tuple[int, int, str]], i: int) -> str | None:
