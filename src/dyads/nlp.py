@@ -48,12 +48,13 @@ FACTUALITY_MEMO = "dyads.factuality"  # the rule coder's factuality readings of 
 
 
 def forget_cached(doc: Doc) -> None:
-    """Drop what ``text_of``, ``entities_of``, ``words_of`` and the rule coder's factuality
+    """Drop what ``text_of``, ``entities_of``, ``words_of``, ``sentences_of`` and the rule coder's factuality
     memo kept: the cached Spans and Tokens point back at the doc, a cycle that would keep
     every parsed doc alive until the garbage collector runs."""
     doc.user_data.pop("dyads.text", None)
     doc.user_data.pop("dyads.ents", None)
     doc.user_data.pop("dyads.words", None)
+    doc.user_data.pop("dyads.sents", None)
     doc.user_data.pop(FACTUALITY_MEMO, None)
 
 
@@ -64,6 +65,40 @@ def entities_of(doc: Doc) -> tuple:
     if ents is None:
         ents = doc.user_data["dyads.ents"] = doc.ents
     return ents
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """The document's sentences, read once: spaCy checks every token's sentence start at each
+    reading of ``doc.sents`` and walks the parse at each ``token.sent``."""
+
+    spans: list[Span]
+    at: list[int]  # token index -> number of its sentence
+
+    @classmethod
+    def read(cls, doc: Doc) -> "Sentences":
+        spans = list(doc.sents) if len(doc) else []
+        at = [0] * len(doc)
+        for n, sent in enumerate(spans):
+            at[sent.start:sent.end] = [n] * (sent.end - sent.start)
+        return cls(spans, at)
+
+    def of(self, token: Token) -> Span:
+        """``token.sent``."""
+        return self.spans[self.at[token.i]]
+
+
+def sentences_of(doc: Doc) -> Sentences:
+    """The document's ``Sentences``, read once."""
+    sents = doc.user_data.get("dyads.sents")
+    if sents is None:
+        sents = doc.user_data["dyads.sents"] = Sentences.read(doc)
+    return sents
+
+
+def sentence_of(token: Token) -> Span:
+    """``token.sent``, from the document's ``Sentences``."""
+    return sentences_of(token.doc).of(token)
 
 
 @dataclass(frozen=True)

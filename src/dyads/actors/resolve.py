@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from dyads.actors.organisations import sector_of_name
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
-from dyads.nlp import entities_of, text_of, words_of
+from dyads.nlp import entities_of, sentence_of, sentences_of, text_of, words_of
 from dyads.place.attach import place_words
 from dyads.wordlists import read_word_lists
 
@@ -140,9 +140,9 @@ class ActorIndex:
 
     @property
     def sent_starts(self) -> list[int]:
-        """Token index of each sentence's start (computed once: doc.sents walks the whole parse)."""
+        """Token index of each sentence's start."""
         if self._sent_starts is None:
-            self._sent_starts = [s.start for s in self.doc.sents]
+            self._sent_starts = [s.start for s in sentences_of(self.doc).spans]
         return self._sent_starts
 
     def add(self, mention: ActorMention) -> None:
@@ -1104,7 +1104,7 @@ def _countries_for_titled_strangers(index: ActorIndex, places: list[tuple[int, i
         if e.kind != "person" or e.kb is not None or e.country or not (e.titles or e.sector):
             continue
         named = named if named is not None else _named_countries(index, places)[0]
-        sent = doc[mention.head].sent
+        sent = sentence_of(doc[mention.head])
         main = main or main_country(index, places) or ("", len(doc))
         dateline = [c for start, end, c in places if sent.start <= start and end <= mention.start and c and start in index.quiet]
         code = (_scene_country(index, sent.start, mention.start) or (dateline[-1] if dateline else None)
@@ -1212,7 +1212,7 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         # militants are not Israel's or the US's).
         sides = [(c.left_edge.i, c.i) for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent", "dative")] \
             if head.dep_ in ("dobj", "nsubjpass", "pobj", "dative") else []
-        sent_start = head.sent.start  # Token.sent walks the parse: once per mention, not per name
+        sent_start = sentence_of(head).start
         first = bisect.bisect_left(named, (sent_start,))  # named is sorted by start
         before = [code for start, end, code in named[first:bisect.bisect_left(named, (head.left_edge.i,))]
                   if end <= head.left_edge.i and not any(left <= start and end <= i + 1 for left, i in sides)]
@@ -1336,7 +1336,7 @@ def main_country(index: ActorIndex, places=()) -> tuple[str, int] | None:
     counts: dict[str, int] = {}
     weights: dict[str, int] = {}
     first_at: dict[str, int] = {}
-    opening = next(iter(index.doc.sents)).end if len(index.doc) else 0
+    opening = sentences_of(index.doc).spans[0].end if len(index.doc) else 0
     # "the US embassy": the embassy's country is the "US" already counted, not a second naming
     counted = {i for start, end, _ in named for i in range(start, end)}
     described = [(m.start, m.end, m.entity.country) for ms in placed.values() for m in ms
@@ -1349,7 +1349,7 @@ def main_country(index: ActorIndex, places=()) -> tuple[str, int] | None:
     if not counts:
         return None
     code = max(counts, key=lambda c: (weights[c], -first_at[c]))
-    valid_from = -1 if counts[code] > 1 else index.doc[first_at[code]].sent.end
+    valid_from = -1 if counts[code] > 1 else sentence_of(index.doc[first_at[code]]).end
     return code, valid_from
 
 

@@ -26,7 +26,7 @@ from dyads.actors.resolve import ActorIndex, ActorMention, names_a_place
 from dyads.events.coder import Candidate, Modality
 from dyads.events.lexicon import Lexicon
 from dyads.models import Actor, Place
-from dyads.nlp import Words, words_of
+from dyads.nlp import Words, sentences_of, words_of
 
 SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 CHILD_DEPS = frozenset("dobj prt neg aux auxpass nsubj nsubjpass agent attr xcomp ccomp dative compound amod poss acomp oprd".split())
@@ -60,7 +60,6 @@ class DocContext:
     sentence_mentions: dict = field(default_factory=dict)  # sentence start -> its actor mentions
     _title: list[str] | None = None
     _readings: dict = field(default_factory=dict)
-    _sent_at: list | None = None
     words: Words = field(init=False)
 
     def __post_init__(self) -> None:
@@ -70,13 +69,8 @@ class DocContext:
                 self.rule_at.setdefault(tok, []).append(cand)
 
     def sent_of(self, token: Token):
-        """The token's sentence (spaCy's ``token.sent`` walks the parse at every call)."""
-        if self._sent_at is None:
-            self._sent_at = [None] * len(self.doc)
-            for sent in self.doc.sents:
-                for i in range(sent.start, sent.end):
-                    self._sent_at[i] = sent
-        return self._sent_at[token.i]
+        """The token's sentence (``token.sent``, read from the document's ``Sentences``)."""
+        return sentences_of(self.doc).of(token)
 
     def factuality_reading(self, token: Token) -> str | None:
         """The rules' reading of the word's factuality, once per word."""
