@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -115,12 +116,19 @@ class Words:
     dep: list[str]  # token.dep_
     ent_type: list[str]  # token.ent_type_
     head: list[int]  # token.head.i
+    children: list[list[int]]  # [c.i for c in token.children]
 
     @classmethod
     def read(cls, doc: Doc) -> "Words":
         tokens = list(doc)
+        # each head from the parse's offsets: token.head would make a Token per token
+        heads = (np.arange(len(doc)) + doc.to_array("HEAD").astype(np.int64)).tolist()
+        children: list[list[int]] = [[] for _ in tokens]
+        for i, head in enumerate(heads):
+            if head != i:
+                children[head].append(i)  # in token order, as token.children yields them
         return cls(tokens, [t.lower_ for t in tokens], [t.lemma_.lower() for t in tokens], [t.pos_ for t in tokens],
-                   [t.dep_ for t in tokens], [t.ent_type_ for t in tokens], [t.head.i for t in tokens])
+                   [t.dep_ for t in tokens], [t.ent_type_ for t in tokens], heads, children)
 
 
 def words_of(doc: Doc) -> Words:
