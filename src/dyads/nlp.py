@@ -6,6 +6,7 @@ weights). Nothing is downloaded at run time.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -117,6 +119,7 @@ class Words:
     ent_type: list[str]  # token.ent_type_
     head: list[int]  # token.head.i
     children: list[list[int]]  # [c.i for c in token.children]
+    idx: list[int]  # token.idx
 
     @classmethod
     def read(cls, doc: Doc) -> "Words":
@@ -128,7 +131,7 @@ class Words:
             if head != i:
                 children[head].append(i)  # in token order, as token.children yields them
         return cls(tokens, [t.lower_ for t in tokens], [t.lemma_.lower() for t in tokens], [t.pos_ for t in tokens],
-                   [t.dep_ for t in tokens], [t.ent_type_ for t in tokens], heads, children)
+                   [t.dep_ for t in tokens], [t.ent_type_ for t in tokens], heads, children, doc.to_array(IDX).tolist())
 
 
 def words_of(doc: Doc) -> Words:
@@ -137,6 +140,29 @@ def words_of(doc: Doc) -> Words:
     if words is None:
         words = doc.user_data["dyads.words"] = Words.read(doc)
     return words
+
+
+def token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int] | None:
+    """The token indices [start, end) of ``doc.char_span(start_char, end_char,
+    alignment_mode="expand")``, found in ``Words`` without making a Span (None where
+    char_span gives None)."""
+    words = words_of(doc)
+    start, end = _token_at_char(words, start_char), _token_at_char(words, end_char - 1)
+    if start < 0 or end < 0:
+        return None
+    if start_char == words.idx[start] + len(words.tokens[start]):
+        start += 1  # a character in a token's trailing whitespace does not make it part of the span
+    return start, end + 1
+
+
+def _token_at_char(words: Words, char: int) -> int:
+    """The token whose text or trailing whitespace holds the character, -1 outside the text."""
+    if not words.tokens or char < 0:
+        return -1
+    last = words.tokens[-1]
+    if char >= last.idx + len(last.text_with_ws):
+        return -1
+    return bisect.bisect_right(words.idx, char) - 1
 
 
 @Language.component("dyads_paragraphs")

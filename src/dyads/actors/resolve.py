@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from dyads.actors.organisations import sector_of_name
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
-from dyads.nlp import entities_of, sentence_of, sentences_of, text_of, words_of
+from dyads.nlp import entities_of, sentence_of, sentences_of, text_of, token_range, words_of
 from dyads.place.attach import place_words
 from dyads.wordlists import read_word_lists
 
@@ -135,7 +135,8 @@ class ActorIndex:
     def paragraph_starts(self) -> list[int]:
         """Token index of each paragraph's start (the token after a line break), computed once."""
         if self._paragraph_starts is None:
-            self._paragraph_starts = [0] + [t.i + 1 for t in self.doc if "\n" in t.text and t.i + 1 < len(self.doc)]
+            lower = words_of(self.doc).lower  # a line break is in the text as in its lower case
+            self._paragraph_starts = [0] + [i + 1 for i, low in enumerate(lower) if "\n" in low and i + 1 < len(lower)]
         return self._paragraph_starts
 
     @property
@@ -252,9 +253,9 @@ class ActorResolver:
         place_tokens = _place_tokens(doc, places)
         index.located = {i: code for start, end, code in place_tokens for i in range(start, end)}
         for start, end in quiet:
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is not None:
-                index.quiet.update(range(span.start, span.end))
+            tokens = token_range(doc, start, end)
+            if tokens is not None:
+                index.quiet.update(range(*tokens))
         # Organisations typed by their names come before the knowledge base's shorter
         # names inside them ("Congress" in "Zimbabwe Congress of Trade Unions").
         named_orgs = []
@@ -1359,9 +1360,9 @@ def _place_tokens(doc: Doc, places) -> list[tuple[int, int, str]]:
     for place in places:
         if place.start is None or not place.country:
             continue
-        span = doc.char_span(place.start, place.end, alignment_mode="expand")
-        if span is not None:
-            found.append((span.start, span.end, place.country))
+        tokens = token_range(doc, place.start, place.end)
+        if tokens is not None:
+            found.append((*tokens, place.country))
     return found
 
 

@@ -26,7 +26,7 @@ from dyads.actors.resolve import ActorIndex, ActorMention, names_a_place
 from dyads.events.coder import Candidate, Modality
 from dyads.events.lexicon import Lexicon
 from dyads.models import Actor, Place
-from dyads.nlp import Words, sentences_of, words_of
+from dyads.nlp import Words, sentences_of, token_range, words_of
 
 SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 CHILD_DEPS = frozenset("dobj prt neg aux auxpass nsubj nsubjpass agent attr xcomp ccomp dative compound amod poss acomp oprd".split())
@@ -272,8 +272,8 @@ def rule_roles_for(trigger: Token, etype: str, ctx: DocContext) -> dict[int, str
             for a in actors:
                 if a is None or a.start is None:
                     continue
-                for tok in ctx.doc.char_span(a.start, a.end, alignment_mode="expand") or ():
-                    mention = ctx.index.mention_at(tok)
+                for i in range(*(token_range(ctx.doc, a.start, a.end) or (0, 0))):
+                    mention = ctx.index.mention_at_index(i)
                     if mention is not None:
                         roles.setdefault(mention.head, role)
     return roles
