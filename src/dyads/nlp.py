@@ -6,13 +6,16 @@ weights). Nothing is downloaded at run time.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -48,12 +51,13 @@ FACTUALITY_MEMO = "dyads.factuality"  # the rule coder's factuality readings of 
 
 
 def forget_cached(doc: Doc) -> None:
-    """Drop what ``text_of``, ``entities_of``, ``words_of`` and the rule coder's factuality
+    """Drop what ``text_of``, ``entities_of``, ``words_of``, ``sentences_of`` and the rule coder's factuality
     memo kept: the cached Spans and Tokens point back at the doc, a cycle that would keep
     every parsed doc alive until the garbage collector runs."""
     doc.user_data.pop("dyads.text", None)
     doc.user_data.pop("dyads.ents", None)
     doc.user_data.pop("dyads.words", None)
+    doc.user_data.pop("dyads.sents", None)
     doc.user_data.pop(FACTUALITY_MEMO, None)
 
 
@@ -64,6 +68,40 @@ def entities_of(doc: Doc) -> tuple:
     if ents is None:
         ents = doc.user_data["dyads.ents"] = doc.ents
     return ents
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """The document's sentences, read once: spaCy checks every token's sentence start at each
+    reading of ``doc.sents`` and walks the parse at each ``token.sent``."""
+
+    spans: list[Span]
+    at: list[int]  # token index -> number of its sentence
+
+    @classmethod
+    def read(cls, doc: Doc) -> "Sentences":
+        spans = list(doc.sents) if len(doc) else []
+        at = [0] * len(doc)
+        for n, sent in enumerate(spans):
+            at[sent.start:sent.end] = [n] * (sent.end - sent.start)
+        return cls(spans, at)
+
+    def of(self, token: Token) -> Span:
+        """``token.sent``."""
+        return self.spans[self.at[token.i]]
+
+
+def sentences_of(doc: Doc) -> Sentences:
+    """The document's ``Sentences``, read once."""
+    sents = doc.user_data.get("dyads.sents")
+    if sents is None:
+        sents = doc.user_data["dyads.sents"] = Sentences.read(doc)
+    return sents
+
+
+def sentence_of(token: Token) -> Span:
+    """``token.sent``, from the document's ``Sentences``."""
+    return sentences_of(token.doc).of(token)
 
 
 @dataclass(frozen=True)
@@ -80,12 +118,20 @@ class Words:
     dep: list[str]  # token.dep_
     ent_type: list[str]  # token.ent_type_
     head: list[int]  # token.head.i
+    children: list[list[int]]  # [c.i for c in token.children]
+    idx: list[int]  # token.idx
 
     @classmethod
     def read(cls, doc: Doc) -> "Words":
         tokens = list(doc)
+        # each head from the parse's offsets: token.head would make a Token per token
+        heads = (np.arange(len(doc)) + doc.to_array("HEAD").astype(np.int64)).tolist()
+        children: list[list[int]] = [[] for _ in tokens]
+        for i, head in enumerate(heads):
+            if head != i:
+                children[head].append(i)  # in token order, as token.children yields them
         return cls(tokens, [t.lower_ for t in tokens], [t.lemma_.lower() for t in tokens], [t.pos_ for t in tokens],
-                   [t.dep_ for t in tokens], [t.ent_type_ for t in tokens], [t.head.i for t in tokens])
+                   [t.dep_ for t in tokens], [t.ent_type_ for t in tokens], heads, children, doc.to_array(IDX).tolist())
 
 
 def words_of(doc: Doc) -> Words:
@@ -94,6 +140,29 @@ def words_of(doc: Doc) -> Words:
     if words is None:
         words = doc.user_data["dyads.words"] = Words.read(doc)
     return words
+
+
+def token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int] | None:
+    """The token indices [start, end) of ``doc.char_span(start_char, end_char,
+    alignment_mode="expand")``, found in ``Words`` without making a Span (None where
+    char_span gives None)."""
+    words = words_of(doc)
+    start, end = _token_at_char(words, start_char), _token_at_char(words, end_char - 1)
+    if start < 0 or end < 0:
+        return None
+    if start_char == words.idx[start] + len(words.tokens[start]):
+        start += 1  # a character in a token's trailing whitespace does not make it part of the span
+    return start, end + 1
+
+
+def _token_at_char(words: Words, char: int) -> int:
+    """The token whose text or trailing whitespace holds the character, -1 outside the text."""
+    if not words.tokens or char < 0:
+        return -1
+    last = words.tokens[-1]
+    if char >= last.idx + len(last.text_with_ws):
+        return -1
+    return bisect.bisect_right(words.idx, char) - 1
 
 
 @Language.component("dyads_paragraphs")

@@ -26,7 +26,7 @@ from dyads.events.ontology import Ontology
 from dyads.merge import merge_article_events
 from dyads.ingest.wire import quiet_spans
 from dyads.models import Article, Event, Evidence
-from dyads.nlp import HeadlineCasing, forget_cached, load_pipeline, remember_text, span_text
+from dyads.nlp import HeadlineCasing, forget_cached, load_pipeline, remember_text, sentence_of, sentences_of, span_text, words_of
 from dyads.place.attach import anchor_places, attach_places, not_organisation_names
 from dyads.place.gazetteer import load_gazetteer
 from dyads.place.geoparse import Geoparser
@@ -134,11 +134,11 @@ class Pipeline:
         events = merge_article_events(events, _lede_end(article))
         _attach_orphans(events, orphans, article)
         annotations = _annotations(actors, timexes, places, events)
-        return CodedArticle(article, events, sentences=sum(1 for _ in doc.sents), tokens=len(doc), annotations=annotations)
+        return CodedArticle(article, events, sentences=len(sentences_of(doc).spans), tokens=len(doc), annotations=annotations)
 
     def _events(self, cand: Candidate, article: Article) -> Iterator[Event]:
         entry = cand.entry
-        sent = cand.trigger.sent
+        sent = sentence_of(cand.trigger)
         sentence = _sentence_fields(sent)
         cameo = self.ontology.cameo(entry.cameo) if entry.cameo else None
         if cameo is None:
@@ -309,7 +309,7 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
         target = before[-1] if before else fitting[0]
         first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
         target.evidence.append(Evidence(
-            article_id=article.id, **_sentence_fields(cand.trigger.sent), trigger=(first.idx, last.idx + len(last.text)),
+            article_id=article.id, **_sentence_fields(sentence_of(cand.trigger)), trigger=(first.idx, last.idx + len(last.text)),
             time_span=(cand.timex.start, cand.timex.end) if cand.timex is not None else None,
             rule=cand.entry.id, path="coreferent-mention",
         ))
@@ -321,13 +321,13 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
 
 def _annotations(actors: ActorIndex, timexes, places, events: list[Event]) -> list[dict]:
     """Character spans for highlighting: actors, triggers, dates, places."""
-    doc = actors.doc
+    tokens = words_of(actors.doc).tokens  # a mention's characters from its first and last tokens: no Span made
     spans = []
     for m in actors.mentions:
-        span = doc[m.start : m.end]
         first = next(iter(actors.actors(m)), None)
         label = first.full_code if first else ""
-        spans.append({"kind": "actor", "start": span.start_char, "end": span.end_char, "label": label, "how": m.how})
+        last = tokens[m.end - 1]
+        spans.append({"kind": "actor", "start": tokens[m.start].idx, "end": last.idx + len(last), "label": label, "how": m.how})
     for timex, _ in timexes:
         spans.append({"kind": "time", "start": timex.start, "end": timex.end, "label": timex.value})
     for place in places:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from dyads.actors.organisations import sector_of_name
 from dyads.actors.kb import Entity, KnowledgeBase
 from dyads.models import Actor
-from dyads.nlp import entities_of, text_of, words_of
+from dyads.nlp import entities_of, sentence_of, sentences_of, text_of, token_range, words_of
 from dyads.place.attach import place_words
 from dyads.wordlists import read_word_lists
 
@@ -136,14 +136,15 @@ class ActorIndex:
     def paragraph_starts(self) -> list[int]:
         """Token index of each paragraph's start (the token after a line break), computed once."""
         if self._paragraph_starts is None:
-            self._paragraph_starts = [0] + [t.i + 1 for t in self.doc if "\n" in t.text and t.i + 1 < len(self.doc)]
+            lower = words_of(self.doc).lower  # a line break is in the text as in its lower case
+            self._paragraph_starts = [0] + [i + 1 for i, low in enumerate(lower) if "\n" in low and i + 1 < len(lower)]
         return self._paragraph_starts
 
     @property
     def sent_starts(self) -> list[int]:
-        """Token index of each sentence's start (computed once: doc.sents walks the whole parse)."""
+        """Token index of each sentence's start."""
         if self._sent_starts is None:
-            self._sent_starts = [s.start for s in self.doc.sents]
+            self._sent_starts = [s.start for s in sentences_of(self.doc).spans]
         return self._sent_starts
 
     def add(self, mention: ActorMention) -> None:
@@ -253,9 +254,9 @@ class ActorResolver:
         place_tokens = _place_tokens(doc, places)
         index.located = {i: code for start, end, code in place_tokens for i in range(start, end)}
         for start, end in quiet:
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is not None:
-                index.quiet.update(range(span.start, span.end))
+            tokens = token_range(doc, start, end)
+            if tokens is not None:
+                index.quiet.update(range(*tokens))
         # Organisations typed by their names come before the knowledge base's shorter
         # names inside them ("Congress" in "Zimbabwe Congress of Trade Unions").
         named_orgs = []
@@ -1161,7 +1162,7 @@ def _countries_for_titled_strangers(index: ActorIndex, places: list[tuple[int, i
         if e.kind != "person" or e.kb is not None or e.country or not (e.titles or e.sector):
             continue
         named = named if named is not None else _named_countries(index, places)[0]
-        sent = doc[mention.head].sent
+        sent = sentence_of(doc[mention.head])
         main = main or main_country(index, places) or ("", len(doc))
         dateline = [c for start, end, c in places if sent.start <= start and end <= mention.start and c and start in index.quiet]
         code = (_scene_country(index, sent.start, mention.start) or (dateline[-1] if dateline else None)
@@ -1269,7 +1270,7 @@ def _countries_for_context_descriptors(index: ActorIndex, places: list[tuple[int
         # militants are not Israel's or the US's).
         sides = [(c.left_edge.i, c.i) for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent", "dative")] \
             if head.dep_ in ("dobj", "nsubjpass", "pobj", "dative") else []
-        sent_start = head.sent.start  # Token.sent walks the parse: once per mention, not per name
+        sent_start = sentence_of(head).start
         first = bisect.bisect_left(named, (sent_start,))  # named is sorted by start
         before = [code for start, end, code in named[first:bisect.bisect_left(named, (head.left_edge.i,))]
                   if end <= head.left_edge.i and not any(left <= start and end <= i + 1 for left, i in sides)]
@@ -1398,7 +1399,7 @@ def main_country(index: ActorIndex, places=()) -> tuple[str, int] | None:
     counts: dict[str, int] = {}
     weights: dict[str, int] = {}
     first_at: dict[str, int] = {}
-    opening = next(iter(index.doc.sents)).end if len(index.doc) else 0
+    opening = sentences_of(index.doc).spans[0].end if len(index.doc) else 0
     # "the US embassy": the embassy's country is the "US" already counted, not a second naming
     counted = {i for start, end, _ in named for i in range(start, end)}
     described = [(m.start, m.end, m.entity.country) for ms in placed.values() for m in ms
@@ -1411,7 +1412,7 @@ def main_country(index: ActorIndex, places=()) -> tuple[str, int] | None:
     if not counts:
         return None
     code = max(counts, key=lambda c: (weights[c], -first_at[c]))
-    valid_from = -1 if counts[code] > 1 else index.doc[first_at[code]].sent.end
+    valid_from = -1 if counts[code] > 1 else sentence_of(index.doc[first_at[code]]).end
     return code, valid_from
 
 
@@ -1421,9 +1422,9 @@ def _place_tokens(doc: Doc, places) -> list[tuple[int, int, str]]:
     for place in places:
         if place.start is None or not place.country:
             continue
-        span = doc.char_span(place.start, place.end, alignment_mode="expand")
-        if span is not None:
-            found.append((span.start, span.end, place.country))
+        tokens = token_range(doc, place.start, place.end)
+        if tokens is not None:
+            found.append((*tokens, place.country))
     return found
 
 

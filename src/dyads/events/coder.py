@@ -29,7 +29,7 @@ from dyads.actors.resolve import PLACE_NOUNS, SIDE_NOUNS, ActorIndex, names_a_pl
 from dyads.errors import LexiconError
 from dyads.events.lexicon import LexEntry, Lexicon
 from dyads.models import Actor
-from dyads.nlp import FACTUALITY_MEMO, Words, words_of
+from dyads.nlp import FACTUALITY_MEMO, Words, sentence_of, words_of
 from dyads.place.attach import abbreviation_names_owner
 
 SUBJECTS = ("nsubj", "csubj")
@@ -1296,7 +1296,7 @@ def _subject_before(verb: Token, index: ActorIndex) -> list[Actor]:
     actors named between the last comma and the verb."""
     found: list[Actor] = []
     seen: set[int] = set()
-    for tok in reversed(verb.doc[verb.sent.start : verb.i]):
+    for tok in reversed(verb.doc[sentence_of(verb).start : verb.i]):
         if tok.dep_ in ("aux", "auxpass", "neg", "advmod") and tok.head.i == verb.i:
             continue
         if tok.is_punct and tok.text in (",", ";", ":", "(", ")"):

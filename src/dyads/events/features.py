@@ -26,7 +26,7 @@ from dyads.actors.resolve import ActorIndex, ActorMention, names_a_place
 from dyads.events.coder import Candidate, Modality
 from dyads.events.lexicon import Lexicon
 from dyads.models import Actor, Place
-from dyads.nlp import Words, words_of
+from dyads.nlp import Words, sentences_of, token_range, words_of
 
 SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")
 CHILD_DEPS = frozenset("dobj prt neg aux auxpass nsubj nsubjpass agent attr xcomp ccomp dative compound amod poss acomp oprd".split())
@@ -60,7 +60,6 @@ class DocContext:
     sentence_mentions: dict = field(default_factory=dict)  # sentence start -> its actor mentions
     _title: list[str] | None = None
     _readings: dict = field(default_factory=dict)
-    _sent_at: list | None = None
     words: Words = field(init=False)
 
     def __post_init__(self) -> None:
@@ -70,13 +69,8 @@ class DocContext:
                 self.rule_at.setdefault(tok, []).append(cand)
 
     def sent_of(self, token: Token):
-        """The token's sentence (spaCy's ``token.sent`` walks the parse at every call)."""
-        if self._sent_at is None:
-            self._sent_at = [None] * len(self.doc)
-            for sent in self.doc.sents:
-                for i in range(sent.start, sent.end):
-                    self._sent_at[i] = sent
-        return self._sent_at[token.i]
+        """The token's sentence (``token.sent``, read from the document's ``Sentences``)."""
+        return sentences_of(self.doc).of(token)
 
     def factuality_reading(self, token: Token) -> str | None:
         """The rules' reading of the word's factuality, once per word."""
@@ -133,24 +127,24 @@ def trigger_features(tok: Token, ctx: DocContext, sentence: bool = True) -> list
     prev = words.lower[i - 1] if i > 0 else "<s>"
     nxt = words.lower[i + 1] if i + 1 < len(words.lower) else "</s>"
     f += [f"w-1={prev}", f"w+1={nxt}", f"l+w+1={lemma}|{nxt}"]
-    for c in tok.children:
-        dep = c.dep_
+    for c in words.children[i]:  # by token index: no Token made per child
+        dep = words.dep[c]
         if dep in CHILD_DEPS:
-            cl = c.lemma_.lower()
+            cl = words.lemma[c]
             f.append(f"c:{dep}={cl}")
             if dep in ("dobj", "prt", "compound", "amod", "attr"):
                 f.append(f"l+c:{dep}={lemma}|{cl}")
             elif dep in ("xcomp", "ccomp"):
                 f.append(f"l+{dep}={lemma}")  # "sought to avoid" is an attempt, "sought asylum" a request
-            mention = ctx.index.mention_at(c)
+            mention = ctx.index.mention_at_index(c)
             if dep in ("nsubj", "nsubjpass", "dobj", "agent", "poss", "dative") or mention is not None:
                 f += _mention_features(f"c:{dep}", c, ctx)
         elif dep == "prep":
-            for o in c.children:
-                if o.dep_ == "pobj":
-                    f.append(f"prep={c.lower_}|{o.lemma_.lower()}")
-                    f.append(f"l+prep={lemma}|{c.lower_}")
-                    f += _mention_features(f"pobj:{c.lower_}", o, ctx)
+            for o in words.children[c]:
+                if words.dep[o] == "pobj":
+                    f.append(f"prep={words.lower[c]}|{words.lemma[o]}")
+                    f.append(f"l+prep={lemma}|{words.lower[c]}")
+                    f += _mention_features(f"pobj:{words.lower[c]}", o, ctx)
     for entry in ctx.lexicon.lookup(lemma, "verb" if pos in ("VERB", "AUX") else "noun")[:4]:
         f.append(f"lex={entry.type}")
     for cand in ctx.rule_at.get(tok.i, ()):
@@ -162,10 +156,11 @@ def trigger_features(tok: Token, ctx: DocContext, sentence: bool = True) -> list
     return f
 
 
-def _mention_features(prefix: str, tok: Token, ctx: DocContext) -> list[str]:
-    mention = ctx.index.mention_at(tok)
+def _mention_features(prefix: str, i: int, ctx: DocContext) -> list[str]:
+    """Features of the word at token index ``i`` as an argument: its actor mention, else its entity type."""
+    mention = ctx.index.mention_at_index(i)
     if mention is None:
-        return [f"{prefix}:ent={tok.ent_type_ or '-'}"]
+        return [f"{prefix}:ent={ctx.words.ent_type[i] or '-'}"]
     entity = mention.entity
     return [f"{prefix}:kind={entity.kind}", f"{prefix}:sector={entity.sector or '-'}", f"{prefix}:how={mention.how}"]
 
@@ -243,19 +238,19 @@ def dependency_path(a: Token, b: Token) -> tuple[str, int]:
 
 
 def role_features(trigger: Token, etype: str, mention: ActorMention, ctx: DocContext, rule_roles: dict) -> list[str]:
-    doc = ctx.doc
-    head = doc[mention.head]
+    words, h = ctx.words, mention.head  # read by token index: no Token made per reading
+    head = words.tokens[h]
     path, length = dependency_path(trigger, head)
     entity = mention.entity
-    lemma = trigger.lemma_.lower()
-    side = "before" if mention.head < trigger.i else "after"
-    gov = head.head
-    via = f"{head.dep_}:{gov.lower_}" if head.dep_ == "pobj" else head.dep_
-    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trigger.children)
+    lemma = words.lemma[trigger.i]
+    side = "before" if h < trigger.i else "after"
+    head_dep = words.dep[h]
+    via = f"{head_dep}:{words.lower[words.head[h]]}" if head_dep == "pobj" else head_dep
+    passive = any(words.dep[c] in ("auxpass", "nsubjpass") for c in words.children[trigger.i])
     f = ["bias", f"T={etype}", f"path={path}", f"T+path={etype}|{path}", f"l+path={lemma}|{path}",
          f"len={min(length, 7)}", f"side={side}", f"T+side={etype}|{side}", f"via={via}", f"T+via={etype}|{via}",
          f"kind={entity.kind}", f"how={mention.how}", f"sector={entity.sector or '-'}", f"T+sector={etype}|{entity.sector or '-'}",
-         f"hd={head.dep_}", f"pass={int(passive)}", f"pass+path={int(passive)}|{path}", f"ent={head.ent_type_ or '-'}"]
+         f"hd={head_dep}", f"pass={int(passive)}", f"pass+path={int(passive)}|{path}", f"ent={words.ent_type[h] or '-'}"]
     if entity.kind == "country" and names_a_place(head):
         f.append("locative-place")
     role = rule_roles.get(mention.head)
@@ -264,7 +259,7 @@ def role_features(trigger: Token, etype: str, mention: ActorMention, ctx: DocCon
         f.append(f"T+rule={etype}|{role}")
     dist = abs(mention.head - trigger.i)
     f.append(f"dist={min(dist, 10) if dist < 10 else '10+'}")
-    word = head.lemma_.lower()
+    word = words.lemma[h]
     f += [f"ml={word}", f"T+ml={etype}|{word}", f"T+via+sector={etype}|{via}|{entity.sector or '-'}"]
     return f
 
@@ -277,8 +272,8 @@ def rule_roles_for(trigger: Token, etype: str, ctx: DocContext) -> dict[int, str
             for a in actors:
                 if a is None or a.start is None:
                     continue
-                for tok in ctx.doc.char_span(a.start, a.end, alignment_mode="expand") or ():
-                    mention = ctx.index.mention_at(tok)
+                for i in range(*(token_range(ctx.doc, a.start, a.end) or (0, 0))):
+                    mention = ctx.index.mention_at_index(i)
                     if mention is not None:
                         roles.setdefault(mention.head, role)
     return roles

@@ -59,6 +59,7 @@ from dyads.events.lexicon import LexEntry
 from dyads.events.model import CoderModel, softmax
 from dyads.events.ontology import symmetric_types
 from dyads.models import Actor
+from dyads.nlp import token_range
 
 BUILTIN_LEXICON = "dyads/data/lexicon/"
 COUNTRY_SOURCES = frozenset(("actor-home", "main", "place"))  # implicit sides that are a country, no one in it
@@ -484,8 +485,10 @@ def _mention_in_sentence(actor: Actor, trigger: Token, ctx: DocContext):
     sent = ctx.sent_of(trigger)
     if actor.start is None or not sent.start_char <= actor.start < sent.end_char:
         return None
-    words = ctx.doc.char_span(actor.start, actor.end, alignment_mode="expand")
-    return ctx.index.mention_at(span_root(list(words))) if words is not None and len(words) else None
+    tokens = token_range(ctx.doc, actor.start, actor.end)
+    if tokens is None or tokens[1] <= tokens[0]:
+        return None
+    return ctx.index.mention_at(span_root(ctx.words.tokens[tokens[0]:tokens[1]]))
 
 
 def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from dyads.models import Actor, Place
+from dyads.nlp import token_range
 from dyads.wordlists import read_word_lists
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "words.yml"
@@ -39,9 +40,9 @@ def not_organisation_names(doc: Doc, places: list[Place], index) -> list[Place]:
     stage has found whose they are)."""
     kept = []
     for place in places:
-        span = doc.char_span(place.start, place.end, alignment_mode="expand") if place.start is not None else None
-        mention = index.mention_at(span[0]) if span is not None and len(span) else None
-        if mention is not None and mention.entity.kind == "group" and (mention.start, mention.end) == (span.start, span.end):
+        tokens = token_range(doc, place.start, place.end) if place.start is not None else None
+        mention = index.mention_at_index(tokens[0]) if tokens is not None and tokens[1] > tokens[0] else None
+        if mention is not None and mention.entity.kind == "group" and (mention.start, mention.end) == tokens:
             continue
         kept.append(place)
     return kept

@@ -171,6 +171,7 @@ def normalise(name: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every candidate of every reading: the same entries' names repeat
 def own_name_key(name: str) -> str:
     """The normalised own name of an entry, before any qualifier after a comma:
     GeoNames calls the US capital "Washington, D.C."."""

@@ -700,9 +700,11 @@ class Geoparser:
         shares = {c: min(1.0, w) * w / top for c, w in countries.items()} if top else {}
         points = tuple((r.cand.lat, r.cand.lon) for r in readings
                        if r.cand is not None and r.cand.feature == "town" and r.area_weight >= 0.5)
-        peers = Counter(c for c, _ in {(r.cand.country, r.cand.adm1) for r in readings
-                                       if r.cand is not None and r.cand.feature == "adm1" and not r.adjectival})
-        return _Context(shares, adm1s, points, peer_areas=dict(peers))
+        peers: dict[str, int] = {}  # a plain count: a Counter costs more to build than this counts
+        for country, _ in {(r.cand.country, r.cand.adm1) for r in readings
+                           if r.cand is not None and r.cand.feature == "adm1" and not r.adjectival}:
+            peers[country] = peers.get(country, 0) + 1
+        return _Context(shares, adm1s, points, peer_areas=peers)
 
 
 def _lead(ranked: list[tuple[float, Candidate]], where) -> float:

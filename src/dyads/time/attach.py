@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from spacy.tokens import Doc, Token
 
 from dyads.models import Timex
-from dyads.nlp import text_of
+from dyads.nlp import sentence_of, text_of
 from dyads.time.timex import ASPECTUAL_VERBS, number_value, tag
 
 # Dependencies a temporal expression climbs through to reach what it modifies.
@@ -96,7 +96,7 @@ def _inherited(token: Token, by_anchor: dict[int, Timex]) -> Timex | None:
     the gap a clause states ("on Friday, a day after troops invaded": the invasion was on
     Thursday). A clause that only orders the two acts ("after troops invaded") is not dated."""
     node, gap = token, None
-    sent = token.sent  # Token.sent walks the parse: read once, not twice per step
+    sent = sentence_of(token)
     while node.head.i != node.i and sent.start <= node.head.i < sent.end:
         if node.dep_ in ("ccomp",) and node.head.lemma_.lower() in ("say", "report", "tell", "add"):
             return None
@@ -190,6 +190,6 @@ def text_dates(doc: Doc, timexes: list[tuple[Timex, Token]]) -> TextDates:
             continue
         # the middle of what it covers: "in 2011" is mid-2011 rather than New Year's Day
         day = timex.begin + (timex.until - timex.begin) / 2 if timex.until else timex.begin
-        by_sentence.setdefault(anchor.sent.start, day)
+        by_sentence.setdefault(sentence_of(anchor).start, day)
         first = first or day
     return TextDates(by_sentence, first)
