@@ -386,10 +386,10 @@ def drop_deployments_at_home(events: list[Proposed], ctx: DocContext, model: Cod
 def _named_as_where(actor: Actor, ctx: DocContext) -> bool:
     """Do the side's words hang under 'in', 'at', 'near' ... (as any dependent: the parser
     also reads "in delhi" as an adjective), or name a place's part ("the streets of Kampala")?"""
-    span = ctx.doc.char_span(actor.start, actor.end, alignment_mode="expand") if actor.start is not None else None
-    if span is None:
+    found = token_range(ctx.doc, actor.start, actor.end) if actor.start is not None else None
+    if found is None:
         return False
-    prep = span.root.head
+    prep = ctx.doc[found[0]:found[1]].root.head
     return prep.dep_ == "prep" and (prep.lower_ in WHERE_WORDS or prep.lower_ == "of" and (prep.head.lemma_.lower() in PLACE_NOUNS or prep.head.lower_ in PLACE_NOUNS))
 
 
