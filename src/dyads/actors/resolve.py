@@ -351,7 +351,7 @@ class ActorResolver:
     def _inside_longer_name(self, span: Span) -> bool:
         """'Ahmed' in 'Ahmed Ben Bella' is not the person the knowledge base calls Ahmed:
         a person alias must end where the name ends."""
-        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        entity = self._entity_of(span)
         if entity is None or entity.kind != "person":
             return False
         last = span.doc[span.end - 1]
@@ -365,23 +365,27 @@ class ActorResolver:
                 and all(t.pos_ == "PROPN" for t in ent) and sector_of_name(ent.text) is None
                 and (before.lemma_.lower() in SPEAKS_FOR_WORDS or self.kb.is_leader_title(before.lemma_.lower())))
 
+    def _entity_of(self, span: Span) -> Entity | None:
+        """The knowledge-base entity a matched span's label names."""
+        return self._entities.get(span.doc.vocab.strings[span.label])
+
     def _not_yet_public(self, span: Span, on: date | None) -> bool:
-        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        entity = self._entity_of(span)
         return entity is not None and not self.kb.in_public_life(entity, on)
 
     def _is_country(self, span: Span) -> bool:
-        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        entity = self._entity_of(span)
         return entity is not None and entity.kind == "country"
 
     def _is_person_alias(self, span: Span) -> bool:
-        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        entity = self._entity_of(span)
         return entity is not None and entity.kind == "person"
 
     def _another_persons_surname(self, span: Span) -> bool:
         """'Bishop' in 'Maurice Bishop' is not the Julie Bishop the knowledge base knows: a
         surname after a given name the knowledge base does not know for that person
         ("Vladimir V. Putin" is still Putin: the initials and the known names agree)."""
-        entity = self._entities.get(span.doc.vocab.strings[span.label])
+        entity = self._entity_of(span)
         doc = span.doc
         if entity is None or entity.kind != "person" or len(span) != 1 or doc[span.start].ent_iob_ != "I":
             return False
@@ -560,7 +564,8 @@ class ActorResolver:
             if child.dep_ not in ("amod", "compound", "nmod") or not child.conjuncts:
                 continue  # "Bosnian Serb commanders" is one people, "Hungarian and Romanian officials" two
             for mod in [child, *child.conjuncts]:
-                side = self._modifier_country(index, mod) or _group_named(index, mod)
+                movement = _body_named(index, mod, kinds=("group",))
+                side = self._modifier_country(index, mod) or (movement.entity if movement else None)
                 if side and side not in sides:
                     sides.append(side)
                     first = min(first, mod.left_edge.i)
@@ -798,16 +803,10 @@ def _is_demonym(token: Token) -> bool:
 def _stateless_movement(index: ActorIndex, token: Token) -> DocEntity | None:
     """The movement of no one country a noun's modifier names ('Al Qaeda' of 'Al Qaeda fighters')."""
     for child in token.lefts:
-        group = _group_named(index, child) if child.dep_ in ("compound", "amod", "nmod") else None
-        if group is not None and group.country is None:
-            return group
+        movement = _body_named(index, child, kinds=("group",)) if child.dep_ in ("compound", "amod", "nmod") else None
+        if movement is not None and movement.entity.country is None:
+            return movement.entity
     return None
-
-
-def _group_named(index: ActorIndex, token: Token) -> DocEntity | None:
-    """The movement, party or union a modifier names ('Houthi' of 'Houthi officials')."""
-    mention = index.mention_at(token)
-    return mention.entity if mention is not None and mention.entity.kind == "group" else None
 
 
 def _known_by_surname(index: ActorIndex, people: list[DocEntity]) -> set[str]:
@@ -891,7 +890,7 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
                     if code:
                         return code, []
                     body = _body_named(index, pobj) if child.lower_ in ("of", "from") else None
-                    if body is not None:
+                    if body is not None and body.entity.country:
                         return body.entity.country, [pobj]  # "officials from the African Union"
         # "workers affiliated with the Serbian union", "a group based in Trinidad",
         # "militants loyal to Iraq's al-Qaeda leader"
@@ -904,13 +903,11 @@ def _country_cue(index: ActorIndex, token: Token) -> tuple[str | None, list[Toke
     return None, []
 
 
-def _body_named(index: ActorIndex, token: Token) -> ActorMention | None:
-    """The organisation, movement or institution a noun names, if it has a country (or is
-    an international organisation)."""
+def _body_named(index: ActorIndex, token: Token, kinds=("igo", "group", "institution")) -> ActorMention | None:
+    """The mention of an organisation, movement or institution the word names ('Houthi' of
+    'Houthi officials', 'the African Union' of 'officials from the African Union')."""
     mention = index.mention_at(token)
-    if mention is not None and mention.entity.kind in ("igo", "group", "institution") and mention.entity.country:
-        return mention
-    return None
+    return mention if mention is not None and mention.entity.kind in kinds else None
 
 
 def _country_of_named(index: ActorIndex, token: Token) -> str | None:
