@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import spacy
+from spacy.tokens import Doc
 
 from dyads.models import Article
 from dyads.pipeline import Pipeline, PipelineConfig
 
 PUB = date(2022, 3, 23)  # a Wednesday
+VOCAB = spacy.blank("en").vocab
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +72,44 @@ def test_negated_event_is_not_asserted(pipeline):
     events = code(pipeline, "Russia did not attack Ukraine on Tuesday.")
     assert dyads_of(events) == set()
     assert ("ASSAULT", "RUS", "UKR") in dyads_of(events, "negated")
+
+
+def _parsed(words, heads, deps, tags, lemmas=None):
+    """A sentence parsed by hand, as spaCy's own tests build them."""
+    return Doc(VOCAB, words=words, heads=heads, deps=deps, tags=tags, lemmas=lemmas or [w.lower() for w in words])
+
+
+def test_a_participle_of_ones_own_act_is_outside_the_negation(pipeline):
+    doc = _parsed(["Malaysia", "would", "not", "allow", "troops", ",", "rejecting", "a", "proposal"],
+                  [3, 3, 3, 3, 3, 3, 3, 8, 6], ["nsubj", "aux", "neg", "ROOT", "dobj", "punct", "advcl", "det", "dobj"],
+                  ["NNP", "MD", "RB", "VB", "NNS", ",", "VBG", "DT", "NN"])
+    assert [pipeline.coder.factuality_of(doc[i]) for i in (3, 6)] == ["negated", "asserted"]
+    blocked = _parsed(["Hungary", "blocked", "the", "deal", ",", "demanding", "funds"], [1, 1, 3, 1, 1, 1, 5],
+                      ["nsubj", "ROOT", "det", "dobj", "punct", "advcl", "dobj"], ["NNP", "VBD", "DT", "NN", ",", "VBG", "NNS"],
+                      ["hungary", "block", "the", "deal", ",", "demand", "fund"])
+    assert pipeline.coder.factuality_of(blocked[5]) == "asserted"
+    # an infinitive of purpose stays in scope: "did not come to sign" signed nothing
+    purpose = _parsed(["Kiir", "did", "not", "come", "to", "sign"], [3, 3, 3, 3, 5, 3],
+                      ["nsubj", "aux", "neg", "ROOT", "aux", "advcl"], ["NNP", "VBD", "RB", "VB", "TO", "VB"])
+    assert pipeline.coder.factuality_of(purpose[5]) == "negated"
+
+
+def test_what_a_preposition_of_circumstance_introduces_happened(pipeline):
+    doc = _parsed(["Mubarak", "refused", "to", "step", "down", "after", "protests"], [1, 1, 3, 1, 3, 3, 5],
+                  ["nsubj", "ROOT", "aux", "xcomp", "prt", "prep", "pobj"], ["NNP", "VBD", "TO", "VB", "RP", "IN", "NNS"],
+                  ["mubarak", "refuse", "to", "step", "down", "after", "protest"])
+    assert [pipeline.coder.factuality_of(doc[i]) for i in (3, 6)] == ["negated", "asserted"]
+
+
+def test_a_negation_does_not_reach_a_finite_conjunct(pipeline):
+    doc = _parsed(["Buhari", "did", "not", "mention", "the", "shootings", "and", "chided", "the", "youth"],
+                  [3, 3, 3, 3, 5, 3, 3, 3, 9, 7], ["nsubj", "aux", "neg", "ROOT", "det", "dobj", "cc", "conj", "det", "dobj"],
+                  ["NNP", "VBD", "RB", "VB", "DT", "NNS", "CC", "VBD", "DT", "NN"])
+    assert [pipeline.coder.factuality_of(doc[i]) for i in (3, 7)] == ["negated", "asserted"]
+    # a bare infinitive shares the auxiliaries: "did not attack or invade" did neither
+    both = _parsed(["Russia", "did", "not", "attack", "or", "invade"], [3, 3, 3, 3, 3, 3],
+                   ["nsubj", "aux", "neg", "ROOT", "cc", "conj"], ["NNP", "VBD", "RB", "VB", "CC", "VB"])
+    assert pipeline.coder.factuality_of(both[5]) == "negated"
 
 
 def test_refusal_is_reject_and_the_refused_aid_did_not_happen(pipeline):

@@ -37,6 +37,9 @@ CLAUSE_LINKS = ("xcomp", "ccomp", "advcl", "conj", "acl", "relcl", "pcomp", "dob
 LIGHT_VERB_ROLES = ("dobj", "attr", "nsubjpass", "oprd")
 # A governing word ("refuse", "plan", "requests") scopes over what it takes as a complement.
 COMPLEMENT_EDGES = ("xcomp", "ccomp", "acl", "relcl", "pcomp", "advcl")
+# A verb that carries its own tense heads its own clause: "did not mention the shootings and
+# chided the youth" — the negation of the first conjunct does not reach the second.
+FINITE_TAGS = ("VBD", "VBZ", "VBP")
 # The AGREE event made from a stated intent to act (see EventCoder._intents).
 INTENT_ENTRY = LexEntry(id="agree.intent", type="AGREE", lemmas=(), cameo="030", weight=0.7, source="coder")
 REFUSAL_ENTRY = LexEntry(id="reject.refusal", type="REJECT", lemmas=(), cameo="120", weight=0.65, source="coder")
@@ -64,6 +67,7 @@ class Modality:
     blame_predicates: frozenset[str] = frozenset()
     judgement_verbs: frozenset[str] = frozenset()
     reporting_verbs: frozenset[str] = frozenset()
+    circumstance_prepositions: frozenset[str] = frozenset()
     generic_heads: frozenset[str] = frozenset()
     about_prepositions: frozenset[str] = frozenset()
     ordinals: frozenset[str] = frozenset()
@@ -672,6 +676,7 @@ class EventCoder:
         first = True
         edge = ""
         prev = token
+        own_clause = False  # reached from a finite conjunct: this word's negation and auxiliaries are not its
         for _ in range(8):
             children = list(node.children)
             if not first:
@@ -679,6 +684,8 @@ class EventCoder:
                 if governed is not None:
                     return governed, attempt, node
             lowers = {c.lower_ for c in children}
+            if own_clause:
+                children, lowers = [c for c in children if c.dep_ not in ("neg", "aux", "auxpass", "mark", "det")], set()
             # "did not attack", "never met"; "no talks were held", "neither side withdrew"
             if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ in m.negation_markers for c in children):
                 return "negated", attempt, None
@@ -708,9 +715,10 @@ class EventCoder:
                     return "future", attempt, node
                 if lemma in m.attempt_governors:
                     attempt = True
-            if node.dep_ not in CLAUSE_LINKS or node.head.i == node.i:
+            if node.dep_ not in CLAUSE_LINKS or node.head.i == node.i or self._outside_scope(node):
                 break
             parent = node.head
+            own_clause = node.dep_ == "conj" and node.tag_ in FINITE_TAGS and parent.tag_ in ("VB", "VBG", "VBN")
             if parent.lemma_.lower() in m.allegation_governors and node.dep_ == "ccomp":
                 return "hypothetical", attempt, parent  # "claimed that ISIL had attacked": alleged
             if parent.lemma_.lower() in m.reporting_verbs and node.dep_ in ("ccomp", "parataxis", "dep"):
@@ -719,6 +727,15 @@ class EventCoder:
             prev, node = node, parent
             first = False
         return "asserted", attempt, None
+
+    def _outside_scope(self, node: Token) -> bool:
+        """Adjuncts the governing clause's negation, modals and governors do not reach: a
+        participle of the same subject's own act ("would not allow troops in, rejecting a US
+        proposal"; "blocked the gate, demanding pay") and what a preposition of circumstance
+        introduces ("refused to resign after a day of protests")."""
+        if node.dep_ == "advcl" and node.tag_ in ("VBG", "VBN"):
+            return not any(c.dep_ in ("mark", "aux") for c in node.children)
+        return node.dep_ == "pobj" and node.head.lower_ in self.modality.circumstance_prepositions
 
     def _governed(self, node: Token, edge: str, prev: Token) -> str | None:
         """What a governing word does to the event below it, reached from ``prev`` by ``edge``:
