@@ -621,6 +621,20 @@ def test_the_shipped_coder_finds_who_did_what_to_whom(pipeline, text, expected):
     assert expected in coded(pipeline, text)
 
 
+def test_a_definite_mention_naming_no_one_is_more_evidence_of_the_event_before(pipeline):
+    """"the bombing", after "suicide bombers attacked": the same attack, though the rules
+    read the two words under different entries."""
+    from datetime import date
+
+    from dyads.models import Article
+
+    text = ("Suicide bombers attacked a police station in Quetta on Monday, killing nine officers. "
+            "The prime minister condemned the bombing and ordered an inquiry.")
+    events = pipeline.code_one(Article(id="t", text=text, published=date(2022, 3, 23))).events
+    [attack] = [e for e in events if e.event == "ASSAULT"]
+    assert "bombing" in [text[ev.trigger[0]:ev.trigger[1]] for ev in attack.evidence]
+
+
 def test_the_reference_article_keeps_its_required_events(dyads):
     proc = dyads("eval", REPO.parent / "shared" / "seed" / "gold.jsonl", "--json")
     assert proc.returncode == 0, proc.stderr_text

@@ -301,8 +301,8 @@ def _attach_orphans(events: list[Event], orphans: list[Candidate], article: Arti
         if dates["date_source"] == "text":  # a dated mention: the event of that date, else an undated one of its kind
             fitting = [e for e in same_type if e.date_source == "text" and e.date == dates["date"]] or [
                 e for e in same_rule if e.date_source != "text"]
-        else:
-            fitting = same_rule
+        else:  # the event its own words were read as, else the article's other one of its type
+            fitting = same_rule or same_type
         if not fitting:
             continue
         before = [e for e in fitting if e.evidence[0].trigger[0] <= cand.trigger.idx]
