@@ -503,16 +503,31 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
         # helps") stand when the dev documents showed that they help.
         reading = ctx.factuality_reading(event.trigger) or "asserted"
         presupposed = is_presupposed(event, ctx)
-        if reading == "negated" and presupposed:
+        happened = presupposed or is_under_way(event.trigger)
+        if reading == "negated" and happened:
             reading = "asserted"
         if reading == "negated" or trust_rules and reading != "asserted" and event.factuality == "asserted":
             if event.factuality != reading:
                 event.factuality = reading
                 event.scores["factuality_from_rules"] = True
-        if presupposed:
+        if happened:
             event.factuality = "asserted"
+        if presupposed:
             address_to_the_refuser(event, ctx)
     return events
+
+
+def is_under_way(noun: Token) -> bool:
+    """An event noun that an act on it presupposes (``continuation_governors``): the object
+    of "halted the offensive", "keep up the rallies", or of a noun's "to"/"of"/"into" ("a halt
+    to the offensive", "a probe into the killing")."""
+    if noun.pos_ != "NOUN":
+        return False
+    governors = Modality.load().continuation_governors
+    if noun.dep_ == "dobj":
+        return noun.head.lemma_.lower() in governors
+    prep = noun.head
+    return noun.dep_ == "pobj" and prep.lower_ in ("to", "of", "into") and prep.head.lemma_.lower() in governors
 
 
 def address_to_the_refuser(event: Proposed, ctx: DocContext) -> None:
