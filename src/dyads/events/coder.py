@@ -686,7 +686,7 @@ class EventCoder:
                     return governed, attempt, node
             lowers = {c.lower_ for c in children}
             if own_clause:
-                children, lowers = [c for c in children if c.dep_ not in ("neg", "aux", "auxpass", "mark", "det")], set()
+                children, lowers = [c for c in children if c.dep_ not in ("neg", "aux", "auxpass", "mark")], set()
             # "did not attack", "never met"; "no talks were held", "neither side withdrew"
             if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ in m.negation_markers for c in children):
                 return "negated", attempt, None
