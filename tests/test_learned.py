@@ -635,26 +635,30 @@ def test_a_definite_mention_naming_no_one_is_more_evidence_of_the_event_before(p
     assert "bombing" in [text[ev.trigger[0]:ev.trigger[1]] for ev in attack.evidence]
 
 
-def test_an_event_acted_on_as_under_way_happened(pipeline):
+def test_an_event_a_word_takes_as_given_happened(pipeline):
     """"to verify the pullout": whatever the verifying, the pullout happened."""
-    from dyads.events.learned import is_under_way
+    from dyads.events.learned import is_taken_as_given
 
     assert ("RETREAT", "SYR", "LBN") in coded(pipeline, "A UN team will arrive within days to verify the Syrian pullout from Lebanon.")
 
-    def under_way(verb, words_between=("the",)):
+    def given(verb, words_between=("the",)):
         words = ["They", verb, *words_between, "offensive"]
         heads = [1, 1] + [len(words) - 1] * len(words_between) + [1]
         deps = ["nsubj", "ROOT"] + ["det"] * len(words_between) + ["dobj"]
         doc = Doc(VOCAB, words=words, heads=heads, deps=deps, pos=["PRON", "VERB"] + ["DET"] * len(words_between) + ["NOUN"],
                   lemmas=["they", verb.rstrip("ed"), *words_between, "offensive"])
-        return is_under_way(doc[-1])
+        return is_taken_as_given(doc[-1])
 
-    assert under_way("halted") and under_way("condemned")
-    assert not under_way("planned") and not under_way("cancelled")
+    assert given("halted") and given("condemned") and given("mentioned")
+    frighten = Doc(VOCAB, words=["Sanctions", "do", "not", "frighten", "us"], heads=[3, 3, 3, 3, 3],
+                   deps=["nsubj", "aux", "neg", "ROOT", "dobj"], pos=["NOUN", "AUX", "PART", "VERB", "PRON"],
+                   lemmas=["sanction", "do", "not", "frighten", "we"])
+    assert is_taken_as_given(frighten[0])
+    assert not given("planned") and not given("cancelled")
     halt = Doc(VOCAB, words=["a", "halt", "to", "the", "offensive"], heads=[1, 1, 1, 4, 2],
                deps=["det", "ROOT", "prep", "det", "pobj"], pos=["DET", "NOUN", "ADP", "DET", "NOUN"],
                lemmas=["a", "halt", "to", "the", "offensive"])
-    assert is_under_way(halt[4])
+    assert is_taken_as_given(halt[4])
 
 
 def test_the_reference_article_keeps_its_required_events(dyads):

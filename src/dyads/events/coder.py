@@ -56,7 +56,7 @@ class Modality:
     negation_markers: frozenset[str] = frozenset()
     possibility_modals: frozenset[str] = frozenset()
     presupposed_types: frozenset[str] = frozenset()
-    continuation_governors: frozenset[str] = frozenset()
+    presupposing_governors: frozenset[str] = frozenset()
     hypothetical_governors: frozenset[str] = frozenset()
     request_governors: frozenset[str] = frozenset()
     future_markers: frozenset[str] = frozenset()

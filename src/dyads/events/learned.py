@@ -503,7 +503,7 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
         # helps") stand when the dev documents showed that they help.
         reading = ctx.factuality_reading(event.trigger) or "asserted"
         presupposed = is_presupposed(event, ctx)
-        happened = presupposed or is_under_way(event.trigger)
+        happened = presupposed or is_taken_as_given(event.trigger)
         if reading == "negated" and happened:
             reading = "asserted"
         if reading == "negated" or trust_rules and reading != "asserted" and event.factuality == "asserted":
@@ -517,17 +517,18 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
     return events
 
 
-def is_under_way(noun: Token) -> bool:
-    """An event noun that an act on it presupposes (``continuation_governors``): the object
-    of "halted the offensive", "keep up the rallies", or of a noun's "to"/"of"/"into" ("a halt
-    to the offensive", "a probe into the killing")."""
+def is_taken_as_given(noun: Token) -> bool:
+    """An event noun a word takes as given (``presupposing_governors``): the subject or
+    object of "halted the offensive", "keep up the rallies", "sanctions do not frighten us",
+    or reached through a noun's or verb's "to", "of", "into" or "about" ("a halt to the
+    offensive", "had not known of the raid")."""
     if noun.pos_ != "NOUN":
         return False
-    governors = Modality.load().continuation_governors
-    if noun.dep_ == "dobj":
+    governors = Modality.load().presupposing_governors
+    if noun.dep_ in ("dobj", "nsubj"):
         return noun.head.lemma_.lower() in governors
     prep = noun.head
-    return noun.dep_ == "pobj" and prep.lower_ in ("to", "of", "into") and prep.head.lemma_.lower() in governors
+    return noun.dep_ == "pobj" and prep.lower_ in ("to", "of", "into", "about") and prep.head.lemma_.lower() in governors
 
 
 def address_to_the_refuser(event: Proposed, ctx: DocContext) -> None:
