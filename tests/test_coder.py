@@ -79,7 +79,7 @@ def _parsed(words, heads, deps, tags, lemmas=None):
     return Doc(VOCAB, words=words, heads=heads, deps=deps, tags=tags, lemmas=lemmas or [w.lower() for w in words])
 
 
-def test_a_participle_of_ones_own_act_is_outside_the_negation(pipeline):
+def test_participles_of_acts_done_are_outside_the_negation(pipeline):
     doc = _parsed(["Malaysia", "would", "not", "allow", "troops", ",", "rejecting", "a", "proposal"],
                   [3, 3, 3, 3, 3, 3, 3, 8, 6], ["nsubj", "aux", "neg", "ROOT", "dobj", "punct", "advcl", "det", "dobj"],
                   ["NNP", "MD", "RB", "VB", "NNS", ",", "VBG", "DT", "NN"])
@@ -88,6 +88,10 @@ def test_a_participle_of_ones_own_act_is_outside_the_negation(pipeline):
                       ["nsubj", "ROOT", "det", "dobj", "punct", "advcl", "dobj"], ["NNP", "VBD", "DT", "NN", ",", "VBG", "NNS"],
                       ["hungary", "block", "the", "deal", ",", "demand", "fund"])
     assert pipeline.coder.factuality_of(blocked[5]) == "asserted"
+    offered = _parsed(["Kashmiris", "rejected", "the", "package", "offered", "by", "Singh"], [1, 1, 3, 1, 3, 4, 5],
+                      ["nsubj", "ROOT", "det", "dobj", "acl", "agent", "pobj"], ["NNPS", "VBD", "DT", "NN", "VBN", "IN", "NNP"],
+                      ["kashmiris", "reject", "the", "package", "offer", "by", "singh"])
+    assert pipeline.coder.factuality_of(offered[4]) == "asserted"  # a package offered was offered, rejected or not
     # an infinitive of purpose stays in scope: "did not come to sign" signed nothing
     purpose = _parsed(["Kiir", "did", "not", "come", "to", "sign"], [3, 3, 3, 3, 5, 3],
                       ["nsubj", "aux", "neg", "ROOT", "aux", "advcl"], ["NNP", "VBD", "RB", "VB", "TO", "VB"])

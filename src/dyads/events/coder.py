@@ -732,10 +732,13 @@ class EventCoder:
     def _outside_scope(self, node: Token) -> bool:
         """Adjuncts the governing clause's negation, modals and governors do not reach: a
         participle of the same subject's own act ("would not allow troops in, rejecting a US
-        proposal"; "blocked the gate, demanding pay") and what a preposition of circumstance
+        proposal"; "blocked the gate, demanding pay"), a past participle that describes a noun
+        ("rejected the package offered by Singh"), and what a preposition of circumstance
         introduces ("refused to resign after a day of protests")."""
         if node.dep_ == "advcl" and node.tag_ in ("VBG", "VBN"):
             return not any(c.dep_ in ("mark", "aux") for c in node.children)
+        if node.dep_ == "acl" and node.tag_ == "VBN":
+            return True
         return node.dep_ == "pobj" and node.head.lower_ in self.modality.circumstance_prepositions
 
     def _governed(self, node: Token, edge: str, prev: Token) -> str | None:
