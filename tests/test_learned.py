@@ -659,6 +659,9 @@ def test_an_event_a_word_takes_as_given_happened(pipeline):
                deps=["det", "ROOT", "prep", "det", "pobj"], pos=["DET", "NOUN", "ADP", "DET", "NOUN"],
                lemmas=["a", "halt", "to", "the", "offensive"])
     assert is_taken_as_given(halt[4])
+    build = Doc(VOCAB, words=["build", "on", "the", "exchange"], heads=[0, 0, 3, 1], deps=["ROOT", "prep", "det", "pobj"],
+                pos=["VERB", "ADP", "DET", "NOUN"], lemmas=["build", "on", "the", "exchange"])
+    assert is_taken_as_given(build[3])
 
 
 def test_the_reference_article_keeps_its_required_events(dyads):

@@ -520,15 +520,15 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
 def is_taken_as_given(noun: Token) -> bool:
     """An event noun a word takes as given (``presupposing_governors``): the subject or
     object of "halted the offensive", "keep up the rallies", "sanctions do not frighten us",
-    or reached through a noun's or verb's "to", "of", "into" or "about" ("a halt to the
-    offensive", "had not known of the raid")."""
+    or reached through a noun's or verb's "to", "of", "into", "about" or "on" ("a halt to
+    the offensive", "had not known of the raid", "build on the exchange")."""
     if noun.pos_ != "NOUN":
         return False
     governors = Modality.load().presupposing_governors
     if noun.dep_ in ("dobj", "nsubj"):
         return noun.head.lemma_.lower() in governors
     prep = noun.head
-    return noun.dep_ == "pobj" and prep.lower_ in ("to", "of", "into", "about") and prep.head.lemma_.lower() in governors
+    return noun.dep_ == "pobj" and prep.lower_ in ("to", "of", "into", "about", "on") and prep.head.lemma_.lower() in governors
 
 
 def address_to_the_refuser(event: Proposed, ctx: DocContext) -> None:
