@@ -664,6 +664,11 @@ def test_an_event_a_word_takes_as_given_happened(pipeline):
     assert is_taken_as_given(build[3])
 
 
+def test_a_refusal_by_negation_was_made_a_negated_rejection_was_not(pipeline):
+    assert ("REJECT", "DEU", "POL") in coded(pipeline, "Germany said it will not accept the agreement with Poland in its current form.")
+    assert coded(pipeline, "Germany did not reject the offer from Poland.") == set()
+
+
 def test_the_reference_article_keeps_its_required_events(dyads):
     proc = dyads("eval", REPO.parent / "shared" / "seed" / "gold.jsonl", "--json")
     assert proc.returncode == 0, proc.stderr_text

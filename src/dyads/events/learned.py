@@ -510,11 +510,19 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
             if event.factuality != reading:
                 event.factuality = reading
                 event.scores["factuality_from_rules"] = True
-        if happened:
+        if happened or event.type == "REJECT" and refuses_by_negating(event.trigger, ctx):
             event.factuality = "asserted"
         if presupposed:
             address_to_the_refuser(event, ctx)
     return events
+
+
+def refuses_by_negating(verb: Token, ctx: DocContext) -> bool:
+    """"will not accept the agreement", "would not resign": the negation is the refusal, a
+    REJECT that was made. A word that itself means rejecting ("did not reject the offer")
+    is negated as written."""
+    return verb.pos_ == "VERB" and any(c.dep_ == "neg" for c in verb.children) and not any(
+        e.type == "REJECT" for e in ctx.lexicon.lookup(verb.lemma_, "verb"))
 
 
 def is_taken_as_given(noun: Token) -> bool:
