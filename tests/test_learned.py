@@ -586,6 +586,12 @@ def test_a_definite_noun_after_its_event_is_a_mention_of_it():
                      scores={"actor_implicit": "previous-actor0 0.60"})
     corefer_definite_mentions([first, again], context(doc), model=None)
     assert first.actors and again.actors == [] and again.recipients == []  # merged later as evidence of the arrest
+    # after arrests only planned, "the arrests" are new ones: they keep their sides
+    planned = Proposed(doc[1], "COERCE", 0.9, [doc[1]], actors=[Actor(code="ISR")], factuality="future")
+    again = Proposed(doc[6], "COERCE", 0.8, [doc[6]], actors=[Actor(code="ISR")], recipients=[Actor(code="PSE")],
+                     scores={"actor_implicit": "previous-actor0 0.60"})
+    corefer_definite_mentions([planned, again], context(doc), model=None)
+    assert again.actors and again.recipients
 
 
 # -- the shipped coder, end to end -----------------------------------------------------------------

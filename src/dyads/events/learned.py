@@ -586,7 +586,8 @@ def corefer_definite_mentions(events: list[Proposed], ctx: DocContext, model: Co
         if definite and not explicit and event.type in seen:
             event.actors, event.recipients = [], []
             event.scores["refers_back"] = True
-        seen.add(event.type)
+        if event.factuality == "asserted":  # "the talks" after talks only planned are new ones
+            seen.add(event.type)
     return events
 
 
