@@ -576,7 +576,7 @@ def is_presupposed(event: Proposed, ctx: DocContext) -> bool:
 def corefer_definite_mentions(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
     """'Israeli troops arrested ten protesters ... before the arrests, witnesses said': a
     definite event noun whose sides no words of its sentence name refers back to an event
-    already coded; it loses its implicit sides, so that merging adds it as a mention of that
+    already coded as having happened; it loses its implicit sides, so that merging adds it as a mention of that
     event instead of making a second one."""
     seen: set[str] = set()
     for event in sorted(events, key=lambda e: e.trigger.i):
