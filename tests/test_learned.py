@@ -594,6 +594,27 @@ def test_a_definite_noun_after_its_event_is_a_mention_of_it():
     assert again.actors and again.recipients
 
 
+def test_the_subject_of_a_coordinate_clause_is_not_the_recipient():
+    """"France suspended aid, and the EU froze loans": the EU froze, it was not suspended; a
+    verb with no subject of its own shares its coordinate's ("80 were killed and wounded")."""
+    from dyads.events.learned import drop_subjects_of_coordinate_clauses
+
+    def recipients(words, heads, deps, trigger, subject):
+        doc = parsed(words=words, heads=heads, deps=deps, pos=["PROPN"] * len(words))
+        side = Actor(code="IGO", start=doc[subject].idx, end=doc[subject].idx + len(doc[subject].text))
+        event = Proposed(doc[trigger], "SANCTION", 0.9, [doc[trigger]], actors=[Actor(code="FRA")], recipients=[side])
+        [event] = drop_subjects_of_coordinate_clauses([event], context(doc), model=None)
+        return [r.code for r in event.recipients]
+
+    froze = (["France", "suspended", "aid", ",", "and", "EU", "froze", "loans"], [1, 1, 1, 1, 1, 6, 1, 6],
+             ["nsubj", "ROOT", "dobj", "punct", "cc", "nsubj", "conj", "dobj"])
+    assert recipients(*froze, trigger=1, subject=5) == []
+    shared = (["EU", "was", "suspended", "and", "expelled"], [2, 2, 2, 2, 2], ["nsubjpass", "auxpass", "ROOT", "cc", "conj"])
+    assert recipients(*shared, trigger=4, subject=0) == ["IGO"]
+    relative = (["France", "cancelled", "debt", "EU", "owes"], [1, 1, 1, 4, 1], ["nsubj", "ROOT", "dobj", "nsubj", "conj"])
+    assert recipients(*relative, trigger=1, subject=3) == ["IGO"]  # no "and": a misparsed relative clause
+
+
 # -- the shipped coder, end to end -----------------------------------------------------------------
 
 def coded(pipeline, text: str) -> set[tuple]:
