@@ -594,16 +594,17 @@ def test_a_definite_noun_after_its_event_is_a_mention_of_it():
     assert again.actors and again.recipients
 
 
-def test_the_subject_of_a_coordinate_clause_is_not_the_recipient():
+def test_a_coordinate_clause_has_its_own_sides():
     """"France suspended aid, and the EU froze loans": the EU froze, it was not suspended; a
-    verb with no subject of its own shares its coordinate's ("80 were killed and wounded")."""
-    from dyads.events.learned import drop_subjects_of_coordinate_clauses
+    verb with no subject of its own shares its coordinate's ("80 were killed and wounded"),
+    and a verb with no object of its own the next one's ("met and thanked him")."""
+    from dyads.events.learned import drop_recipients_in_coordinate_clauses
 
     def recipients(words, heads, deps, trigger, subject):
         doc = parsed(words=words, heads=heads, deps=deps, pos=["PROPN"] * len(words))
         side = Actor(code="IGO", start=doc[subject].idx, end=doc[subject].idx + len(doc[subject].text))
         event = Proposed(doc[trigger], "SANCTION", 0.9, [doc[trigger]], actors=[Actor(code="FRA")], recipients=[side])
-        [event] = drop_subjects_of_coordinate_clauses([event], context(doc), model=None)
+        [event] = drop_recipients_in_coordinate_clauses([event], context(doc), model=None)
         return [r.code for r in event.recipients]
 
     froze = (["France", "suspended", "aid", ",", "and", "EU", "froze", "loans"], [1, 1, 1, 1, 1, 6, 1, 6],
@@ -613,6 +614,11 @@ def test_the_subject_of_a_coordinate_clause_is_not_the_recipient():
     assert recipients(*shared, trigger=4, subject=0) == ["IGO"]
     relative = (["France", "cancelled", "debt", "EU", "owes"], [1, 1, 1, 4, 1], ["nsubj", "ROOT", "dobj", "nsubj", "conj"])
     assert recipients(*relative, trigger=1, subject=3) == ["IGO"]  # no "and": a misparsed relative clause
+    said = (["Martin", "condemned", "attack", "and", "said", "EU", "expected", "inquiry"], [1, 1, 1, 1, 1, 6, 4, 6],
+            ["nsubj", "ROOT", "dobj", "cc", "conj", "nsubj", "ccomp", "dobj"])
+    assert recipients(*said, trigger=1, subject=5) == []
+    thanked = (["Martin", "met", "and", "thanked", "EU"], [1, 1, 1, 1, 3], ["nsubj", "ROOT", "cc", "conj", "dobj"])
+    assert recipients(*thanked, trigger=1, subject=4) == ["IGO"]
 
 
 # -- the shipped coder, end to end -----------------------------------------------------------------

@@ -19,8 +19,9 @@ the document's ``DocContext`` (nothing is kept on an object between documents):
    ``read_mobilized_forces_as_actor`` — "police were deployed": the force is the actor's own;
    ``read_attackers_named_on_the_attack`` — "killed in an Israeli airstrike", "strikes by the
    coalition killed": the attacker;
-   ``drop_subjects_of_coordinate_clauses`` — "France suspended aid, and the EU froze
-   loans": the EU is no recipient of the suspension;
+   ``drop_recipients_in_coordinate_clauses`` — "France suspended aid, and the EU froze
+   loans": the EU is no recipient of the suspension; nor Ireland of "condemned the attack
+   and said Ireland expected an inquiry";
 6. ``fill_implicit``     — an argument no words of the sentence give (an inherited
    subject, the protesters' own government, a side of the event before) is chosen among
    implicit candidates by the implicit model;
@@ -315,27 +316,32 @@ def read_attackers_named_on_the_attack(events: list[Proposed], ctx: DocContext, 
     return events
 
 
-def drop_subjects_of_coordinate_clauses(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
-    """"France suspended its cooperation, and the European Union froze aid": the subject of
-    a clause coordinated with the event's is that clause's actor, never this event's
-    recipient."""
+def drop_recipients_in_coordinate_clauses(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
+    """A clause coordinated with the event's has its own sides: "France suspended aid, and
+    the EU froze loans" (the EU froze, it was not suspended); "condemned the attack and said
+    Ireland expected an inquiry" (Ireland is no side of the condemnation)."""
     for event in events:
-        event.recipients = [r for r in event.recipients if not _subject_of_coordinate_clause(r, event.trigger, ctx)]
+        event.recipients = [r for r in event.recipients if not _in_coordinate_clause(r, event.trigger, ctx)]
     return events
 
 
-def _subject_of_coordinate_clause(actor: Actor, trigger: Token, ctx: DocContext) -> bool:
+def _in_coordinate_clause(actor: Actor, trigger: Token, ctx: DocContext) -> bool:
     tokens = token_range(ctx.doc, actor.start, actor.end) if actor.start is not None else None
     if not tokens or tokens[1] <= tokens[0]:
         return False
     head = span_root(ctx.words.tokens[tokens[0]:tokens[1]])
-    verb = head.head
-    if head.dep_ not in ("nsubj", "nsubjpass") or verb.i == trigger.i or verb not in trigger.conjuncts:
+    verb = next((v for v in trigger.conjuncts if v.left_edge.i <= head.i <= v.right_edge.i and head.i != trigger.i), None)
+    if verb is None:
         return False
     first, second = sorted((trigger, verb), key=lambda t: t.i)
-    joined = any(c.dep_ == "cc" and first.i < c.i < second.i for c in first.children)  # not a misparsed relative
-    # a verb with no subject of its own shares its coordinate's: "80 were killed and 100 wounded"
-    return joined and any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)
+    if not any(c.dep_ == "cc" and first.i < c.i < second.i for c in first.children):
+        return False  # no "and" between them: a misparsed relative clause ("the debt Iraq owes")
+    own = {c.dep_ for c in trigger.children}
+    if head.head.i == verb.i and head.dep_ in ("nsubj", "nsubjpass"):
+        # a verb with no subject of its own shares its coordinate's: "80 were killed and 100 wounded"
+        return bool(own & {"nsubj", "nsubjpass"})
+    # deeper in a later clause, once the event has its own object: "met and thanked him" shares one
+    return verb.i > trigger.i and "dobj" in own and not (head.head.i == verb.i and head.dep_ in ("dobj", "dative"))
 
 
 def _bare_participle_patient(verb: Token, ctx: DocContext) -> Token | None:
@@ -684,7 +690,7 @@ def user_overrides(events: list[Proposed], ctx: DocContext, model: CoderModel) -
 PASSES = (propose_triggers, type_triggers, fold_one_event, drop_acts_of_nature, drop_information_given, drop_refusals_to_say,
           assign_roles, prefer_rule_arguments,
           read_bare_participles_as_passive, read_place_modifiers_as_where, read_mobilized_forces_as_actor,
-          read_attackers_named_on_the_attack, drop_subjects_of_coordinate_clauses, fill_implicit, drop_deployments_at_home,
+          read_attackers_named_on_the_attack, drop_recipients_in_coordinate_clauses, fill_implicit, drop_deployments_at_home,
           drop_outcomes_warned_of, state_sectors,
           choose_sectors, drop_private_crime, judge_factuality, corefer_definite_mentions, derive_intents, choose_modes, user_overrides)
 
