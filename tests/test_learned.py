@@ -597,7 +597,8 @@ def test_a_definite_noun_after_its_event_is_a_mention_of_it():
 def test_a_coordinate_clause_has_its_own_sides():
     """"France suspended aid, and the EU froze loans": the EU froze, it was not suspended; a
     verb with no subject of its own shares its coordinate's ("80 were killed and wounded"),
-    and a verb with no object of its own the next one's ("met and thanked him")."""
+    and a verb with no object of its own the next one's ("met and thanked him"). What the
+    actor says after the act ("rejected the accusation, saying ...") names no side of it."""
     from dyads.events.learned import drop_recipients_in_coordinate_clauses
 
     def recipients(words, heads, deps, trigger, subject):
@@ -619,6 +620,13 @@ def test_a_coordinate_clause_has_its_own_sides():
     assert recipients(*said, trigger=1, subject=5) == []
     thanked = (["Martin", "met", "and", "thanked", "EU"], [1, 1, 1, 1, 3], ["nsubj", "ROOT", "cc", "conj", "dobj"])
     assert recipients(*thanked, trigger=1, subject=4) == ["IGO"]
+    saying = (["Qatar", "rejected", "accusation", ",", "saying", "payments", "to", "EU", "stopped"], [1, 1, 1, 1, 1, 8, 5, 6, 4],
+              ["nsubj", "ROOT", "dobj", "punct", "advcl", "nsubj", "prep", "pobj", "ccomp"])
+    doc = parsed(words=saying[0], heads=saying[1], deps=saying[2], pos=["PROPN"] * 9,
+                 lemmas=["qatar", "reject", "accusation", ",", "say", "payment", "to", "eu", "stop"])
+    side = Actor(code="IGO", start=doc[7].idx, end=doc[7].idx + 2)
+    event = Proposed(doc[1], "REJECT", 0.9, [doc[1]], actors=[Actor(code="QAT")], recipients=[side])
+    assert drop_recipients_in_coordinate_clauses([event], context(doc), model=None)[0].recipients == []  # what it says after
 
 
 # -- the shipped coder, end to end -----------------------------------------------------------------

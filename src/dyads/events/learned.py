@@ -321,15 +321,34 @@ def drop_recipients_in_coordinate_clauses(events: list[Proposed], ctx: DocContex
     the EU froze loans" (the EU froze, it was not suspended); "condemned the attack and said
     Ireland expected an inquiry" (Ireland is no side of the condemnation)."""
     for event in events:
-        event.recipients = [r for r in event.recipients if not _in_coordinate_clause(r, event.trigger, ctx)]
+        event.recipients = [r for r in event.recipients
+                            if not _in_coordinate_clause(r, event.trigger, ctx) and not _in_words_said(r, event.trigger, ctx)]
     return events
 
 
-def _in_coordinate_clause(actor: Actor, trigger: Token, ctx: DocContext) -> bool:
+def _in_words_said(actor: Actor, trigger: Token, ctx: DocContext) -> bool:
+    """"rejected the accusation, saying their payments to Gaza were made with Israel's
+    knowledge": what the actor says after the act names no side of it, once the act has
+    its own object."""
+    head = _mention_root(actor, ctx)
+    if head is None or not any(c.dep_ == "dobj" for c in trigger.children):
+        return False
+    reporting = Modality.load().reporting_verbs
+    return any(c.dep_ == "advcl" and c.lemma_.lower() in reporting and c.left_edge.i <= head.i <= c.right_edge.i
+               for c in trigger.children)
+
+
+def _mention_root(actor: Actor, ctx: DocContext) -> Token | None:
     tokens = token_range(ctx.doc, actor.start, actor.end) if actor.start is not None else None
     if not tokens or tokens[1] <= tokens[0]:
+        return None
+    return span_root(ctx.words.tokens[tokens[0]:tokens[1]])
+
+
+def _in_coordinate_clause(actor: Actor, trigger: Token, ctx: DocContext) -> bool:
+    head = _mention_root(actor, ctx)
+    if head is None:
         return False
-    head = span_root(ctx.words.tokens[tokens[0]:tokens[1]])
     verb = next((v for v in trigger.conjuncts if v.left_edge.i <= head.i <= v.right_edge.i and head.i != trigger.i), None)
     if verb is None:
         return False
