@@ -339,6 +339,7 @@ def _in_words_said(actor: Actor, trigger: Token, ctx: DocContext) -> bool:
 
 
 def _mention_root(actor: Actor, ctx: DocContext) -> Token | None:
+    """The root word of the side's own words, if the text names it."""
     tokens = token_range(ctx.doc, actor.start, actor.end) if actor.start is not None else None
     if not tokens or tokens[1] <= tokens[0]:
         return None
@@ -535,10 +536,8 @@ def _mention_in_sentence(actor: Actor, trigger: Token, ctx: DocContext):
     sent = ctx.sent_of(trigger)
     if actor.start is None or not sent.start_char <= actor.start < sent.end_char:
         return None
-    tokens = token_range(ctx.doc, actor.start, actor.end)
-    if tokens is None or tokens[1] <= tokens[0]:
-        return None
-    return ctx.index.mention_at(span_root(ctx.words.tokens[tokens[0]:tokens[1]]))
+    root = _mention_root(actor, ctx)
+    return ctx.index.mention_at(root) if root is not None else None
 
 
 def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
@@ -626,8 +625,8 @@ def is_presupposed(event: Proposed, ctx: DocContext) -> bool:
 def corefer_definite_mentions(events: list[Proposed], ctx: DocContext, model: CoderModel) -> list[Proposed]:
     """'Israeli troops arrested ten protesters ... before the arrests, witnesses said': a
     definite event noun whose sides no words of its sentence name refers back to an event
-    already coded as having happened; it loses its implicit sides, so that merging adds it as a mention of that
-    event instead of making a second one."""
+    already coded as having happened; it loses its implicit sides, so that merging adds it
+    as a mention of that event instead of making a second one."""
     seen: set[str] = set()
     for event in sorted(events, key=lambda e: e.trigger.i):
         tok = event.trigger
