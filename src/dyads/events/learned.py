@@ -348,9 +348,9 @@ def _mention_root(actor: Actor, ctx: DocContext) -> Token | None:
 
 def _in_coordinate_clause(actor: Actor, trigger: Token, ctx: DocContext) -> bool:
     head = _mention_root(actor, ctx)
-    if head is None:
+    if head is None or head.i == trigger.i:
         return False
-    verb = next((v for v in trigger.conjuncts if v.left_edge.i <= head.i <= v.right_edge.i and head.i != trigger.i), None)
+    verb = next((v for v in trigger.conjuncts if v.left_edge.i <= head.i <= v.right_edge.i), None)
     if verb is None:
         return False
     first, second = sorted((trigger, verb), key=lambda t: t.i)
@@ -437,10 +437,10 @@ def drop_deployments_at_home(events: list[Proposed], ctx: DocContext, model: Cod
 def _named_as_where(actor: Actor, ctx: DocContext) -> bool:
     """Do the side's words hang under 'in', 'at', 'near' ... (as any dependent: the parser
     also reads "in delhi" as an adjective), or name a place's part ("the streets of Kampala")?"""
-    found = token_range(ctx.doc, actor.start, actor.end) if actor.start is not None else None
-    if found is None:
+    root = _mention_root(actor, ctx)
+    if root is None:
         return False
-    prep = ctx.doc[found[0]:found[1]].root.head
+    prep = root.head
     return prep.dep_ == "prep" and (prep.lower_ in WHERE_WORDS or prep.lower_ == "of" and (prep.head.lemma_.lower() in PLACE_NOUNS or prep.head.lower_ in PLACE_NOUNS))
 
 
