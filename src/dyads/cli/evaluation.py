@@ -12,7 +12,8 @@ from rich.text import Text
 from dyads.cli.app import app, err, note, out, print_rows, user_errors, wide_out
 from dyads.cli.options import (ActorsOption, CoderModelOption, LexiconOption, PublishedOption, SpacyModelOption,
                                date_option)
-from dyads.evaluate.events_eval import LEVELS, PARTS, EvalReport, evaluate
+from dyads.evaluate.corpus_eval import CorpusReport
+from dyads.evaluate.events_eval import LEVELS, PARTS, EvalReport, compare_reports, evaluate
 from dyads.errors import DyadsError, UsageError
 from dyads.pipeline import Pipeline, PipelineConfig
 
@@ -24,6 +25,9 @@ def eval_command(
                                           "or annotated corpus files or folders (corpus/README.md)."),
     spacy_model: Optional[str] = SpacyModelOption,
     model: Optional[str] = CoderModelOption,
+    compare: Optional[str] = typer.Option(None, "--compare", help="Also code the gold with this coder (a model "
+                                          "directory, or 'rules'; 'shipped' for the model shipped with dyads) and "
+                                          "report its F1 minus --model's, with a paired bootstrap interval over documents."),
     lexicon: List[Path] = LexiconOption,
     actors: List[Path] = ActorsOption,
     limit: Optional[int] = typer.Option(None, help="Only the first N documents."),
@@ -33,46 +37,77 @@ def eval_command(
     split: str = typer.Option("all", help="Annotated corpus: which split of written documents (all | train | dev | test)."),
     shared: Path = typer.Option(Path("../shared"), "--shared", help="Annotated corpus: the folder holding corpora/ for real-text annotations."),
 ) -> None:
-    """Score event coding against gold events (three levels, per type, confusions)."""
-    from dyads.evaluate.corpus_eval import is_corpus
+    """Score event coding against gold events (three levels, per type, confusions), each F1
+    with its 95 % bootstrap interval over documents."""
 
-    pipeline = Pipeline(PipelineConfig(spacy_model=spacy_model, coder=model, lexicons=tuple(lexicon), actor_files=tuple(actors)))
-    if is_corpus(gold):
-        print_corpus_report(gold, pipeline, split, shared, limit, errors, as_json)
-        return
-    report = evaluate(gold, pipeline, limit, part)
-    if as_json:
-        out.print_json(json.dumps(report.as_dict(), default=str))
-        return
-    print_report(report, errors)
+    def scored(coder: Optional[str]):
+        pipeline = Pipeline(PipelineConfig(spacy_model=spacy_model, coder=None if coder == "shipped" else coder,
+                                           lexicons=tuple(lexicon), actor_files=tuple(actors)))
+        return score_gold(gold, pipeline, split, shared, limit, part)
+
+    result = scored(model)
+    if compare is not None:
+        print_comparison(result, scored(compare), model or "shipped", compare, as_json)
+    elif as_json:
+        out.print_json(json.dumps(result.as_dict(), default=str))
+    else:
+        print_report(result.report if isinstance(result, CorpusReport) else result, errors)
+        if isinstance(result, CorpusReport):
+            out.print(f"{result.sentences} sentences, {result.no_event_sentences} without events: "
+                      f"{result.false_alarms_per_100} false alarms per 100 of them", highlight=False)
 
 
-def print_corpus_report(gold: Path, pipeline, split: str, shared: Path, limit, errors: int, as_json: bool) -> None:
+def score_gold(gold: Path, pipeline, split: str, shared: Path, limit, part: str) -> EvalReport | CorpusReport:
+    """The report of one coder on a gold file: an annotated corpus is scored sentence by sentence."""
     from dyads.corpus.annotations import SPLITS, read_corpus
-    from dyads.evaluate.corpus_eval import evaluate_corpus
+    from dyads.evaluate.corpus_eval import evaluate_corpus, is_corpus
 
+    if not is_corpus(gold):
+        return evaluate(gold, pipeline, limit, part)
     if split not in ("all", *SPLITS):
         raise UsageError(f"--split: choose one of all, {', '.join(SPLITS)}")
     read = read_corpus([gold], shared)
     for origin, reason in read.problems:
         err.print(f"{origin}: {reason} (skipped)", highlight=False, markup=False)
     docs = [d for d in read.docs if split == "all" or "corpus" in d.meta or d.split == split][:limit]
-    result = evaluate_corpus(docs, pipeline)
+    return evaluate_corpus(docs, pipeline)
+
+
+def print_comparison(a, b, name_a: str, name_b: str, as_json: bool) -> None:
+    """Both coders' F1 and the paired difference, level by level."""
+    report_a = a.report if isinstance(a, CorpusReport) else a
+    report_b = b.report if isinstance(b, CorpusReport) else b
+    differences = compare_reports(report_a, report_b)
     if as_json:
-        out.print_json(json.dumps(result.as_dict(), default=str))
+        out.print_json(json.dumps({"model": name_a, "compare": name_b, "a": a.as_dict(), "b": b.as_dict(),
+                                   "difference": {lvl: d.as_dict() for lvl, d in differences.items()}}, default=str))
         return
-    print_report(result.report, errors)
-    out.print(f"{result.sentences} sentences, {result.no_event_sentences} without events: "
-              f"{result.false_alarms_per_100} false alarms per 100 of them", highlight=False)
+    table = Table(title=f"{name_b} against {name_a}: {report_a.documents} documents, paired bootstrap over documents",
+                  header_style="bold")
+    for col in ("level", f"F1 {name_a}", f"F1 {name_b}", "difference", "95 % interval", "not better"):
+        table.add_column(col, justify="left" if col == "level" else "right")
+    for lvl, d in differences.items():
+        interval = "-" if d.low is None else f"{d.low:+.3f}..{d.high:+.3f}"
+        share = "-" if d.b_not_better is None else f"{d.b_not_better:.1%}"
+        table.add_row(lvl, f"{report_a.overall[lvl]['f1']:.3f}", f"{report_b.overall[lvl]['f1']:.3f}",
+                      f"{d.difference:+.3f}", interval, share)
+    out.print(table)
+    out.print("not better: the share of resampled gold sets on which the second coder's F1 was not higher",
+              highlight=False)
+    if isinstance(a, CorpusReport):
+        out.print(f"false alarms per 100 sentences without events: {name_a} {a.false_alarms_per_100}, "
+                  f"{name_b} {b.false_alarms_per_100}", highlight=False)
 
 
 def print_report(report: EvalReport, errors: int) -> None:
     table = Table(title=f"{report.documents} documents, {report.gold_events} required gold events", header_style="bold")
-    for col in ("level", "precision", "recall", "F1", "tp", "fp", "fn"):
+    for col in ("level", "precision", "recall", "F1", "F1 95 % interval", "tp", "fp", "fn"):
         table.add_column(col, justify="right" if col != "level" else "left")
     for lvl in LEVELS:
         s = report.overall[lvl]
-        table.add_row(lvl, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]), str(s["fn"]))
+        interval = report.intervals.get(lvl)
+        table.add_row(lvl, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
+                      f"{interval[0]:.3f}-{interval[1]:.3f}" if interval else "-", str(s["tp"]), str(s["fp"]), str(s["fn"]))
     out.print(table)
     per = Table(title="per type (F1 at each level)", header_style="bold")
     per.add_column("type")

@@ -81,4 +81,5 @@ def score_coded(pairs) -> CorpusReport:
             if not sent.mentions:
                 no_event += 1
                 fa_no_event += len(predicted)
-    return CorpusReport(score(units, predictions), len(units), no_event, fa_no_event)
+    return CorpusReport(score(units, predictions, document_of=lambda unit: unit.rsplit("@", 1)[0]),
+                        len(units), no_event, fa_no_event)

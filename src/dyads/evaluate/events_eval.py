@@ -5,7 +5,8 @@ gold-standard JSON (PLOVER 0.5 types mapped to 2.0) and PETRARCH validation XML
 (CAMEO codes mapped to PLOVER with the ontology's CAMEO table). Three levels:
 type; type + actor country; type + actor and recipient countries. Events marked
 ``required: false`` count neither as misses nor as false alarms. Only asserted
-events are scored (negated, hypothetical and future ones did not happen).
+events are scored (negated, hypothetical and future ones did not happen). Each F1 comes
+with its 95 % bootstrap interval over documents (``dyads.evaluate.bootstrap``).
 """
 from __future__ import annotations
 
@@ -16,8 +17,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
+
+import numpy as np
 
 from dyads.errors import GoldFormatError
+from dyads.evaluate.bootstrap import Difference, f1_difference, f1_interval
 from dyads.ingest import article_from_record, normalise
 from dyads.models import Article, Event
 
@@ -353,13 +358,26 @@ class EvalReport:
     false_alarms: list = field(default_factory=list)
     documents: int = 0
     gold_events: int = 0
+    intervals: dict = field(default_factory=dict)  # level -> 95 % bootstrap interval of F1 over documents
+    # level -> {document id: [tp, fp, fn]}: what the intervals and comparisons resample
+    document_counts: dict = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict:
-        return self.__dict__
+        return {k: v for k, v in self.__dict__.items() if k != "document_counts"}
+
+    def counts_of(self, level: str, documents: list[str]) -> np.ndarray:
+        """Per-document (tp, fp, fn) at ``level``, in the order given (zeros for a document without units)."""
+        counts = self.document_counts[level]
+        return np.array([counts.get(d, (0, 0, 0)) for d in documents], dtype=float).reshape(-1, 3)
 
 
-def score(docs: list[GoldDoc], predictions: dict[str, list[Predicted]]) -> EvalReport:
+def score(docs: list[GoldDoc], predictions: dict[str, list[Predicted]],
+          document_of: Callable[[str], str] = lambda unit: unit) -> EvalReport:
+    """Score predictions against gold, unit by unit (a unit is a GoldDoc: a record, or a
+    corpus sentence). ``document_of`` names the document a unit belongs to: the bootstrap
+    intervals resample whole documents."""
     report = EvalReport(documents=len(docs))
+    by_document = {lvl: defaultdict(lambda: [0, 0, 0]) for lvl in LEVELS}
     tallies = {lvl: Tally() for lvl in LEVELS}
     per_type = defaultdict(lambda: {lvl: Tally() for lvl in LEVELS})
     confusion: Counter = Counter()
@@ -374,6 +392,10 @@ def score(docs: list[GoldDoc], predictions: dict[str, list[Predicted]]) -> EvalR
             tallies[level].tp += len(pairs)
             tallies[level].fn += len(misses)
             tallies[level].fp += len(fas)
+            counts = by_document[level][document_of(doc.article.id)]
+            counts[0] += len(pairs)
+            counts[1] += len(fas)
+            counts[2] += len(misses)
             for g, _ in pairs:
                 per_type[g.type][level].tp += 1
             for g in misses:
@@ -399,6 +421,8 @@ def score(docs: list[GoldDoc], predictions: dict[str, list[Predicted]]) -> EvalR
                 report.misses += [_gold_row(doc, g) for g in misses]
                 report.false_alarms += [_pred_row(doc, p) for p in fas]
     report.overall = {lvl: t.scores() for lvl, t in tallies.items()}
+    report.document_counts = {lvl: dict(counts) for lvl, counts in by_document.items()}
+    report.intervals = {lvl: f1_interval(list(counts.values())) for lvl, counts in by_document.items()}
     report.per_type = {t: {lvl: v.scores() for lvl, v in d.items()} for t, d in sorted(per_type.items())}
     report.actors = {
         k: round(actor_counts[k] / actor_counts[k + "_n"], 4) if actor_counts[k + "_n"] else None
@@ -462,3 +486,13 @@ def evaluate(path: Path, pipeline, limit: int | None = None, part: str = "all") 
             Predicted.from_event(e) for e in coded.events if e.factuality == "asserted"
         ]
     return score(docs, predictions)
+
+
+def compare_reports(a: EvalReport, b: EvalReport) -> dict[str, Difference]:
+    """F1 of report ``b`` minus report ``a`` at each level, paired over the documents both
+    scored (the same gold coded two ways: another model, lexicon or setting)."""
+    differences = {}
+    for level in LEVELS:
+        documents = sorted(set(a.document_counts[level]) | set(b.document_counts[level]))
+        differences[level] = f1_difference(a.counts_of(level, documents), b.counts_of(level, documents))
+    return differences
