@@ -974,3 +974,27 @@ def test_declining_to_say_is_no_rejection():
     assert kept("give", "details") == []
     assert kept("give", "concessions") == ["REJECT"]
     assert kept("allow", "inspectors") == ["REJECT"]
+
+
+def test_both_sides_are_the_two_the_story_named_not_the_one_speaking_to_them(pipeline):
+    # The subject of "telephoned both governments" is not one of the two governments.
+    assert coded(pipeline, "Morocco and Spain traded accusations over the islet. U.S. Secretary of State Antony "
+                           "Blinken telephoned both governments on Wednesday.") >= {
+        ("CONSULT", "USA", "MAR"), ("CONSULT", "USA", "ESP")}
+    assert not any(r == "USA" for _, _, r in coded(pipeline, "Morocco and Spain traded accusations over the islet. "
+                                                             "U.S. Secretary of State Antony Blinken telephoned both governments on Wednesday."))
+    # "the two sides" as the subject of a meeting are each other's others: Guyana and
+    # Venezuela agree to meet, neither is dropped as the other's own self.
+    events = coded(pipeline, "The presidents of Guyana and Venezuela met on Thursday. A joint declaration said the two "
+                             "sides would meet again in Brazil within three months.")
+    assert {e for e in events if e[0] == "AGREE"} & {("AGREE", "GUY", "VEN"), ("AGREE", "VEN", "GUY")}
+
+
+def test_the_members_of_one_mention_are_not_one_side():
+    from dyads.events.learned import Proposed, _no_self_dyad
+
+    guyana = Actor(code="GUY", sector="GOV", start=80, end=93)
+    venezuela = Actor(code="VEN", sector="GOV", start=80, end=93)  # "the two sides": one span, two members
+    event = Proposed(trigger=None, actors=[venezuela], recipients=[guyana, Actor(code="VEN", sector="GOV", start=80, end=93)])
+    _no_self_dyad(event)
+    assert event.recipients == [guyana]

@@ -507,7 +507,8 @@ class ActorResolver:
             return
         if token.tag_ in ("NNS", "NNPS") and set_kind and _is_pair(token):
             members = self._conflict_sides(index, token) if lemma in ("side", "party") else []
-            members = members or _recent_distinct(index, token.i, set_kind, 2, parties=lemma in ("side", "party"))
+            members = members or _recent_distinct(index, token.i, set_kind, 2, parties=lemma in ("side", "party"),
+                                                  skip=_subject_words(token))
             if len(members) == 2:
                 de = DocEntity(key=f"set:{token.i}", name=token.text, kind="set", members=tuple(members), certainty=0.7)
                 index.add(ActorMention(_np_start(token), token.i + 1, token.i, de, "plural"))
@@ -1066,12 +1067,14 @@ def _compound_lemma_words(doc: Doc, i: int, stop: int) -> str:
     return "prime minister" if "prime" in text and "minister" in text else doc[i].lemma_.lower()
 
 
-def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties: bool = False) -> list[DocEntity]:
-    """The n most recently mentioned distinct entities of a kind before a token. Places ("signed
-    in Pretoria") are not parties; "the two sides" may be armed groups as well as countries."""
+def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties: bool = False,
+                     skip: frozenset[int] = frozenset()) -> list[DocEntity]:
+    """The n most recently mentioned distinct entities of a kind before a token, the mentions
+    headed at ``skip`` aside. Places ("signed in Pretoria") are not parties; "the two sides"
+    may be armed groups as well as countries."""
     found: list[DocEntity] = []
     for mention in sorted(index.mentions, key=lambda m: -m.start):
-        if mention.start >= before:
+        if mention.start >= before or mention.head in skip:
             continue
         e = mention.entity
         if parties and e.kind in ("group", "generic", "institution") and not names_a_place(index.doc[mention.head]):
@@ -1087,6 +1090,17 @@ def _recent_distinct(index: ActorIndex, before: int, kind: str, n: int, parties:
         if len(found) == n:
             break
     return found
+
+
+def _subject_words(token: Token) -> frozenset[int]:
+    """The words of the subject of the verb a noun is the object of: "Powell telephoned both
+    governments", "the UN envoy for Yemen praised both sides" — the sides are the others."""
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in ("pobj", "prep", "dobj", "conj", "appos") and verb.head is not verb:
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return frozenset()
+    return frozenset(t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree)
 
 
 def names_a_place(token: Token) -> bool:

@@ -386,8 +386,9 @@ def _no_self_dyad(event: Proposed) -> None:
 
 
 def _one_of(actor: Actor, group: list[Actor]) -> bool:
-    """Is the actor the very mention, or the same known entity, as one of the group?"""
-    return any(actor.start is not None and (actor.start, actor.end) == (g.start, g.end)
+    """Is the actor the very mention, or the same known entity, as one of the group? The
+    members of one mention ("the two sides": Guyana and Venezuela) are each other's others."""
+    return any(actor.start is not None and (actor.start, actor.end, actor.code) == (g.start, g.end, g.code)
                or actor.kb_id and (actor.code, actor.name, actor.kb_id) == (g.code, g.name, g.kb_id) for g in group)
 
 
