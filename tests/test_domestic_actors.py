@@ -459,3 +459,15 @@ def test_a_bare_word_is_not_the_same_word_named_far_after_it(rules_pipeline):
     text = "Protesters clash with police\nRAMALLAH - Palestinian protesters threw stones at soldiers on Friday."
     _, sides = story_country_and_sides(rules_pipeline, Article(id="t", text=text))
     assert [c for words, c in sides if words == "Protesters"] == ["PSE"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("KIEV - Opposition leader Viktor Yushchenko demanded a new vote on Monday.", ("UKR", "OPP")),
+    ("KIEV - Former prime minister Viktor Yushchenko demanded a new vote on Monday.", ("UKR", "ELI")),
+    ("KIEV - Viktor Yushchenko demanded a new vote on Monday.", ("UKR", "ELI")),
+])
+def test_a_former_official_the_text_calls_the_opposition_is_opp(pipeline, text, expected):
+    from datetime import date
+
+    events = pipeline.code_one(Article(id="t", text=text, published=date(2004, 11, 22))).events
+    assert {(e.actor.code, e.actor.sector) for e in events if e.event == "REQUEST"} == {expected}

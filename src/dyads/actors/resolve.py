@@ -71,6 +71,7 @@ class DocEntity:
     members: tuple["DocEntity", ...] = ()
     certainty: float = 1.0
     text_titles: set[str] = field(default_factory=set)  # titles the text itself gives ("President X")
+    title_sectors: set[str] = field(default_factory=set)  # sectors of the words before a name ("opposition leader X")
     country_from: str = ""  # why the entity has its country, when the context gave it (dyads actor --context)
     how_typed: str = ""  # why it has its sector, when its name gave it
 
@@ -87,6 +88,8 @@ class DocEntity:
                 # report is from their time in it, whatever date the article carries.
                 role = next((r for r in self.kb.roles if _title_matches(r.title.lower(), self.text_titles)), None)
                 country, sector = (role.country, role.sector) if role else (country, sector)
+            if sector == "ELI" and "OPP" in self.title_sectors:
+                sector = "OPP"  # a former official the text calls the opposition's: "opposition leader Viktor Yushchenko"
             country, sector = country or self.country, sector or self.sector
         return Actor(
             code=country,
@@ -1016,7 +1019,8 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
     while i >= 0 and doc[i].dep_ in ("compound", "amod") and i < doc[i].head.i <= span.end:
         tok = doc[i]
         low = tok.lemma_.lower()
-        if i + 1 < span.start and kb.sector_of_word(f"{low} {doc[i + 1].lemma_.lower()}"):
+        if i + 1 < span.start and (phrase := kb.sector_of_word(f"{low} {doc[i + 1].lemma_.lower()}")):
+            _learn_title_sector(de, phrase)
             start = i  # first word of a title: "Foreign Minister", "Defence Secretary"
         elif kb.sector_of_word(low) or kb.is_leader_title(low) or low == "prime":
             if kb.is_leader_title(low) or low in ("minister",):
@@ -1024,6 +1028,8 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
                 de.titles.add(title)
                 if not any(doc[j].lower_ in FORMER_WORDS for j in range(max(i - 2, 0), span.start)):
                     de.text_titles.add(title)
+            if kb.sector_of_word(low):
+                _learn_title_sector(de, kb.sector_of_word(low))
             if de.sector is None and kb.sector_of_word(low):
                 de.sector = kb.sector_of_word(low)
             start = i
@@ -1034,6 +1040,12 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
     if de.kind == "person" and de.kb is None and de.sector is None and de.country:
         de.sector = "GOV" if de.titles else None
     return doc[start : span.end]
+
+
+def _learn_title_sector(de: DocEntity, sector: str) -> None:
+    de.title_sectors.add(sector)
+    if sector == "OPP" and de.kb is not None and de.kind == "person":
+        de.how_typed = "the words before the name (opposition), where the knowledge base gives only a former post"
 
 
 def _speaks_for(organisation: ActorMention, title: Span | list[Token]) -> bool:
