@@ -495,3 +495,29 @@ def test_force_is_military(kb):
 
 def test_the_pope_is_the_holy_see(kb):
     assert {(e.kind, e.country) for e in kb.lookup("the Pope")} == {("institution", "VAT")}
+
+
+def test_a_person_is_coded_by_the_post_held_on_the_events_own_date(kb):
+    from dyads.models import Actor
+
+    rabin = Actor(code="ISR", sector="ELI", name="Yitzhak Rabin", kb_id="person:yitzhak-rabin")
+    # shot on the night of 4 November 1995, reported the next day: a serving prime minister
+    assert (kb.person_on(rabin, date(1995, 11, 4)).code, kb.person_on(rabin, date(1995, 11, 4)).sector) == ("ISR", "GOV")
+    # before any post the knowledge base knows, the article's reading stands
+    assert kb.person_on(rabin, date(1950, 1, 1)) == rabin
+    # what the text calls a retired person ("opposition leader X") is not undone by a later date
+    leader = Actor(code="ISR", sector="OPP", name="Yitzhak Rabin", kb_id="person:yitzhak-rabin")
+    assert kb.person_on(leader, date(2001, 1, 1)) == leader
+    nobody = Actor(code="ISR", sector="CVL", name="residents")
+    assert kb.person_on(nobody, date(1995, 11, 4)) is nobody
+
+
+def test_the_1983_killing_of_a_prime_minister_in_a_2009_story_is_of_a_head_of_government(pipeline):
+    from dyads.models import Article
+
+    text = ("Bernard Coard walked out of prison on Saturday, freed after 26 years for the 1983 killing of "
+            "Prime Minister Maurice Bishop.")
+    events = pipeline.code_one(Article(id="t", text=text, published=date(2009, 9, 6))).events
+    killing = [e for e in events if e.event_text == "killing"]
+    assert killing and killing[0].date == "1983"
+    assert (killing[0].recipient.code, killing[0].recipient.sector) == ("GRD", "GOV")

@@ -504,3 +504,21 @@ def test_cue_check_skips_patterns_for_text_without_cues():
     cues = _text_cues("Rebels and soldiers clashed near the border, officials said.")
     searched = [p.name for p in PATTERNS if p.cues is None or not p.cues.isdisjoint(cues)]
     assert len(searched) < len(PATTERNS) // 4, searched
+
+
+def test_a_year_modifying_an_act_dates_that_act_wherever_the_noun_stands():
+    import spacy
+    from spacy.tokens import Doc
+
+    from dyads.time.attach import _anchor
+
+    # "freed after 26 years for the 1983 killing": 1983 is the killing's year, not the freeing's
+    words = ["freed", "after", "26", "years", "for", "the", "1983", "killing"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=[0, 0, 3, 1, 3, 7, 7, 4],
+              deps=["ROOT", "prep", "nummod", "pobj", "prep", "det", "nummod", "pobj"],
+              pos=["VERB", "ADP", "NUM", "NOUN", "ADP", "DET", "NUM", "NOUN"])
+    assert _anchor(doc[6]).text == "killing"
+    # a date in its own phrase still climbs to the verb: "freed on Saturday"
+    doc = Doc(spacy.blank("en").vocab, words=["freed", "on", "Saturday"], heads=[0, 0, 1],
+              deps=["ROOT", "prep", "pobj"], pos=["VERB", "ADP", "PROPN"])
+    assert _anchor(doc[2]).text == "freed"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -146,8 +147,11 @@ class Pipeline:
         first, last = cand.trigger_tokens[0], cand.trigger_tokens[-1]
         trigger_span = (first.idx, last.idx + len(last.text))
         dates = date_fields(cand.timex, article.published, article.published_from)
+        day = _dated_away(cand.timex, article.published)
         for actor, recipient in cand.dyads():
             actor, recipient = _informative(actor), _informative(recipient)
+            if day is not None:
+                actor, recipient = self.kb.person_on(actor, day), self.kb.person_on(recipient, day)
             if actor is None and recipient is None:
                 continue
             evidence = Evidence(
@@ -244,6 +248,15 @@ def _sentence_fields(sent) -> dict:
     text = span_text(sent)
     return {"sentence": text.strip(), "sentence_start": sent.start_char,
             "sentence_end": sent.start_char + len(text.rstrip())}
+
+
+def _dated_away(timex, published: date | None) -> date | None:
+    """The day the text dates an event on, where it is not the article's own: people's posts
+    are looked up there (``KnowledgeBase.person_on``)."""
+    if timex is None or published is None or timex.begin is None or timex.precision == "unknown":
+        return None
+    day = timex.begin.date() if isinstance(timex.begin, datetime) else timex.begin
+    return day if day != published else None
 
 
 def _informative(actor):

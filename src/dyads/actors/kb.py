@@ -14,7 +14,7 @@ import pickle
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -25,6 +25,7 @@ import pycountry
 from dyads.actors import dictionaries as _dicts
 from dyads.cache import cache_dir, drop_older
 from dyads.errors import KnowledgeBaseError
+from dyads.models import Actor
 
 # parties.yml (parties, unions and named domestic institutions) follows groups.yml: its
 # entries replace same-id groups
@@ -385,6 +386,21 @@ class KnowledgeBase:
         if retired:
             return role.country, "ELI"
         return role.country, role.sector
+
+    def person_on(self, actor: Actor | None, on: date) -> Actor | None:
+        """A known person's country and post on an event's own date, where the text dates the
+        event away from the article's: "the 1983 killing of Prime Minister Maurice Bishop"
+        in a 2009 story is the killing of a head of government, not of a former one. A date
+        before all their known posts changes nothing."""
+        if actor is None or not (actor.kb_id or "").startswith("person:"):
+            return actor
+        entity = self.entity(actor.kb_id)
+        if entity is None or not entity.roles or not self.in_public_life(entity, on):
+            return actor
+        country, sector = self.code_on(entity, on)
+        if (country, sector) == (actor.code, actor.sector) or sector == "ELI" and actor.sector != "GOV":
+            return actor  # retired by then: what the text calls them ("opposition leader X") stands
+        return replace(actor, code=country or actor.code, sector=sector or actor.sector)
 
     def undated_code(self, entity: Entity, text_titles: set[str], matches) -> tuple[str | None, str | None]:
         """A person in an article with no date at all: the post the text itself names

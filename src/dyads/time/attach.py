@@ -24,6 +24,7 @@ from dyads.time.timex import ASPECTUAL_VERBS, number_value, tag
 # Dependencies a temporal expression climbs through to reach what it modifies.
 _CLIMB = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "quantmod", "det", "nmod", "appos", "advmod", "case", "pcomp", "nsubj"}
 _DATE_TYPES = ("DATE", "TIME")
+_NOUN_MODIFIERS = ("nummod", "compound", "amod")
 GAP_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
 
 
@@ -56,6 +57,8 @@ def _anchor(token: Token) -> Token:
         node = node.head
         if node.pos_ in ("VERB", "AUX") or node.pos_ == "NOUN" and node.dep_ not in ("pobj",) and node.i != token.i:
             return node
+        if node.pos_ == "NOUN" and node.i == token.head.i and token.dep_ in _NOUN_MODIFIERS:
+            return node  # "for the 1983 killing": the year is the killing's, wherever the killing stands
     return node
 
 
