@@ -37,6 +37,14 @@ def test_a_text_title_still_names_the_post_of_an_undated_article(pipeline):
     assert (event.actor.code, event.actor.sector) == ("NLD", "GOV")  # the post the text names
 
 
+def test_a_title_the_knowledge_base_name_holds_is_still_the_texts(pipeline):
+    # "President Bush" is itself an alias in people.yml: its title names the post all the same
+    [event] = events_of(pipeline, Article(id="u4", text="President Bush accused his challenger of putting politics first."))
+    assert (event.actor.code, event.actor.sector) == ("USA", "GOV")
+    [event] = events_of(pipeline, Article(id="u5", text="Bush accused his challenger of putting politics first."))
+    assert (event.actor.code, event.actor.sector) == ("USA", None)
+
+
 def test_a_dated_article_keeps_the_post_of_its_date(pipeline):
     [event] = events_of(pipeline, Article(id="d", text=MEETING, published=date(2025, 3, 1)))
     assert (event.actor.code, event.actor.sector, event.date_source) == ("IGO", "GOV", "publication")

@@ -1012,6 +1012,9 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
     """Take in title words and country adjectives before a name; teach them to the entity."""
     doc = span.doc
     start = span.start
+    for tok in span[:-1]:  # a title the alias itself holds: "President Bush" is a knowledge-base name
+        if kb.is_leader_title(tok.lemma_.lower()) and not any(doc[j].lower_ in FORMER_WORDS for j in range(max(tok.i - 2, 0), tok.i)):
+            de.text_titles.add(tok.lemma_.lower())
     i = span.start - 1
     # The whole modifier chain of the name is read ("Nigerian junior foreign minister",
     # "British Defence Secretary"); words that are neither title nor country ("junior",
