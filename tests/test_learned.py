@@ -998,3 +998,12 @@ def test_the_members_of_one_mention_are_not_one_side():
     event = Proposed(trigger=None, actors=[venezuela], recipients=[guyana, Actor(code="VEN", sector="GOV", start=80, end=93)])
     _no_self_dyad(event)
     assert event.recipients == [guyana]
+
+
+def test_the_noun_a_passive_relative_clause_hangs_on_is_the_one_it_was_done_to(pipeline, rules_pipeline):
+    text = "A Briton who was shot dead outside a shopping centre in Riyadh has been identified by the police."
+    assert {e for e in coded(pipeline, text) if e[0] == "ASSAULT"} == {("ASSAULT", None, "GBR")}
+    # the rules alone, whose reading the learned coder takes over, make the Briton no shooter either
+    assert not any(actor == "GBR" for _, actor, _ in coded(rules_pipeline, text))
+    # an active relative clause's noun is its actor still
+    assert ("ASSAULT", "COD", "RWA") in coded(pipeline, "Congolese soldiers who attacked Rwandan troops on Monday withdrew.")

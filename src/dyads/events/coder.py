@@ -986,8 +986,8 @@ def _inherited_subject(verb: Token, index: ActorIndex, object_control: frozenset
             return [], ""
         if dep == "relcl" or dep == "acl" and node.tag_ in ("VBN", "VBG", "VB"):
             rel_subj = [c for c in node.children if c.dep_ in SUBJECTS and c.tag_ not in ("WDT", "WP")]
-            if rel_subj:
-                return [], ""
+            if rel_subj or dep == "relcl" and any(c.dep_ in ("nsubjpass", "auxpass") for c in node.children):
+                return [], ""  # "a Briton who was shot dead": the noun is the one shot, not the shooter
             found = _actors_at(head, index)
             if not found and node.tag_ == "VBG" and head.dep_ in ("dobj", "pobj"):
                 # "issued a statement demanding ...": the issuer demands
