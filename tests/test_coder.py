@@ -114,6 +114,13 @@ def test_a_negation_does_not_reach_a_finite_conjunct(pipeline):
     both = _parsed(["Russia", "did", "not", "attack", "or", "invade"], [3, 3, 3, 3, 3, 3],
                    ["nsubj", "aux", "neg", "ROOT", "cc", "conj"], ["NNP", "VBD", "RB", "VB", "CC", "VB"])
     assert pipeline.coder.factuality_of(both[5]) == "negated"
+    # a conjunct with its own subject is its own clause, whatever its tense: "will not accept
+    # the deal and farmers have been protesting" (they have)
+    own = _parsed(["France", "will", "not", "accept", "the", "deal", "and", "farmers", "have", "been", "protesting"],
+                  [3, 3, 3, 3, 5, 3, 5, 10, 10, 10, 3],
+                  ["nsubj", "aux", "neg", "ROOT", "det", "dobj", "cc", "nsubj", "aux", "aux", "conj"],
+                  ["NNP", "MD", "RB", "VB", "DT", "NN", "CC", "NNS", "VBP", "VBN", "VBG"])
+    assert [pipeline.coder.factuality_of(own[i]) for i in (3, 10)] == ["negated", "asserted"]
 
 
 def test_refusal_is_reject_and_the_refused_aid_did_not_happen(pipeline):

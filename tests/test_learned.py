@@ -710,6 +710,21 @@ def test_a_refusal_by_negation_was_made_a_negated_rejection_was_not(pipeline):
     assert coded(pipeline, "Germany did not reject the offer from Poland.") == set()
 
 
+def test_a_threat_made_by_negating_was_made_a_negated_threat_was_not(pipeline):
+    from dyads.events.learned import made_by_negating
+
+    ctx = context(parsed(words=["Biden", "would", "not", "hesitate", "to", "strike"], heads=[3, 3, 3, 3, 5, 3],
+                         deps=["nsubj", "aux", "neg", "ROOT", "aux", "xcomp"], pos=["PROPN", "AUX", "PART", "VERB", "PART", "VERB"],
+                         lemmas=["Biden", "would", "not", "hesitate", "to", "strike"]))
+    assert made_by_negating(ctx.doc[3], "THREATEN", ctx)  # "would not hesitate to strike" threatens
+    assert not made_by_negating(ctx.doc[3], "ASSAULT", ctx)  # no other act is made by a negation
+    threaten = parsed(words=["Russia", "did", "not", "threaten", "Ukraine"], heads=[3, 3, 3, 3, 3],
+                      deps=["nsubj", "aux", "neg", "ROOT", "dobj"], pos=["PROPN", "AUX", "PART", "VERB", "PROPN"],
+                      lemmas=["Russia", "do", "not", "threaten", "Ukraine"])
+    assert not made_by_negating(threaten[3], "THREATEN", DocContext(threaten, ActorIndex(threaten, None, None), Lexicon.load(), []))
+    assert ("THREATEN", "RUS", "UKR") not in coded(pipeline, "Russia did not threaten Ukraine with war.")
+
+
 def test_the_reference_article_keeps_its_required_events(dyads):
     proc = dyads("eval", REPO.parent / "shared" / "seed" / "gold.jsonl", "--json")
     assert proc.returncode == 0, proc.stderr_text

@@ -56,6 +56,7 @@ class Modality:
     negation_markers: frozenset[str] = frozenset()
     possibility_modals: frozenset[str] = frozenset()
     presupposed_types: frozenset[str] = frozenset()
+    negation_made_types: frozenset[str] = frozenset()
     presupposing_governors: frozenset[str] = frozenset()
     hypothetical_governors: frozenset[str] = frozenset()
     request_governors: frozenset[str] = frozenset()
@@ -103,7 +104,8 @@ class Modality:
                 values[key] = {k.upper(): {t.upper(): m for t, m in v.items()} for k, v in value.items()}
             elif key == "means_modes":
                 values[key] = {k.upper(): {str(w).lower(): m for w, m in v.items()} for k, v in value.items()}
-            elif key in ("actorless_types", "domestic_recipient_types", "domestic_place_types", "presupposed_types"):
+            elif key in ("actorless_types", "domestic_recipient_types", "domestic_place_types", "presupposed_types",
+                         "negation_made_types"):
                 values[key] = frozenset(str(w).upper() for w in value)
             elif key in cls.__dataclass_fields__:
                 values[key] = frozenset(str(w).lower() for w in value)
@@ -719,7 +721,9 @@ class EventCoder:
             if node.dep_ not in CLAUSE_LINKS or node.head.i == node.i or self._outside_scope(node):
                 break
             parent = node.head
-            own_clause = node.dep_ == "conj" and node.tag_ in FINITE_TAGS and parent.tag_ in ("VB", "VBG", "VBN")
+            # a conjunct with its own tense or its own subject ("... and farmers have been protesting")
+            own_clause = node.dep_ == "conj" and parent.tag_ in ("VB", "VBG", "VBN") and (
+                node.tag_ in FINITE_TAGS or any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children))
             if parent.lemma_.lower() in m.allegation_governors and node.dep_ == "ccomp":
                 return "hypothetical", attempt, parent  # "claimed that ISIL had attacked": alleged
             if parent.lemma_.lower() in m.reporting_verbs and node.dep_ in ("ccomp", "parataxis", "dep"):

@@ -560,19 +560,20 @@ def judge_factuality(events: list[Proposed], ctx: DocContext, model: CoderModel)
             if event.factuality != reading:
                 event.factuality = reading
                 event.scores["factuality_from_rules"] = True
-        if happened or event.type == "REJECT" and refuses_by_negating(event.trigger, ctx):
+        if happened or made_by_negating(event.trigger, event.type, ctx):
             event.factuality = "asserted"
         if presupposed:
             address_to_the_refuser(event, ctx)
     return events
 
 
-def refuses_by_negating(verb: Token, ctx: DocContext) -> bool:
+def made_by_negating(verb: Token, etype: str, ctx: DocContext) -> bool:
     """"will not accept the agreement", "would not resign": the negation is the refusal, a
-    REJECT that was made. A word that itself means rejecting ("did not reject the offer")
-    is negated as written."""
-    return verb.pos_ == "VERB" and any(c.dep_ == "neg" for c in verb.children) and not any(
-        e.type == "REJECT" for e in ctx.lexicon.lookup(verb.lemma_, "verb"))
+    REJECT that was made; "would not hesitate to strike" is a THREATEN made
+    (``negation_made_types``). A word that itself means the act ("did not reject the
+    offer", "did not threaten") is negated as written."""
+    return (etype in Modality.load().negation_made_types and verb.pos_ == "VERB" and any(c.dep_ == "neg" for c in verb.children)
+            and not any(e.type == etype for e in ctx.lexicon.lookup(verb.lemma_, "verb")))
 
 
 def is_taken_as_given(noun: Token) -> bool:
