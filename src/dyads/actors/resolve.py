@@ -500,7 +500,7 @@ class ActorResolver:
 
     def _descriptor(self, index: ActorIndex, entities: dict[str, DocEntity], token: Token) -> None:
         """A noun phrase headed by a sector word, a title or a set noun."""
-        kb, lemma = self.kb, token.lemma_.lower()
+        kb, lemma = self.kb, _common_lemma(self.kb, token)
         compound = _compound_lemma(token)
         sector = kb.sector_of_word(compound) or _modifier_sector(kb, token) or kb.sector_of_word(lemma)
         if sector is not None and (compound == lemma or not kb.sector_of_word(compound)) and _abstract_sense(kb, token):
@@ -853,6 +853,15 @@ def _modifier_sector(kb: KnowledgeBase, token: Token) -> str | None:
         if sector:
             return sector
     return None
+
+
+def _common_lemma(kb: KnowledgeBase, token: Token) -> str:
+    """A noun's lemma; a plural sector word the tagger took for a name ("Rebels in Darfur
+    accused ...", first in the sentence: no lemma but itself) is read as the noun it is."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "PROPN" and lemma.endswith("s") and not kb.sector_of_word(lemma) and kb.sector_of_word(lemma[:-1]):
+        return lemma[:-1]
+    return lemma
 
 
 def _np_start(token: Token) -> int:
