@@ -1022,3 +1022,9 @@ def test_the_noun_a_passive_relative_clause_hangs_on_is_the_one_it_was_done_to(p
     assert not any(actor == "GBR" for _, actor, _ in coded(rules_pipeline, text))
     # an active relative clause's noun is its actor still
     assert ("ASSAULT", "COD", "RWA") in coded(pipeline, "Congolese soldiers who attacked Rwandan troops on Monday withdrew.")
+
+
+def test_a_trial_is_coercion_of_the_one_tried(pipeline):
+    # the corpus codes trials COERCE; the lexicon's entry (coerce.trial) gives the model the rules' reading
+    events = coded(pipeline, "Judges in the corruption trial of Silvio Berlusconi withdrew yesterday to decide their verdict.")
+    assert ("COERCE", None, "ITA") in events
