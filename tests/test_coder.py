@@ -548,6 +548,7 @@ ASSERTED = [
     ("Morocco says it is ready to reopen its border with Algeria.", ("AGREE", "MAR", "DZA")),  # it refers back when the copula describes an agent
     ("Colombia issued a communique demanding that Venezuela withdraw its troops.", ("REQUEST", "COL", "VEN")),  # a statement issued by an actor demands in its name
     ("Peru said Bolivia was responsible for the border incident.", ("ACCUSE", "PER", "BOL")),  # saying another actor is responsible accuses it
+    ("Kenya's opposition said the Ugandan government was corrupt and incompetent.", ("ACCUSE", "KEN", "UGA")),  # or corrupt: a blaming predicate
     ("Opposition groups in Togo demanded that the Togolese president step down.", ("REQUEST", "TGO", "TGO")),  # an opposition can demand of its own government
     ("The Swedish government suspended aid deliveries to Somalia.", ("SANCTION", "SWE", "SOM")),  # the object framed by a generic noun
     ("Turkish authorities imposed a curfew in several towns in eastern Turkey.", ("COERCE", "TUR", "TUR")),  # repression at home targets the actors own country
