@@ -82,8 +82,8 @@ def print_comparison(a, b, name_a: str, name_b: str, as_json: bool) -> None:
         out.print_json(json.dumps({"model": name_a, "compare": name_b, "a": a.as_dict(), "b": b.as_dict(),
                                    "difference": {lvl: d.as_dict() for lvl, d in differences.items()}}, default=str))
         return
-    table = Table(title=f"{name_b} against {name_a}: {report_a.documents} documents, paired bootstrap over documents",
-                  header_style="bold")
+    documents = len(set(report_a.document_counts[LEVELS[0]]) | set(report_b.document_counts[LEVELS[0]]))
+    table = Table(title=f"{name_b} against {name_a}: paired bootstrap over {documents} documents", header_style="bold")
     for col in ("level", f"F1 {name_a}", f"F1 {name_b}", "difference", "95 % interval", "not better"):
         table.add_column(col, justify="left" if col == "level" else "right")
     for lvl, d in differences.items():
