@@ -14,7 +14,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import bootstrap
 
 RESAMPLES = 1000
 CONFIDENCE = 0.95
@@ -32,6 +31,8 @@ def _resampled(samples: tuple[np.ndarray, ...], statistic) -> np.ndarray | None:
     """The bootstrap distribution of ``statistic`` over documents, or None with fewer than two."""
     if len(samples[0]) < 2:
         return None
+    from scipy.stats import bootstrap  # imported here: scipy.stats weighs ~50 MB, and only scoring needs it
+
     with warnings.catch_warnings():
         # All-equal resamples (a set with no event at all) are a fact to report, not a warning.
         warnings.simplefilter("ignore")
