@@ -1040,10 +1040,10 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
                 de.titles.add(title)
                 if not any(doc[j].lower_ in FORMER_WORDS for j in range(max(i - 2, 0), span.start)):
                     de.text_titles.add(title)
-            if kb.sector_of_word(low):
-                _learn_title_sector(de, kb.sector_of_word(low))
-            if de.sector is None and kb.sector_of_word(low):
-                de.sector = kb.sector_of_word(low)
+            word_sector = kb.sector_of_word(low)
+            if word_sector:
+                _learn_title_sector(de, word_sector)
+                de.sector = de.sector or word_sector
             start = i
         elif kb.country_of_adjective(tok.text):
             de.country = de.country or kb.country_of_adjective(tok.text)
@@ -1055,6 +1055,8 @@ def _extend_with_descriptors(span: Span, kb: KnowledgeBase, de: DocEntity) -> Sp
 
 
 def _learn_title_sector(de: DocEntity, sector: str) -> None:
+    """Keep the sector the words before a name give, for ``DocEntity.actor`` to weigh
+    against the knowledge base's post."""
     de.title_sectors.add(sector)
     if sector == "OPP" and de.kb is not None and de.kind == "person":
         de.how_typed = "the words before the name (opposition), where the knowledge base gives only a former post"
@@ -1120,7 +1122,7 @@ def _subject_words(token: Token) -> frozenset[int]:
     """The words of the subject of the verb a noun is the object of: "Powell telephoned both
     governments", "the UN envoy for Yemen praised both sides" — the sides are the others."""
     verb = token.head
-    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in ("pobj", "prep", "dobj", "conj", "appos") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in ("pobj", "prep", "dobj", "conj", "appos") and verb.head.i != verb.i:
         verb = verb.head
     if verb.pos_ not in ("VERB", "AUX"):
         return frozenset()
