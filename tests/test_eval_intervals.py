@@ -95,6 +95,9 @@ def test_eval_prints_intervals_and_compares_two_coders_on_the_reference_article(
         assert abs(d["difference"] - (b - a)) < 1e-3
         assert d["low"] is None  # one article: no interval to resample, and none is invented
     assert result["a"]["overall"]["type"]["recall"] == 1.0
+    # both coders code one parse; each scores as it does alone
+    alone = json.loads(dyads("eval", seed, "--model", "rules", "--json").stdout_text)
+    assert result["b"]["overall"] == alone["overall"]
 
 
 def test_eval_of_the_corpus_real_test_file_gives_intervals_over_its_articles(dyads, tmp_path):

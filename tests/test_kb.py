@@ -521,3 +521,17 @@ def test_the_1983_killing_of_a_prime_minister_in_a_2009_story_is_of_a_head_of_go
     killing = [e for e in events if e.event_text == "killing"]
     assert killing and killing[0].date == "1983"
     assert (killing[0].recipient.code, killing[0].recipient.sector) == ("GRD", "GOV")
+
+
+def test_only_a_date_that_does_not_hold_the_articles_own_moves_a_post():
+    from dyads.models import Timex
+    from dyads.pipeline import _dated_away
+
+    published = date(2009, 9, 6)
+    year = Timex(0, 4, "1983", "DATE", "1983", "year", date(1983, 1, 1), date(1983, 12, 31))
+    this_year = Timex(0, 4, "2009", "DATE", "2009", "year", date(2009, 1, 1), date(2009, 12, 31))
+    yesterday = Timex(0, 9, "yesterday", "DATE", "2009-09-05", "day", date(2009, 9, 5), date(2009, 9, 5))
+    assert _dated_away(year, published) == date(1983, 1, 1)
+    assert _dated_away(this_year, published) is None  # "this year": the article's own date stands
+    assert _dated_away(yesterday, published) == date(2009, 9, 5)
+    assert _dated_away(None, published) is None and _dated_away(year, None) is None

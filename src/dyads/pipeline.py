@@ -66,7 +66,7 @@ class Pipeline:
                                       event_nouns=self.lexicon.lemmas("noun"), place_country=_place_country(gazetteer))
         self.ontology = Ontology.load()
         self.coder = EventCoder(self.lexicon, quad_class=self.ontology.quad_class)
-        self.coder_model = _coder_model(self.config.coder)
+        self.coder_model = coder_model(self.config.coder)
         self.casing = HeadlineCasing.load(self.nlp)
 
     @property
@@ -86,6 +86,19 @@ class Pipeline:
         for doc, item in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size or self.config.batch_size):
             remember_text(doc, article_of(item).body)
             yield doc, item
+
+    def code_each(self, articles: Iterable[Article], models: list[CoderModel | None]) -> Iterator[list[CodedArticle]]:
+        """Each article coded by each of several coders (None: the rules alone) from one parse
+        and one analysis, as training weighs its models (``dyads eval --compare``)."""
+        for batch in bounded_batches(articles, self.config.batch_size, self.config.batch_chars):
+            for doc, article in self.parsed(batch, batch_size=len(batch)):
+                analysis = self.analyse(doc, article)
+                coded = []
+                for model in models:
+                    analysis.context.trigger_words = model.trigger_words if model else frozenset()
+                    coded.append(self.events_of(analysis, article, model))
+                forget_cached(doc)
+                yield coded
 
     def code_one(self, article: Article) -> CodedArticle:
         return next(self.code([article]))
@@ -221,7 +234,7 @@ def bounded_batches(articles: Iterable[Article], max_articles: int, max_chars: i
         yield batch
 
 
-def _coder_model(choice: str | None):
+def coder_model(choice: str | None) -> CoderModel | None:
     """The trained coder: a user's model directory, the shipped one, or none ("rules")."""
     if choice == "rules":
         return None
@@ -251,12 +264,13 @@ def _sentence_fields(sent) -> dict:
 
 
 def _dated_away(timex, published: date | None) -> date | None:
-    """The day the text dates an event on, where it is not the article's own: people's posts
-    are looked up there (``KnowledgeBase.person_on``)."""
+    """The first day the text dates an event on, where that date does not hold the article's
+    own ("in 1983" in a 2009 story; not "this year" nor "in March" of the article's month):
+    people's posts are looked up there (``KnowledgeBase.person_on``)."""
     if timex is None or published is None or timex.begin is None or timex.precision == "unknown":
         return None
-    day = timex.begin.date() if isinstance(timex.begin, datetime) else timex.begin
-    return day if day != published else None
+    first, last = (d.date() if isinstance(d, datetime) else d for d in (timex.begin, timex.until or timex.begin))
+    return None if first <= published <= last else first
 
 
 def _informative(actor):

@@ -13,9 +13,9 @@ from dyads.cli.app import app, err, note, out, print_rows, user_errors, wide_out
 from dyads.cli.options import (ActorsOption, CoderModelOption, LexiconOption, PublishedOption, SpacyModelOption,
                                date_option)
 from dyads.evaluate.corpus_eval import CorpusReport
-from dyads.evaluate.events_eval import LEVELS, PARTS, EvalReport, compare_reports, evaluate
+from dyads.evaluate.events_eval import LEVELS, PARTS, EvalReport, compare_reports, evaluate_each
 from dyads.errors import DyadsError, UsageError
-from dyads.pipeline import Pipeline, PipelineConfig
+from dyads.pipeline import Pipeline, PipelineConfig, coder_model
 
 
 @app.command("eval")
@@ -40,15 +40,17 @@ def eval_command(
     """Score event coding against gold events (three levels, per type, confusions), each F1
     with its 95 % bootstrap interval over documents."""
 
-    def scored(coder: Optional[str]):
-        pipeline = Pipeline(PipelineConfig(spacy_model=spacy_model, coder=None if coder == "shipped" else coder,
-                                           lexicons=tuple(lexicon), actor_files=tuple(actors)))
-        return score_gold(gold, pipeline, split, shared, limit, part)
-
-    result = scored(model)
+    pipeline = Pipeline(PipelineConfig(spacy_model=spacy_model, coder=None if model == "shipped" else model,
+                                       lexicons=tuple(lexicon), actor_files=tuple(actors)))
+    models = [pipeline.coder_model]
+    if compare is not None:  # the second coder codes the same parse: spaCy is loaded and run once
+        models.append(coder_model(None if compare == "shipped" else compare))
+    results = score_gold(gold, pipeline, models, split, shared, limit, part)
     if compare is not None:
-        print_comparison(result, scored(compare), model or "shipped", compare, as_json)
-    elif as_json:
+        print_comparison(*results, model or "shipped", compare, as_json)
+        return
+    [result] = results
+    if as_json:
         out.print_json(json.dumps(result.as_dict(), default=str))
     else:
         print_report(result.report if isinstance(result, CorpusReport) else result, errors)
@@ -57,20 +59,20 @@ def eval_command(
                       f"{result.false_alarms_per_100} false alarms per 100 of them", highlight=False)
 
 
-def score_gold(gold: Path, pipeline, split: str, shared: Path, limit, part: str) -> EvalReport | CorpusReport:
-    """The report of one coder on a gold file: an annotated corpus is scored sentence by sentence."""
+def score_gold(gold: Path, pipeline, models: list, split: str, shared: Path, limit, part: str) -> list[EvalReport | CorpusReport]:
+    """The report of each coder on a gold file: an annotated corpus is scored sentence by sentence."""
     from dyads.corpus.annotations import SPLITS, read_corpus
-    from dyads.evaluate.corpus_eval import evaluate_corpus, is_corpus
+    from dyads.evaluate.corpus_eval import evaluate_corpus_each, is_corpus
 
     if not is_corpus(gold):
-        return evaluate(gold, pipeline, limit, part)
+        return evaluate_each(gold, pipeline, models, limit, part)
     if split not in ("all", *SPLITS):
         raise UsageError(f"--split: choose one of all, {', '.join(SPLITS)}")
     read = read_corpus([gold], shared)
     for origin, reason in read.problems:
         err.print(f"{origin}: {reason} (skipped)", highlight=False, markup=False)
     docs = [d for d in read.docs if split == "all" or "corpus" in d.meta or d.split == split][:limit]
-    return evaluate_corpus(docs, pipeline)
+    return evaluate_corpus_each(docs, pipeline, models)
 
 
 def print_comparison(a, b, name_a: str, name_b: str, as_json: bool) -> None:
@@ -84,7 +86,8 @@ def print_comparison(a, b, name_a: str, name_b: str, as_json: bool) -> None:
         return
     documents = len(set(report_a.document_counts[LEVELS[0]]) | set(report_b.document_counts[LEVELS[0]]))
     table = Table(title=f"{name_b} against {name_a}: paired bootstrap over {documents} documents", header_style="bold")
-    for col in ("level", f"F1 {name_a}", f"F1 {name_b}", "difference", "95 % interval", "not better"):
+    table.caption = "F1 of each coder; difference: the second's minus the first's"
+    for col in ("level", name_a, name_b, "difference", "95 % interval", "not better"):
         table.add_column(col, justify="left" if col == "level" else "right")
     for lvl, d in differences.items():
         interval = "-" if d.low is None else f"{d.low:+.3f}..{d.high:+.3f}"

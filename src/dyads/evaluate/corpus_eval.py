@@ -61,8 +61,18 @@ class CorpusReport:
 
 def evaluate_corpus(docs: list[CorpusDoc], pipeline) -> CorpusReport:
     """Code the documents with the pipeline and score them sentence by sentence."""
+    return evaluate_corpus_each(docs, pipeline, [pipeline.coder_model])[0]
+
+
+def evaluate_corpus_each(docs: list[CorpusDoc], pipeline, models: list) -> list[CorpusReport]:
+    """One report for each of ``models`` (coder models; None for the rules alone), all
+    coded from one parse of the documents (``dyads eval --compare``)."""
     by_id = {d.article.id: d for d in docs}
-    return score_coded((by_id[coded.article.id], coded) for coded in pipeline.code(d.article for d in docs))
+    pairs: list[list] = [[] for _ in models]
+    for coded_each in pipeline.code_each((d.article for d in docs), models):
+        for found, coded in zip(pairs, coded_each):
+            found.append((by_id[coded.article.id], coded))
+    return [score_coded(found) for found in pairs]
 
 
 def score_coded(pairs) -> CorpusReport:

@@ -474,18 +474,23 @@ def split(docs: list[GoldDoc], part: str = "all") -> list[GoldDoc]:
 
 def evaluate(path: Path, pipeline, limit: int | None = None, part: str = "all") -> EvalReport:
     """Code the gold documents with the pipeline and score them."""
+    return evaluate_each(path, pipeline, [pipeline.coder_model], limit, part)[0]
+
+
+def evaluate_each(path: Path, pipeline, models: list, limit: int | None = None, part: str = "all") -> list[EvalReport]:
+    """One report for each of ``models`` (coder models; None for the rules alone), all
+    coded from one parse of the gold documents (``dyads eval --compare``)."""
     ontology = pipeline.ontology
 
     def to_plover(code: str) -> str | None:
         return ontology.plover_from_cameo(code)[0]
 
     docs = split(read_gold(path, pipeline.kb.cameo_to_iso, to_plover), part)[:limit]
-    predictions: dict[str, list[Predicted]] = {}
-    for coded in pipeline.code(d.article for d in docs):
-        predictions[coded.article.id] = [
-            Predicted.from_event(e) for e in coded.events if e.factuality == "asserted"
-        ]
-    return score(docs, predictions)
+    predictions: list[dict[str, list[Predicted]]] = [{} for _ in models]
+    for coded_each in pipeline.code_each((d.article for d in docs), models):
+        for found, coded in zip(predictions, coded_each):
+            found[coded.article.id] = [Predicted.from_event(e) for e in coded.events if e.factuality == "asserted"]
+    return [score(docs, found) for found in predictions]
 
 
 def compare_reports(a: EvalReport, b: EvalReport) -> dict[str, Difference]:
