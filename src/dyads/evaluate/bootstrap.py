@@ -42,6 +42,8 @@ def _resampled(samples: tuple[np.ndarray, ...], statistic) -> np.ndarray | None:
 
 
 def _bounds(distribution: np.ndarray) -> tuple[float, float]:
+    # The percentile interval read off the distribution rather than scipy's own
+    # confidence_interval, which is NaN when every resample agrees (two identical coders).
     tail = (1 - CONFIDENCE) / 2 * 100
     low, high = np.percentile(distribution, [tail, 100 - tail])
     return round(float(low), 4), round(float(high), 4)
